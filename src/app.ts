@@ -1,0 +1,60 @@
+import Fastify, { LogController } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import rateLimit from '@fastify/rate-limit';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Deps } from './deps.ts';
+import type { App } from './http.ts';
+import { authHook } from './auth/hook.ts';
+import { KeyVerifier } from './auth/service.ts';
+import { handleError, sendProblem } from './system/problem.ts';
+import { registerRoutes } from './routes.ts';
+
+/** Largest request body accepted (1 MiB); larger bodies get a 413. */
+export const BODY_LIMIT = 1024 * 1024;
+
+/** Builds the Fastify instance with every route, hook and the error handler; it does not listen. */
+export async function buildApp(deps: Deps): Promise<App> {
+  const app = Fastify({
+    loggerInstance: deps.log,
+    bodyLimit: BODY_LIMIT,
+    logController: new LogController({ disableRequestLogging: true }),
+    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, 404, 'not_found', `no route for ${request.method} ${request.url.split('?')[0]}`));
+  app.decorateRequest('auth', null as never);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Beckon API', version: '1', description: 'Send WhatsApp, SMS and email messages, keep contacts, receive signed webhooks.' },
+      servers: [{ url: deps.config.publicUrl }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key: Authorization: Bearer bk_…' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  const verifier = new KeyVerifier(deps.db);
+  app.addHook('onRequest', authHook(verifier));
+  await app.register(rateLimit, {
+    hook: 'preParsing',
+    max: deps.config.rateLimitMax,
+    timeWindow: deps.config.rateLimitWindowMs,
+    enableDraftSpec: true,
+    keyGenerator: (request) => request.auth?.keyId ?? request.ip,
+    allowList: (request) => !request.auth,
+    errorResponseBuilder: (_request, context) => Object.assign(new Error(`rate limit of ${context.max} requests per ${context.after} reached for this API key`), { statusCode: 429 }),
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    deps.metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    deps.metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+  });
+
+  registerRoutes(app, deps, { verifier });
+  return app;
+}

@@ -1,0 +1,182 @@
+import type { Generated } from 'kysely';
+
+/** JSON values are stored as text on every store; queries parse them with lib/json.ts. */
+type Json = string;
+/** Timestamps are ISO 8601 UTC strings (lexically sortable). */
+type Timestamp = string;
+
+/** A tenant: its own contacts, channels, keys and webhooks. */
+export interface WorkspacesTable {
+  id: string;
+  name: string;
+  created_at: Timestamp;
+}
+
+/** An API key, stored as a SHA-256 hash; the secret is shown once. */
+export interface ApiKeysTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  scopes: Json;
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+/** A customer of the workspace. */
+export interface ContactsTable {
+  id: string;
+  workspace_id: string;
+  name: string | null;
+  phone: string | null;
+  email: string | null;
+  tags: Json;
+  custom_fields: Json;
+  source: string | null;
+  consent: Json;
+  blocked: number;
+  last_inbound_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** A typed custom field definition that validates contacts' custom_fields values. */
+export interface CustomFieldsTable {
+  id: string;
+  workspace_id: string;
+  key: string;
+  label: string;
+  type: string;
+  options: Json;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** A sender identity (WhatsApp number, SMS number, email sender, sandbox). */
+export interface ChannelsTable {
+  id: string;
+  workspace_id: string;
+  type: string;
+  provider: string;
+  title: string;
+  config: Json;
+  is_default: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** An inbound or outbound message with its status history. */
+export interface MessagesTable {
+  id: string;
+  workspace_id: string;
+  channel_id: string;
+  contact_id: string;
+  direction: string;
+  type: string;
+  content: Json;
+  status: string;
+  status_history: Json;
+  provider_message_id: string | null;
+  error: Json | null;
+  metadata: Json | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  deleted_at: Timestamp | null;
+}
+
+/** A stored domain fact, fanned out to webhooks. */
+export interface EventsTable {
+  id: string;
+  workspace_id: string;
+  type: string;
+  payload: Json;
+  created_at: Timestamp;
+}
+
+/** A URL subscribed to events. */
+export interface WebhookEndpointsTable {
+  id: string;
+  workspace_id: string;
+  url: string;
+  description: string | null;
+  events: Json;
+  enabled: number;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: Timestamp | null;
+  disabled_reason: string | null;
+  disabled_at: Timestamp | null;
+  failing_since: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** One event on its way to one endpoint (the chain of attempts). */
+export interface WebhookDeliveriesTable {
+  id: string;
+  workspace_id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  status: string;
+  attempt_count: number;
+  next_attempt_at: Timestamp | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** One HTTP attempt of a delivery. */
+export interface WebhookAttemptsTable {
+  id: Generated<number>;
+  delivery_id: string;
+  attempt: number;
+  status_code: number | null;
+  latency_ms: number;
+  response_excerpt: string | null;
+  error: string | null;
+  created_at: Timestamp;
+}
+
+/** A row of work for the embedded queue. */
+export interface JobsTable {
+  id: Generated<number>;
+  task: string;
+  payload: Json;
+  run_at: Timestamp;
+  attempts: number;
+  max_attempts: number;
+  locked_until: Timestamp | null;
+  last_error: string | null;
+  failed_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+/** The first answer to a POST carrying an Idempotency-Key, replayed for the same key and body. */
+export interface IdempotencyKeysTable {
+  workspace_id: string;
+  key: string;
+  request_hash: string;
+  status_code: number | null;
+  response_body: string | null;
+  created_at: Timestamp;
+}
+
+/** Every table Beckon stores, for Kysely's typed queries. */
+export interface Database {
+  workspaces: WorkspacesTable;
+  api_keys: ApiKeysTable;
+  contacts: ContactsTable;
+  custom_fields: CustomFieldsTable;
+  channels: ChannelsTable;
+  messages: MessagesTable;
+  events: EventsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  jobs: JobsTable;
+  idempotency_keys: IdempotencyKeysTable;
+}

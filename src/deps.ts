@@ -1,0 +1,14 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from './config.ts';
+import type { Db } from './db/connect.ts';
+import type { JobQueue } from './jobs/queue.ts';
+import type { Metrics } from './system/metrics.ts';
+
+/** What every domain's routes and tasks are built from; wired once in main.ts (or a test). */
+export interface Deps {
+  db: Db;
+  queue: JobQueue;
+  config: Config;
+  metrics: Metrics;
+  log: FastifyBaseLogger;
+}

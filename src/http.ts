@@ -1,0 +1,23 @@
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Scope } from './auth/scopes.ts';
+
+/** The Fastify instance type every routes.ts registers on (TypeBox-typed requests). */
+export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+/** Who is calling: set by the auth hook on every authenticated request. */
+export interface AuthContext {
+  workspaceId: string;
+  keyId: string;
+  scopes: Scope[];
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The scope a route needs; 'public' skips authentication. Routes without one need admin. */
+    scope?: Scope | 'public';
+  }
+  interface FastifyRequest {
+    auth: AuthContext;
+  }
+}

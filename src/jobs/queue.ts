@@ -1,0 +1,38 @@
+import type { Db } from '../db/connect.ts';
+
+/** Options for one enqueued job. */
+export interface EnqueueOptions {
+  /** Earliest time the job may run (default now). */
+  runAt?: Date;
+  /** Attempts before the job is marked failed (default 10). */
+  maxAttempts?: number;
+}
+
+/** The queue port: jobs are enqueued inside the caller's transaction so they commit with the change. */
+export interface JobQueue {
+  /** Adds a job in `trx`; it becomes visible to workers when `trx` commits. */
+  enqueue(trx: Db, task: string, payload: unknown, options?: EnqueueOptions): Promise<void>;
+  /** Adds many jobs in `trx` with one statement. */
+  enqueueMany(trx: Db, jobs: { task: string; payload: unknown; options?: EnqueueOptions }[]): Promise<void>;
+  /** Tells local workers that new work may be ready (call after commit). */
+  notify(): void;
+}
+
+/** Context handed to a task alongside its payload. */
+export interface TaskContext {
+  /** 1 for the first run of the job, 2 for its first retry, and so on. */
+  attempt: number;
+  maxAttempts: number;
+}
+
+/** The code that runs one kind of job; throwing retries it with backoff. */
+export type Task = (payload: any, context: TaskContext) => Promise<void>;
+
+/** Thrown by a task to run again after `delayMs` without counting a failed attempt (rate limits, busy endpoints). */
+export class RetryLater extends Error {
+  readonly delayMs: number;
+  constructor(delayMs: number, reason = 'retry later') {
+    super(reason);
+    this.delayMs = delayMs;
+  }
+}

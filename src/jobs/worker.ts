@@ -1,0 +1,113 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { RetryLater, type Task } from './queue.ts';
+import type { ClaimedJob, SqliteQueue } from './sqlite-queue.ts';
+
+/** Options for the job worker loop. */
+export interface WorkerOptions {
+  queue: SqliteQueue;
+  tasks: Record<string, Task>;
+  concurrency: number;
+  log: FastifyBaseLogger;
+  /** How often to look for due jobs when nothing woke the worker (ms). */
+  pollMs?: number;
+  /** How long a claimed job stays locked before another claim may take it (ms). */
+  leaseMs?: number;
+}
+
+/** Backoff after the n-th failed attempt: 2^n seconds, at most an hour, with ±20% jitter. */
+export function backoffMs(attempt: number): number {
+  const base = Math.min(3600, 2 ** attempt) * 1000;
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+}
+
+/** The loop that claims jobs and runs their tasks, at most `concurrency` at a time. */
+export class Worker {
+  private readonly options: Required<WorkerOptions>;
+  private running = false;
+  private inFlight = new Set<Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private looping = false;
+  private again = false;
+
+  constructor(options: WorkerOptions) {
+    this.options = { pollMs: 250, leaseMs: 60_000, ...options };
+  }
+
+  /** Starts claiming jobs. */
+  start(): void {
+    this.running = true;
+    this.options.queue.wake.on('wake', this.kick);
+    this.kick();
+  }
+
+  /** Stops claiming, waits for in-flight jobs to finish. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.options.queue.wake.off('wake', this.kick);
+    if (this.timer) clearTimeout(this.timer);
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private kick = (): void => {
+    if (!this.running) return;
+    if (this.looping) {
+      this.again = true;
+      return;
+    }
+    this.looping = true;
+    void this.loop().finally(() => {
+      this.looping = false;
+    });
+  };
+
+  private async loop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    do {
+      this.again = false;
+      const free = this.options.concurrency - this.inFlight.size;
+      if (free <= 0 || !this.running) break;
+      let jobs: ClaimedJob[] = [];
+      try {
+        jobs = await this.options.queue.claim(free, this.options.leaseMs);
+      } catch (err) {
+        this.options.log.error({ err }, 'job claim failed');
+      }
+      for (const job of jobs) this.track(this.run(job));
+      if (jobs.length === free) this.again = true;
+    } while (this.again && this.running);
+    if (this.running) this.timer = setTimeout(this.kick, this.options.pollMs);
+  }
+
+  private track(promise: Promise<void>): void {
+    this.inFlight.add(promise);
+    void promise.finally(() => {
+      this.inFlight.delete(promise);
+      this.kick();
+    });
+  }
+
+  private async run(job: ClaimedJob): Promise<void> {
+    const { queue, tasks, log } = this.options;
+    const task = tasks[job.task];
+    try {
+      if (!task) throw new Error(`no task named ${job.task}`);
+      await task(JSON.parse(job.payload), { attempt: job.attempts, maxAttempts: job.max_attempts });
+      await queue.complete(job.id);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      try {
+        if (err instanceof RetryLater) {
+          await queue.reschedule(job.id, new Date(Date.now() + err.delayMs), message, false);
+        } else if (job.attempts >= job.max_attempts) {
+          log.error({ err, job: job.id, task: job.task }, 'job failed for good');
+          await queue.fail(job.id, message);
+        } else {
+          log.warn({ err, job: job.id, task: job.task, attempt: job.attempts }, 'job failed, will retry');
+          await queue.reschedule(job.id, new Date(Date.now() + backoffMs(job.attempts)), message, true);
+        }
+      } catch (storeErr) {
+        log.error({ err: storeErr, job: job.id }, 'could not record job outcome; the lease will expire and it will run again');
+      }
+    }
+  }
+}

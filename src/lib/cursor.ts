@@ -1,0 +1,32 @@
+import { invalidField } from '../errors.ts';
+
+/** A keyset position: the sort timestamp and the id that breaks ties. */
+export interface Cursor {
+  at: string;
+  id: string;
+}
+
+/** Encodes a keyset position as an opaque cursor string. */
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.at, cursor.id])).toString('base64url');
+}
+
+/** Decodes a cursor from a query string, or throws a 400 naming the `cursor` field. */
+export function decodeCursor(raw: string | undefined): Cursor | undefined {
+  if (!raw) return undefined;
+  try {
+    const [at, id] = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as unknown[];
+    if (typeof at === 'string' && typeof id === 'string') return { at, id };
+  } catch {
+    // fall through to the 400 below
+  }
+  throw invalidField('/cursor', 'is not a cursor returned by this API');
+}
+
+/** Given limit+1 rows, returns the page and the next cursor (undefined on the last page). */
+export function pageOf<T extends { id: string }>(rows: T[], limit: number, at: (row: T) => string): { items: T[]; next_cursor: string | null } {
+  if (rows.length <= limit) return { items: rows, next_cursor: null };
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items, next_cursor: encodeCursor({ at: at(last), id: last.id }) };
+}

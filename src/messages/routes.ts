@@ -1,0 +1,5 @@
+import type { Deps } from '../deps.ts';
+import type { App } from '../http.ts';
+
+/** Placeholder until this route group lands. */
+export function messageRoutes(_app: App, _deps: Deps): void {}

@@ -1,0 +1,28 @@
+import type { Deps } from './deps.ts';
+import type { App } from './http.ts';
+import type { KeyVerifier } from './auth/service.ts';
+import { authRoutes } from './auth/routes.ts';
+import { contactRoutes } from './contacts/routes.ts';
+import { customFieldRoutes } from './contacts/custom-fields-routes.ts';
+import { channelRoutes } from './channels/routes.ts';
+import { messageRoutes } from './messages/routes.ts';
+import { sandboxRoutes } from './sandbox/routes.ts';
+import { webhookRoutes } from './webhooks/routes.ts';
+import { systemRoutes } from './system/routes.ts';
+
+/** Services shared by several route groups. */
+export interface RouteServices {
+  verifier: KeyVerifier;
+}
+
+/** The one route table: every group of routes, each declaring its paths, scopes and schemas. */
+export function registerRoutes(app: App, deps: Deps, services: RouteServices): void {
+  systemRoutes(app, deps);
+  authRoutes(app, deps, services.verifier);
+  contactRoutes(app, deps);
+  customFieldRoutes(app, deps);
+  channelRoutes(app, deps);
+  messageRoutes(app, deps);
+  sandboxRoutes(app, deps);
+  webhookRoutes(app, deps);
+}

@@ -1,0 +1,51 @@
+import pino from 'pino';
+import type { Config } from './config.ts';
+import { connectSqlite } from './db/connect.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import type { Deps } from './deps.ts';
+import type { App } from './http.ts';
+import { SqliteQueue } from './jobs/sqlite-queue.ts';
+import { Worker } from './jobs/worker.ts';
+import { buildApp } from './app.ts';
+import { buildTasks } from './tasks.ts';
+import { createMetrics } from './system/metrics.ts';
+import { bootstrap } from './bootstrap.ts';
+
+/** A running Beckon: its app (not yet listening), worker and dependencies. */
+export interface Runtime {
+  app: App;
+  deps: Deps;
+  worker: Worker;
+  queue: SqliteQueue;
+  /** The admin key created on first start (null when the store already existed or a bootstrap key was given). */
+  createdKey: string | null;
+  /** Stops taking work, drains in-flight jobs and requests, closes the store. */
+  stop(): Promise<void>;
+}
+
+/** Opens the store, migrates, bootstraps the default workspace, builds the app and starts the worker. */
+export async function startRuntime(config: Config, options: { logger?: pino.Logger; worker?: boolean } = {}): Promise<Runtime> {
+  const log = options.logger ?? pino({ level: config.logLevel });
+  const db = connectSqlite(config.dataDir);
+  await migrateToLatest(db);
+  const { createdKey } = await bootstrap(db, config.bootstrapKey);
+  const queue = new SqliteQueue(db);
+  const deps: Deps = { db, queue, config, metrics: createMetrics(), log };
+  const app = await buildApp(deps);
+  const worker = new Worker({ queue, tasks: buildTasks(deps), concurrency: config.workerConcurrency, log });
+  if (options.worker !== false) {
+    await queue.releaseAll();
+    worker.start();
+  }
+  let stopped = false;
+  return {
+    app, deps, worker, queue, createdKey,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await app.close();
+      await worker.stop();
+      await db.destroy();
+    },
+  };
+}
