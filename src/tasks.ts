@@ -1,8 +1,12 @@
 import type { Deps } from './deps.ts';
 import type { Task } from './jobs/queue.ts';
+import { messageTasks } from './messages/tasks.ts';
+import { webhookTasks } from './webhooks/tasks.ts';
 
 /** Every job task by name; each domain contributes its own. */
-export function buildTasks(_deps: Deps): Record<string, Task> {
+export function buildTasks(deps: Deps): Record<string, Task> {
   return {
+    ...messageTasks(deps),
+    ...webhookTasks(deps),
   };
 }

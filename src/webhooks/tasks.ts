@@ -1,0 +1,7 @@
+import type { Deps } from '../deps.ts';
+import type { Task } from '../jobs/queue.ts';
+
+/** Placeholder until this domain's tasks land. */
+export function webhookTasks(_deps: Deps): Record<string, Task> {
+  return {};
+}
