@@ -1,0 +1,68 @@
+import { sql } from 'kysely';
+import type { Db } from './connect.ts';
+
+interface Unit<T> {
+  work: (trx: Db) => Promise<T>;
+  resolve: (value: T) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Runs concurrent units of work in shared transactions (group commit): every unit submitted while a
+ * commit is in progress joins the next one, so many requests pay for one durable commit. Each unit runs
+ * inside its own savepoint: a unit that throws rolls back alone and rejects; the others commit.
+ */
+export class GroupCommitter {
+  private readonly db: Db;
+  private readonly maxBatch: number;
+  private pending: Unit<any>[] = [];
+  private running = false;
+
+  constructor(db: Db, maxBatch = 512) {
+    this.db = db;
+    this.maxBatch = maxBatch;
+  }
+
+  /** Runs `work` in a transaction shared with other concurrent units; resolves after the commit. */
+  run<T>(work: (trx: Db) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ work, resolve, reject });
+      if (!this.running) {
+        this.running = true;
+        setImmediate(() => void this.drain());
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, this.maxBatch);
+      await this.commit(batch);
+    }
+    this.running = false;
+  }
+
+  private async commit(batch: Unit<any>[]): Promise<void> {
+    const outcomes: { ok: boolean; value: unknown }[] = [];
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        for (const unit of batch) {
+          await sql`SAVEPOINT unit`.execute(trx);
+          try {
+            const value = await unit.work(trx);
+            await sql`RELEASE unit`.execute(trx);
+            outcomes.push({ ok: true, value });
+          } catch (error) {
+            await sql`ROLLBACK TO unit`.execute(trx);
+            await sql`RELEASE unit`.execute(trx);
+            outcomes.push({ ok: false, value: error });
+          }
+        }
+      });
+    } catch (error) {
+      for (const unit of batch) unit.reject(error);
+      return;
+    }
+    batch.forEach((unit, i) => (outcomes[i].ok ? unit.resolve(outcomes[i].value) : unit.reject(outcomes[i].value)));
+  }
+}
