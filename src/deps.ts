@@ -1,12 +1,15 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config.ts';
 import type { Db } from './db/connect.ts';
+import type { GroupCommitter } from './db/group-commit.ts';
 import type { JobQueue } from './jobs/queue.ts';
 import type { Metrics } from './system/metrics.ts';
 
 /** What every domain's routes and tasks are built from; wired once in main.ts (or a test). */
 export interface Deps {
   db: Db;
+  /** Runs a unit of writes in a transaction shared with concurrent units (one durable commit for many); use it on hot paths. */
+  writer: GroupCommitter;
   queue: JobQueue;
   config: Config;
   metrics: Metrics;

@@ -5,6 +5,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import type { Deps } from './deps.ts';
 import type { App } from './http.ts';
 import { SqliteQueue } from './jobs/sqlite-queue.ts';
+import { GroupCommitter } from './db/group-commit.ts';
 import { Worker } from './jobs/worker.ts';
 import { buildApp } from './app.ts';
 import { buildTasks } from './tasks.ts';
@@ -29,8 +30,9 @@ export async function startRuntime(config: Config, options: { logger?: pino.Logg
   const db = connectSqlite(config.dataDir);
   await migrateToLatest(db);
   const { createdKey } = await bootstrap(db, config.bootstrapKey);
-  const queue = new SqliteQueue(db);
-  const deps: Deps = { db, queue, config, metrics: createMetrics(), log };
+  const writer = new GroupCommitter(db);
+  const queue = new SqliteQueue(db, writer);
+  const deps: Deps = { db, writer, queue, config, metrics: createMetrics(), log };
   const app = await buildApp(deps);
   const worker = new Worker({ queue, tasks: buildTasks(deps), concurrency: config.workerConcurrency, log });
   if (options.worker !== false) {

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
+import type { GroupCommitter } from '../db/group-commit.ts';
 import type { EnqueueOptions, JobQueue } from './queue.ts';
 import { nowIso } from '../lib/time.ts';
 
@@ -31,9 +32,11 @@ function row(task: string, payload: unknown, options: EnqueueOptions = {}) {
 export class SqliteQueue implements JobQueue {
   readonly wake = new EventEmitter();
   private readonly db: Db;
+  private readonly writer: GroupCommitter;
 
-  constructor(db: Db) {
+  constructor(db: Db, writer: GroupCommitter) {
     this.db = db;
+    this.writer = writer;
   }
 
   async enqueue(trx: Db, task: string, payload: unknown, options?: EnqueueOptions): Promise<void> {
@@ -64,9 +67,9 @@ export class SqliteQueue implements JobQueue {
     return result.rows;
   }
 
-  /** Removes a finished job. */
+  /** Removes a finished job (group-committed with other concurrent writes). */
   async complete(id: number): Promise<void> {
-    await this.db.deleteFrom('jobs').where('id', '=', id).execute();
+    await this.writer.run((trx) => trx.deleteFrom('jobs').where('id', '=', id).execute());
   }
 
   /** Schedules a job to run again at `runAt`; `countAttempt` false gives back the attempt the claim took. */
