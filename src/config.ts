@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import ipaddr from 'ipaddr.js';
 
 /** Every setting Beckon reads, frozen once at start-up. Flags win over environment variables. */
 export interface Config {
@@ -34,39 +35,86 @@ export interface ConfigFlags {
 /** Error thrown when a setting cannot be understood; the message names the variable. */
 export class ConfigError extends Error {}
 
+/** Default retry schedule in seconds (Svix-like, about 27 hours in all); jitter of ±20% is added per attempt. */
+export const DEFAULT_WEBHOOK_RETRY_SCHEDULE = [5, 300, 1800, 7200, 18000, 36000, 36000];
+
+/** Log levels BECKON_LOG_LEVEL accepts (pino's). */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Every environment variable Beckon reads, with its default and meaning: the source of the README's table and `beckon --help`. */
+export const CONFIG_VARIABLES: readonly { name: string; flag?: string; default: string; meaning: string }[] = [
+  { name: 'BECKON_PORT', flag: '--port', default: '3000', meaning: 'TCP port the API listens on (0 picks a free port, which is logged)' },
+  { name: 'BECKON_HOST', flag: '--host', default: '127.0.0.1', meaning: 'Interface the API binds (0.0.0.0 to accept outside connections)' },
+  { name: 'BECKON_DATA_DIR', flag: '--data', default: './data', meaning: 'Directory of the SQLite store (beckon.db) and its WAL files' },
+  { name: 'BECKON_BOOTSTRAP_KEY', default: '(none)', meaning: 'An admin API key to adopt for the default workspace instead of generating one' },
+  { name: 'BECKON_PUBLIC_URL', default: 'http://HOST:PORT', meaning: 'Base URL the service is reached at (OpenAPI servers, links)' },
+  { name: 'BECKON_LOG_LEVEL', default: 'info', meaning: `Log level: ${LOG_LEVELS.join(', ')}` },
+  { name: 'BECKON_WEBHOOK_ALLOW_PRIVATE', default: '(none)', meaning: 'Comma-separated CIDRs exempt from the webhook SSRF guard, e.g. 127.0.0.0/8' },
+  { name: 'BECKON_SANDBOX_DELAYS', default: '1000,2000,3000', meaning: 'Milliseconds until the sandbox reports sent, delivered, read (e.g. 0,0,0)' },
+  { name: 'BECKON_WEBHOOK_RETRY_SCHEDULE', default: DEFAULT_WEBHOOK_RETRY_SCHEDULE.join(','), meaning: 'Seconds between webhook retries (±20% jitter); its length is the number of retries' },
+  { name: 'BECKON_WEBHOOK_TIMEOUT_MS', default: '15000', meaning: 'Milliseconds a webhook receiver has to answer' },
+  { name: 'BECKON_RATE_LIMIT', default: '1000', meaning: 'Requests allowed per API key per rate-limit window' },
+  { name: 'BECKON_RATE_LIMIT_WINDOW_MS', default: '1000', meaning: 'Length of the rate-limit window in milliseconds' },
+  { name: 'BECKON_WORKER_CONCURRENCY', default: '32', meaning: 'Jobs one worker runs at once' },
+];
+
 function int(name: string, raw: string | undefined, fallback: number, min = 0): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) throw new ConfigError(`${name} must be an integer >= ${min}, got "${raw}"`);
+  if (!/^\s*\d+\s*$/.test(raw) || !Number.isSafeInteger(value) || value < min) throw new ConfigError(`${name} must be an integer >= ${min}, got "${raw}"`);
   return value;
 }
 
 function intList(name: string, raw: string, min = 0): number[] {
-  return raw.split(',').map((part) => int(name, part.trim(), 0, min));
+  return raw.split(',').map((part) => {
+    if (part.trim() === '') throw new ConfigError(`${name} must be a comma-separated list of integers, got "${raw}"`);
+    return int(name, part.trim(), 0, min);
+  });
 }
 
-/** Default retry schedule in seconds (Svix-like, about 27 hours in all); jitter of ±20% is added per attempt. */
-export const DEFAULT_WEBHOOK_RETRY_SCHEDULE = [5, 300, 1800, 7200, 18000, 36000, 36000];
+function cidrs(name: string, raw: string | undefined): string[] {
+  const list = (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const cidr of list) {
+    if (!ipaddr.isValidCIDR(cidr)) throw new ConfigError(`${name} must be comma-separated CIDRs like 127.0.0.0/8 or ::1/128, got "${cidr}"`);
+  }
+  return list;
+}
 
-/** Builds the frozen configuration from environment variables and command-line flags. */
+function url(name: string, raw: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an absolute http(s) URL, got "${raw}"`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError(`${name} must be an absolute http(s) URL, got "${raw}"`);
+  return raw.replace(/\/+$/, '');
+}
+
+/** Builds the frozen configuration from environment variables and command-line flags, or throws a ConfigError naming the bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFlags = {}): Config {
-  const port = int('BECKON_PORT / --port', flags.port ?? env.BECKON_PORT, 3000);
-  if (port > 65535) throw new ConfigError(`BECKON_PORT / --port must be at most 65535, got ${port}`);
-  const host = flags.host ?? env.BECKON_HOST ?? '127.0.0.1';
-  const delays = intList('BECKON_SANDBOX_DELAYS', env.BECKON_SANDBOX_DELAYS ?? '1000,2000,3000');
-  if (delays.length !== 3) throw new ConfigError('BECKON_SANDBOX_DELAYS must be three integers: sent,delivered,read in ms');
+  const portName = flags.port !== undefined ? '--port' : 'BECKON_PORT';
+  const port = int(portName, flags.port ?? env.BECKON_PORT, 3000);
+  if (port > 65535) throw new ConfigError(`${portName} must be at most 65535, got ${port}`);
+  const host = (flags.host ?? env.BECKON_HOST ?? '127.0.0.1').trim();
+  if (!host) throw new ConfigError(`${flags.host !== undefined ? '--host' : 'BECKON_HOST'} must not be empty`);
+  const dataDir = flags.data ?? env.BECKON_DATA_DIR ?? './data';
+  if (!dataDir.trim()) throw new ConfigError(`${flags.data !== undefined ? '--data' : 'BECKON_DATA_DIR'} must not be empty`);
+  const delays = intList('BECKON_SANDBOX_DELAYS', env.BECKON_SANDBOX_DELAYS || '1000,2000,3000');
+  if (delays.length !== 3) throw new ConfigError(`BECKON_SANDBOX_DELAYS must be three integers (ms until sent,delivered,read), got "${env.BECKON_SANDBOX_DELAYS}"`);
   const schedule = env.BECKON_WEBHOOK_RETRY_SCHEDULE
     ? intList('BECKON_WEBHOOK_RETRY_SCHEDULE', env.BECKON_WEBHOOK_RETRY_SCHEDULE)
     : DEFAULT_WEBHOOK_RETRY_SCHEDULE;
-  const allow = (env.BECKON_WEBHOOK_ALLOW_PRIVATE ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const logLevel = env.BECKON_LOG_LEVEL || 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new ConfigError(`BECKON_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
   return Object.freeze({
     port,
     host,
-    dataDir: resolve(flags.data ?? env.BECKON_DATA_DIR ?? './data'),
+    dataDir: resolve(dataDir),
     bootstrapKey: env.BECKON_BOOTSTRAP_KEY || undefined,
-    publicUrl: (env.BECKON_PUBLIC_URL || `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/$/, ''),
-    logLevel: env.BECKON_LOG_LEVEL ?? 'info',
-    webhookAllowPrivate: Object.freeze(allow),
+    publicUrl: env.BECKON_PUBLIC_URL ? url('BECKON_PUBLIC_URL', env.BECKON_PUBLIC_URL) : `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    logLevel,
+    webhookAllowPrivate: Object.freeze(cidrs('BECKON_WEBHOOK_ALLOW_PRIVATE', env.BECKON_WEBHOOK_ALLOW_PRIVATE)),
     sandboxDelays: Object.freeze([delays[0], delays[1], delays[2]] as [number, number, number]),
     webhookRetrySchedule: Object.freeze(schedule),
     webhookTimeoutMs: int('BECKON_WEBHOOK_TIMEOUT_MS', env.BECKON_WEBHOOK_TIMEOUT_MS, 15000, 1),

@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import * as core from './migrations/0001_core.ts';
+import * as idempotencyReplay from './migrations/0002_idempotency_replay.ts';
 
 /** Every migration in order; add new ones here (the one list serves both stores). */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_core': core,
+  '0002_idempotency_replay': idempotencyReplay,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
@@ -18,4 +20,10 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
     throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Names of known migrations not yet applied to this store (empty when the schema is current); used by /readyz. */
+export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
+  const migrations = await new Migrator({ db, provider }).getMigrations();
+  return migrations.filter((m) => !m.executedAt).map((m) => m.name);
 }

@@ -162,6 +162,8 @@ export interface IdempotencyKeysTable {
   request_hash: string;
   status_code: number | null;
   response_body: string | null;
+  /** Content type of the stored answer (added by 0002_idempotency_replay). */
+  response_type: string | null;
   created_at: Timestamp;
 }
 
