@@ -109,6 +109,8 @@ export interface WebhookEndpointsTable {
   disabled_reason: string | null;
   disabled_at: Timestamp | null;
   failing_since: Timestamp | null;
+  /** 'api' or 'callbell_subscribe' (the one endpoint Callbell's subscribe/unsubscribe manage). */
+  origin: string;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
