@@ -1,14 +1,14 @@
 import type { Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import * as core from './migrations/0001_core.ts';
-import * as webhooks from './migrations/0002_webhooks.ts';
 import * as idempotencyReplay from './migrations/0002_idempotency_replay.ts';
+import * as webhooks from './migrations/0003_webhooks.ts';
 
 /** Every migration in order; add new ones here (the one list serves both stores). */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_core': core,
-  '0002_webhooks': webhooks,
   '0002_idempotency_replay': idempotencyReplay,
+  '0003_webhooks': webhooks,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -7,7 +7,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('webhook_deliveries_endpoint_status').on('webhook_deliveries').columns(['endpoint_id', 'status', 'created_at', 'id']).execute();
 }
 
-/** Reverts 0002_webhooks. */
+/** Reverts 0003_webhooks. */
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('webhook_deliveries_endpoint_status').ifExists().execute();
   await db.schema.dropIndex('webhook_deliveries_event_endpoint').ifExists().execute();
