@@ -17,6 +17,8 @@ export interface Config {
   readonly webhookRetrySchedule: readonly number[];
   /** Milliseconds a webhook receiver has to answer. */
   readonly webhookTimeoutMs: number;
+  /** Hours an endpoint may keep failing before a delivery that exhausts its retries disables it. */
+  readonly webhookDisableAfterHours: number;
   /** Requests allowed per API key per rate-limit window. */
   readonly rateLimitMax: number;
   /** Length of the rate-limit window in milliseconds. */
@@ -53,6 +55,7 @@ export const CONFIG_VARIABLES: readonly { name: string; flag?: string; default: 
   { name: 'BECKON_SANDBOX_DELAYS', default: '1000,2000,3000', meaning: 'Milliseconds until the sandbox reports sent, delivered, read (e.g. 0,0,0)' },
   { name: 'BECKON_WEBHOOK_RETRY_SCHEDULE', default: DEFAULT_WEBHOOK_RETRY_SCHEDULE.join(','), meaning: 'Seconds between webhook retries (±20% jitter); its length is the number of retries' },
   { name: 'BECKON_WEBHOOK_TIMEOUT_MS', default: '15000', meaning: 'Milliseconds a webhook receiver has to answer' },
+  { name: 'BECKON_WEBHOOK_DISABLE_AFTER_HOURS', default: '24', meaning: 'An endpoint failing for this many hours is disabled when a delivery exhausts its retries (0: at the first exhausted delivery)' },
   { name: 'BECKON_RATE_LIMIT', default: '1000', meaning: 'Requests allowed per API key per rate-limit window' },
   { name: 'BECKON_RATE_LIMIT_WINDOW_MS', default: '1000', meaning: 'Length of the rate-limit window in milliseconds' },
   { name: 'BECKON_WORKER_CONCURRENCY', default: '32', meaning: 'Jobs one worker runs at once' },
@@ -118,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     sandboxDelays: Object.freeze([delays[0], delays[1], delays[2]] as [number, number, number]),
     webhookRetrySchedule: Object.freeze(schedule),
     webhookTimeoutMs: int('BECKON_WEBHOOK_TIMEOUT_MS', env.BECKON_WEBHOOK_TIMEOUT_MS, 15000, 1),
+    webhookDisableAfterHours: int('BECKON_WEBHOOK_DISABLE_AFTER_HOURS', env.BECKON_WEBHOOK_DISABLE_AFTER_HOURS, 24),
     rateLimitMax: int('BECKON_RATE_LIMIT', env.BECKON_RATE_LIMIT, 1000, 1),
     rateLimitWindowMs: int('BECKON_RATE_LIMIT_WINDOW_MS', env.BECKON_RATE_LIMIT_WINDOW_MS, 1000, 1),
     workerConcurrency: int('BECKON_WORKER_CONCURRENCY', env.BECKON_WORKER_CONCURRENCY, 32, 1),
