@@ -3,12 +3,14 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely/migrati
 import * as core from './migrations/0001_core.ts';
 import * as idempotencyReplay from './migrations/0002_idempotency_replay.ts';
 import * as webhooks from './migrations/0003_webhooks.ts';
+import * as messages from './migrations/0004_messages.ts';
 
 /** Every migration in order; add new ones here (the one list serves both stores). */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_core': core,
   '0002_idempotency_replay': idempotencyReplay,
   '0003_webhooks': webhooks,
+  '0004_messages': messages,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

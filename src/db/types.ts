@@ -84,6 +84,23 @@ export interface MessagesTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   deleted_at: Timestamp | null;
+  /** The channel's type when the message was created (whatsapp, sms, email). */
+  channel_type: string | null;
+  /** The contact-side address: the E.164 phone (or email) the message went to or came from. */
+  address: string | null;
+  template_uuid: string | null;
+  template_values: Json | null;
+  optin_contact: number | null;
+}
+
+/** The sandbox provider's own log of accepted sends, keyed by the idempotency key Beckon passes (the message id). */
+export interface SandboxSendsTable {
+  idempotency_key: string;
+  provider_message_id: string;
+  recipient: string;
+  calls: number;
+  accepted_at: Timestamp | null;
+  created_at: Timestamp;
 }
 
 /** A stored domain fact, fanned out to webhooks. */
@@ -183,4 +200,5 @@ export interface Database {
   webhook_attempts: WebhookAttemptsTable;
   jobs: JobsTable;
   idempotency_keys: IdempotencyKeysTable;
+  sandbox_sends: SandboxSendsTable;
 }
