@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'webhook_url_refused'
   | 'delivery_not_retryable'
   | 'method_not_allowed'
+  | 'not_ready'
   | 'internal_error';
 
 /** One invalid field: its path in the request (`body.content.text`, `query.limit`, `params.uuid`) and what is wrong. */

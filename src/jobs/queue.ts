@@ -16,6 +16,8 @@ export interface JobQueue {
   enqueueMany(trx: Db, jobs: { task: string; payload: unknown; options?: EnqueueOptions }[]): Promise<void>;
   /** Tells local workers that new work may be ready (call after commit). */
   notify(): void;
+  /** Number of runnable (not failed) jobs and the age in seconds of the oldest one, for /metrics. */
+  depth(): Promise<{ depth: number; oldestAgeSeconds: number }>;
 }
 
 /** Context handed to a task alongside its payload. */
