@@ -1,5 +1,30 @@
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { Db } from '../db/connect.ts';
-import type { ContactsTable } from '../db/types.ts';
+import type { ContactsTable, Database } from '../db/types.ts';
+import type { Cursor } from '../lib/cursor.ts';
+
+/** A custom field value to match: a string, number or boolean, or (for keys without a definition) any of them. */
+export interface CustomFieldMatch {
+  key: string;
+  text?: string;
+  number?: number;
+  bool?: boolean;
+}
+
+/** Filters of the contact list; every one present must hold. */
+export interface ContactFilters {
+  tags?: string[];
+  source?: string;
+  /** Lower-cased substring of name, email or phone. */
+  q?: string;
+  /** The digits of `q`, matched inside phone numbers (so "+39 333" finds +39333…). */
+  qDigits?: string;
+  phone?: string;
+  email?: string;
+  createdAfter?: string;
+  createdBefore?: string;
+  customFields?: CustomFieldMatch[];
+}
 
 /** Inserts a contact. */
 export async function insertContact(db: Db, row: ContactsTable): Promise<void> {
@@ -16,7 +41,79 @@ export async function findContact(db: Db, workspaceId: string, id: string) {
   return db.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
 }
 
+/** Finds a workspace's contact (other than `exceptId`) holding this phone or this email. */
+export async function findContactWithPhoneOrEmail(db: Db, workspaceId: string, phone: string | null, email: string | null, exceptId?: string) {
+  if (!phone && !email) return undefined;
+  let query = db.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId).where((eb) => eb.or([
+    ...(phone ? [eb('phone', '=', phone)] : []),
+    ...(email ? [eb('email', '=', email)] : []),
+  ]));
+  if (exceptId) query = query.where('id', '!=', exceptId);
+  return query.executeTakeFirst();
+}
+
+/** Writes a contact's changed columns. */
+export async function updateContact(db: Db, workspaceId: string, id: string, changes: Partial<Omit<ContactsTable, 'id' | 'workspace_id'>>): Promise<void> {
+  await db.updateTable('contacts').set(changes).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+}
+
+/** Deletes a contact. */
+export async function deleteContact(db: Db, workspaceId: string, id: string): Promise<void> {
+  await db.deleteFrom('contacts').where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+}
+
+/** Deletes every message of a contact (inbound and outbound); returns how many. */
+export async function deleteContactMessages(db: Db, workspaceId: string, contactId: string): Promise<number> {
+  const result = await db.deleteFrom('messages').where('workspace_id', '=', workspaceId).where('contact_id', '=', contactId).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /** Sets when the contact last wrote in. */
 export async function setLastInbound(db: Db, workspaceId: string, id: string, at: string): Promise<void> {
   await db.updateTable('contacts').set({ last_inbound_at: at, updated_at: at }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => '\\' + c);
+}
+
+function customFieldCondition(match: CustomFieldMatch) {
+  const alternatives = [];
+  if (match.text !== undefined) alternatives.push(sql`(j.type = 'text' and j.value = ${match.text})`);
+  if (match.number !== undefined) alternatives.push(sql`(j.type in ('integer', 'real') and j.value = ${match.number})`);
+  if (match.bool !== undefined) alternatives.push(sql`j.type = ${match.bool ? 'true' : 'false'}`);
+  const any = alternatives.length > 0 ? sql.join(alternatives, sql` or `) : sql`0`;
+  return sql<boolean>`exists (select 1 from json_each(contacts.custom_fields) as j where j.key = ${match.key} and (${any}))`;
+}
+
+function olderThan(eb: ExpressionBuilder<Database, 'contacts'> | ExpressionBuilder<Database, 'messages'>, cursor: Cursor) {
+  const e = eb as ExpressionBuilder<Database, 'contacts'>;
+  return e.or([e('created_at', '<', cursor.at), e.and([e('created_at', '=', cursor.at), e('id', '<', cursor.id)])]);
+}
+
+/** A page of a workspace's contacts matching the filters, newest first (limit + 1 rows, to know if more follow). */
+export async function listContacts(db: Db, workspaceId: string, filters: ContactFilters, limit: number, cursor?: Cursor) {
+  let query = db.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId);
+  for (const tag of filters.tags ?? []) query = query.where(sql<boolean>`exists (select 1 from json_each(contacts.tags) as t where t.value = ${tag})`);
+  if (filters.source !== undefined) query = query.where('source', '=', filters.source);
+  if (filters.phone !== undefined) query = query.where('phone', '=', filters.phone);
+  if (filters.email !== undefined) query = query.where('email', '=', filters.email);
+  if (filters.createdAfter !== undefined) query = query.where('created_at', '>', filters.createdAfter);
+  if (filters.createdBefore !== undefined) query = query.where('created_at', '<', filters.createdBefore);
+  if (filters.q !== undefined) {
+    const pattern = `%${escapeLike(filters.q)}%`;
+    const digits = filters.qDigits ? `%${filters.qDigits}%` : null;
+    query = query.where(sql<boolean>`(lower(coalesce(contacts.name, '')) like ${pattern} escape '\\' or coalesce(contacts.email, '') like ${pattern} escape '\\'
+      or coalesce(contacts.phone, '') like ${pattern} escape '\\'${digits ? sql` or coalesce(contacts.phone, '') like ${digits}` : sql``})`);
+  }
+  for (const match of filters.customFields ?? []) query = query.where(customFieldCondition(match));
+  if (cursor) query = query.where((eb) => olderThan(eb, cursor));
+  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+}
+
+/** A page of a contact's messages (not deleted), newest first (limit + 1 rows). */
+export async function listContactMessages(db: Db, workspaceId: string, contactId: string, limit: number, cursor?: Cursor) {
+  let query = db.selectFrom('messages').selectAll().where('workspace_id', '=', workspaceId).where('contact_id', '=', contactId).where('deleted_at', 'is', null);
+  if (cursor) query = query.where((eb) => olderThan(eb, cursor));
+  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
 }

@@ -1,11 +1,17 @@
+import type { Static } from 'typebox';
 import type { Db } from '../db/connect.ts';
 import type { ContactsTable } from '../db/types.ts';
 import type { JobQueue } from '../jobs/queue.ts';
+import { AppError, invalidField, notFound, type FieldError } from '../errors.ts';
 import { recordEvent } from '../events/service.ts';
 import { newId } from '../lib/ids.ts';
 import { parseJson } from '../lib/json.ts';
+import { normalizePhone } from '../lib/phone.ts';
 import { nowIso } from '../lib/time.ts';
+import { definitionsByKey, MAX_CUSTOM_FIELDS, validateCustomFieldValues } from './custom-fields-service.ts';
+import { emailOf, mergeConsent, normalizeName, normalizeTags, phoneOfCreate, type StoredConsent } from './input.ts';
 import * as q from './queries.ts';
+import type { CreateContactBody, UpdateContactBody } from './schema.ts';
 
 /** Consent of a contact for one channel type. */
 export interface Consent {
@@ -34,7 +40,7 @@ const UNKNOWN: Consent = { status: 'unknown', at: null, source: null };
 
 /** Maps a contact row to its API view. */
 export function contactView(row: ContactsTable): ContactView {
-  const consent = parseJson<Partial<Record<'whatsapp' | 'sms' | 'email', Consent>>>(row.consent, {});
+  const consent = parseJson<StoredConsent>(row.consent, {});
   return {
     uuid: row.id, name: row.name, phone: row.phone, email: row.email, tags: parseJson(row.tags, []), custom_fields: parseJson(row.custom_fields, {}),
     source: row.source, consent: { whatsapp: consent.whatsapp ?? UNKNOWN, sms: consent.sms ?? UNKNOWN, email: consent.email ?? UNKNOWN },
@@ -51,4 +57,124 @@ export async function findOrCreateContactByPhone(trx: Db, queue: JobQueue, works
   await q.insertContact(trx, row);
   await recordEvent(trx, queue, workspaceId, 'contact_created', contactView(row));
   return { contact: row, created: true };
+}
+
+/** One of the workspace's contacts, or 404. */
+export async function getContact(db: Db, workspaceId: string, id: string): Promise<ContactView> {
+  const row = await q.findContact(db, workspaceId, id);
+  if (!row) throw notFound('contact');
+  return contactView(row);
+}
+
+/** The workspace's contact with this phone number typed in any format (400 naming `params.number` when invalid), or 404. */
+export async function getContactByPhone(db: Db, workspaceId: string, typed: string): Promise<ContactView> {
+  const row = await q.findContactByPhone(db, workspaceId, normalizePhone(typed, 'params.number'));
+  if (!row) throw notFound('contact');
+  return contactView(row);
+}
+
+async function refuseDuplicate(db: Db, workspaceId: string, phone: string | null, email: string | null, exceptId?: string): Promise<void> {
+  const existing = await q.findContactWithPhoneOrEmail(db, workspaceId, phone, email, exceptId);
+  if (!existing) return;
+  const errors: FieldError[] = [];
+  if (phone && existing.phone === phone) errors.push({ path: 'body.phone', message: `is already the phone of contact ${existing.id}` });
+  if (email && existing.email === email) errors.push({ path: 'body.email', message: `is already the email of contact ${existing.id}` });
+  throw new AppError(409, 'duplicate_contact', `a contact with this ${errors.map((e) => e.path.slice(5)).join(' and ')} already exists: ${existing.id}`, errors, { existing_uuid: existing.id });
+}
+
+function checkFieldCount(values: Record<string, unknown>): void {
+  if (Object.keys(values).length > MAX_CUSTOM_FIELDS) throw invalidField('body.custom_fields', `a contact holds at most ${MAX_CUSTOM_FIELDS} custom fields`);
+}
+
+/** Creates a contact (emitting contact_created); 400 for an invalid phone, email or custom field, 409 `duplicate_contact` with `existing_uuid`. */
+export async function createContact(db: Db, queue: JobQueue, workspaceId: string, body: Static<typeof CreateContactBody>): Promise<ContactView> {
+  const phone = phoneOfCreate(body);
+  const email = emailOf(body.email);
+  if (!phone && !email) {
+    throw new AppError(400, 'validation_failed', 'a contact needs a phone (or identifier) or an email', [{ path: 'body.phone', message: 'is required when there is no email' }, { path: 'body.email', message: 'is required when there is no phone' }]);
+  }
+  const tags = normalizeTags(body.tags ?? []);
+  const source = body.source ?? 'api';
+  const view = await db.transaction().execute(async (trx) => {
+    const customFields = validateCustomFieldValues(await definitionsByKey(trx, workspaceId), body.custom_fields ?? {}, false);
+    checkFieldCount(customFields);
+    await refuseDuplicate(trx, workspaceId, phone, email);
+    const now = nowIso();
+    const row: ContactsTable = {
+      id: newId(), workspace_id: workspaceId, name: normalizeName(body.name), phone, email, tags: JSON.stringify(tags), custom_fields: JSON.stringify(customFields),
+      source, consent: JSON.stringify(mergeConsent({}, body.consent, source, now)), blocked: body.blocked ? 1 : 0, last_inbound_at: null, created_at: now, updated_at: now,
+    };
+    await q.insertContact(trx, row);
+    const created = contactView(row);
+    await recordEvent(trx, queue, workspaceId, 'contact_created', created);
+    return created;
+  });
+  queue.notify();
+  return view;
+}
+
+/** Contact fields a PATCH can change, in the order `changed_fields` lists them. */
+const PATCHABLE = ['name', 'phone', 'email', 'tags', 'custom_fields', 'consent', 'blocked'] as const;
+
+function nextRow(row: ContactsTable, body: Static<typeof UpdateContactBody>, customFields: Record<string, unknown>, now: string): ContactsTable {
+  const next = { ...row };
+  if (body.name !== undefined) next.name = normalizeName(body.name);
+  if (body.phone !== undefined) next.phone = body.phone === null ? null : normalizePhone(body.phone, 'body.phone');
+  if (body.email !== undefined) next.email = emailOf(body.email);
+  if (!next.phone && !next.email) throw invalidField(body.phone === null ? 'body.phone' : 'body.email', 'cannot be removed: a contact keeps a phone or an email');
+  if (body.tags !== undefined) next.tags = JSON.stringify(normalizeTags(body.tags));
+  if (body.custom_fields !== undefined) {
+    const merged = parseJson<Record<string, unknown>>(row.custom_fields, {});
+    for (const [key, value] of Object.entries(customFields)) {
+      if (value === null) delete merged[key];
+      else merged[key] = value;
+    }
+    checkFieldCount(merged);
+    next.custom_fields = JSON.stringify(merged);
+  }
+  if (body.consent !== undefined) next.consent = JSON.stringify(mergeConsent(parseJson(row.consent, {}), body.consent, 'api', now));
+  if (body.blocked !== undefined) next.blocked = body.blocked ? 1 : 0;
+  return next;
+}
+
+/**
+ * Updates a contact: tags are replaced, custom_fields merged (null removes a key), consent merged per channel.
+ * Emits contact_updated with the new view and `changed_fields`; a PATCH that changes nothing emits nothing.
+ */
+export async function updateContact(db: Db, queue: JobQueue, workspaceId: string, id: string, body: Static<typeof UpdateContactBody>): Promise<ContactView> {
+  const result = await db.transaction().execute(async (trx) => {
+    const row = await q.findContact(trx, workspaceId, id);
+    if (!row) throw notFound('contact');
+    const customFields = body.custom_fields === undefined ? {} : validateCustomFieldValues(await definitionsByKey(trx, workspaceId), body.custom_fields, true);
+    const now = nowIso();
+    const next = nextRow(row, body, customFields, now);
+    const oldView = contactView(row);
+    const newView = contactView(next);
+    const changed = PATCHABLE.filter((field) => JSON.stringify(oldView[field]) !== JSON.stringify(newView[field]));
+    if (changed.length === 0) return { view: oldView, emitted: false };
+    await refuseDuplicate(trx, workspaceId, changed.includes('phone') ? next.phone : null, changed.includes('email') ? next.email : null, id);
+    const changes: Partial<ContactsTable> = { updated_at: now };
+    for (const field of changed) Object.assign(changes, { [field]: next[field] });
+    await q.updateContact(trx, workspaceId, id, changes);
+    const view = contactView({ ...next, updated_at: now });
+    await recordEvent(trx, queue, workspaceId, 'contact_updated', { ...view, changed_fields: changed });
+    return { view, emitted: true };
+  });
+  if (result.emitted) queue.notify();
+  return result.view;
+}
+
+/** Deletes a contact and all its messages (privacy first: nothing of the person stays readable); emits contact_deleted with its last view. */
+export async function deleteContact(db: Db, queue: JobQueue, workspaceId: string, id: string): Promise<ContactView> {
+  const view = await db.transaction().execute(async (trx) => {
+    const row = await q.findContact(trx, workspaceId, id);
+    if (!row) throw notFound('contact');
+    await q.deleteContactMessages(trx, workspaceId, id);
+    await q.deleteContact(trx, workspaceId, id);
+    const last = contactView(row);
+    await recordEvent(trx, queue, workspaceId, 'contact_deleted', last);
+    return last;
+  });
+  queue.notify();
+  return view;
 }

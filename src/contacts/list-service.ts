@@ -1,0 +1,113 @@
+import type { Static } from 'typebox';
+import type { Db } from '../db/connect.ts';
+import type { MessagesTable } from '../db/types.ts';
+import { invalidField, notFound } from '../errors.ts';
+import { decodeCursor, pageOf, type Cursor } from '../lib/cursor.ts';
+import { normalizeEmail } from '../lib/email.ts';
+import { parseJson } from '../lib/json.ts';
+import { normalizePhone } from '../lib/phone.ts';
+import { checkValue, definitionsByKey } from './custom-fields-service.ts';
+import * as q from './queries.ts';
+import type { ListContactsQuery } from './schema.ts';
+import { contactView, type ContactView } from './service.ts';
+
+/** Default page size of the contact lists. */
+export const DEFAULT_LIMIT = 20;
+const CUSTOM_FIELD_PARAM = /^custom_fields(?:\.([^.[\]]+)|\[([^[\]]+)\])$/;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i;
+const PHONE_TYPING = /^[\d\s+().\-/]+$/;
+
+/** Decodes a list cursor, or throws a 400 naming `query.cursor`. */
+export function cursorOf(raw: string | undefined): Cursor | undefined {
+  try {
+    return decodeCursor(raw);
+  } catch {
+    throw invalidField('query.cursor', 'is not a cursor returned by this API');
+  }
+}
+
+function instantOf(raw: string, path: string): string {
+  const ms = DATE_ONLY.test(raw) || DATE_TIME.test(raw) ? Date.parse(raw.length === 10 ? raw + 'T00:00:00Z' : raw) : NaN;
+  if (Number.isNaN(ms)) throw invalidField(path, `"${raw}" is not an ISO 8601 date (2025-01-31) or date-time (2025-01-31T12:00:00Z)`);
+  return new Date(ms).toISOString();
+}
+
+async function customFieldMatches(db: Db, workspaceId: string, query: Record<string, unknown>): Promise<q.CustomFieldMatch[]> {
+  const params = Object.entries(query).flatMap(([name, value]) => {
+    const m = CUSTOM_FIELD_PARAM.exec(name);
+    return m ? [{ name, key: m[1] ?? m[2], value: String(value) }] : [];
+  });
+  if (params.length === 0) return [];
+  const definitions = await definitionsByKey(db, workspaceId);
+  return params.map(({ name, key, value }) => {
+    const definition = definitions.get(key);
+    if (!definition) {
+      const number = value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : undefined;
+      const bool = value === 'true' ? true : value === 'false' ? false : undefined;
+      return { key, text: value, number, bool };
+    }
+    const checked = checkValue(definition, value);
+    if ('error' in checked) throw invalidField(`query.${name}`, checked.error);
+    const v = checked.value;
+    return typeof v === 'number' ? { key, number: v } : typeof v === 'boolean' ? { key, bool: v } : { key, text: String(v) };
+  });
+}
+
+/** Turns the list query into filters, or throws a 400 naming the bad `query.<field>`. */
+export async function filtersOf(db: Db, workspaceId: string, query: Static<typeof ListContactsQuery>): Promise<q.ContactFilters> {
+  const tags = (query.tags ?? []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
+  const text = query.q?.trim().toLowerCase();
+  const digits = text && PHONE_TYPING.test(text) ? text.replace(/\D/g, '') : '';
+  return {
+    tags: tags.length > 0 ? tags : undefined,
+    source: query.source,
+    q: text || undefined,
+    qDigits: digits || undefined,
+    phone: query.phone === undefined ? undefined : normalizePhone(query.phone, 'query.phone'),
+    email: query.email === undefined ? undefined : normalizeEmail(query.email, 'query.email'),
+    createdAfter: query.created_after === undefined ? undefined : instantOf(query.created_after, 'query.created_after'),
+    createdBefore: query.created_before === undefined ? undefined : instantOf(query.created_before, 'query.created_before'),
+    customFields: await customFieldMatches(db, workspaceId, query as Record<string, unknown>),
+  };
+}
+
+/** A page of the workspace's contacts matching the query, newest first. */
+export async function listContacts(db: Db, workspaceId: string, query: Static<typeof ListContactsQuery>): Promise<{ contacts: ContactView[]; meta: { next_cursor: string | null } }> {
+  const limit = query.limit ?? DEFAULT_LIMIT;
+  const cursor = cursorOf(query.cursor);
+  const filters = await filtersOf(db, workspaceId, query);
+  const page = pageOf(await q.listContacts(db, workspaceId, filters, limit, cursor), limit, (row) => row.created_at);
+  return { contacts: page.items.map(contactView), meta: { next_cursor: page.next_cursor } };
+}
+
+/** A message of a contact as the contact's message list shows it. */
+export interface ContactMessageView {
+  uuid: string;
+  channel_uuid: string;
+  contact_uuid: string;
+  direction: string;
+  type: string;
+  content: Record<string, unknown>;
+  status: string;
+  error: unknown;
+  metadata: Record<string, string> | null;
+  created_at: string;
+  updated_at: string;
+}
+
+function messageRowView(row: MessagesTable): ContactMessageView {
+  return {
+    uuid: row.id, channel_uuid: row.channel_id, contact_uuid: row.contact_id, direction: row.direction, type: row.type, content: parseJson(row.content, {}),
+    status: row.status, error: parseJson(row.error, null), metadata: parseJson(row.metadata, null), created_at: row.created_at, updated_at: row.updated_at,
+  };
+}
+
+/** A page of one contact's messages, newest first; 404 when the contact is not in the workspace. */
+export async function listContactMessages(db: Db, workspaceId: string, contactId: string, query: { limit?: number; cursor?: string }) {
+  const limit = query.limit ?? DEFAULT_LIMIT;
+  const cursor = cursorOf(query.cursor);
+  if (!(await q.findContact(db, workspaceId, contactId))) throw notFound('contact');
+  const page = pageOf(await q.listContactMessages(db, workspaceId, contactId, limit, cursor), limit, (row) => row.created_at);
+  return { messages: page.items.map(messageRowView), meta: { next_cursor: page.next_cursor } };
+}
