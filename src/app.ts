@@ -8,6 +8,8 @@ import type { App } from './http.ts';
 import { authHook } from './auth/hook.ts';
 import { KeyVerifier } from './auth/service.ts';
 import { handleError, sendProblem } from './system/problem.ts';
+import { idempotencyOnRoute, startIdempotencyCleanup } from './system/idempotency.ts';
+import { documentRoute } from './system/openapi.ts';
 import { registerRoutes } from './routes.ts';
 
 /** Largest request body accepted (1 MiB); larger bodies get a 413. */
@@ -29,16 +31,24 @@ export async function buildApp(deps: Deps): Promise<App> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Beckon API', version: '1', description: 'Send WhatsApp, SMS and email messages, keep contacts, receive signed webhooks.' },
+      info: { title: 'Beckon API', version: '1', description: 'Send WhatsApp, SMS and email messages, keep contacts, receive signed webhooks. Guides: docs/api.md.' },
       servers: [{ url: deps.config.publicUrl }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key: Authorization: Bearer bk_…' } } },
       security: [{ bearer: [] }],
     },
+    transform: documentRoute,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // The reference UI is served from the package's own files (no CDN) and is public.
+  await app.register(async (docs) => {
+    docs.addHook('onRoute', (route) => {
+      route.config = { ...route.config, scope: 'public' };
+    });
+    await docs.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true }, validatorUrl: false });
+  });
 
   const verifier = new KeyVerifier(deps.db);
   app.addHook('onRequest', authHook(verifier));
+  // Per API key, counted after authentication; public routes and rejected keys are not counted.
   await app.register(rateLimit, {
     hook: 'preParsing',
     max: deps.config.rateLimitMax,
@@ -48,6 +58,9 @@ export async function buildApp(deps: Deps): Promise<App> {
     allowList: (request) => !request.auth,
     errorResponseBuilder: (_request, context) => Object.assign(new Error(`rate limit of ${context.max} requests per ${context.after} reached for this API key`), { statusCode: 429 }),
   });
+  app.addHook('onRoute', idempotencyOnRoute(deps));
+  const stopCleanup = startIdempotencyCleanup(deps);
+  app.addHook('onClose', async () => stopCleanup());
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

@@ -16,6 +16,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The scope a route needs; 'public' skips authentication. Routes without one need admin. */
     scope?: Scope | 'public';
+    /** false on a POST whose answer carries a secret stored only hashed: it is never kept for replay, so Idempotency-Key is ignored. */
+    idempotent?: boolean;
   }
   interface FastifyRequest {
     auth: AuthContext;

@@ -36,7 +36,7 @@ export function authRoutes(app: App, deps: Deps, verifier: KeyVerifier): void {
   }, async (request) => ({ api_keys: await listApiKeys(deps.db, request.auth.workspaceId) }));
 
   app.post('/v1/api_keys', {
-    config: { scope: 'admin' },
+    config: { scope: 'admin', idempotent: false },
     schema: {
       tags: ['auth'], summary: 'Create an API key; its secret is in the answer once',
       body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), scopes: Type.Optional(ScopeList) }),

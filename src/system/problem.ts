@@ -4,6 +4,7 @@ import { AppError, type ErrorCode, type FieldError } from '../errors.ts';
 const TITLES: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict',
   413: 'Content Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests', 500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 /** Sends an RFC 9457 problem+json answer. */
@@ -44,7 +45,12 @@ function validationErrors(error: FastifyError): FieldError[] {
   return out;
 }
 
-/** The one error handler: typed errors, validation errors and Fastify's own 4xx become problem+json; anything else is a 500 that leaks nothing. */
+const CODE_BY_STATUS: Record<number, ErrorCode> = { 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed', 409: 'conflict' };
+
+/**
+ * The one error handler: typed errors, validation errors and Fastify's own 4xx become problem+json;
+ * anything else is a 500 that leaks nothing (the error is logged with the request id).
+ */
 export function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof AppError) return sendProblem(reply, error.status, error.code, error.message, error.errors, error.extra);
   if (error.validation) {
@@ -55,8 +61,10 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   if (status === 413) return sendProblem(reply, 413, 'payload_too_large', 'the request body is larger than the server accepts');
   if (status === 415) return sendProblem(reply, 415, 'unsupported_media_type', 'send the body as application/json');
   if (status === 429) return sendProblem(reply, 429, 'rate_limited', error.message);
-  if (status === 400 && /JSON/i.test(error.message + (error.code ?? ''))) return sendProblem(reply, 400, 'invalid_json', `the body is not valid JSON: ${error.message}`);
-  if (status >= 400 && status < 500) return sendProblem(reply, status, status === 404 ? 'not_found' : 'validation_failed', error.message);
+  if (status === 400 && (error instanceof SyntaxError || /JSON/i.test(error.message + (error.code ?? '')))) {
+    return sendProblem(reply, 400, 'invalid_json', `the body is not valid JSON: ${error.message}`);
+  }
+  if (status >= 400 && status < 500) return sendProblem(reply, status, CODE_BY_STATUS[status] ?? 'validation_failed', error.message);
   request.log.error({ err: error }, 'unhandled error');
-  return sendProblem(reply, 500, 'internal_error', 'an internal error occurred; it has been logged');
+  return sendProblem(reply, 500, 'internal_error', `an internal error occurred; it has been logged with request id ${request.id}`);
 }

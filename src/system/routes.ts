@@ -1,5 +1,61 @@
+import { sql } from 'kysely';
+import { Type } from 'typebox';
 import type { Deps } from '../deps.ts';
 import type { App } from '../http.ts';
+import { pendingMigrations } from '../db/migrate.ts';
+import { sendProblem } from './problem.ts';
 
-/** Placeholder until this route group lands. */
-export function systemRoutes(_app: App, _deps: Deps): void {}
+const Status = Type.Object({ status: Type.Literal('ok') });
+
+/** Operational routes, all public and outside the API reference: liveness, readiness, metrics, the OpenAPI document. */
+export function systemRoutes(app: App, deps: Deps): void {
+  let migrated = false;
+
+  app.get('/', {
+    config: { scope: 'public' },
+    schema: { hide: true, response: { 200: Type.Object({ name: Type.String(), docs: Type.String(), openapi: Type.String() }) } },
+  }, async () => ({ name: 'Beckon', docs: '/docs', openapi: '/openapi.json' }));
+
+  app.get('/healthz', {
+    config: { scope: 'public' },
+    schema: { hide: true, summary: 'Liveness: the process answers', response: { 200: Status } },
+  }, async () => ({ status: 'ok' as const }));
+
+  app.get('/readyz', {
+    config: { scope: 'public' },
+    schema: { hide: true, summary: 'Readiness: the store answers and its schema is current', response: { 200: Status } },
+  }, async (request, reply) => {
+    try {
+      await sql`select 1`.execute(deps.db);
+      if (!migrated) {
+        const pending = await pendingMigrations(deps.db);
+        if (pending.length > 0) return sendProblem(reply, 503, 'not_ready', `migrations not applied: ${pending.join(', ')}`);
+        migrated = true;
+      }
+    } catch (err) {
+      request.log.warn({ err }, 'readiness check failed');
+      return sendProblem(reply, 503, 'not_ready', 'the store does not answer');
+    }
+    return { status: 'ok' as const };
+  });
+
+  app.get('/metrics', {
+    config: { scope: 'public' },
+    schema: { hide: true, summary: 'Prometheus metrics' },
+  }, async (_request, reply) => {
+    try {
+      const { depth, oldestAgeSeconds } = await deps.queue.depth();
+      deps.metrics.queueDepth.set(depth);
+      deps.metrics.queueOldestAge.set(oldestAgeSeconds);
+    } catch (err) {
+      deps.log.warn({ err }, 'could not read the queue depth for /metrics');
+    }
+    const text = await deps.metrics.registry.metrics();
+    return reply.type(deps.metrics.registry.contentType).send(text);
+  });
+
+  app.get('/openapi.json', {
+    config: { scope: 'public' },
+    schema: { hide: true, summary: 'The OpenAPI 3.1 document of the API' },
+  }, async () => app.swagger());
+}
