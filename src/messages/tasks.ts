@@ -1,7 +1,84 @@
 import type { Deps } from '../deps.ts';
-import type { Task } from '../jobs/queue.ts';
+import type { ChannelsTable, MessagesTable } from '../db/types.ts';
+import type { Task, TaskContext } from '../jobs/queue.ts';
+import { findChannel } from '../channels/queries.ts';
+import { parseJson } from '../lib/json.ts';
+import { buildProviders, providerTasks } from '../providers/index.ts';
+import { ProviderError, type OutboundMessage, type ProviderAdapter, type ProviderChannel } from '../providers/types.ts';
+import { applyStatus, type MessageError } from './status.ts';
+import * as q from './queries.ts';
 
-/** Placeholder until this domain's tasks land. */
-export function messageTasks(_deps: Deps): Record<string, Task> {
-  return {};
+/** The task that hands one outbound message to its channel's provider. */
+export const SEND_MESSAGE_TASK = 'send_message';
+
+/** Payload of a send_message job. */
+export interface SendMessagePayload {
+  message_id: string;
+}
+
+function toChannel(row: ChannelsTable): ProviderChannel {
+  return { id: row.id, workspaceId: row.workspace_id, type: row.type, provider: row.provider, config: parseJson(row.config, {}) };
+}
+
+function toOutbound(row: MessagesTable): OutboundMessage {
+  return {
+    id: row.id, idempotencyKey: row.id, to: row.address ?? '', type: row.type as OutboundMessage['type'],
+    content: parseJson(row.content, {}), metadata: parseJson(row.metadata, null),
+  };
+}
+
+function classify(err: unknown): ProviderError {
+  if (err instanceof ProviderError) return err;
+  return new ProviderError('provider_error', err instanceof Error ? err.message : String(err), true);
+}
+
+/**
+ * Builds send_message: load the message, call the provider, then record `sent` (with the provider id, its event and
+ * the provider's follow-up jobs) in one transaction. A job that runs again finds the message no longer `enqueued`
+ * and does nothing; a crash between the provider call and the commit re-sends with the same idempotency key (see
+ * providers/types.ts for the guarantee). Permanent provider errors fail the message at once; retryable ones are
+ * rethrown for a backoff retry and fail it on the last attempt. A deleted message is never sent.
+ */
+export function sendMessageTask(deps: Deps, providers: Record<string, ProviderAdapter>): Task {
+  const fail = (messageId: string, error: MessageError) => applyStatus(deps, { id: messageId }, { status: 'failed', error });
+
+  return async function sendMessage(payload: SendMessagePayload, context: TaskContext): Promise<void> {
+    const message = await q.findMessageById(deps.db, payload.message_id);
+    if (!message || message.deleted_at || message.status !== 'enqueued') return;
+    const channelRow = await findChannel(deps.db, message.workspace_id, message.channel_id);
+    if (!channelRow) {
+      await fail(message.id, { code: 'channel_unavailable', reason: 'the channel no longer exists' });
+      return;
+    }
+    const adapter = providers[channelRow.provider];
+    if (!adapter) {
+      await fail(message.id, { code: 'channel_unavailable', reason: `no adapter for provider "${channelRow.provider}"` });
+      return;
+    }
+    const channel = toChannel(channelRow);
+    const outbound = toOutbound(message);
+    let result;
+    try {
+      result = await adapter.send(channel, outbound);
+    } catch (err) {
+      const error = classify(err);
+      const last = context.attempt >= context.maxAttempts;
+      if (error.retryable && !last) throw error;
+      const reason = error.retryable ? `${error.message} (gave up after ${context.attempt} attempts)` : error.message;
+      await fail(message.id, { code: error.code, reason });
+      return;
+    }
+    await applyStatus(deps, { id: message.id }, { status: 'sent', providerMessageId: result.providerMessageId }, async (trx) => {
+      if (adapter.afterSent) await adapter.afterSent(trx, deps.queue, channel, outbound, result);
+    });
+  };
+}
+
+/** Every job task of the messages domain, with the tasks its providers need. */
+export function messageTasks(deps: Deps): Record<string, Task> {
+  const providers = buildProviders(deps);
+  return {
+    [SEND_MESSAGE_TASK]: sendMessageTask(deps, providers),
+    ...providerTasks(deps),
+  };
 }

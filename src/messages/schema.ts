@@ -1,0 +1,103 @@
+import { Type } from 'typebox';
+import { MESSAGE_STATUSES } from './status.ts';
+
+/** Message types Beckon sends and receives. */
+export const MESSAGE_TYPES = ['text', 'image', 'document', 'audio', 'video'] as const;
+
+/** Longest text body (and media caption) accepted, in characters (WhatsApp's limit). */
+export const MAX_TEXT_LENGTH = 4096;
+
+/** Metadata limits, as Callbell documents them. */
+export const METADATA_LIMITS = { pairs: 10, keyLength: 50, valueLength: 500 } as const;
+
+const Uuid = Type.String({ format: 'uuid' });
+const Timestamp = Type.String({ format: 'date-time' });
+
+/** The content of a message: `{text}` for text, `{url, text?}` for media (text is then the caption). */
+export const ContentSchema = Type.Object({
+  text: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_TEXT_LENGTH, description: 'The text, or the caption of a media message' })),
+  url: Type.Optional(Type.String({ minLength: 1, maxLength: 2048, description: 'http(s) URL of the media (image, document, audio, video)' })),
+}, { additionalProperties: false });
+
+/** Free string pairs attached to a message, echoed in reads and webhook payloads. */
+export const MetadataSchema = Type.Record(Type.String(), Type.String({ maxLength: METADATA_LIMITS.valueLength }), {
+  maxProperties: METADATA_LIMITS.pairs,
+  description: `At most ${METADATA_LIMITS.pairs} pairs; keys up to ${METADATA_LIMITS.keyLength} characters, string values up to ${METADATA_LIMITS.valueLength}`,
+});
+
+/** Body of POST /v1/messages/send (Callbell's fields). */
+export const SendBody = Type.Object({
+  to: Type.String({ minLength: 1, maxLength: 64, description: 'The recipient phone number in any format; normalized to E.164. An unknown number creates the contact (source "api").' }),
+  from: Type.Enum(['whatsapp', 'sms', 'email'], { description: 'The channel type to send on' }),
+  type: Type.Enum([...MESSAGE_TYPES], { description: 'text, or a media type with content.url' }),
+  content: ContentSchema,
+  channel_uuid: Type.Optional(Type.String({ format: 'uuid', description: 'The channel to send on; default: the workspace\'s default channel of type `from`' })),
+  template_uuid: Type.Optional(Type.String({ description: 'A template to send (templates arrive in a later release: any value is a 404 for now)' })),
+  template_values: Type.Optional(Type.Array(Type.String(), { maxItems: 100, description: 'Values for the template\'s variables' })),
+  optin_contact: Type.Optional(Type.Boolean({ description: 'Confirms the contact opted in (stored with the message)' })),
+  metadata: Type.Optional(MetadataSchema),
+  assigned_user: Type.Optional(Type.String({ description: 'Accepted for Callbell compatibility; ignored' })),
+  team_uuid: Type.Optional(Type.String({ description: 'Accepted for Callbell compatibility; ignored' })),
+  fields: Type.Optional(Type.String({ description: 'Accepted for Callbell compatibility; ignored' })),
+  bot_status: Type.Optional(Type.String({ description: 'Accepted for Callbell compatibility; ignored' })),
+}, { additionalProperties: false });
+
+const StatusEntrySchema = Type.Object({ status: Type.String(), at: Timestamp });
+const ErrorSchema = Type.Object({ code: Type.String(), reason: Type.String() });
+
+/** A message as every read and webhook payload shows it. */
+export const MessageSchema = Type.Object({
+  uuid: Uuid,
+  direction: Type.Enum(['inbound', 'outbound']),
+  channel: Type.Union([Type.String(), Type.Null()], { description: 'The channel type (whatsapp, sms, email)' }),
+  channel_uuid: Uuid,
+  contact: Type.Object({ uuid: Uuid, phone: Type.Union([Type.String(), Type.Null()]) }),
+  to: Type.Union([Type.String(), Type.Null()], { description: 'Outbound: the contact\'s phone; inbound: the channel type' }),
+  from: Type.Union([Type.String(), Type.Null()], { description: 'Outbound: the channel type; inbound: the contact\'s phone' }),
+  type: Type.String(),
+  content: Type.Object({ text: Type.Optional(Type.String()), url: Type.Optional(Type.String()) }),
+  status: Type.String({ description: `One of ${MESSAGE_STATUSES.join(', ')}` }),
+  status_history: Type.Array(StatusEntrySchema, { description: 'Every status the message reached, oldest first' }),
+  error: Type.Union([ErrorSchema, Type.Null()], { description: 'Why the message failed' }),
+  metadata: Type.Union([Type.Record(Type.String(), Type.String()), Type.Null()]),
+  provider_message_id: Type.Union([Type.String(), Type.Null()]),
+  template_uuid: Type.Union([Type.String(), Type.Null()]),
+  created_at: Timestamp,
+  updated_at: Timestamp,
+});
+
+/** The answer to a send: Callbell's `{message: {uuid, status: "enqueued"}}`, with the full message. */
+export const SendReply = Type.Object({ message: MessageSchema });
+
+/** GET /v1/messages/status/:uuid: Callbell's status shape. */
+export const StatusReply = Type.Object({
+  message: Type.Object({
+    uuid: Uuid,
+    status: Type.String(),
+    status_history: Type.Array(StatusEntrySchema),
+    error: Type.Union([ErrorSchema, Type.Null()]),
+    metadata: Type.Union([Type.Record(Type.String(), Type.String()), Type.Null()]),
+    updated_at: Timestamp,
+  }),
+});
+
+/** Query of GET /v1/messages. */
+export const ListQuery = Type.Object({
+  status: Type.Optional(Type.Enum([...MESSAGE_STATUSES])),
+  direction: Type.Optional(Type.Enum(['inbound', 'outbound'])),
+  channel_uuid: Type.Optional(Uuid),
+  contact_uuid: Type.Optional(Uuid),
+  created_after: Type.Optional(Type.String({ format: 'date-time', description: 'Only messages created strictly after this time' })),
+  created_before: Type.Optional(Type.String({ format: 'date-time', description: 'Only messages created strictly before this time' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  cursor: Type.Optional(Type.String({ description: 'meta.next_cursor of the previous page' })),
+}, { additionalProperties: false });
+
+/** A page of messages, newest first. */
+export const ListReply = Type.Object({
+  messages: Type.Array(MessageSchema),
+  meta: Type.Object({ next_cursor: Type.Union([Type.String(), Type.Null()]) }),
+});
+
+/** `:uuid` path parameter. */
+export const UuidParams = Type.Object({ uuid: Uuid });

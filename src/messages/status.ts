@@ -1,0 +1,125 @@
+import type { Deps } from '../deps.ts';
+import type { Db } from '../db/connect.ts';
+import type { MessagesTable } from '../db/types.ts';
+import { recordEvent } from '../events/service.ts';
+import { parseJson, toJson } from '../lib/json.ts';
+import { nowIso } from '../lib/time.ts';
+import * as q from './queries.ts';
+import { messageView } from './view.ts';
+
+/** Statuses of an outbound message, in the order they move (failed is reachable from any but read). */
+export const OUTBOUND_STATUSES = ['enqueued', 'sent', 'delivered', 'read', 'failed'] as const;
+
+/** Every status a message can have: the outbound ones, and `received` for inbound messages. */
+export const MESSAGE_STATUSES = [...OUTBOUND_STATUSES, 'received'] as const;
+
+/** One of OUTBOUND_STATUSES. */
+export type OutboundStatus = (typeof OUTBOUND_STATUSES)[number];
+
+/** One of MESSAGE_STATUSES. */
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+/** Why a message failed: a stable code and a sentence for people. */
+export interface MessageError {
+  code: string;
+  reason: string;
+}
+
+/** One entry of a message's status history. */
+export interface StatusEntry {
+  status: MessageStatus;
+  at: string;
+}
+
+const RANK: Record<string, number> = { enqueued: 0, sent: 1, delivered: 2, read: 3 };
+
+/**
+ * True when a message in `from` may move to `to`: statuses only move forward (enqueued → sent → delivered → read,
+ * skipping allowed), `failed` is reachable from enqueued, sent and delivered, and read and failed are final.
+ * A repeat of the current status is not a move.
+ */
+export function canTransition(from: string, to: string): boolean {
+  if (from === to || !(from in RANK)) return false;
+  if (to === 'failed') return from !== 'read';
+  return to in RANK && RANK[to] > RANK[from];
+}
+
+/** True when a message in this status will not change any more. */
+export function isFinal(status: string): boolean {
+  return status === 'read' || status === 'failed' || status === 'received';
+}
+
+/** A requested status change, as a worker or a provider callback reports it. */
+export interface StatusChange {
+  status: OutboundStatus;
+  /** When it happened (default now); history entries keep the order they were applied in. */
+  at?: string;
+  providerMessageId?: string;
+  error?: MessageError;
+}
+
+/** What applying a status change did. */
+export type StatusOutcome =
+  | { outcome: 'applied'; message: MessagesTable }
+  | { outcome: 'ignored'; message: MessagesTable }
+  | { outcome: 'unknown' };
+
+/** What status changes need: the store, the queue (events), and metrics. */
+export type StatusDeps = Pick<Deps, 'db' | 'writer' | 'queue' | 'metrics'>;
+
+/** Runs extra work in the same transaction as a real status change (e.g. a provider scheduling its next callback). */
+export type WithinChange = (trx: Db, message: MessagesTable) => Promise<void>;
+
+type Locator = { id: string } | { providerMessageId: string };
+
+async function locate(trx: Db, where: Locator): Promise<MessagesTable | undefined> {
+  return 'id' in where ? q.findMessageById(trx, where.id) : q.findMessageByProviderId(trx, where.providerMessageId);
+}
+
+/**
+ * Applies a status change to one message in one (group-committed) transaction. A real forward move appends to status_history,
+ * stores the provider id and error, emits exactly one `message_status_updated` (payload: the message view; none
+ * for a deleted message) and runs `within` in the same transaction. Duplicates and backward moves are absorbed
+ * (outcome `ignored`, nothing written). The update is a compare-and-set on the previous status, so concurrent
+ * callbacks for the same message never both apply.
+ */
+export async function applyStatus(deps: StatusDeps, where: Locator, change: StatusChange, within?: WithinChange): Promise<StatusOutcome> {
+  const result = await deps.writer.run(async (trx): Promise<StatusOutcome> => {
+    for (let tries = 0; tries < 5; tries++) {
+      const current = await locate(trx, where);
+      if (!current) return { outcome: 'unknown' };
+      if (!canTransition(current.status, change.status)) return { outcome: 'ignored', message: current };
+      const at = change.at ?? nowIso();
+      const history = parseJson<StatusEntry[]>(current.status_history, []);
+      history.push({ status: change.status, at });
+      const next: MessagesTable = {
+        ...current,
+        status: change.status,
+        status_history: toJson(history),
+        provider_message_id: change.providerMessageId ?? current.provider_message_id,
+        error: change.error ? toJson(change.error) : current.error,
+        updated_at: nowIso(),
+      };
+      const updated = await q.updateStatusIf(trx, current.id, current.status, next);
+      if (!updated) continue;
+      if (!next.deleted_at) await recordEvent(trx, deps.queue, next.workspace_id, 'message_status_updated', messageView(next));
+      if (within) await within(trx, next);
+      return { outcome: 'applied', message: next };
+    }
+    throw new Error(`message status kept changing under us; giving up on ${change.status}`);
+  });
+  if (result.outcome === 'applied') {
+    deps.metrics.messagesByStatus.inc({ status: change.status, direction: result.message.direction });
+    deps.queue.notify();
+  }
+  return result;
+}
+
+/**
+ * Applies a status reported by a provider (a delivery receipt, a read receipt, a failure) to the message that the
+ * provider knows by `providerMessageId`. Provider callbacks call this: it absorbs duplicates and out-of-order
+ * updates, and returns `unknown` when no message carries that id (yet).
+ */
+export async function applyProviderStatus(deps: StatusDeps, providerMessageId: string, change: Omit<StatusChange, 'providerMessageId'>, within?: WithinChange): Promise<StatusOutcome> {
+  return applyStatus(deps, { providerMessageId }, change, within);
+}

@@ -1,0 +1,113 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Deps } from '../deps.ts';
+import type { Task } from '../jobs/queue.ts';
+import { newId } from '../lib/ids.ts';
+import { nowIso } from '../lib/time.ts';
+import { applyProviderStatus, type MessageError } from '../messages/status.ts';
+import { markSandboxAccepted, recordSandboxCall } from '../sandbox/queries.ts';
+import { ProviderError, type ProviderAdapter } from './types.ts';
+
+/** The task that plays one simulated status callback of the sandbox phone. */
+export const SANDBOX_STATUS_TASK = 'sandbox_status';
+
+/** Test numbers with a scripted outcome, like a payment sandbox's test cards (NANP fictional 555-01XX numbers). */
+export const SANDBOX_MAGIC_NUMBERS = {
+  '+12025550101': 'invalid_recipient',
+  '+12025550102': 'not_on_whatsapp',
+  '+12025550103': 'never_read',
+  '+12025550104': 'flaky',
+  '+12025550105': 'rejected',
+  '+12025550106': 'unavailable',
+} as const;
+
+/**
+ * The sandbox provider, as documented in docs/sandbox.md.
+ *
+ * The sandbox simulates a phone on the other end. With `BECKON_SANDBOX_DELAYS=s,d,r` (ms; default 1000,2000,3000)
+ * a message is accepted (status `sent`) `s` ms after the worker picks it up, `delivered` `d` ms after that and
+ * `read` `r` ms after delivery. Every other number behaves that way; these test numbers do not:
+ *
+ * | to               | what happens                                                                            |
+ * |------------------|-----------------------------------------------------------------------------------------|
+ * | +1 202 555 0101  | sent, then `failed` with error `invalid_recipient` (the number does not exist)          |
+ * | +1 202 555 0102  | sent, then `failed` with error `not_on_whatsapp` (the number has no WhatsApp account)   |
+ * | +1 202 555 0103  | sent, delivered, never read                                                             |
+ * | +1 202 555 0104  | the provider answers a retryable error twice (`provider_unavailable`), then accepts it; |
+ * |                  | the job retries with backoff (about 2 s, then 4 s) and the message goes on to read      |
+ * | +1 202 555 0105  | refused at send: `failed` with error `provider_rejected`, never sent (permanent error)   |
+ * | +1 202 555 0106  | always a retryable error: `failed` with `provider_unavailable` once the send attempts   |
+ * |                  | run out (10 attempts, about 17 minutes of backoff)                                      |
+ *
+ * The sandbox deduplicates on the idempotency key (the message id): a repeated send after a crash answers with
+ * the first provider id and never reaches the phone twice.
+ */
+export const SANDBOX_DOC = `Sandbox test numbers (to):
++1 202 555 0101  sent, then failed: invalid_recipient
++1 202 555 0102  sent, then failed: not_on_whatsapp
++1 202 555 0103  sent, delivered, never read
++1 202 555 0104  retryable provider error twice (provider_unavailable), then sent, delivered, read
++1 202 555 0105  failed at send: provider_rejected (permanent error)
++1 202 555 0106  retryable provider error every time: failed with provider_unavailable once attempts run out
+Any other number: sent, delivered, read after BECKON_SANDBOX_DELAYS (ms until sent, delivered, read).`;
+
+type Magic = (typeof SANDBOX_MAGIC_NUMBERS)[keyof typeof SANDBOX_MAGIC_NUMBERS];
+
+function magicOf(to: string): Magic | undefined {
+  return (SANDBOX_MAGIC_NUMBERS as Record<string, Magic>)[to];
+}
+
+const ASYNC_FAILURES: Partial<Record<Magic, MessageError>> = {
+  invalid_recipient: { code: 'invalid_recipient', reason: 'the recipient number does not exist (sandbox test number +1 202 555 0101)' },
+  not_on_whatsapp: { code: 'not_on_whatsapp', reason: 'the recipient has no WhatsApp account (sandbox test number +1 202 555 0102)' },
+};
+
+/** Payload of a sandbox_status job: the simulated callback to play. */
+interface SandboxStatusPayload {
+  provider_message_id: string;
+  status: 'delivered' | 'read' | 'failed';
+  error?: MessageError;
+}
+
+/** Builds the sandbox adapter: it remembers every idempotency key in its own table, as an outside provider would. */
+export function createSandboxProvider(deps: Pick<Deps, 'writer' | 'config'>): ProviderAdapter {
+  const [sentDelay, deliveredDelay] = deps.config.sandboxDelays;
+  return {
+    name: 'sandbox',
+    deduplicates: true,
+    async send(_channel, message) {
+      if (sentDelay > 0) await sleep(sentDelay);
+      const record = await deps.writer.run((trx) => recordSandboxCall(trx, message.idempotencyKey, message.to, `sbx_${newId()}`, nowIso()));
+      if (record.accepted_at) return { providerMessageId: record.provider_message_id };
+      const magic = magicOf(message.to);
+      if (magic === 'rejected') {
+        throw new ProviderError('provider_rejected', 'the provider refused the message (sandbox test number +1 202 555 0105)', false);
+      }
+      if (magic === 'unavailable' || (magic === 'flaky' && record.calls <= 2)) {
+        throw new ProviderError('provider_unavailable', `the provider is unavailable, try again (sandbox test number ${message.to}, call ${record.calls})`, true);
+      }
+      await deps.writer.run((trx) => markSandboxAccepted(trx, message.idempotencyKey, nowIso()));
+      return { providerMessageId: record.provider_message_id };
+    },
+    async afterSent(trx, queue, _channel, message, result) {
+      const error = ASYNC_FAILURES[magicOf(message.to) as Magic];
+      const payload: SandboxStatusPayload = error
+        ? { provider_message_id: result.providerMessageId, status: 'failed', error }
+        : { provider_message_id: result.providerMessageId, status: 'delivered' };
+      await queue.enqueue(trx, SANDBOX_STATUS_TASK, payload, { runAt: new Date(Date.now() + deliveredDelay) });
+    },
+  };
+}
+
+/** The sandbox's simulated callbacks: each applies one status and schedules the next (delivered → read). */
+export function sandboxTasks(deps: Deps): Record<string, Task> {
+  const readDelay = deps.config.sandboxDelays[2];
+  return {
+    async [SANDBOX_STATUS_TASK](payload: SandboxStatusPayload) {
+      await applyProviderStatus(deps, payload.provider_message_id, { status: payload.status, error: payload.error }, async (trx, message) => {
+        if (payload.status !== 'delivered' || magicOf(message.address ?? '') === 'never_read') return;
+        const next: SandboxStatusPayload = { provider_message_id: payload.provider_message_id, status: 'read' };
+        await deps.queue.enqueue(trx, SANDBOX_STATUS_TASK, next, { runAt: new Date(Date.now() + readDelay) });
+      });
+    },
+  };
+}

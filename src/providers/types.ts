@@ -1,0 +1,73 @@
+import type { Db } from '../db/connect.ts';
+import type { JobQueue } from '../jobs/queue.ts';
+
+/**
+ * The provider port: every adapter (sandbox, WhatsApp Cloud, Twilio, SMTP) implements ProviderAdapter.
+ *
+ * Delivery guarantee. The `send_message` task calls `send()` and then, in one transaction, records `sent` with
+ * the provider's id. A crash between the two leaves the job to run again, which calls `send()` again with the SAME
+ * idempotency key (the Beckon message id). So sending is at-least-once at the provider, and exactly-once at the
+ * recipient when the provider deduplicates on that key: the sandbox does (it remembers every key and answers a
+ * repeat with the first provider id), WhatsApp Cloud and Twilio have no idempotency key and may, in that narrow
+ * window, send a duplicate; SMTP adapters pass it as the Message-ID so receivers can drop the repeat.
+ */
+
+/** The channel a message goes out on, as an adapter sees it. */
+export interface ProviderChannel {
+  id: string;
+  workspaceId: string;
+  type: string;
+  provider: string;
+  /** Provider settings (numbers, credentials); never shown through the API. */
+  config: Record<string, unknown>;
+}
+
+/** One outbound message handed to an adapter. */
+export interface OutboundMessage {
+  /** The Beckon message uuid. */
+  id: string;
+  /** Stable across every retry of the same message: adapters pass it to providers that deduplicate. */
+  idempotencyKey: string;
+  /** The recipient: an E.164 phone (whatsapp, sms) or an email address. */
+  to: string;
+  type: 'text' | 'image' | 'document' | 'audio' | 'video';
+  content: { text?: string; url?: string };
+  metadata: Record<string, string> | null;
+}
+
+/** What a provider answered when it accepted a message. */
+export interface SendResult {
+  /** The provider's id for the message; later status callbacks name it. */
+  providerMessageId: string;
+}
+
+/**
+ * A classified provider failure. `retryable` errors (timeouts, 5xx, rate limits) are retried with backoff and fail
+ * the message once the attempts run out; permanent ones (invalid recipient, rejected content) fail it at once with
+ * `{code, reason}`. Any other exception an adapter throws is treated as retryable.
+ */
+export class ProviderError extends Error {
+  readonly code: string;
+  readonly retryable: boolean;
+
+  constructor(code: string, reason: string, retryable: boolean) {
+    super(reason);
+    this.code = code;
+    this.retryable = retryable;
+  }
+}
+
+/** An adapter that sends messages through one provider. */
+export interface ProviderAdapter {
+  /** The `provider` value of the channels it serves (sandbox, whatsapp_cloud, twilio, smtp). */
+  readonly name: string;
+  /** True when the provider deduplicates on the idempotency key (see the guarantee above). */
+  readonly deduplicates: boolean;
+  /** Hands one message to the provider; throws ProviderError on refusal. */
+  send(channel: ProviderChannel, message: OutboundMessage): Promise<SendResult>;
+  /**
+   * Optional: runs in the same transaction that records `sent`. A simulated provider (the sandbox) schedules its
+   * status callbacks here, so they exist exactly when the send is recorded.
+   */
+  afterSent?(trx: Db, queue: JobQueue, channel: ProviderChannel, message: OutboundMessage, result: SendResult): Promise<void>;
+}
