@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 const Timestamp = Type.String({ format: 'date-time' });
 
 /** Consent statuses a contact can have for one channel type. */
-export const ConsentStatusSchema = Type.Union([Type.Literal('opted_in'), Type.Literal('opted_out'), Type.Literal('unknown')]);
+export const ConsentStatusSchema = Type.Enum(['opted_in', 'opted_out', 'unknown']);
 
 const ConsentSchema = Type.Object({
   status: ConsentStatusSchema,
@@ -62,11 +62,11 @@ export const CreateContactBody = Type.Object({
   note: Ignored('note'),
 }, { additionalProperties: false });
 
-/** Body of PATCH /v1/contacts/:uuid (every field optional; null clears name, phone or email, or removes a custom field). */
+/** Body of PATCH /v1/contacts/:uuid (every field optional; null or "" clears name, phone or email; null removes a custom field). */
 export const UpdateContactBody = Type.Object({
-  name: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
-  phone: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()], { description: 'Beckon lets the phone change (Callbell does not); it is normalized and must stay unique' })),
-  email: Type.Optional(Type.Union([Type.String({ maxLength: 254 }), Type.Null()])),
+  name: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 200 })])),
+  phone: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 64 })], { description: 'Beckon lets the phone change (Callbell does not); it is normalized and must stay unique' })),
+  email: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 254 })])),
   tags: Type.Optional(Tags),
   custom_fields: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Merged into the contact\'s values; a null value removes the key' })),
   consent: Type.Optional(ConsentInputs),
@@ -109,7 +109,7 @@ export const PageQuery = Type.Object({
 /** Custom field types. */
 export const CUSTOM_FIELD_TYPES = ['text', 'email', 'number', 'date', 'dropdown', 'checkbox'] as const;
 
-const CustomFieldType = Type.Union([Type.Literal('text'), Type.Literal('email'), Type.Literal('number'), Type.Literal('date'), Type.Literal('dropdown'), Type.Literal('checkbox')]);
+const CustomFieldType = Type.Enum(['text', 'email', 'number', 'date', 'dropdown', 'checkbox']);
 const Options = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 500, uniqueItems: true, description: 'The allowed values of a dropdown (required, non-empty); empty for other types' });
 
 /** The API shape of a custom field definition. */
