@@ -1,7 +1,21 @@
 import type { Deps } from '../deps.ts';
-import type { Task } from '../jobs/queue.ts';
+import { DISPATCH_EVENT_TASK } from '../events/service.ts';
+import { RetryLater, type Task } from '../jobs/queue.ts';
+import { DELIVER_WEBHOOK_TASK, engineFor, type DeliveryJob } from './engine.ts';
 
-/** Placeholder until this domain's tasks land. */
-export function webhookTasks(_deps: Deps): Record<string, Task> {
-  return {};
+/** Milliseconds a delivery waits, at least, when its endpoint already has its share of attempts in flight (plus up to as much jitter). */
+export const BUSY_ENDPOINT_DELAY_MS = 250;
+
+/** The webhook tasks: dispatch_event fans an event out to matching endpoints, deliver_webhook makes one attempt of one delivery. */
+export function webhookTasks(deps: Deps): Record<string, Task> {
+  const engine = engineFor(deps);
+  return {
+    [DISPATCH_EVENT_TASK]: async (payload: { event_id: string }) => {
+      await engine.dispatch(payload.event_id);
+    },
+    [DELIVER_WEBHOOK_TASK]: async (payload: DeliveryJob) => {
+      const run = await engine.attempt(payload);
+      if (run === 'busy') throw new RetryLater(BUSY_ENDPOINT_DELAY_MS + Math.round(Math.random() * BUSY_ENDPOINT_DELAY_MS), 'endpoint at its limit of attempts in flight');
+    },
+  };
 }

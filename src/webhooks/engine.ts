@@ -1,0 +1,192 @@
+import type { Agent } from 'undici';
+import type { Db } from '../db/connect.ts';
+import type { WebhookDeliveriesTable, WebhookEndpointsTable } from '../db/types.ts';
+import type { Deps } from '../deps.ts';
+import { newId } from '../lib/ids.ts';
+import { parseJson } from '../lib/json.ts';
+import { AllowList } from '../lib/ssrf.ts';
+import { createWebhookAgent, postWebhook, type AttemptResult } from './deliver.ts';
+import { nextAttemptDelayMs, scheduledDelayMs } from './retry.ts';
+import { webhookHeaders } from './sign.ts';
+import * as q from './queries.ts';
+
+/** The task that makes one HTTP attempt of one delivery. */
+export const DELIVER_WEBHOOK_TASK = 'deliver_webhook';
+
+/** Subscribing to this matches every event type, present and future. */
+export const ALL_EVENTS = '*';
+
+/** Payload of a deliver_webhook job: which delivery, which attempt (1-based), which step of the retry schedule (0 = first try). */
+export interface DeliveryJob {
+  delivery_id: string;
+  attempt: number;
+  retry: number;
+  /** Attempt even when the endpoint is disabled (the test event). */
+  force?: boolean;
+}
+
+/** How a call to DeliveryEngine.attempt ended. */
+export type AttemptRun = 'done' | 'stale' | 'busy';
+
+class StaleDelivery extends Error {}
+
+/** The JSON body of every delivery: Callbell's envelope {event, payload} plus the event's id and created_at. */
+export function webhookBody(event: { id: string; type: string; payload: string; created_at: string }): string {
+  return `{"event":${JSON.stringify(event.type)},"payload":${event.payload},"id":${JSON.stringify(event.id)},"created_at":${JSON.stringify(event.created_at)}}`;
+}
+
+/** The secrets that sign a request now: the current one, then the previous one while its overlap lasts. */
+export function signingSecrets(endpoint: Pick<WebhookEndpointsTable, 'secret' | 'previous_secret' | 'previous_secret_expires_at'>, now: Date): string[] {
+  const live = endpoint.previous_secret && endpoint.previous_secret_expires_at && Date.parse(endpoint.previous_secret_expires_at) > now.getTime();
+  return live ? [endpoint.secret, endpoint.previous_secret as string] : [endpoint.secret];
+}
+
+/** True when an endpoint's subscription list covers this event type. */
+export function subscribes(events: string[], type: string): boolean {
+  return events.includes(type) || events.includes(ALL_EVENTS);
+}
+
+/** Disables an endpoint in `trx` and fails its pending deliveries, saying why. */
+export async function disableEndpointIn(trx: Db, endpointId: string, reason: string, at: string): Promise<void> {
+  await q.disableEndpoint(trx, endpointId, reason, at);
+  await q.failPendingDeliveries(trx, endpointId, `endpoint disabled: ${reason}`, at);
+}
+
+/**
+ * Fans events out and runs delivery attempts: one per process (see engineFor), holding the SSRF-guarded HTTP agent
+ * and the count of attempts in flight per endpoint, so one slow endpoint can only occupy a few worker slots.
+ */
+export class DeliveryEngine {
+  private readonly deps: Deps;
+  readonly allow: AllowList;
+  private readonly agent: Agent;
+  private readonly inFlight = new Map<string, number>();
+  /** Most attempts to one endpoint at once in this process: a quarter of the worker's slots, between 1 and 4. */
+  readonly perEndpoint: number;
+
+  constructor(deps: Deps) {
+    this.deps = deps;
+    this.allow = new AllowList(deps.config.webhookAllowPrivate);
+    this.agent = createWebhookAgent(this.allow);
+    this.perEndpoint = Math.max(1, Math.min(4, Math.floor(deps.config.workerConcurrency / 4)));
+  }
+
+  /** Creates one delivery and one job per enabled endpoint subscribed to the event, in one transaction; returns how many. */
+  async dispatch(eventId: string): Promise<number> {
+    const { writer, queue } = this.deps;
+    const count = await writer.run(async (trx) => {
+      const event = await q.findEvent(trx, eventId);
+      if (!event || (await q.eventHasDeliveries(trx, eventId))) return 0;
+      const endpoints = (await q.enabledEndpoints(trx, event.workspace_id)).filter((e) => subscribes(parseJson<string[]>(e.events, []), event.type));
+      const now = new Date().toISOString();
+      const rows: WebhookDeliveriesTable[] = endpoints.map((e) => ({
+        id: newId(), workspace_id: event.workspace_id, endpoint_id: e.id, event_id: event.id, event_type: event.type, status: 'pending',
+        attempt_count: 0, next_attempt_at: now, last_status_code: null, last_error: null, created_at: now, updated_at: now,
+      }));
+      await q.insertDeliveries(trx, rows);
+      await queue.enqueueMany(trx, rows.map((r) => ({ task: DELIVER_WEBHOOK_TASK, payload: { delivery_id: r.id, attempt: 1, retry: 0 } satisfies DeliveryJob })));
+      return rows.length;
+    });
+    if (count > 0) queue.notify();
+    return count;
+  }
+
+  /** Makes one attempt of a delivery and records it; 'busy' when the endpoint already has its share of attempts in flight. */
+  async attempt(job: DeliveryJob): Promise<AttemptRun> {
+    const { db, config, metrics } = this.deps;
+    const delivery = await q.findDeliveryById(db, job.delivery_id);
+    if (!delivery || delivery.status !== 'pending' || delivery.attempt_count !== job.attempt - 1) return 'stale';
+    const [endpoint, event] = await Promise.all([q.findEndpointById(db, delivery.endpoint_id), q.findEvent(db, delivery.event_id)]);
+    if (!endpoint || !event) return 'stale';
+    if (endpoint.enabled !== 1 && !job.force) {
+      const at = new Date().toISOString();
+      await this.deps.writer.run((trx) => q.updateDelivery(trx, delivery.id, { status: 'failed', next_attempt_at: null, last_error: `endpoint disabled: ${endpoint.disabled_reason ?? 'disabled'}`, updated_at: at }));
+      metrics.webhookOutcomes.inc({ outcome: 'disabled' });
+      return 'done';
+    }
+    const busy = this.inFlight.get(endpoint.id) ?? 0;
+    if (busy >= this.perEndpoint) return 'busy';
+    this.inFlight.set(endpoint.id, busy + 1);
+    let result: AttemptResult;
+    const sentAt = new Date();
+    try {
+      const body = webhookBody(event);
+      result = await postWebhook(this.agent, this.allow, endpoint.url, webhookHeaders(signingSecrets(endpoint, sentAt), event.id, sentAt, body), body, config.webhookTimeoutMs);
+    } finally {
+      const left = (this.inFlight.get(endpoint.id) ?? 1) - 1;
+      if (left > 0) this.inFlight.set(endpoint.id, left);
+      else this.inFlight.delete(endpoint.id);
+    }
+    metrics.webhookOutcomes.inc({ outcome: result.outcome });
+    try {
+      const { rescheduled, disabled } = await this.deps.writer.run((trx) => this.record(trx, job, sentAt, result));
+      if (disabled) metrics.webhookOutcomes.inc({ outcome: 'disabled' });
+      if (rescheduled) this.deps.queue.notify();
+    } catch (err) {
+      if (err instanceof StaleDelivery) return 'stale';
+      throw err;
+    }
+    return 'done';
+  }
+
+  /** Records an attempt and moves the delivery on: succeeded, rescheduled per the schedule and Retry-After, or failed (maybe disabling the endpoint). */
+  private async record(trx: Db, job: DeliveryJob, sentAt: Date, result: AttemptResult): Promise<{ rescheduled: boolean; disabled: boolean }> {
+    const delivery = await q.findDeliveryById(trx, job.delivery_id);
+    if (!delivery || delivery.attempt_count !== job.attempt - 1) throw new StaleDelivery();
+    const endpoint = await q.findEndpointById(trx, delivery.endpoint_id);
+    if (!endpoint) throw new StaleDelivery();
+    const now = new Date();
+    const at = now.toISOString();
+    await q.insertAttempt(trx, {
+      delivery_id: delivery.id, attempt: job.attempt, status_code: result.statusCode, latency_ms: result.latencyMs,
+      response_excerpt: result.excerpt, error: result.error, created_at: sentAt.toISOString(),
+    });
+    const base = { attempt_count: job.attempt, last_status_code: result.statusCode, last_error: result.error, updated_at: at };
+    // a delivery failed meanwhile (its endpoint was disabled) keeps that status; the attempt is still on record
+    const stillPending = delivery.status === 'pending';
+    if (result.outcome === 'success') {
+      await q.updateDelivery(trx, delivery.id, stillPending ? { ...base, status: 'succeeded', next_attempt_at: null } : base);
+      await q.markEndpointHealthy(trx, endpoint.id);
+      return { rescheduled: false, disabled: false };
+    }
+    const failingSince = endpoint.failing_since ?? at;
+    await q.markEndpointFailing(trx, endpoint.id, at);
+    if (!stillPending) {
+      await q.updateDelivery(trx, delivery.id, base);
+      return { rescheduled: false, disabled: false };
+    }
+    const enabled = endpoint.enabled === 1;
+    if (result.statusCode === 410) {
+      await q.updateDelivery(trx, delivery.id, { ...base, status: 'failed', next_attempt_at: null });
+      if (!enabled) return { rescheduled: false, disabled: false };
+      await disableEndpointIn(trx, endpoint.id, `the endpoint answered 410 Gone at ${at}`, at);
+      return { rescheduled: false, disabled: true };
+    }
+    const scheduled = enabled ? scheduledDelayMs(this.deps.config.webhookRetrySchedule, job.retry) : null;
+    if (scheduled !== null) {
+      const runAt = new Date(now.getTime() + nextAttemptDelayMs(scheduled, result.retryAfterMs));
+      await q.updateDelivery(trx, delivery.id, { ...base, next_attempt_at: runAt.toISOString() });
+      await this.deps.queue.enqueue(trx, DELIVER_WEBHOOK_TASK, { delivery_id: delivery.id, attempt: job.attempt + 1, retry: job.retry + 1 } satisfies DeliveryJob, { runAt });
+      return { rescheduled: true, disabled: false };
+    }
+    await q.updateDelivery(trx, delivery.id, { ...base, status: 'failed', next_attempt_at: null });
+    const threshold = this.deps.config.webhookDisableAfterHours * 3600 * 1000;
+    if (enabled && now.getTime() - Date.parse(failingSince) >= threshold) {
+      await disableEndpointIn(trx, endpoint.id, `disabled after failing since ${failingSince}: ${result.error ?? 'no answer'}`, at);
+      return { rescheduled: false, disabled: true };
+    }
+    return { rescheduled: false, disabled: false };
+  }
+}
+
+const engines = new WeakMap<Deps, DeliveryEngine>();
+
+/** The one DeliveryEngine of this set of dependencies (routes and tasks share it, and so its per-endpoint limits). */
+export function engineFor(deps: Deps): DeliveryEngine {
+  let engine = engines.get(deps);
+  if (!engine) {
+    engine = new DeliveryEngine(deps);
+    engines.set(deps, engine);
+  }
+  return engine;
+}

@@ -1,0 +1,131 @@
+import type { Db } from '../db/connect.ts';
+import type { EventsTable, WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from '../db/types.ts';
+import type { Cursor } from '../lib/cursor.ts';
+
+/** Columns of an endpoint that may change after creation. */
+export type EndpointChanges = Partial<Omit<WebhookEndpointsTable, 'id' | 'workspace_id' | 'created_at'>>;
+
+/** Inserts an endpoint. */
+export async function insertEndpoint(db: Db, row: WebhookEndpointsTable): Promise<void> {
+  await db.insertInto('webhook_endpoints').values(row).execute();
+}
+
+/** A page (limit + 1 rows) of a workspace's endpoints, newest first, after the cursor. */
+export async function listEndpoints(db: Db, workspaceId: string, limit: number, cursor?: Cursor) {
+  let query = db.selectFrom('webhook_endpoints').selectAll().where('workspace_id', '=', workspaceId);
+  if (cursor) query = query.where((eb) => eb.or([eb('created_at', '<', cursor.at), eb.and([eb('created_at', '=', cursor.at), eb('id', '<', cursor.id)])]));
+  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+}
+
+/** Finds one of a workspace's endpoints. */
+export async function findEndpoint(db: Db, workspaceId: string, id: string) {
+  return db.selectFrom('webhook_endpoints').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+}
+
+/** The endpoint Callbell's subscribe created in a workspace (the oldest, should there be several). */
+export async function findSubscribeEndpoint(db: Db, workspaceId: string, origin: string) {
+  return db.selectFrom('webhook_endpoints').selectAll().where('workspace_id', '=', workspaceId).where('origin', '=', origin)
+    .orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
+}
+
+/** Writes an endpoint's changed columns. */
+export async function updateEndpoint(db: Db, workspaceId: string, id: string, changes: EndpointChanges): Promise<void> {
+  await db.updateTable('webhook_endpoints').set(changes).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+}
+
+/** Deletes one endpoint (its deliveries and attempts go with it); returns how many rows went. */
+export async function deleteEndpoint(db: Db, workspaceId: string, id: string): Promise<number> {
+  const r = await db.deleteFrom('webhook_endpoints').where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+/** Deletes every endpoint of a workspace created with this origin; returns how many went. */
+export async function deleteEndpointsByOrigin(db: Db, workspaceId: string, origin: string): Promise<number> {
+  const r = await db.deleteFrom('webhook_endpoints').where('workspace_id', '=', workspaceId).where('origin', '=', origin).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
+/** Sets failing_since on an endpoint unless it is already failing. */
+export async function markEndpointFailing(db: Db, id: string, at: string): Promise<void> {
+  await db.updateTable('webhook_endpoints').set({ failing_since: at }).where('id', '=', id).where('failing_since', 'is', null).execute();
+}
+
+/** Clears failing_since after a success. */
+export async function markEndpointHealthy(db: Db, id: string): Promise<void> {
+  await db.updateTable('webhook_endpoints').set({ failing_since: null }).where('id', '=', id).where('failing_since', 'is not', null).execute();
+}
+
+/** Disables an endpoint with a reason. */
+export async function disableEndpoint(db: Db, id: string, reason: string, at: string): Promise<void> {
+  await db.updateTable('webhook_endpoints').set({ enabled: 0, disabled_reason: reason, disabled_at: at, updated_at: at }).where('id', '=', id).execute();
+}
+
+/** Fails every pending delivery of an endpoint (it was disabled); their queued jobs then find nothing to do. */
+export async function failPendingDeliveries(db: Db, endpointId: string, error: string, at: string): Promise<void> {
+  await db.updateTable('webhook_deliveries').set({ status: 'failed', next_attempt_at: null, last_error: error, updated_at: at })
+    .where('endpoint_id', '=', endpointId).where('status', '=', 'pending').execute();
+}
+
+/** The workspace's enabled endpoints (the fan-out filters them by event type). */
+export async function enabledEndpoints(db: Db, workspaceId: string) {
+  return db.selectFrom('webhook_endpoints').select(['id', 'events']).where('workspace_id', '=', workspaceId).where('enabled', '=', 1).execute();
+}
+
+/** Finds a stored event. */
+export async function findEvent(db: Db, id: string) {
+  return db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Inserts an event that is not fanned out (the test event of one endpoint). */
+export async function insertEvent(db: Db, row: EventsTable): Promise<void> {
+  await db.insertInto('events').values(row).execute();
+}
+
+/** True when the fan-out of this event already ran (it may run twice after a crash). */
+export async function eventHasDeliveries(db: Db, eventId: string): Promise<boolean> {
+  return (await db.selectFrom('webhook_deliveries').select('id').where('event_id', '=', eventId).limit(1).executeTakeFirst()) !== undefined;
+}
+
+/** Inserts deliveries. */
+export async function insertDeliveries(db: Db, rows: WebhookDeliveriesTable[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('webhook_deliveries').values(rows).execute();
+}
+
+/** Finds one of a workspace's deliveries. */
+export async function findDelivery(db: Db, workspaceId: string, id: string) {
+  return db.selectFrom('webhook_deliveries').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+}
+
+/** Finds a delivery by id alone (the worker's view). */
+export async function findDeliveryById(db: Db, id: string) {
+  return db.selectFrom('webhook_deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Finds an endpoint by id alone (the worker's view). */
+export async function findEndpointById(db: Db, id: string) {
+  return db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** A page (limit + 1 rows) of an endpoint's deliveries, newest first, optionally of one status, after the cursor. */
+export async function listDeliveries(db: Db, workspaceId: string, endpointId: string, limit: number, status?: string, cursor?: Cursor) {
+  let query = db.selectFrom('webhook_deliveries').selectAll().where('workspace_id', '=', workspaceId).where('endpoint_id', '=', endpointId);
+  if (status) query = query.where('status', '=', status);
+  if (cursor) query = query.where((eb) => eb.or([eb('created_at', '<', cursor.at), eb.and([eb('created_at', '=', cursor.at), eb('id', '<', cursor.id)])]));
+  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+}
+
+/** Every attempt of these deliveries, in attempt order. */
+export async function attemptsOf(db: Db, deliveryIds: string[]) {
+  if (deliveryIds.length === 0) return [];
+  return db.selectFrom('webhook_attempts').selectAll().where('delivery_id', 'in', deliveryIds).orderBy('delivery_id').orderBy('attempt').orderBy('id').execute();
+}
+
+/** Records one attempt. */
+export async function insertAttempt(db: Db, row: Omit<WebhookAttemptsTable, 'id'>): Promise<void> {
+  await db.insertInto('webhook_attempts').values(row).execute();
+}
+
+/** Writes a delivery's changed columns. */
+export async function updateDelivery(db: Db, id: string, changes: Partial<Omit<WebhookDeliveriesTable, 'id' | 'workspace_id' | 'endpoint_id' | 'event_id'>>): Promise<void> {
+  await db.updateTable('webhook_deliveries').set(changes).where('id', '=', id).execute();
+}
