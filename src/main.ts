@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from './config.ts';
+import type { AddressInfo } from 'node:net';
+import { CONFIG_VARIABLES, ConfigError, loadConfig, type ConfigFlags } from './config.ts';
 import { startRuntime } from './runtime.ts';
 import { connectSqlite } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
@@ -9,29 +10,51 @@ import { createApiKey } from './auth/service.ts';
 import { SCOPES, type Scope } from './auth/scopes.ts';
 import { AppError } from './errors.ts';
 
-const USAGE = `Usage:
+const USAGE = `Beckon: self-hosted customer messaging (WhatsApp, SMS, email), contacts and signed webhooks.
+
+Usage:
   beckon start [--port N] [--host H] [--data DIR]    run the API and the worker in one process
   beckon migrate [--data DIR]                        bring the store's schema up to date
   beckon workspaces create NAME [--data DIR]         create a workspace; prints its admin key
-  beckon keys create --workspace NAME --name LABEL [--scopes admin,full,read] [--data DIR]
-                                                     create an API key; prints the key alone
-Environment variables are documented in README.md; flags win over them.`;
+  beckon keys create --workspace NAME --name LABEL [--scopes read,full,admin] [--data DIR]
+                                                     create an API key (default scope full); prints the key alone
+  beckon --help                                      this text
 
-async function start(flags: { port?: string; host?: string; data?: string }): Promise<void> {
+Environment (flags win over it):
+${CONFIG_VARIABLES.map((v) => `  ${v.name.padEnd(34)} ${v.meaning} (default ${v.default})`).join('\n')}
+
+A bad value exits with status 2 and a message naming the variable. SIGTERM or Ctrl-C drains in-flight
+requests and jobs, then exits 0 (a second signal exits at once).`;
+
+async function start(flags: ConfigFlags): Promise<void> {
   const config = loadConfig(process.env, flags);
   const runtime = await startRuntime(config);
   const { app } = runtime;
-  await app.listen({ port: config.port, host: config.host });
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    await runtime.stop();
+    const code = (err as { code?: string }).code;
+    throw new ConfigError(`cannot listen on ${config.host}:${config.port}${code ? ` (${code})` : ''}: ${(err as Error).message}`);
+  }
+  const { port } = app.server.address() as AddressInfo;
   if (runtime.createdKey) {
     process.stdout.write(`\nBeckon created the workspace "default" with a sandbox WhatsApp channel.\nAdmin API key (shown once, keep it): ${runtime.createdKey}\n\n`);
   }
-  app.log.info({ url: `http://${config.host}:${config.port}`, data: config.dataDir }, 'beckon is ready');
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  app.log.info({ url: `http://${host}:${port}`, port, data: config.dataDir, docs: `http://${host}:${port}/docs` }, 'beckon is ready');
   let stopping = false;
   const shutdown = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      app.log.warn({ signal }, 'second signal: exiting without draining');
+      process.exit(1);
+    }
     stopping = true;
     app.log.info({ signal }, 'draining in-flight work');
-    runtime.stop().then(() => process.exit(0), (err) => {
+    runtime.stop().then(() => {
+      app.log.info('stopped');
+      process.exit(0);
+    }, (err) => {
       app.log.error({ err }, 'shutdown failed');
       process.exit(1);
     });
@@ -53,8 +76,9 @@ async function withStore<T>(data: string | undefined, fn: (db: ReturnType<typeof
 
 function parseScopes(raw: string | undefined): Scope[] {
   const scopes = (raw ?? 'full').split(',').map((s) => s.trim()).filter(Boolean);
+  if (scopes.length === 0) throw new ConfigError(`--scopes needs at least one of ${SCOPES.join(', ')}`);
   for (const scope of scopes) {
-    if (!(SCOPES as readonly string[]).includes(scope)) throw new ConfigError(`unknown scope "${scope}"; use ${SCOPES.join(', ')}`);
+    if (!(SCOPES as readonly string[]).includes(scope)) throw new ConfigError(`unknown scope "${scope}" in --scopes; use ${SCOPES.join(', ')}`);
   }
   return scopes as Scope[];
 }
@@ -68,23 +92,25 @@ async function main(argv: string[]): Promise<void> {
       workspace: { type: 'string' }, name: { type: 'string' }, scopes: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
-  const [command, sub, arg] = positionals;
-  if (values.help || !command) {
+  const [command, sub, arg, ...rest] = positionals;
+  if (values.help || command === 'help') {
     process.stdout.write(USAGE + '\n');
     return;
   }
-  if (command === 'start') return start(values);
-  if (command === 'migrate') {
+  if (!command) throw new ConfigError(`no command given\n\n${USAGE}`);
+  if (command === 'start' && !sub) return start(values);
+  if (command === 'migrate' && !sub) {
     const applied = await withStore(values.data, migrateToLatest);
     process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'schema is up to date\n');
     return;
   }
-  if (command === 'workspaces' && sub === 'create' && arg) {
+  if (command === 'workspaces' && sub === 'create' && rest.length === 0) {
+    if (!arg) throw new ConfigError('workspaces create needs a NAME');
     const { secret } = await withStore(values.data, (db) => createWorkspaceWithDefaults(db, arg));
     process.stdout.write(secret + '\n');
     return;
   }
-  if (command === 'keys' && sub === 'create') {
+  if (command === 'keys' && sub === 'create' && !arg) {
     if (!values.workspace || !values.name) throw new ConfigError('keys create needs --workspace NAME and --name LABEL');
     const scopes = parseScopes(values.scopes);
     const secret = await withStore(values.data, async (db) => {
