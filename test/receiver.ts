@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 export interface ReceivedRequest {
   method: string;
   path: string;
-  headers: IncomingHttpHeaders;
+  /** Lower-cased names; repeated headers joined with ", ". */
+  headers: Record<string, string>;
   body: string;
 }
 
@@ -42,7 +43,7 @@ export class Receiver {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const request: ReceivedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+        const request: ReceivedRequest = { method: req.method ?? '', path: req.url ?? '', headers: flatten(req.headers), body: Buffer.concat(chunks).toString('utf8') };
         const index = this.requests.push(request) - 1;
         for (const wake of this.waiters.splice(0)) wake();
         const queued = this.queued.shift();
@@ -130,6 +131,10 @@ export class Receiver {
       this.server.closeAllConnections();
     });
   }
+}
+
+function flatten(headers: IncomingHttpHeaders): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v ?? '']));
 }
 
 /** A URL on 127.0.0.1 whose port refuses connections (a server was bound there, then closed). */
