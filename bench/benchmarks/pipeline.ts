@@ -1,0 +1,98 @@
+import { routeMissing, startBeckon } from '../lib/beckon.ts';
+import { clock, percentile, runBounded, sendBody, until } from '../lib/load.ts';
+import { freePort } from '../lib/procs.ts';
+import { startReceiver, type ReceiverStats } from '../lib/receiver-client.ts';
+import { figure, skipped, type BenchResult, type Figure } from '../lib/report.ts';
+import { rawPosts } from './baselines.ts';
+import type { BenchContext } from './context.ts';
+
+/**
+ * Pipeline: M messages from accept to `delivered` through the sandbox (delays 0), with a webhook endpoint
+ * subscribed to message_status_updated at the local receiver. End-to-end msg/s runs from the first send to the
+ * last `delivered` webhook; accept→delivered is the receiver's arrival time minus the time the 2xx came back.
+ */
+export async function pipeline(ctx: BenchContext): Promise<BenchResult> {
+  const { opts } = ctx;
+  const port = await freePort();
+  const receiver = await startReceiver([{ name: 'pipeline', port, mode: 'ok', track: true }]);
+  const beckon = await startBeckon({ profileDir: ctx.profileDir('pipeline') });
+  try {
+    for (const [method, path] of [['POST', '/v1/messages/send'], ['POST', '/v1/webhooks']] as const) {
+      if (await routeMissing(beckon, method, path)) return skipped(`route missing: ${method} ${path}`);
+    }
+    const hook = await beckon.call('POST', '/v1/webhooks', { url: `http://127.0.0.1:${port}/hook`, events: ['message_status_updated'] });
+    if (hook.status >= 300) return { status: 'failed', reason: `POST /v1/webhooks answered ${hook.status}: ${JSON.stringify(hook.body)}`, figures: [], details: {} };
+
+    ctx.log(`pipeline: sending ${opts.messages} messages, ${opts.concurrency} in flight`);
+    const accepted = new Map<string, number>();
+    const deadline = performance.now() + opts.phaseTimeout * 1000;
+    const firstSend = clock();
+    const sent = await runBounded(opts.messages, opts.concurrency, deadline, async (i) => {
+      const res = await beckon.call('POST', '/v1/messages/send', JSON.parse(sendBody(i, 3)));
+      if (res.status >= 300) throw new Error(`send answered ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
+      accepted.set(res.body.message.uuid, clock());
+    });
+    const sendSeconds = (clock() - firstSend) / 1000;
+    ctx.log(`pipeline: ${accepted.size} accepted in ${sendSeconds.toFixed(1)} s; waiting for delivered webhooks`);
+    let stats: ReceiverStats = await receiver.stats();
+    const complete = await until(async () => (stats = await receiver.stats()).deliveredCount >= accepted.size, deadline);
+    // Let the remaining status webhooks (read) land, so deliveries/s counts them all.
+    let previous = -1;
+    await until(async () => {
+      const count = (stats = await receiver.stats()).endpoints[0].requests;
+      const quiet = count === previous;
+      previous = count;
+      return quiet;
+    }, Math.min(deadline, performance.now() + 30_000), 1000);
+    stats = await receiver.stats(true);
+    const endpoint = stats.endpoints[0];
+    const latencies: number[] = [];
+    let lastDelivered = firstSend;
+    for (const [uuid, at] of stats.arrivals ?? []) {
+      const acceptedAt = accepted.get(uuid);
+      if (acceptedAt !== undefined) latencies.push(at - acceptedAt);
+      if (at > lastDelivered) lastDelivered = at;
+    }
+    const e2eSeconds = (lastDelivered - firstSend) / 1000;
+    const e2eRate = latencies.length / e2eSeconds;
+    const hookSeconds = endpoint.first !== null && endpoint.last !== null ? (endpoint.last - endpoint.first) / 1000 : null;
+    const hookRate = hookSeconds ? endpoint.requests / hookSeconds : null;
+
+    const base = await ctx.baselines.acceptBaseline();
+    ctx.log('pipeline: raw undici baseline to the receiver');
+    const raw = stats.sample
+      ? await rawPosts([port], stats.sample, Math.min(endpoint.requests || 1000, opts.mode === 'quick' ? 5_000 : 100_000), opts.concurrency, 30)
+      : null;
+    const serverSide = stats.serverSide ?? [];
+    const figures: Figure[] = [
+      figure('pipeline_e2e_rps', 'end to end, accept → delivered', 'msg/s', e2eRate, { label: 'bare Fastify accept req/s', value: base.load.rps }, [{ on: 'value', op: '>=', value: 5000 }]),
+      figure('pipeline_webhooks_rps', 'webhook deliveries/s (all statuses)', 'deliveries/s', hookRate, { label: 'undici → receiver, same bodies', value: raw?.rate ?? null }),
+      figure('pipeline_p50_ms', 'accept → delivered webhook p50', 'ms', percentile(latencies, 50), { label: 'bare Fastify accept p50', value: base.load.p50 }),
+      figure('pipeline_p99_ms', 'accept → delivered webhook p99', 'ms', percentile(latencies, 99), { label: 'bare Fastify accept p99', value: base.load.p99 }),
+    ];
+    if (serverSide.length) {
+      figures.push(figure('pipeline_server_p50_ms', 'status history enqueued → delivered p50', 'ms', percentile(serverSide, 50), null));
+      figures.push(figure('pipeline_server_p99_ms', 'status history enqueued → delivered p99', 'ms', percentile(serverSide, 99), null));
+    }
+    const ok = complete && sent.failed === 0;
+    return {
+      status: ok ? 'ok' : 'failed',
+      ...(ok ? {} : { reason: complete ? `${sent.failed} sends failed: ${sent.errors.join('; ')}` : `only ${stats.deliveredCount} of ${accepted.size} messages delivered within ${opts.phaseTimeout} s${sent.errors.length ? `; send errors: ${sent.errors.join('; ')}` : ''}` }),
+      figures,
+      details: {
+        messages: opts.messages, accepted: accepted.size, send_failed: sent.failed, send_seconds: sendSeconds,
+        accept_rps_during_pipeline: accepted.size / sendSeconds,
+        delivered: stats.deliveredCount, e2e_seconds: e2eSeconds,
+        webhook_requests: endpoint.requests, webhooks_by_status: stats.byStatus, webhooks_by_event: stats.byEvent, receiver_parse_errors: stats.parseErrors,
+        raw_baseline: raw,
+        notes: [
+          `${accepted.size} messages sent with ${opts.concurrency} in flight took ${sendSeconds.toFixed(1)} s to accept (${(accepted.size / sendSeconds).toFixed(0)} msg/s while the worker ran); the last was delivered ${e2eSeconds.toFixed(1)} s after the first send.`,
+          'Latency = arrival of the `delivered` webhook at the receiver minus the moment the 2xx came back to the sender (same machine clock).',
+        ],
+      },
+    };
+  } finally {
+    await beckon.stop();
+    await receiver.stop();
+  }
+}

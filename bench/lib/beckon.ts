@@ -1,0 +1,106 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Pool } from 'undici';
+import { freePort, onExit, spawnNode, stopChild, waitReady, type Child } from './procs.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const BASELINE = fileURLToPath(new URL('../baseline-server.ts', import.meta.url));
+
+/** A server process under test (Beckon or the baseline) with how long it took to be ready. */
+export interface Server {
+  child: Child;
+  base: string;
+  port: number;
+  /** ms from spawn to the first 200 of the readiness probe. */
+  startupMs: number;
+  probe: string;
+  stop(): Promise<void>;
+}
+
+/** A Beckon child with its admin key, data dir and an undici pool for API calls. */
+export interface BeckonServer extends Server {
+  key: string;
+  dataDir: string;
+  api: Pool;
+  /** Sends a JSON request with the admin key; returns status and parsed body. */
+  call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<{ status: number; body: any }>;
+}
+
+/** Options for starting Beckon: reuse a data dir (warm start) and/or write a CPU profile into profileDir. */
+export interface BeckonOptions {
+  dataDir?: string;
+  profileDir?: string;
+  env?: Record<string, string>;
+}
+
+/**
+ * Starts Beckon as a user runs it: `node src/main.ts start` in its own process, with the real SQLite store
+ * in a temp dir, the sandbox at zero delays, loopback webhooks allowed and the rate limit out of the way.
+ */
+export async function startBeckon(options: BeckonOptions = {}): Promise<BeckonServer> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'beckon-bench-'));
+  if (!options.dataDir) onExit(() => rmSync(dataDir, { recursive: true, force: true }));
+  const key = 'bk_bench_' + 'k'.repeat(8) + Math.random().toString(36).slice(2);
+  const port = await freePort();
+  const nodeFlags: string[] = [];
+  if (options.profileDir) {
+    mkdirSync(options.profileDir, { recursive: true });
+    nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${options.profileDir}`);
+  }
+  const child = spawnNode(['src/main.ts', 'start', '--port', String(port), '--data', dataDir], {
+    cwd: ROOT,
+    nodeFlags,
+    env: {
+      ...process.env,
+      BECKON_BOOTSTRAP_KEY: key,
+      BECKON_SANDBOX_DELAYS: '0,0,0',
+      BECKON_LOG_LEVEL: 'warn',
+      BECKON_RATE_LIMIT: '1000000000',
+      BECKON_WEBHOOK_ALLOW_PRIVATE: '127.0.0.0/8',
+      ...options.env,
+    },
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const ready = await waitReady(child, base, ['/readyz', '/healthz'], 30_000);
+  const api = new Pool(base, { connections: 64 });
+  return {
+    child, base, port, key, dataDir, api, startupMs: ready.ms, probe: ready.probe,
+    async call(method, path, body) {
+      const res = await api.request({
+        method, path,
+        headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.body.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : null;
+      } catch {
+        // keep the text
+      }
+      return { status: res.statusCode, body: parsed };
+    },
+    async stop() {
+      if (!api.closed) await api.close();
+      // SIGTERM lets Beckon drain and write its CPU profile; a profiled run gets longer to do so.
+      await stopChild(child, 'SIGTERM', options.profileDir ? 30_000 : 5000);
+    },
+  };
+}
+
+/** Starts the bare Fastify baseline (bench/baseline-server.ts) in its own process. */
+export async function startBaseline(): Promise<Server> {
+  const port = await freePort();
+  const child = spawnNode([BASELINE, String(port)], { cwd: ROOT });
+  const base = `http://127.0.0.1:${port}`;
+  const ready = await waitReady(child, base, ['/healthz'], 30_000);
+  return { child, base, port, startupMs: ready.ms, probe: ready.probe, stop: () => stopChild(child, 'SIGTERM', 2000) };
+}
+
+/** True when `method path` reaches no route on Beckon (its 404 says "no route for …"). */
+export async function routeMissing(beckon: BeckonServer, method: 'GET' | 'POST', path: string): Promise<boolean> {
+  const res = await beckon.call(method, path, method === 'POST' ? {} : undefined);
+  return res.status === 404 && typeof res.body?.detail === 'string' && res.body.detail.startsWith('no route for');
+}

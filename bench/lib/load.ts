@@ -1,0 +1,114 @@
+import autocannon, { type AutocannonResult } from 'autocannon';
+import { cpuSeconds, sampleRss } from './procs.ts';
+
+/** Milliseconds since the epoch with sub-millisecond precision, comparable across processes on one machine. */
+export const clock = (): number => performance.timeOrigin + performance.now();
+
+/** The p-th percentile (0..100) of `values` (nearest rank), or null when empty. */
+export function percentile(values: number[], p: number): number | null {
+  if (!values.length) return null;
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+/** The accept request's body: a text to a varying valid Italian mobile number (+39 333 <prefix>xx xxxx). */
+export function sendBody(i: number, prefix = 1): string {
+  const to = `+39 333 ${prefix}${String(i % 1_000_000).padStart(6, '0')}`;
+  return JSON.stringify({ to, from: 'whatsapp', type: 'text', content: { text: 'Hello!' } });
+}
+
+/** What one autocannon load run measured, plus the server's peak RSS and CPU during it. */
+export interface LoadResult {
+  rps: number;
+  ok: number;
+  total: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  statusCodes: Record<string, number>;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  seconds: number;
+  peakRssBytes: number | null;
+  serverCpuSeconds: number | null;
+}
+
+/**
+ * Drives `POST /v1/messages/send` on `base` with autocannon from this process: `connections` connections for
+ * `seconds`, at most `maxRequests` requests, each with a different `to`. Samples `pid`'s RSS meanwhile.
+ */
+export async function acceptLoad(base: string, pid: number, opts: { connections: number; seconds: number; maxRequests: number; key?: string; prefix?: number }): Promise<LoadResult> {
+  let i = 0;
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (opts.key) headers.authorization = `Bearer ${opts.key}`;
+  const rss = sampleRss(pid);
+  const cpuBefore = cpuSeconds(pid);
+  const result = await new Promise<AutocannonResult>((resolve, reject) => {
+    autocannon({
+      url: base,
+      connections: opts.connections,
+      duration: opts.seconds,
+      maxOverallRequests: opts.maxRequests,
+      timeout: 10,
+      requests: [{
+        method: 'POST', path: '/v1/messages/send', headers,
+        setupRequest: (req) => ({ ...req, body: sendBody(i++, opts.prefix) }),
+      }],
+    }, (err, res) => (err ? reject(err) : resolve(res)));
+  });
+  const cpuAfter = cpuSeconds(pid);
+  const statusCodes: Record<string, number> = {};
+  for (const [code, s] of Object.entries(result.statusCodeStats)) statusCodes[code] = s.count;
+  return {
+    rps: result['2xx'] / result.duration,
+    ok: result['2xx'],
+    total: Object.values(statusCodes).reduce((a, b) => a + b, 0) + result.errors,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+    statusCodes,
+    p50: result.latency.p50,
+    p90: result.latency.p90,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    seconds: result.duration,
+    peakRssBytes: rss.stop(),
+    serverCpuSeconds: cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null,
+  };
+}
+
+/**
+ * Runs `task(i)` for i in [0, count) with at most `concurrency` in flight, stopping early at `deadline`
+ * (performance.now()). Returns how many ran and the errors met (up to 5 kept).
+ */
+export async function runBounded(count: number, concurrency: number, deadline: number, task: (i: number) => Promise<void>): Promise<{ done: number; failed: number; errors: string[] }> {
+  let next = 0;
+  let done = 0;
+  let failed = 0;
+  const errors: string[] = [];
+  const lane = async () => {
+    while (next < count && performance.now() < deadline) {
+      const i = next++;
+      try {
+        await task(i);
+        done++;
+      } catch (err) {
+        failed++;
+        if (errors.length < 5) errors.push((err as Error).message);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
+  return { done, failed, errors };
+}
+
+/** Polls `check` every `everyMs` until it returns true or `deadline` (performance.now()) passes; returns whether it did. */
+export async function until(check: () => Promise<boolean>, deadline: number, everyMs = 200): Promise<boolean> {
+  for (;;) {
+    if (await check()) return true;
+    if (performance.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

@@ -1,0 +1,86 @@
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+
+/** Every benchmark, in the order a run executes them. */
+export const BENCHMARKS = ['footprint', 'accept', 'pipeline', 'isolation'] as const;
+
+/** One of BENCHMARKS. */
+export type BenchName = (typeof BENCHMARKS)[number];
+
+/** The parameters of a run; all are recorded in latest.json. */
+export interface BenchOptions {
+  mode: 'full' | 'quick';
+  only: BenchName[];
+  /** Accept: seconds per load run and its request cap, connections. */
+  duration: number;
+  maxRequests: number;
+  connections: number;
+  /** Pipeline: messages sent from accept to delivered. */
+  messages: number;
+  /** Isolation: events generated per run, endpoints, the slow endpoint's delay. */
+  events: number;
+  endpoints: number;
+  slowMs: number;
+  /** Concurrency of the bench's own senders (pipeline messages, isolation events, raw webhook baseline). */
+  concurrency: number;
+  /** Cap in seconds on each waiting phase (delivery of the pipeline, of the isolation runs). */
+  phaseTimeout: number;
+  profile: boolean;
+  out: string;
+}
+
+/** The usage text of `npm run bench -- --help`. */
+export const USAGE = `Usage: npm run bench -- [--quick] [--only ${BENCHMARKS.join(',')}] [--duration S] [--messages N]
+                       [--events N] [--connections N] [--concurrency N] [--timeout S] [--profile] [--out DIR]
+  --quick        everything small (the test suite runs this)
+  --only         run only these benchmarks (comma-separated)
+  --duration     seconds of each accept load run (full 10, quick 2)
+  --messages     pipeline messages (full 100000, quick 2000)
+  --events       isolation events per run (full 100000, quick 200); each goes to every endpoint
+  --connections  accept connections (64)
+  --concurrency  in-flight requests of the bench's own senders (64)
+  --timeout      cap in seconds on each waiting phase (full 600, quick 30)
+  --profile      run Beckon with --cpu-prof; profiles and a top-functions summary go to OUT/profiles
+  --out          where latest.json and latest.md go (bench/results)`;
+
+function positiveInt(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+/** Parses the command line; throws with a readable message on a bad flag. Returns null for --help. */
+export function parseOptions(argv: string[]): BenchOptions | null {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean' }, only: { type: 'string' }, duration: { type: 'string' }, messages: { type: 'string' },
+      events: { type: 'string' }, connections: { type: 'string' }, concurrency: { type: 'string' }, timeout: { type: 'string' },
+      profile: { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return null;
+  const quick = values.quick === true;
+  const only = values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : [...BENCHMARKS];
+  for (const name of only) {
+    if (!(BENCHMARKS as readonly string[]).includes(name)) throw new Error(`unknown benchmark "${name}"; choose from ${BENCHMARKS.join(', ')}`);
+  }
+  const duration = positiveInt('duration', values.duration, quick ? 2 : 10);
+  return {
+    mode: quick ? 'quick' : 'full',
+    only: BENCHMARKS.filter((b) => only.includes(b)),
+    duration,
+    maxRequests: duration * 50_000,
+    connections: positiveInt('connections', values.connections, 64),
+    messages: positiveInt('messages', values.messages, quick ? 2_000 : 100_000),
+    events: positiveInt('events', values.events, quick ? 200 : 100_000),
+    endpoints: 10,
+    slowMs: 5000,
+    concurrency: positiveInt('concurrency', values.concurrency, 64),
+    phaseTimeout: positiveInt('timeout', values.timeout, quick ? 30 : 600),
+    profile: values.profile === true,
+    out: resolve(values.out ?? fileURLToPath(new URL('../results/', import.meta.url))),
+  };
+}
