@@ -23,7 +23,8 @@ export function parseRetryAfter(header: string | string[] | undefined, now: numb
   if (/^\d+$/.test(trimmed)) {
     ms = Number(trimmed) * 1000;
   } else {
-    const at = Date.parse(trimmed);
+    // an HTTP date names its weekday and month; anything else (a negative or fractional number) is unreadable
+    const at = /[a-z]{3}/i.test(trimmed) ? Date.parse(trimmed) : NaN;
     if (Number.isNaN(at)) return null;
     ms = at - now;
   }
