@@ -21,7 +21,8 @@ async function insertMessage(beckon: TestBeckon, workspaceId: string, contactId:
     id, workspace_id: workspaceId, channel_id: '01900000-0000-7000-8000-0000000000cc', contact_id: contactId, direction: 'outbound', type: 'text',
     content: JSON.stringify({ text: `message ${id.slice(-2)}` }), status: 'sent', status_history: '[]', provider_message_id: null, error: null,
     metadata: '{"order":"42"}', created_at: createdAt, updated_at: createdAt, deleted_at: deleted ? createdAt : null,
-  } as never).execute();
+    channel_type: 'whatsapp', address: '+393331234567', template_uuid: null, template_values: null, optin_contact: null,
+  }).execute();
 }
 
 test('GET /v1/contacts: every filter, alone and combined', async (t) => {
@@ -129,8 +130,10 @@ test('GET /v1/contacts/:uuid/messages: the contact\'s messages, newest first, pa
   const page1 = await beckon.call('GET', `/v1/contacts/${ann}/messages?limit=5`);
   assert.equal(page1.statusCode, 200);
   assert.deepEqual(page1.json().messages[0], {
-    uuid: '01900000-0000-7000-8000-000000000021', channel_uuid: '01900000-0000-7000-8000-0000000000cc', contact_uuid: ann, direction: 'outbound', type: 'text',
-    content: { text: 'message 21' }, status: 'sent', error: null, metadata: { order: '42' }, created_at: '2025-05-01T10:00:21.000Z', updated_at: '2025-05-01T10:00:21.000Z',
+    uuid: '01900000-0000-7000-8000-000000000021', direction: 'outbound', channel: 'whatsapp', channel_uuid: '01900000-0000-7000-8000-0000000000cc',
+    contact: { uuid: ann, phone: '+393331234567' }, to: '+393331234567', from: 'whatsapp', type: 'text', content: { text: 'message 21' }, status: 'sent',
+    status_history: [], error: null, metadata: { order: '42' }, provider_message_id: null, template_uuid: null,
+    created_at: '2025-05-01T10:00:21.000Z', updated_at: '2025-05-01T10:00:21.000Z',
   });
   const ids: string[] = page1.json().messages.map((m: { uuid: string }) => m.uuid.slice(-2));
   let cursor = page1.json().meta.next_cursor;

@@ -199,20 +199,22 @@ test('DELETE /v1/contacts/:uuid: answers like Callbell, deletes the contact\'s m
   const db = beckon.runtime.deps.db;
   const ann = (await beckon.call('POST', '/v1/contacts', { body: { phone: '+393331234567', name: 'Ann' } })).json().contact;
   const bob = (await beckon.call('POST', '/v1/contacts', { body: { phone: '+14155552671' } })).json().contact;
-  const workspaceId = (await db.selectFrom('contacts').select('workspace_id').executeTakeFirstOrThrow()).workspace_id;
-  const now = new Date().toISOString();
-  for (const [id, contactId] of [['01900000-0000-7000-8000-00000000000a', ann.uuid], ['01900000-0000-7000-8000-00000000000b', bob.uuid]]) {
-    await db.insertInto('messages').values({
-      id, workspace_id: workspaceId, channel_id: 'c', contact_id: contactId, direction: 'inbound', type: 'text', content: '{"text":"hi"}', status: 'received',
-      status_history: '[]', provider_message_id: null, error: null, metadata: null, created_at: now, updated_at: now, deleted_at: null,
-    } as never).execute();
+  const sent: Record<string, string> = {};
+  for (const [name, to] of [['ann', '+39 333 123 4567'], ['bob', '+14155552671']]) {
+    const send = await beckon.call('POST', '/v1/messages/send', { body: { to, from: 'whatsapp', type: 'text', content: { text: `hi ${name}` } } });
+    assert.equal(send.statusCode, 200, send.body);
+    sent[name] = send.json().message.uuid;
   }
+  const listed = await beckon.call('GET', `/v1/contacts/${ann.uuid}/messages`);
+  assert.deepEqual(listed.json().messages.map((m: { uuid: string; contact: { uuid: string } }) => [m.uuid, m.contact.uuid]), [[sent.ann, ann.uuid]]);
   const deleted = await beckon.call('DELETE', `/v1/contacts/${ann.uuid}`);
   assert.equal(deleted.statusCode, 200);
   assert.deepEqual(deleted.json(), { status: 'contact was destroyed' });
   assert.equal((await beckon.call('GET', `/v1/contacts/${ann.uuid}`)).statusCode, 404);
   assert.equal((await beckon.call('GET', '/v1/contacts/phone/%2B393331234567')).statusCode, 404);
   assert.deepEqual((await db.selectFrom('messages').select('contact_id').execute()).map((m) => m.contact_id), [bob.uuid]);
+  assert.equal((await beckon.call('GET', `/v1/messages/${sent.ann}`)).statusCode, 404);
+  assert.equal((await beckon.call('GET', `/v1/messages/${sent.bob}`)).statusCode, 200);
   const gone = await events(beckon, 'contact_deleted');
   assert.equal(gone.length, 1);
   assert.deepEqual(gone[0].payload, ann);

@@ -1,11 +1,10 @@
 import type { Static } from 'typebox';
 import type { Db } from '../db/connect.ts';
-import type { MessagesTable } from '../db/types.ts';
 import { invalidField, notFound } from '../errors.ts';
 import { decodeCursor, pageOf, type Cursor } from '../lib/cursor.ts';
 import { normalizeEmail } from '../lib/email.ts';
-import { parseJson } from '../lib/json.ts';
 import { normalizePhone } from '../lib/phone.ts';
+import { messageView, type MessageView } from '../messages/service.ts';
 import { checkValue, definitionsByKey } from './custom-fields-service.ts';
 import * as q from './queries.ts';
 import type { ListContactsQuery } from './schema.ts';
@@ -81,33 +80,11 @@ export async function listContacts(db: Db, workspaceId: string, query: Static<ty
   return { contacts: page.items.map(contactView), meta: { next_cursor: page.next_cursor } };
 }
 
-/** A message of a contact as the contact's message list shows it. */
-export interface ContactMessageView {
-  uuid: string;
-  channel_uuid: string;
-  contact_uuid: string;
-  direction: string;
-  type: string;
-  content: Record<string, unknown>;
-  status: string;
-  error: unknown;
-  metadata: Record<string, string> | null;
-  created_at: string;
-  updated_at: string;
-}
-
-function messageRowView(row: MessagesTable): ContactMessageView {
-  return {
-    uuid: row.id, channel_uuid: row.channel_id, contact_uuid: row.contact_id, direction: row.direction, type: row.type, content: parseJson(row.content, {}),
-    status: row.status, error: parseJson(row.error, null), metadata: parseJson(row.metadata, null), created_at: row.created_at, updated_at: row.updated_at,
-  };
-}
-
 /** A page of one contact's messages, newest first; 404 when the contact is not in the workspace. */
-export async function listContactMessages(db: Db, workspaceId: string, contactId: string, query: { limit?: number; cursor?: string }) {
+export async function listContactMessages(db: Db, workspaceId: string, contactId: string, query: { limit?: number; cursor?: string }): Promise<{ messages: MessageView[]; meta: { next_cursor: string | null } }> {
   const limit = query.limit ?? DEFAULT_LIMIT;
   const cursor = cursorOf(query.cursor);
   if (!(await q.findContact(db, workspaceId, contactId))) throw notFound('contact');
   const page = pageOf(await q.listContactMessages(db, workspaceId, contactId, limit, cursor), limit, (row) => row.created_at);
-  return { messages: page.items.map(messageRowView), meta: { next_cursor: page.next_cursor } };
+  return { messages: page.items.map(messageView), meta: { next_cursor: page.next_cursor } };
 }

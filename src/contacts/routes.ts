@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { Deps } from '../deps.ts';
 import type { App } from '../http.ts';
 import { ContactListSchema, ContactSchema, CreateContactBody, ListContactsQuery, PageQuery, UpdateContactBody, UuidParams } from './schema.ts';
-import { ContactMessageSchema } from './message-schema.ts';
+import { MessageSchema } from '../messages/schema.ts';
 import { createContact, deleteContact, getContact, getContactByPhone, updateContact } from './service.ts';
 import { listContactMessages, listContacts } from './list-service.ts';
 
@@ -73,7 +73,7 @@ export function contactRoutes(app: App, deps: Deps): void {
     config: { scope: 'read' },
     schema: {
       tags, summary: 'List a contact\'s messages, newest first', params: UuidParams, querystring: PageQuery,
-      response: { 200: Type.Object({ messages: Type.Array(ContactMessageSchema), meta: Type.Object({ next_cursor: Type.Union([Type.String(), Type.Null()]) }) }) },
+      response: { 200: Type.Object({ messages: Type.Array(MessageSchema), meta: Type.Object({ next_cursor: Type.Union([Type.String(), Type.Null()]) }) }) },
     },
   }, async (request) => listContactMessages(deps.db, request.auth.workspaceId, request.params.uuid, request.query));
 }
