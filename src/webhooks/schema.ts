@@ -14,7 +14,7 @@ const NullableTimestamp = Type.Union([Timestamp, Type.Null()]);
 const EventName = Type.Enum([...EVENT_TYPES, ALL_EVENTS], { description: `An event type, or "${ALL_EVENTS}" for every type (present and future)` });
 const EventList = Type.Array(EventName, { minItems: 1, maxItems: 50, description: 'The event types the endpoint receives' });
 const Url = Type.String({ minLength: 1, maxLength: 2048, description: 'An http(s) URL whose host resolves to public addresses (see BECKON_WEBHOOK_ALLOW_PRIVATE)' });
-const Description = Type.Union([Type.String({ maxLength: 500 }), Type.Null()]);
+const Description = Type.Union([Type.Null(), Type.String({ maxLength: 500 })], { description: 'A note for people; null clears it' });
 
 /** Path parameter of one endpoint or delivery. */
 export const UuidParams = Type.Object({ uuid: Type.String({ format: 'uuid' }) });
