@@ -27,6 +27,8 @@ export async function buildApp(deps: Deps): Promise<App> {
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => sendProblem(reply, 404, 'not_found', `no route for ${request.method} ${request.url.split('?')[0]}`));
   app.decorateRequest('auth', null as never);
+  // The API speaks JSON only: any other body is a 415 (a provider callback adds its own parser in its own scope).
+  app.removeContentTypeParser('text/plain');
 
   await app.register(swagger, {
     openapi: {

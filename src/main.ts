@@ -1,14 +1,10 @@
 import { parseArgs } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { CONFIG_VARIABLES, ConfigError, loadConfig, type ConfigFlags } from './config.ts';
-import { startRuntime } from './runtime.ts';
-import { connectSqlite } from './db/connect.ts';
-import { migrateToLatest } from './db/migrate.ts';
-import { createWorkspaceWithDefaults } from './bootstrap.ts';
-import { findWorkspaceByName } from './auth/queries.ts';
-import { createApiKey } from './auth/service.ts';
+import type { Db } from './db/connect.ts';
 import { SCOPES, type Scope } from './auth/scopes.ts';
 import { AppError } from './errors.ts';
+// The server and the store are imported when a command needs them, so --help and bad flags answer at once.
 
 const USAGE = `Beckon: self-hosted customer messaging (WhatsApp, SMS, email), contacts and signed webhooks.
 
@@ -28,6 +24,7 @@ requests and jobs, then exits 0 (a second signal exits at once).`;
 
 async function start(flags: ConfigFlags): Promise<void> {
   const config = loadConfig(process.env, flags);
+  const { startRuntime } = await import('./runtime.ts');
   const runtime = await startRuntime(config);
   const { app } = runtime;
   try {
@@ -63,11 +60,14 @@ async function start(flags: ConfigFlags): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-async function withStore<T>(data: string | undefined, fn: (db: ReturnType<typeof connectSqlite>) => Promise<T>): Promise<T> {
+/** Opens the store named by --data or the environment, migrates it unless told not to, and runs `fn` on it. */
+async function withStore<T>(data: string | undefined, fn: (db: Db) => Promise<T>, migrate = true): Promise<T> {
   const config = loadConfig(process.env, { data });
+  const { connectSqlite } = await import('./db/connect.ts');
+  const { migrateToLatest } = await import('./db/migrate.ts');
   const db = connectSqlite(config.dataDir);
   try {
-    await migrateToLatest(db);
+    if (migrate) await migrateToLatest(db);
     return await fn(db);
   } finally {
     await db.destroy();
@@ -100,12 +100,14 @@ async function main(argv: string[]): Promise<void> {
   if (!command) throw new ConfigError(`no command given\n\n${USAGE}`);
   if (command === 'start' && !sub) return start(values);
   if (command === 'migrate' && !sub) {
-    const applied = await withStore(values.data, migrateToLatest);
+    const { migrateToLatest } = await import('./db/migrate.ts');
+    const applied = await withStore(values.data, migrateToLatest, false);
     process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'schema is up to date\n');
     return;
   }
   if (command === 'workspaces' && sub === 'create' && rest.length === 0) {
     if (!arg) throw new ConfigError('workspaces create needs a NAME');
+    const { createWorkspaceWithDefaults } = await import('./bootstrap.ts');
     const { secret } = await withStore(values.data, (db) => createWorkspaceWithDefaults(db, arg));
     process.stdout.write(secret + '\n');
     return;
@@ -113,6 +115,8 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'keys' && sub === 'create' && !arg) {
     if (!values.workspace || !values.name) throw new ConfigError('keys create needs --workspace NAME and --name LABEL');
     const scopes = parseScopes(values.scopes);
+    const { findWorkspaceByName } = await import('./auth/queries.ts');
+    const { createApiKey } = await import('./auth/service.ts');
     const secret = await withStore(values.data, async (db) => {
       const workspace = await findWorkspaceByName(db, values.workspace!);
       if (!workspace) throw new ConfigError(`no workspace named "${values.workspace}"`);
