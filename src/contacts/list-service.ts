@@ -58,11 +58,12 @@ export async function filtersOf(db: Db, workspaceId: string, query: Static<typeo
   const tags = (query.tags ?? []).flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
   const text = query.q?.trim().toLowerCase();
   const digits = text && PHONE_TYPING.test(text) ? text.replace(/\D/g, '') : '';
+  const prefix = !!text && (text.startsWith('+') || text.startsWith('00'));
   return {
     tags: tags.length > 0 ? tags : undefined,
     source: query.source,
     q: text || undefined,
-    qDigits: digits || undefined,
+    qPhone: digits ? { digits: prefix && text?.startsWith('00') ? digits.slice(2) : digits, prefix } : undefined,
     phone: query.phone === undefined ? undefined : normalizePhone(query.phone, 'query.phone'),
     email: query.email === undefined ? undefined : normalizeEmail(query.email, 'query.email'),
     createdAfter: query.created_after === undefined ? undefined : instantOf(query.created_after, 'query.created_after'),

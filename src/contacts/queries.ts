@@ -17,8 +17,8 @@ export interface ContactFilters {
   source?: string;
   /** Lower-cased substring of name, email or phone. */
   q?: string;
-  /** The digits of `q`, matched inside phone numbers (so "+39 333" finds +39333…). */
-  qDigits?: string;
+  /** The digits of `q` when it looks like a phone number: inside phone numbers, or at their start when `q` began with + or 00 ("+39 333" finds +39333…). */
+  qPhone?: { digits: string; prefix: boolean };
   phone?: string;
   email?: string;
   createdAfter?: string;
@@ -102,7 +102,7 @@ export async function listContacts(db: Db, workspaceId: string, filters: Contact
   if (filters.createdBefore !== undefined) query = query.where('created_at', '<', filters.createdBefore);
   if (filters.q !== undefined) {
     const pattern = `%${escapeLike(filters.q)}%`;
-    const digits = filters.qDigits ? `%${filters.qDigits}%` : null;
+    const digits = filters.qPhone ? `${filters.qPhone.prefix ? '+' : '%'}${filters.qPhone.digits}%` : null;
     query = query.where(sql<boolean>`(lower(coalesce(contacts.name, '')) like ${pattern} escape '\\' or coalesce(contacts.email, '') like ${pattern} escape '\\'
       or coalesce(contacts.phone, '') like ${pattern} escape '\\'${digits ? sql` or coalesce(contacts.phone, '') like ${digits}` : sql``})`);
   }
