@@ -24,6 +24,11 @@ export interface RawPostBaseline {
 /** Waits `ms` milliseconds. */
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Posts and seconds of one raw webhook baseline run (whichever ends first). */
+export function rawBudget(opts: BenchOptions): { count: number; seconds: number } {
+  return opts.mode === 'quick' ? { count: 20_000, seconds: 2 } : { count: 200_000, seconds: 5 };
+}
+
 /** Seconds of unmeasured load before each measured accept run, so both servers are measured warm. */
 export function warmupSeconds(opts: BenchOptions): number {
   return opts.mode === 'quick' ? 1 : 2;

@@ -3,7 +3,7 @@ import { clock, runBounded, sendBody, until } from '../lib/load.ts';
 import { freePort } from '../lib/procs.ts';
 import { startReceiver, type EndpointSpec, type ReceiverStats } from '../lib/receiver-client.ts';
 import { figure, skipped, type BenchResult } from '../lib/report.ts';
-import { rawPosts } from './baselines.ts';
+import { rawBudget, rawPosts } from './baselines.ts';
 import type { BenchContext } from './context.ts';
 
 /** How events are generated: one contact created per event, or one message (several status events each). */
@@ -90,8 +90,7 @@ async function runOnce(ctx: BenchContext, faulty: boolean): Promise<RunOutcome |
     let raw = null;
     if (!faulty && stats.sample) {
       ctx.log('isolation: raw undici baseline to the same endpoints');
-      const count = Math.min(expected || 1000, opts.mode === 'quick' ? 5_000 : 100_000);
-      raw = await rawPosts(specs.map((s) => s.port), stats.sample, count, opts.concurrency, 30);
+      raw = await rawPosts(specs.map((s) => s.port), stats.sample, rawBudget(opts).count, opts.concurrency, rawBudget(opts).seconds);
     }
     return {
       event: source.event, healthy, expected, complete, seconds, rate: healthy / seconds,
@@ -114,11 +113,12 @@ export async function isolation(ctx: BenchContext): Promise<BenchResult> {
   if ('status' in clean) return clean;
   const faulty = await runOnce(ctx, true);
   if ('status' in faulty) return faulty;
-  const complete = clean.complete && faulty.complete && clean.generateFailed === 0 && faulty.generateFailed === 0;
+  const failed = clean.generateFailed > 0 || faulty.generateFailed > 0;
+  const complete = clean.complete && faulty.complete && clean.generated === ctx.opts.events && faulty.generated === ctx.opts.events;
   const healthyCount = ctx.opts.endpoints - 2;
-  const reason = complete ? undefined : [clean, faulty].map((r, i) => `${i ? 'faulty' : 'clean'} run: ${r.healthy} of ${r.expected} healthy deliveries, ${r.generateFailed} event requests failed${r.generateErrors.length ? ` (${r.generateErrors.join('; ')})` : ''}`).join('; ');
+  const reason = complete && !failed ? undefined : [clean, faulty].map((r, i) => `${i ? 'faulty' : 'clean'} run: ${r.generated} of ${ctx.opts.events} events created, ${r.healthy} of ${r.expected} healthy deliveries within the ${ctx.opts.phaseTimeout} s cap, ${r.generateFailed} event requests failed${r.generateErrors.length ? ` (${r.generateErrors.join('; ')})` : ''}`).join('; ');
   return {
-    status: complete ? 'ok' : 'failed',
+    status: failed ? 'failed' : complete ? 'ok' : 'incomplete',
     ...(reason ? { reason } : {}),
     figures: [
       figure('isolation_faulty_rps', `deliveries/s to ${healthyCount} healthy endpoints, with a slow and a dead one`, 'deliveries/s', faulty.rate,

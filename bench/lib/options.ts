@@ -40,7 +40,7 @@ export const USAGE = `Usage: npm run bench -- [--quick] [--only ${BENCHMARKS.joi
   --events       isolation events per run (full 100000, quick 200); each goes to every endpoint
   --connections  accept connections (64)
   --concurrency  in-flight requests of the bench's own senders (64)
-  --timeout      cap in seconds on each waiting phase (full 600, quick 30)
+  --timeout      cap in seconds on each waiting phase (full 600, quick 20)
   --profile      run Beckon with --cpu-prof; profiles and a top-functions summary go to OUT/profiles
   --out          where latest.json and latest.md go (bench/results)`;
 
@@ -79,7 +79,7 @@ export function parseOptions(argv: string[]): BenchOptions | null {
     endpoints: 10,
     slowMs: 5000,
     concurrency: positiveInt('concurrency', values.concurrency, 64),
-    phaseTimeout: positiveInt('timeout', values.timeout, quick ? 30 : 600),
+    phaseTimeout: positiveInt('timeout', values.timeout, quick ? 20 : 600),
     profile: values.profile === true,
     out: resolve(values.out ?? fileURLToPath(new URL('../results/', import.meta.url))),
   };

@@ -27,7 +27,9 @@ export interface Figure {
 
 /** The outcome of one benchmark. */
 export interface BenchResult {
-  status: 'ok' | 'skipped' | 'failed';
+  /** ok: ran to the end; incomplete: ran, but its work did not finish within the time cap (figures cover what did);
+   *  skipped: could not run (e.g. a route is missing); failed: an error stopped it. */
+  status: 'ok' | 'incomplete' | 'skipped' | 'failed';
   reason?: string;
   figures: Figure[];
   details: Record<string, unknown>;
