@@ -38,6 +38,8 @@ async function main(opts: BenchOptions): Promise<number> {
   const ctx = createContext(opts, new Baselines(opts));
   const env = environment();
   ctx.log(`${opts.mode} run of ${opts.only.join(', ')} · Node ${env.node} · ${env.cpus} cores · commit ${String(env.git_commit).slice(0, 12)}`);
+  const store = ctx.baselines.store();
+  ctx.log(`store ceiling: ${Math.round(store.full)} durable single-row commits/s (synchronous=FULL), ${Math.round(store.normal)}/s with NORMAL`);
   const results: Partial<Record<BenchName, BenchResult>> = {};
   for (const name of opts.only) {
     const t0 = performance.now();
@@ -59,7 +61,7 @@ async function main(opts: BenchOptions): Promise<number> {
   const { only, ...params } = opts;
   const report: RunReport = {
     schema: 1,
-    run: { ...env, mode: opts.mode, benchmarks: only, params, wall_seconds: (performance.now() - started) / 1000 },
+    run: { ...env, mode: opts.mode, benchmarks: only, params, store_ceiling: store, wall_seconds: (performance.now() - started) / 1000 },
     benchmarks: results as Record<string, BenchResult>,
   };
   const paths = writeReport(opts.out, report);

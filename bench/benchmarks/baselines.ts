@@ -3,6 +3,7 @@ import { startBaseline } from '../lib/beckon.ts';
 import { acceptLoad, clock, percentile, runBounded, type LoadResult } from '../lib/load.ts';
 import type { BenchOptions } from '../lib/options.ts';
 import { rssBytes } from '../lib/procs.ts';
+import { storeCeiling, type StoreCeiling } from '../lib/store-probe.ts';
 
 /** The bare Fastify process measured once per run: startup, idle RSS and the accept load. */
 export interface AcceptBaseline {
@@ -37,10 +38,17 @@ export function warmupSeconds(opts: BenchOptions): number {
 /** Baselines shared by several benchmarks, measured at most once per run. */
 export class Baselines {
   private accept: Promise<AcceptBaseline> | undefined;
+  private ceiling: StoreCeiling | undefined;
   private readonly opts: BenchOptions;
 
   constructor(opts: BenchOptions) {
     this.opts = opts;
+  }
+
+  /** The store's own ceiling on this disk (durable single-row commits/s), measured once with nothing else running. */
+  store(): StoreCeiling {
+    this.ceiling ??= storeCeiling(this.opts.mode === 'quick' ? 300 : 1000);
+    return this.ceiling;
   }
 
   /** Starts the bare Fastify baseline, samples its idle RSS, loads it like Beckon, stops it. */

@@ -26,10 +26,13 @@ export interface LoadResult {
   timeouts: number;
   non2xx: number;
   statusCodes: Record<string, number>;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
+  /** Latencies in ms; null when no answer came back at all. */
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+  max: number | null;
+  /** Requests sent but not answered when the run stopped. */
+  unanswered: number;
   seconds: number;
   peakRssBytes: number | null;
   serverCpuSeconds: number | null;
@@ -61,18 +64,21 @@ export async function acceptLoad(base: string, pid: number, opts: { connections:
   const cpuAfter = cpuSeconds(pid);
   const statusCodes: Record<string, number> = {};
   for (const [code, s] of Object.entries(result.statusCodeStats)) statusCodes[code] = s.count;
+  const answered = Object.values(statusCodes).reduce((a, b) => a + b, 0);
+  const lat = (v: number) => (answered > 0 ? v : null);
   return {
     rps: result['2xx'] / result.duration,
     ok: result['2xx'],
-    total: Object.values(statusCodes).reduce((a, b) => a + b, 0) + result.errors,
+    total: answered + result.errors,
     errors: result.errors,
     timeouts: result.timeouts,
     non2xx: result.non2xx,
     statusCodes,
-    p50: result.latency.p50,
-    p90: result.latency.p90,
-    p99: result.latency.p99,
-    max: result.latency.max,
+    p50: lat(result.latency.p50),
+    p90: lat(result.latency.p90),
+    p99: lat(result.latency.p99),
+    max: lat(result.latency.max),
+    unanswered: Math.max(0, (result.requests.sent ?? 0) - answered - result.errors),
     seconds: result.duration,
     peakRssBytes: rss.stop(),
     serverCpuSeconds: cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null,

@@ -97,13 +97,18 @@ function targetText(f: Figure): string {
   return f.targets.map((t) => (t.on === 'ratio' ? `${t.op} ${t.value}× baseline` : `${t.op} ${fmt(t.value, f.unit)}`)).join(' and ');
 }
 
+function storeText(c: Record<string, number>): string {
+  return `${fmt(c.full)} single-row commits/s with synchronous=FULL (Beckon's setting), ${fmt(c.fullBatched100)} rows/s at 100 rows per commit, ${fmt(c.normal)} commits/s with synchronous=NORMAL`;
+}
+
 /** Renders the report as Markdown: the run's facts, then one table per benchmark. */
 export function toMarkdown(report: RunReport): string {
   const r = report.run;
   const lines = [
     '# Beckon benchmarks: latest run', '',
     `${r.date} · commit ${String(r.git_commit ?? 'unknown').slice(0, 12)}${r.git_dirty ? ' (uncommitted changes)' : ''} · Node ${r.node} · ${r.cpus} cores (${r.cpu_model}) · ${r.total_memory_mb} MB`,
-    `Mode: ${r.mode} · parameters: \`${JSON.stringify(r.params)}\` · wall time ${fmt(r.wall_seconds as number, 's')}`, '',
+    `Mode: ${r.mode} · parameters: \`${JSON.stringify(r.params)}\` · wall time ${fmt(r.wall_seconds as number, 's')}`,
+    ...(r.store_ceiling ? [`Store ceiling on this disk (SQLite, WAL): ${storeText(r.store_ceiling as Record<string, number>)}`] : []), '',
   ];
   for (const [name, b] of Object.entries(report.benchmarks)) {
     lines.push(`## ${name}`, '');
