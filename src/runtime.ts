@@ -45,7 +45,9 @@ export async function startRuntime(config: Config, options: { logger?: pino.Logg
     async stop() {
       if (stopped) return;
       stopped = true;
-      await app.close();
+      // Keep-alive sockets would hold close() open for the keep-alive timeout (72 s): close each one as soon as it is idle.
+      const reaper = setInterval(() => app.server.closeIdleConnections(), 50);
+      await app.close().finally(() => clearInterval(reaper));
       await worker.stop();
       await db.destroy();
     },
