@@ -51,7 +51,7 @@ export const CONFIG_VARIABLES: readonly { name: string; flag?: string; default: 
   { name: 'BECKON_BOOTSTRAP_KEY', default: '(none)', meaning: 'An admin API key to adopt for the default workspace instead of generating one' },
   { name: 'BECKON_PUBLIC_URL', default: 'http://HOST:PORT', meaning: 'Base URL the service is reached at (OpenAPI servers, links)' },
   { name: 'BECKON_LOG_LEVEL', default: 'info', meaning: `Log level: ${LOG_LEVELS.join(', ')}` },
-  { name: 'BECKON_WEBHOOK_ALLOW_PRIVATE', default: '(none)', meaning: 'Comma-separated CIDRs exempt from the webhook SSRF guard, e.g. 127.0.0.0/8' },
+  { name: 'BECKON_WEBHOOK_ALLOW_PRIVATE', default: '(none)', meaning: 'Comma-separated CIDRs (or addresses) exempt from the webhook SSRF guard, e.g. 127.0.0.0/8' },
   { name: 'BECKON_SANDBOX_DELAYS', default: '1000,2000,3000', meaning: 'Milliseconds until the sandbox reports sent, delivered, read (e.g. 0,0,0)' },
   { name: 'BECKON_WEBHOOK_RETRY_SCHEDULE', default: DEFAULT_WEBHOOK_RETRY_SCHEDULE.join(','), meaning: 'Seconds between webhook retries (±20% jitter); its length is the number of retries' },
   { name: 'BECKON_WEBHOOK_TIMEOUT_MS', default: '15000', meaning: 'Milliseconds a webhook receiver has to answer' },
@@ -78,7 +78,7 @@ function intList(name: string, raw: string, min = 0): number[] {
 function cidrs(name: string, raw: string | undefined): string[] {
   const list = (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   for (const cidr of list) {
-    if (!ipaddr.isValidCIDR(cidr)) throw new ConfigError(`${name} must be comma-separated CIDRs like 127.0.0.0/8 or ::1/128, got "${cidr}"`);
+    if (!ipaddr.isValidCIDR(cidr) && !ipaddr.isValid(cidr)) throw new ConfigError(`${name} must be comma-separated CIDRs (or addresses) like 127.0.0.0/8 or ::1/128, got "${cidr}"`);
   }
   return list;
 }

@@ -19,10 +19,10 @@ test('config: defaults, and flags win over the environment', () => {
   assert.equal(config.rateLimitWindowMs, 1000);
   assert.ok(Object.isFrozen(config));
 
-  const env = { BECKON_PORT: '4000', BECKON_HOST: '0.0.0.0', BECKON_DATA_DIR: '/tmp/env-data', BECKON_WEBHOOK_ALLOW_PRIVATE: '127.0.0.0/8, ::1/128', BECKON_SANDBOX_DELAYS: '0,0,0', BECKON_PUBLIC_URL: 'https://beckon.example.com/' };
+  const env = { BECKON_PORT: '4000', BECKON_HOST: '0.0.0.0', BECKON_DATA_DIR: '/tmp/env-data', BECKON_WEBHOOK_ALLOW_PRIVATE: '127.0.0.0/8, ::1/128, 10.1.2.3', BECKON_SANDBOX_DELAYS: '0,0,0', BECKON_PUBLIC_URL: 'https://beckon.example.com/' };
   const fromEnv = loadConfig(env);
   assert.deepEqual([fromEnv.port, fromEnv.host, fromEnv.dataDir], [4000, '0.0.0.0', '/tmp/env-data']);
-  assert.deepEqual(fromEnv.webhookAllowPrivate, ['127.0.0.0/8', '::1/128']);
+  assert.deepEqual(fromEnv.webhookAllowPrivate, ['127.0.0.0/8', '::1/128', '10.1.2.3']);
   assert.deepEqual(fromEnv.sandboxDelays, [0, 0, 0]);
   assert.equal(fromEnv.publicUrl, 'https://beckon.example.com');
   const flagged = loadConfig(env, { port: '0', host: '::1', data: '/tmp/flag-data' });
@@ -37,7 +37,8 @@ test('config: a bad value is a ConfigError naming the variable', () => {
     [{}, { host: ' ' }, '--host'],
     [{ BECKON_LOG_LEVEL: 'verbose' }, {}, 'BECKON_LOG_LEVEL'],
     [{ BECKON_PUBLIC_URL: 'beckon.example.com' }, {}, 'BECKON_PUBLIC_URL'],
-    [{ BECKON_WEBHOOK_ALLOW_PRIVATE: '127.0.0.1' }, {}, 'BECKON_WEBHOOK_ALLOW_PRIVATE'],
+    [{ BECKON_WEBHOOK_ALLOW_PRIVATE: '127.0.0.0/8,localhost' }, {}, 'BECKON_WEBHOOK_ALLOW_PRIVATE'],
+    [{ BECKON_WEBHOOK_ALLOW_PRIVATE: '10.0.0.0/33' }, {}, 'BECKON_WEBHOOK_ALLOW_PRIVATE'],
     [{ BECKON_SANDBOX_DELAYS: '1,2' }, {}, 'BECKON_SANDBOX_DELAYS'],
     [{ BECKON_SANDBOX_DELAYS: '1,-2,3' }, {}, 'BECKON_SANDBOX_DELAYS'],
     [{ BECKON_WEBHOOK_RETRY_SCHEDULE: '5,,10' }, {}, 'BECKON_WEBHOOK_RETRY_SCHEDULE'],
