@@ -64,3 +64,16 @@ test('getting started: the same flow with non-zero sandbox delays', async (t) =>
     assert.match(metrics.body, new RegExp(`beckon_messages_total\\{status="${status}",direction="outbound"\\} 1\\n`));
   }
 });
+
+test('getting started: a send retried with the same Idempotency-Key replays the answer and stores one message', async (t) => {
+  const beckon = await startBeckon({}, { worker: false });
+  t.after(() => beckon.stop());
+  const headers = { 'content-type': 'application/json', 'idempotency-key': 'order-1042-confirmation' };
+  const first = await beckon.call('POST', '/v1/messages/send', { body: CURL_BODY, headers });
+  const again = await beckon.call('POST', '/v1/messages/send', { body: CURL_BODY, headers });
+  assert.equal(first.statusCode, 200);
+  assert.equal(again.statusCode, 200);
+  assert.equal(again.json().message.uuid, first.json().message.uuid);
+  const list = (await beckon.call('GET', '/v1/messages')).json().messages;
+  assert.deepEqual(list.map((m: { uuid: string }) => m.uuid), [first.json().message.uuid]);
+});

@@ -22,7 +22,8 @@ export const ContentSchema = Type.Object({
 /** Free string pairs attached to a message, echoed in reads and webhook payloads. */
 export const MetadataSchema = Type.Record(Type.String(), Type.String({ maxLength: METADATA_LIMITS.valueLength }), {
   maxProperties: METADATA_LIMITS.pairs,
-  description: `At most ${METADATA_LIMITS.pairs} pairs; keys up to ${METADATA_LIMITS.keyLength} characters, string values up to ${METADATA_LIMITS.valueLength}`,
+  description: `At most ${METADATA_LIMITS.pairs} pairs; keys up to ${METADATA_LIMITS.keyLength} characters, string values up to ${METADATA_LIMITS.valueLength} `
+    + '(numbers and booleans are kept as strings). Echoed in reads and webhook payloads.',
 });
 
 /** Body of POST /v1/messages/send (Callbell's fields). */
