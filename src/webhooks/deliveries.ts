@@ -101,7 +101,7 @@ export async function sendTestEvent(deps: Deps, engine: DeliveryEngine, workspac
     }]);
   });
   const job: DeliveryJob = { delivery_id: deliveryId, attempt: 1, retry: 0, force: true };
-  if ((await engine.attempt(job)) === 'busy') {
+  if ((await engine.attempt(job)).run === 'busy') {
     await deps.writer.run((trx) => deps.queue.enqueue(trx, DELIVER_WEBHOOK_TASK, job));
     deps.queue.notify();
   }

@@ -8,6 +8,7 @@ import { AllowList } from '../lib/ssrf.ts';
 import { createWebhookAgent, postWebhook, type AttemptResult } from './deliver.ts';
 import { nextAttemptDelayMs, scheduledDelayMs } from './retry.ts';
 import { webhookHeaders } from './sign.ts';
+import { EndpointSlots } from './slots.ts';
 import * as q from './queries.ts';
 
 /** The task that makes one HTTP attempt of one delivery. */
@@ -25,8 +26,11 @@ export interface DeliveryJob {
   force?: boolean;
 }
 
-/** How a call to DeliveryEngine.attempt ended. */
-export type AttemptRun = 'done' | 'stale' | 'busy';
+/** How a call to DeliveryEngine.attempt ended: attempted (or cancelled), nothing to do, or the endpoint was full (come back in retryInMs). */
+export type AttemptRun = { run: 'done' } | { run: 'stale' } | { run: 'busy'; retryInMs: number };
+
+const DONE: AttemptRun = { run: 'done' };
+const STALE: AttemptRun = { run: 'stale' };
 
 class StaleDelivery extends Error {}
 
@@ -54,21 +58,20 @@ export async function disableEndpointIn(trx: Db, endpointId: string, reason: str
 
 /**
  * Fans events out and runs delivery attempts: one per process (see engineFor), holding the SSRF-guarded HTTP agent
- * and the count of attempts in flight per endpoint, so one slow endpoint can only occupy a few worker slots.
+ * and the attempts in flight per endpoint (EndpointSlots), so one slow endpoint can only occupy a few worker slots.
  */
 export class DeliveryEngine {
   private readonly deps: Deps;
   readonly allow: AllowList;
   private readonly agent: Agent;
-  private readonly inFlight = new Map<string, number>();
-  /** Most attempts to one endpoint at once in this process: a quarter of the worker's slots, between 1 and 4. */
-  readonly perEndpoint: number;
+  /** Attempts in flight per endpoint in this process: at most a quarter of the worker's slots, between 1 and 4. */
+  readonly slots: EndpointSlots;
 
   constructor(deps: Deps) {
     this.deps = deps;
     this.allow = new AllowList(deps.config.webhookAllowPrivate);
     this.agent = createWebhookAgent(this.allow);
-    this.perEndpoint = Math.max(1, Math.min(4, Math.floor(deps.config.workerConcurrency / 4)));
+    this.slots = new EndpointSlots(Math.max(1, Math.min(4, Math.floor(deps.config.workerConcurrency / 8))));
   }
 
   /** Creates one delivery and one job per enabled endpoint subscribed to the event, in one transaction; returns how many. */
@@ -91,31 +94,28 @@ export class DeliveryEngine {
     return count;
   }
 
-  /** Makes one attempt of a delivery and records it; 'busy' when the endpoint already has its share of attempts in flight. */
+  /** Makes one attempt of a delivery and records it; 'busy' when the endpoint already has its share of attempts in flight (and waiting). */
   async attempt(job: DeliveryJob): Promise<AttemptRun> {
     const { db, config, metrics } = this.deps;
     const delivery = await q.findDeliveryById(db, job.delivery_id);
-    if (!delivery || delivery.status !== 'pending' || delivery.attempt_count !== job.attempt - 1) return 'stale';
+    if (!delivery || delivery.status !== 'pending' || delivery.attempt_count !== job.attempt - 1) return STALE;
     const [endpoint, event] = await Promise.all([q.findEndpointById(db, delivery.endpoint_id), q.findEvent(db, delivery.event_id)]);
-    if (!endpoint || !event) return 'stale';
+    if (!endpoint || !event) return STALE;
     if (endpoint.enabled !== 1 && !job.force) {
       const at = new Date().toISOString();
       await this.deps.writer.run((trx) => q.updateDelivery(trx, delivery.id, { status: 'failed', next_attempt_at: null, last_error: `endpoint disabled: ${endpoint.disabled_reason ?? 'disabled'}`, updated_at: at }));
       metrics.webhookOutcomes.inc({ outcome: 'disabled' });
-      return 'done';
+      return DONE;
     }
-    const busy = this.inFlight.get(endpoint.id) ?? 0;
-    if (busy >= this.perEndpoint) return 'busy';
-    this.inFlight.set(endpoint.id, busy + 1);
+    const slot = await this.slots.acquire(endpoint.id);
+    if (slot === null) return { run: 'busy', retryInMs: this.slots.comeBackInMs(endpoint.id) };
     let result: AttemptResult;
     const sentAt = new Date();
     try {
       const body = webhookBody(event);
       result = await postWebhook(this.agent, this.allow, endpoint.url, webhookHeaders(signingSecrets(endpoint, sentAt), event.id, sentAt, body), body, config.webhookTimeoutMs);
     } finally {
-      const left = (this.inFlight.get(endpoint.id) ?? 1) - 1;
-      if (left > 0) this.inFlight.set(endpoint.id, left);
-      else this.inFlight.delete(endpoint.id);
+      this.slots.release(endpoint.id, slot);
     }
     metrics.webhookOutcomes.inc({ outcome: result.outcome });
     try {
@@ -123,10 +123,10 @@ export class DeliveryEngine {
       if (disabled) metrics.webhookOutcomes.inc({ outcome: 'disabled' });
       if (rescheduled) this.deps.queue.notify();
     } catch (err) {
-      if (err instanceof StaleDelivery) return 'stale';
+      if (err instanceof StaleDelivery) return STALE;
       throw err;
     }
-    return 'done';
+    return DONE;
   }
 
   /** Records an attempt and moves the delivery on: succeeded, rescheduled per the schedule and Retry-After, or failed (maybe disabling the endpoint). */

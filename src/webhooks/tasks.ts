@@ -3,9 +3,6 @@ import { DISPATCH_EVENT_TASK } from '../events/service.ts';
 import { RetryLater, type Task } from '../jobs/queue.ts';
 import { DELIVER_WEBHOOK_TASK, engineFor, type DeliveryJob } from './engine.ts';
 
-/** Milliseconds a delivery waits, at least, when its endpoint already has its share of attempts in flight (plus up to as much jitter). */
-export const BUSY_ENDPOINT_DELAY_MS = 250;
-
 /** The webhook tasks: dispatch_event fans an event out to matching endpoints, deliver_webhook makes one attempt of one delivery. */
 export function webhookTasks(deps: Deps): Record<string, Task> {
   const engine = engineFor(deps);
@@ -14,8 +11,8 @@ export function webhookTasks(deps: Deps): Record<string, Task> {
       await engine.dispatch(payload.event_id);
     },
     [DELIVER_WEBHOOK_TASK]: async (payload: DeliveryJob) => {
-      const run = await engine.attempt(payload);
-      if (run === 'busy') throw new RetryLater(BUSY_ENDPOINT_DELAY_MS + Math.round(Math.random() * BUSY_ENDPOINT_DELAY_MS), 'endpoint at its limit of attempts in flight');
+      const outcome = await engine.attempt(payload);
+      if (outcome.run === 'busy') throw new RetryLater(outcome.retryInMs, 'endpoint at its limit of attempts in flight');
     },
   };
 }
