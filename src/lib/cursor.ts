@@ -20,7 +20,7 @@ export function decodeCursor(raw: string | undefined): Cursor | undefined {
   } catch {
     // fall through to the 400 below
   }
-  throw invalidField('/cursor', 'is not a cursor returned by this API');
+  throw invalidField('query.cursor', 'is not a cursor returned by this API');
 }
 
 /** Given limit+1 rows, returns the page and the next cursor (undefined on the last page). */
