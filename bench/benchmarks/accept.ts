@@ -11,6 +11,7 @@ import type { BenchContext } from './context.ts';
  */
 export async function accept(ctx: BenchContext): Promise<BenchResult> {
   const { opts } = ctx;
+  const base = await ctx.baselines.acceptBaseline(); // measured before Beckon starts, so they never overlap
   const beckon = await startBeckon({ profileDir: ctx.profileDir('accept') });
   let result: BenchResult;
   try {
@@ -19,7 +20,6 @@ export async function accept(ctx: BenchContext): Promise<BenchResult> {
     if (probe.status >= 300) {
       return { status: 'failed', reason: `POST /v1/messages/send answered ${probe.status}: ${JSON.stringify(probe.body)}`, figures: [], details: {} };
     }
-    const base = await ctx.baselines.acceptBaseline();
     const store = ctx.baselines.store();
     const common = { connections: opts.connections, maxRequests: opts.maxRequests, key: beckon.key };
     ctx.log(`accept: Beckon, ${opts.connections} connections, ${warmupSeconds(opts)} s warm-up then ${opts.duration} s`);

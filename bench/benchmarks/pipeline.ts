@@ -13,6 +13,7 @@ import type { BenchContext } from './context.ts';
  */
 export async function pipeline(ctx: BenchContext): Promise<BenchResult> {
   const { opts } = ctx;
+  const base = await ctx.baselines.acceptBaseline(); // measured before Beckon starts, so they never overlap
   const port = await freePort();
   const receiver = await startReceiver([{ name: 'pipeline', port, mode: 'ok', track: true }]);
   const beckon = await startBeckon({ profileDir: ctx.profileDir('pipeline') });
@@ -58,7 +59,7 @@ export async function pipeline(ctx: BenchContext): Promise<BenchResult> {
     const hookSeconds = endpoint.first !== null && endpoint.last !== null ? (endpoint.last - endpoint.first) / 1000 : null;
     const hookRate = hookSeconds ? endpoint.requests / hookSeconds : null;
 
-    const base = await ctx.baselines.acceptBaseline();
+    await beckon.stop(); // nothing else posts to the receiver while the raw baseline runs
     ctx.log('pipeline: raw undici baseline to the receiver');
     const raw = stats.sample
       ? await rawPosts([port], stats.sample, rawBudget(opts).count, opts.concurrency, rawBudget(opts).seconds)
