@@ -76,7 +76,7 @@ export async function retryDelivery(deps: Deps, workspaceId: string, id: string)
     if (!endpoint || endpoint.enabled !== 1) throw new AppError(409, 'delivery_not_retryable', `the webhook is disabled (${endpoint?.disabled_reason ?? 'deleted'}); enable it first`);
     const now = new Date().toISOString();
     await q.updateDelivery(trx, row.id, { status: 'pending', next_attempt_at: now, updated_at: now });
-    await deps.queue.enqueue(trx, DELIVER_WEBHOOK_TASK, { delivery_id: row.id, attempt: row.attempt_count + 1, retry: 0 } satisfies DeliveryJob);
+    await deps.queue.enqueue(trx, DELIVER_WEBHOOK_TASK, { delivery_id: row.id, endpoint_id: row.endpoint_id, attempt: row.attempt_count + 1, retry: 0 } satisfies DeliveryJob);
   });
   deps.queue.notify();
   return getDelivery(deps, workspaceId, id);
@@ -100,7 +100,7 @@ export async function sendTestEvent(deps: Deps, engine: DeliveryEngine, workspac
       attempt_count: 0, next_attempt_at: now, last_status_code: null, last_error: null, created_at: now, updated_at: now,
     }]);
   });
-  const job: DeliveryJob = { delivery_id: deliveryId, attempt: 1, retry: 0, force: true };
+  const job: DeliveryJob = { delivery_id: deliveryId, endpoint_id: endpoint.id, attempt: 1, retry: 0, force: true };
   if ((await engine.attempt(job)).run === 'busy') {
     await deps.writer.run((trx) => deps.queue.enqueue(trx, DELIVER_WEBHOOK_TASK, job));
     deps.queue.notify();

@@ -20,6 +20,8 @@ export const ALL_EVENTS = '*';
 /** Payload of a deliver_webhook job: which delivery, which attempt (1-based), which step of the retry schedule (0 = first try). */
 export interface DeliveryJob {
   delivery_id: string;
+  /** The delivery's endpoint, so a job for a full endpoint is turned away without reading the store (absent in older jobs). */
+  endpoint_id?: string;
   attempt: number;
   retry: number;
   /** Attempt even when the endpoint is disabled (the test event). */
@@ -64,14 +66,14 @@ export class DeliveryEngine {
   private readonly deps: Deps;
   readonly allow: AllowList;
   private readonly agent: Agent;
-  /** Attempts in flight per endpoint in this process: at most a quarter of the worker's slots, between 1 and 4. */
+  /** Attempts in flight per endpoint in this process: a quarter of the worker's slots, between 1 and 8. */
   readonly slots: EndpointSlots;
 
   constructor(deps: Deps) {
     this.deps = deps;
     this.allow = new AllowList(deps.config.webhookAllowPrivate);
     this.agent = createWebhookAgent(this.allow);
-    this.slots = new EndpointSlots(Math.max(1, Math.min(4, Math.floor(deps.config.workerConcurrency / 8))));
+    this.slots = new EndpointSlots(Math.max(1, Math.min(8, Math.floor(deps.config.workerConcurrency / 4))));
   }
 
   /** Creates one delivery and one job per enabled endpoint subscribed to the event, in one transaction; returns how many. */
@@ -87,35 +89,46 @@ export class DeliveryEngine {
         attempt_count: 0, next_attempt_at: now, last_status_code: null, last_error: null, created_at: now, updated_at: now,
       }));
       await q.insertDeliveries(trx, rows);
-      await queue.enqueueMany(trx, rows.map((r) => ({ task: DELIVER_WEBHOOK_TASK, payload: { delivery_id: r.id, attempt: 1, retry: 0 } satisfies DeliveryJob })));
+      await queue.enqueueMany(trx, rows.map((r) => ({ task: DELIVER_WEBHOOK_TASK, payload: { delivery_id: r.id, endpoint_id: r.endpoint_id, attempt: 1, retry: 0 } satisfies DeliveryJob })));
       return rows.length;
     });
     if (count > 0) queue.notify();
     return count;
   }
 
-  /** Makes one attempt of a delivery and records it; 'busy' when the endpoint already has its share of attempts in flight (and waiting). */
+  /**
+   * Makes one attempt of a delivery and records it; 'busy' when the endpoint already has its share of attempts in
+   * flight. A job naming its endpoint is turned away before it touches the store.
+   */
   async attempt(job: DeliveryJob): Promise<AttemptRun> {
     const { db, config, metrics } = this.deps;
-    const delivery = await q.findDeliveryById(db, job.delivery_id);
-    if (!delivery || delivery.status !== 'pending' || delivery.attempt_count !== job.attempt - 1) return STALE;
-    const [endpoint, event] = await Promise.all([q.findEndpointById(db, delivery.endpoint_id), q.findEvent(db, delivery.event_id)]);
-    if (!endpoint || !event) return STALE;
-    if (endpoint.enabled !== 1 && !job.force) {
-      const at = new Date().toISOString();
-      await this.deps.writer.run((trx) => q.updateDelivery(trx, delivery.id, { status: 'failed', next_attempt_at: null, last_error: `endpoint disabled: ${endpoint.disabled_reason ?? 'disabled'}`, updated_at: at }));
-      metrics.webhookOutcomes.inc({ outcome: 'disabled' });
-      return DONE;
+    let endpointId = job.endpoint_id;
+    let slot: number | null = null;
+    if (endpointId) {
+      slot = await this.slots.acquire(endpointId);
+      if (slot === null) return { run: 'busy', retryInMs: this.slots.comeBackInMs(endpointId) };
     }
-    const slot = await this.slots.acquire(endpoint.id);
-    if (slot === null) return { run: 'busy', retryInMs: this.slots.comeBackInMs(endpoint.id) };
     let result: AttemptResult;
     const sentAt = new Date();
     try {
-      const body = webhookBody(event);
-      result = await postWebhook(this.agent, this.allow, endpoint.url, webhookHeaders(signingSecrets(endpoint, sentAt), event.id, sentAt, body), body, config.webhookTimeoutMs);
+      const row = await q.loadAttempt(db, job.delivery_id);
+      if (!row || row.status !== 'pending' || row.attempt_count !== job.attempt - 1) return STALE;
+      if (row.enabled !== 1 && !job.force) {
+        const at = new Date().toISOString();
+        await this.deps.writer.run((trx) => q.updateDelivery(trx, row.id, { status: 'failed', next_attempt_at: null, last_error: `endpoint disabled: ${row.disabled_reason ?? 'disabled'}`, updated_at: at }));
+        metrics.webhookOutcomes.inc({ outcome: 'disabled' });
+        return DONE;
+      }
+      if (slot === null) {
+        endpointId = row.endpoint_id;
+        slot = await this.slots.acquire(endpointId);
+        if (slot === null) return { run: 'busy', retryInMs: this.slots.comeBackInMs(endpointId) };
+      }
+      sentAt.setTime(Date.now());
+      const body = webhookBody({ id: row.event_id, type: row.event_type, payload: row.event_payload, created_at: row.event_created_at });
+      result = await postWebhook(this.agent, this.allow, row.url, webhookHeaders(signingSecrets(row, sentAt), row.event_id, sentAt, body), body, config.webhookTimeoutMs);
     } finally {
-      this.slots.release(endpoint.id, slot);
+      if (slot !== null && endpointId) this.slots.release(endpointId, slot);
     }
     metrics.webhookOutcomes.inc({ outcome: result.outcome });
     try {
@@ -166,7 +179,7 @@ export class DeliveryEngine {
     if (scheduled !== null) {
       const runAt = new Date(now.getTime() + nextAttemptDelayMs(scheduled, result.retryAfterMs));
       await q.updateDelivery(trx, delivery.id, { ...base, next_attempt_at: runAt.toISOString() });
-      await this.deps.queue.enqueue(trx, DELIVER_WEBHOOK_TASK, { delivery_id: delivery.id, attempt: job.attempt + 1, retry: job.retry + 1 } satisfies DeliveryJob, { runAt });
+      await this.deps.queue.enqueue(trx, DELIVER_WEBHOOK_TASK, { delivery_id: delivery.id, endpoint_id: delivery.endpoint_id, attempt: job.attempt + 1, retry: job.retry + 1 } satisfies DeliveryJob, { runAt });
       return { rescheduled: true, disabled: false };
     }
     await q.updateDelivery(trx, delivery.id, { ...base, status: 'failed', next_attempt_at: null });

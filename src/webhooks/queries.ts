@@ -101,6 +101,16 @@ export async function findDeliveryById(db: Db, id: string) {
   return db.selectFrom('webhook_deliveries').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** What one attempt needs, in one read: the delivery, its endpoint's URL, state and secrets, and its event. */
+export async function loadAttempt(db: Db, deliveryId: string) {
+  return db.selectFrom('webhook_deliveries as d')
+    .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
+    .innerJoin('events as ev', 'ev.id', 'd.event_id')
+    .select(['d.id', 'd.status', 'd.attempt_count', 'd.endpoint_id', 'e.url', 'e.enabled', 'e.disabled_reason', 'e.secret', 'e.previous_secret',
+      'e.previous_secret_expires_at', 'ev.id as event_id', 'ev.type as event_type', 'ev.payload as event_payload', 'ev.created_at as event_created_at'])
+    .where('d.id', '=', deliveryId).executeTakeFirst();
+}
+
 /** Finds an endpoint by id alone (the worker's view). */
 export async function findEndpointById(db: Db, id: string) {
   return db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();

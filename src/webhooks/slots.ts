@@ -2,7 +2,7 @@
 export const MAX_SLOT_WAIT_MS = 500;
 
 /** Latest a turned-away delivery is told to come back (it is turned away again if the endpoint is still full). */
-export const MAX_COME_BACK_MS = 5000;
+export const MAX_COME_BACK_MS = 15_000;
 
 interface Endpoint {
   /** Start times (epoch ms) of the attempts in flight. */
@@ -47,7 +47,7 @@ export class EndpointSlots {
     const endpoint = this.of(id);
     if (endpoint.running.length < this.limit) return this.start(endpoint);
     const expectedWait = ((endpoint.waiters.length + 1) * this.latency(endpoint, Date.now())) / this.limit;
-    if (endpoint.waiters.length >= this.limit || expectedWait > MAX_SLOT_WAIT_MS) return null;
+    if (expectedWait > MAX_SLOT_WAIT_MS) return null;
     return new Promise<number | null>((resolve) => {
       const grant = () => {
         clearTimeout(timer);
