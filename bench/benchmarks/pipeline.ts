@@ -72,8 +72,8 @@ export async function pipeline(ctx: BenchContext): Promise<BenchResult> {
       figure('pipeline_p99_ms', 'accept → delivered webhook p99', 'ms', percentile(latencies, 99), { label: 'bare Fastify accept p99', value: base.load.p99 }),
     ];
     if (serverSide.length) {
-      figures.push(figure('pipeline_server_p50_ms', 'status history enqueued → delivered p50', 'ms', percentile(serverSide, 50), null));
-      figures.push(figure('pipeline_server_p99_ms', 'status history enqueued → delivered p99', 'ms', percentile(serverSide, 99), null));
+      figures.push(figure('pipeline_server_p50_ms', 'status history enqueued → delivered p50', 'ms', percentile(serverSide, 50), { label: 'bare Fastify accept p50', value: base.load.p50 }));
+      figures.push(figure('pipeline_server_p99_ms', 'status history enqueued → delivered p99', 'ms', percentile(serverSide, 99), { label: 'bare Fastify accept p99', value: base.load.p99 }));
     }
     const status = sent.failed > 0 ? 'failed' : complete && accepted.size === opts.messages ? 'ok' : 'incomplete';
     const reason = sent.failed > 0 ? `${sent.failed} sends failed: ${sent.errors.join('; ')}`
