@@ -6,17 +6,22 @@ import type { Deps } from './deps.ts';
 import type { App } from './http.ts';
 import { SqliteQueue } from './jobs/sqlite-queue.ts';
 import { GroupCommitter } from './db/group-commit.ts';
-import { Worker } from './jobs/worker.ts';
+import { Worker, Workers } from './jobs/worker.ts';
+import { DELIVER_WEBHOOK_TASK } from './webhooks/engine.ts';
 import { buildApp } from './app.ts';
 import { buildTasks } from './tasks.ts';
 import { createMetrics } from './system/metrics.ts';
 import { bootstrap } from './bootstrap.ts';
 
+/** The lane of webhook delivery jobs. */
+const WEBHOOK_LANE = 'webhooks';
+
 /** A running Beckon: its app (not yet listening), worker and dependencies. */
 export interface Runtime {
   app: App;
   deps: Deps;
-  worker: Worker;
+  /** The job workers: one for message work, one for webhook deliveries (so neither can starve the other). */
+  worker: Workers;
   queue: SqliteQueue;
   /** The admin key created on first start (null when the store already existed or a bootstrap key was given). */
   createdKey: string | null;
@@ -31,10 +36,14 @@ export async function startRuntime(config: Config, options: { logger?: pino.Logg
   await migrateToLatest(db);
   const { createdKey } = await bootstrap(db, config.bootstrapKey);
   const writer = new GroupCommitter(db);
-  const queue = new SqliteQueue(db, writer);
+  const queue = new SqliteQueue(db, writer, { [DELIVER_WEBHOOK_TASK]: WEBHOOK_LANE });
   const deps: Deps = { db, writer, queue, config, metrics: createMetrics(), log };
   const app = await buildApp(deps);
-  const worker = new Worker({ queue, tasks: buildTasks(deps), concurrency: config.workerConcurrency, log });
+  const tasks = buildTasks(deps);
+  const worker = new Workers([
+    new Worker({ queue, tasks, concurrency: config.workerConcurrency, log }),
+    new Worker({ queue, tasks, lane: WEBHOOK_LANE, concurrency: config.workerConcurrency, log }),
+  ]);
   if (options.worker !== false) {
     await queue.releaseAll();
     worker.start();

@@ -4,6 +4,7 @@ import * as core from './migrations/0001_core.ts';
 import * as idempotencyReplay from './migrations/0002_idempotency_replay.ts';
 import * as webhooks from './migrations/0003_webhooks.ts';
 import * as messages from './migrations/0004_messages.ts';
+import * as jobLanes from './migrations/0005_job_lanes.ts';
 
 /** Every migration in order; add new ones here (the one list serves both stores). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002_idempotency_replay': idempotencyReplay,
   '0003_webhooks': webhooks,
   '0004_messages': messages,
+  '0005_job_lanes': jobLanes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -164,6 +164,8 @@ export interface WebhookAttemptsTable {
 export interface JobsTable {
   id: Generated<number>;
   task: string;
+  /** Which worker pool claims it: 'default' or 'webhooks'. */
+  lane: Generated<string>;
   payload: Json;
   run_at: Timestamp;
   attempts: number;

@@ -2,6 +2,7 @@ import type { Db } from '../db/connect.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import { newId } from '../lib/ids.ts';
 import { nowIso } from '../lib/time.ts';
+import { fanOutEvent } from '../webhooks/fanout.ts';
 
 /** Every event type a webhook endpoint may subscribe to. */
 export const EVENT_TYPES = [
@@ -15,13 +16,13 @@ export const EVENT_TYPES = [
 /** One of EVENT_TYPES. */
 export type EventType = (typeof EVENT_TYPES)[number];
 
-/** The task that fans one stored event out to the workspace's matching webhook endpoints. */
-export const DISPATCH_EVENT_TASK = 'dispatch_event';
-
-/** Stores a domain event in `trx` and enqueues its fan-out in the same transaction. Returns the event id. */
+/**
+ * Stores a domain event in `trx` and, in the same transaction, one delivery job per subscribed webhook endpoint
+ * (the caller calls queue.notify() after commit). Returns the event id.
+ */
 export async function recordEvent(trx: Db, queue: JobQueue, workspaceId: string, type: EventType, payload: unknown): Promise<string> {
   const id = newId();
   await trx.insertInto('events').values({ id, workspace_id: workspaceId, type, payload: JSON.stringify(payload), created_at: nowIso() }).execute();
-  await queue.enqueue(trx, DISPATCH_EVENT_TASK, { event_id: id });
+  await fanOutEvent(trx, queue, { id, workspace_id: workspaceId, type });
   return id;
 }

@@ -16,10 +16,14 @@ export interface ClaimedJob {
   max_attempts: number;
 }
 
-function row(task: string, payload: unknown, options: EnqueueOptions = {}) {
+/** The lane of jobs whose task is not listed in the queue's lane map. */
+export const DEFAULT_LANE = 'default';
+
+function row(lanes: Record<string, string>, task: string, payload: unknown, options: EnqueueOptions = {}) {
   const now = nowIso();
   return {
     task,
+    lane: lanes[task] ?? DEFAULT_LANE,
     payload: JSON.stringify(payload ?? {}),
     run_at: options.runAt ? options.runAt.toISOString() : now,
     attempts: 0,
@@ -33,60 +37,74 @@ export class SqliteQueue implements JobQueue {
   readonly wake = new EventEmitter();
   private readonly db: Db;
   private readonly writer: GroupCommitter;
+  private readonly lanes: Record<string, string>;
+  private completed: number[] = [];
+  private flushing: Promise<void> | null = null;
 
-  constructor(db: Db, writer: GroupCommitter) {
+  /** `lanes` maps task names to their lane; unlisted tasks go to the default lane. */
+  constructor(db: Db, writer: GroupCommitter, lanes: Record<string, string> = {}) {
     this.db = db;
     this.writer = writer;
+    this.lanes = lanes;
   }
 
   async enqueue(trx: Db, task: string, payload: unknown, options?: EnqueueOptions): Promise<void> {
-    await trx.insertInto('jobs').values(row(task, payload, options)).execute();
+    await trx.insertInto('jobs').values(row(this.lanes, task, payload, options)).execute();
   }
 
   async enqueueMany(trx: Db, jobs: { task: string; payload: unknown; options?: EnqueueOptions }[]): Promise<void> {
     if (jobs.length === 0) return;
-    await trx.insertInto('jobs').values(jobs.map((j) => row(j.task, j.payload, j.options))).execute();
+    await trx.insertInto('jobs').values(jobs.map((j) => row(this.lanes, j.task, j.payload, j.options))).execute();
   }
 
   notify(): void {
     this.wake.emit('wake');
   }
 
-  /** Locks up to `limit` due jobs for `leaseMs` and returns them, oldest first. */
-  async claim(limit: number, leaseMs: number): Promise<ClaimedJob[]> {
-    const now = nowIso();
-    const until = new Date(Date.now() + leaseMs).toISOString();
-    const result = await sql<ClaimedJob>`
-      UPDATE jobs SET locked_until = ${until}, attempts = attempts + 1
-      WHERE id IN (
-        SELECT id FROM jobs
-        WHERE failed_at IS NULL AND run_at <= ${now} AND (locked_until IS NULL OR locked_until < ${now})
-        ORDER BY run_at, id LIMIT ${limit}
-      )
-      RETURNING id, task, payload, attempts, max_attempts`.execute(this.db);
-    return result.rows;
+  /** Locks up to `limit` due jobs of a lane for `leaseMs` and returns them, oldest first (group-committed). */
+  async claim(lane: string, limit: number, leaseMs: number): Promise<ClaimedJob[]> {
+    return this.writer.run(async (trx) => {
+      const now = nowIso();
+      const until = new Date(Date.now() + leaseMs).toISOString();
+      const result = await sql<ClaimedJob>`
+        UPDATE jobs SET locked_until = ${until}, attempts = attempts + 1
+        WHERE id IN (
+          SELECT id FROM jobs
+          WHERE lane = ${lane} AND failed_at IS NULL AND run_at <= ${now} AND (locked_until IS NULL OR locked_until < ${now})
+          ORDER BY run_at, id LIMIT ${limit}
+        )
+        RETURNING id, task, payload, attempts, max_attempts`.execute(trx);
+      return result.rows;
+    });
   }
 
-  /** Removes a finished job (group-committed with other concurrent writes). */
-  async complete(id: number): Promise<void> {
-    await this.writer.run((trx) => trx.deleteFrom('jobs').where('id', '=', id).execute());
+  /** Removes a finished job; completions arriving together are deleted by one statement in one group commit. */
+  complete(id: number): Promise<void> {
+    this.completed.push(id);
+    this.flushing ??= this.writer.run(async (trx) => {
+      const ids = this.completed;
+      this.completed = [];
+      this.flushing = null;
+      for (let i = 0; i < ids.length; i += 500) await trx.deleteFrom('jobs').where('id', 'in', ids.slice(i, i + 500)).execute();
+    });
+    return this.flushing;
   }
 
   /** Schedules a job to run again at `runAt`; `countAttempt` false gives back the attempt the claim took. */
   async reschedule(id: number, runAt: Date, error: string | null, countAttempt: boolean): Promise<void> {
-    await this.db.updateTable('jobs')
+    await this.writer.run((trx) => trx.updateTable('jobs')
       .set((eb) => ({
         run_at: runAt.toISOString(),
         locked_until: null,
         last_error: error,
         attempts: countAttempt ? eb.ref('attempts') : eb('attempts', '-', 1),
       }))
-      .where('id', '=', id).execute();
+      .where('id', '=', id).execute());
   }
 
   /** Marks a job failed for good; it stays in the table for inspection. */
   async fail(id: number, error: string): Promise<void> {
-    await this.db.updateTable('jobs').set({ failed_at: nowIso(), locked_until: null, last_error: error }).where('id', '=', id).execute();
+    await this.writer.run((trx) => trx.updateTable('jobs').set({ failed_at: nowIso(), locked_until: null, last_error: error }).where('id', '=', id).execute());
   }
 
   /** Releases every lock: in embedded mode one process owns the queue, so locks left by a crash are orphans. */

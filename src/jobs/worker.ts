@@ -1,11 +1,13 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { RetryLater, type Task } from './queue.ts';
-import type { ClaimedJob, SqliteQueue } from './sqlite-queue.ts';
+import { DEFAULT_LANE, type ClaimedJob, type SqliteQueue } from './sqlite-queue.ts';
 
 /** Options for the job worker loop. */
 export interface WorkerOptions {
   queue: SqliteQueue;
   tasks: Record<string, Task>;
+  /** The lane this worker claims from (see SqliteQueue's lane map). */
+  lane?: string;
   concurrency: number;
   log: FastifyBaseLogger;
   /** How often to look for due jobs when nothing woke the worker (ms). */
@@ -28,9 +30,12 @@ export class Worker {
   private timer: NodeJS.Timeout | undefined;
   private looping = false;
   private again = false;
+  /** While jobs are running, claim only when at least this many slots are free (fewer, larger claims). */
+  private readonly claimBatch: number;
 
   constructor(options: WorkerOptions) {
-    this.options = { pollMs: 250, leaseMs: 60_000, ...options };
+    this.options = { pollMs: 250, leaseMs: 60_000, lane: DEFAULT_LANE, ...options };
+    this.claimBatch = Math.max(1, Math.floor(this.options.concurrency / 4));
   }
 
   /** Starts claiming jobs. */
@@ -66,9 +71,10 @@ export class Worker {
       this.again = false;
       const free = this.options.concurrency - this.inFlight.size;
       if (free <= 0 || !this.running) break;
+      if (this.inFlight.size > 0 && free < this.claimBatch) break;
       let jobs: ClaimedJob[] = [];
       try {
-        jobs = await this.options.queue.claim(free, this.options.leaseMs);
+        jobs = await this.options.queue.claim(this.options.lane, free, this.options.leaseMs);
       } catch (err) {
         this.options.log.error({ err }, 'job claim failed');
       }
@@ -109,5 +115,24 @@ export class Worker {
         log.error({ err: storeErr, job: job.id }, 'could not record job outcome; the lease will expire and it will run again');
       }
     }
+  }
+}
+
+/** Several lane workers started and stopped together. */
+export class Workers {
+  private readonly workers: Worker[];
+
+  constructor(workers: Worker[]) {
+    this.workers = workers;
+  }
+
+  /** Starts every lane's worker. */
+  start(): void {
+    for (const worker of this.workers) worker.start();
+  }
+
+  /** Stops every lane's worker and waits for their in-flight jobs. */
+  async stop(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.stop()));
   }
 }

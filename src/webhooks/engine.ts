@@ -1,6 +1,7 @@
 import type { Agent } from 'undici';
 import type { Db } from '../db/connect.ts';
-import type { WebhookDeliveriesTable, WebhookEndpointsTable } from '../db/types.ts';
+import type { WebhookEndpointsTable } from '../db/types.ts';
+import { DELIVER_WEBHOOK_TASK } from './fanout.ts';
 import type { Deps } from '../deps.ts';
 import { newId } from '../lib/ids.ts';
 import { parseJson } from '../lib/json.ts';
@@ -11,11 +12,7 @@ import { webhookHeaders } from './sign.ts';
 import { EndpointSlots } from './slots.ts';
 import * as q from './queries.ts';
 
-/** The task that makes one HTTP attempt of one delivery. */
-export const DELIVER_WEBHOOK_TASK = 'deliver_webhook';
-
-/** Subscribing to this matches every event type, present and future. */
-export const ALL_EVENTS = '*';
+export { ALL_EVENTS, DELIVER_WEBHOOK_TASK, subscribes } from './fanout.ts';
 
 /** Payload of a deliver_webhook job: which delivery, which attempt (1-based), which step of the retry schedule (0 = first try). */
 export interface DeliveryJob {
@@ -47,11 +44,6 @@ export function signingSecrets(endpoint: Pick<WebhookEndpointsTable, 'secret' | 
   return live ? [endpoint.secret, endpoint.previous_secret as string] : [endpoint.secret];
 }
 
-/** True when an endpoint's subscription list covers this event type. */
-export function subscribes(events: string[], type: string): boolean {
-  return events.includes(type) || events.includes(ALL_EVENTS);
-}
-
 /** Disables an endpoint in `trx` and fails its pending deliveries, saying why. */
 export async function disableEndpointIn(trx: Db, endpointId: string, reason: string, at: string): Promise<void> {
   await q.disableEndpoint(trx, endpointId, reason, at);
@@ -74,26 +66,6 @@ export class DeliveryEngine {
     this.allow = new AllowList(deps.config.webhookAllowPrivate);
     this.agent = createWebhookAgent(this.allow);
     this.slots = new EndpointSlots(Math.max(1, Math.min(8, Math.floor(deps.config.workerConcurrency / 4))));
-  }
-
-  /** Creates one delivery and one job per enabled endpoint subscribed to the event, in one transaction; returns how many. */
-  async dispatch(eventId: string): Promise<number> {
-    const { writer, queue } = this.deps;
-    const count = await writer.run(async (trx) => {
-      const event = await q.findEvent(trx, eventId);
-      if (!event || (await q.eventHasDeliveries(trx, eventId))) return 0;
-      const endpoints = (await q.enabledEndpoints(trx, event.workspace_id)).filter((e) => subscribes(parseJson<string[]>(e.events, []), event.type));
-      const now = new Date().toISOString();
-      const rows: WebhookDeliveriesTable[] = endpoints.map((e) => ({
-        id: newId(), workspace_id: event.workspace_id, endpoint_id: e.id, event_id: event.id, event_type: event.type, status: 'pending',
-        attempt_count: 0, next_attempt_at: now, last_status_code: null, last_error: null, created_at: now, updated_at: now,
-      }));
-      await q.insertDeliveries(trx, rows);
-      await queue.enqueueMany(trx, rows.map((r) => ({ task: DELIVER_WEBHOOK_TASK, payload: { delivery_id: r.id, endpoint_id: r.endpoint_id, attempt: 1, retry: 0 } satisfies DeliveryJob })));
-      return rows.length;
-    });
-    if (count > 0) queue.notify();
-    return count;
   }
 
   /**

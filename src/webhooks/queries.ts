@@ -71,19 +71,9 @@ export async function enabledEndpoints(db: Db, workspaceId: string) {
   return db.selectFrom('webhook_endpoints').select(['id', 'events']).where('workspace_id', '=', workspaceId).where('enabled', '=', 1).execute();
 }
 
-/** Finds a stored event. */
-export async function findEvent(db: Db, id: string) {
-  return db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
 /** Inserts an event that is not fanned out (the test event of one endpoint). */
 export async function insertEvent(db: Db, row: EventsTable): Promise<void> {
   await db.insertInto('events').values(row).execute();
-}
-
-/** True when the fan-out of this event already ran (it may run twice after a crash). */
-export async function eventHasDeliveries(db: Db, eventId: string): Promise<boolean> {
-  return (await db.selectFrom('webhook_deliveries').select('id').where('event_id', '=', eventId).limit(1).executeTakeFirst()) !== undefined;
 }
 
 /** Inserts deliveries. */

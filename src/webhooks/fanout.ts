@@ -1,0 +1,34 @@
+import type { Db } from '../db/connect.ts';
+import type { WebhookDeliveriesTable } from '../db/types.ts';
+import type { JobQueue } from '../jobs/queue.ts';
+import { newId } from '../lib/ids.ts';
+import { parseJson } from '../lib/json.ts';
+import * as q from './queries.ts';
+
+/** The task that makes one HTTP attempt of one delivery. */
+export const DELIVER_WEBHOOK_TASK = 'deliver_webhook';
+
+/** Subscribing to this matches every event type, present and future. */
+export const ALL_EVENTS = '*';
+
+/** True when an endpoint's subscription list covers this event type. */
+export function subscribes(events: string[], type: string): boolean {
+  return events.includes(type) || events.includes(ALL_EVENTS);
+}
+
+/**
+ * Creates, in the event's own transaction, one pending delivery and one deliver_webhook job per enabled endpoint of
+ * the workspace subscribed to the event's type; returns how many. An event no endpoint wants costs one indexed read.
+ */
+export async function fanOutEvent(trx: Db, queue: JobQueue, event: { id: string; workspace_id: string; type: string }): Promise<number> {
+  const endpoints = (await q.enabledEndpoints(trx, event.workspace_id)).filter((e) => subscribes(parseJson<string[]>(e.events, []), event.type));
+  if (endpoints.length === 0) return 0;
+  const now = new Date().toISOString();
+  const rows: WebhookDeliveriesTable[] = endpoints.map((e) => ({
+    id: newId(), workspace_id: event.workspace_id, endpoint_id: e.id, event_id: event.id, event_type: event.type, status: 'pending',
+    attempt_count: 0, next_attempt_at: now, last_status_code: null, last_error: null, created_at: now, updated_at: now,
+  }));
+  await q.insertDeliveries(trx, rows);
+  await queue.enqueueMany(trx, rows.map((r) => ({ task: DELIVER_WEBHOOK_TASK, payload: { delivery_id: r.id, endpoint_id: r.endpoint_id, attempt: 1, retry: 0 } })));
+  return rows.length;
+}
