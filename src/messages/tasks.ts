@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.ts';
 import type { ChannelsTable, MessagesTable } from '../db/types.ts';
-import type { Task, TaskContext } from '../jobs/queue.ts';
+import { RetryLater, type Task, type TaskContext } from '../jobs/queue.ts';
 import { findChannel } from '../channels/queries.ts';
 import { parseJson } from '../lib/json.ts';
 import { buildProviders, providerTasks } from '../providers/index.ts';
@@ -23,7 +23,7 @@ function toChannel(row: ChannelsTable): ProviderChannel {
 function toOutbound(row: MessagesTable): OutboundMessage {
   return {
     id: row.id, idempotencyKey: row.id, to: row.address ?? '', type: row.type as OutboundMessage['type'],
-    content: parseJson(row.content, {}), metadata: parseJson(row.metadata, null),
+    content: parseJson(row.content, {}), metadata: parseJson(row.metadata, null), createdAt: row.created_at,
   };
 }
 
@@ -61,6 +61,7 @@ export function sendMessageTask(deps: Deps, providers: Record<string, ProviderAd
     try {
       result = await adapter.send(channel, outbound);
     } catch (err) {
+      if (err instanceof RetryLater) throw err;
       const error = classify(err);
       const last = context.attempt >= context.maxAttempts;
       if (error.retryable && !last) throw error;

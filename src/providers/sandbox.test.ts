@@ -86,7 +86,7 @@ test('sandbox: a send repeated after a crash reuses the first provider id and re
   const sandbox = createSandboxProvider(deps);
   const channel = { id: 'c', workspaceId: 'w', type: 'whatsapp', provider: 'sandbox', config: {} };
   // The first attempt reached the provider, then the process died before recording `sent`.
-  const first = await sandbox.send(channel, { id: uuid, idempotencyKey: uuid, to: '+393331234567', type: 'text', content: { text: 'test' }, metadata: null });
+  const first = await sandbox.send(channel, { id: uuid, idempotencyKey: uuid, to: '+393331234567', type: 'text', content: { text: 'test' }, metadata: null, createdAt: new Date().toISOString() });
   await messageTasks(deps)[SEND_MESSAGE_TASK]({ message_id: uuid }, { attempt: 2, maxAttempts: 10 });
   await messageTasks(deps)[SEND_MESSAGE_TASK]({ message_id: uuid }, { attempt: 3, maxAttempts: 10 });
 

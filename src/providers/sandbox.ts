@@ -1,6 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Deps } from '../deps.ts';
-import type { Task } from '../jobs/queue.ts';
+import { RetryLater, type Task } from '../jobs/queue.ts';
 import { newId } from '../lib/ids.ts';
 import { nowIso } from '../lib/time.ts';
 import { applyProviderStatus, type MessageError } from '../messages/status.ts';
@@ -24,7 +23,7 @@ export const SANDBOX_MAGIC_NUMBERS = {
  * The sandbox provider, as documented in docs/sandbox.md.
  *
  * The sandbox simulates a phone on the other end. With `BECKON_SANDBOX_DELAYS=s,d,r` (ms; default 1000,2000,3000)
- * a message is accepted (status `sent`) `s` ms after the worker picks it up, `delivered` `d` ms after that and
+ * a message is accepted (status `sent`) `s` ms after it was enqueued (waiting in the queue, not in a worker slot), `delivered` `d` ms after that and
  * `read` `r` ms after delivery. Every other number behaves that way; these test numbers do not:
  *
  * | to               | what happens                                                                            |
@@ -75,7 +74,9 @@ export function createSandboxProvider(deps: Pick<Deps, 'writer' | 'config'>): Pr
     name: 'sandbox',
     deduplicates: true,
     async send(_channel, message) {
-      if (sentDelay > 0) await sleep(sentDelay);
+      // the simulated provider answers `sentDelay` ms after the message was accepted; until then the job waits in the queue, not in a worker slot
+      const wait = Date.parse(message.createdAt) + sentDelay - Date.now();
+      if (wait > 0) throw new RetryLater(wait, 'the sandbox provider has not answered yet');
       const record = await deps.writer.run((trx) => recordSandboxCall(trx, message.idempotencyKey, message.to, `sbx_${newId()}`, nowIso()));
       if (record.accepted_at) return { providerMessageId: record.provider_message_id };
       const magic = magicOf(message.to);

@@ -33,6 +33,8 @@ export interface OutboundMessage {
   type: 'text' | 'image' | 'document' | 'audio' | 'video';
   content: { text?: string; url?: string };
   metadata: Record<string, string> | null;
+  /** When the message was accepted (ISO 8601); a simulated provider times its answers from it. */
+  createdAt: string;
 }
 
 /** What a provider answered when it accepted a message. */
@@ -63,7 +65,7 @@ export interface ProviderAdapter {
   readonly name: string;
   /** True when the provider deduplicates on the idempotency key (see the guarantee above). */
   readonly deduplicates: boolean;
-  /** Hands one message to the provider; throws ProviderError on refusal. */
+  /** Hands one message to the provider; throws ProviderError on refusal, or RetryLater to be called again later without counting an attempt. */
   send(channel: ProviderChannel, message: OutboundMessage): Promise<SendResult>;
   /**
    * Optional: runs in the same transaction that records `sent`. A simulated provider (the sandbox) schedules its
