@@ -70,7 +70,7 @@ test('POST /v1/contacts: 400 naming the field, 409 duplicate_contact with the ex
     [{ email: 'not-an-email' }, ['body.email']],
     [{ email: 'a@b' }, ['body.email']],
     [{ phone: '+14155552671', tags: ['ok', '  '] }, ['body.tags.1']],
-    [{ phone: '+14155552671', colour: 'red' }, ['body']],
+    [{ phone: '+14155552671', colour: 'red' }, ['body.colour']],
     [{ phone: '+14155552671', consent: { whatsapp: { status: 'maybe' } } }, ['body.consent.whatsapp.status']],
     [{ phone: '+14155552671', custom_fields: { nested: { a: 1 } } }, ['body.custom_fields.nested']],
     [{ phone: '+14155552671', custom_fields: { long: 'x'.repeat(1001) } }, ['body.custom_fields.long']],
@@ -169,7 +169,7 @@ test('PATCH /v1/contacts/:uuid: 400 naming the field, 409 with the existing uuid
     [{ tags: 'x'.repeat(101) }, ['body.tags.0']],
     [{ blocked: 'perhaps' }, ['body.blocked']],
     [{ custom_fields: { ok: 'fine', bad: [1] } }, ['body.custom_fields.bad']],
-    [{ uuid: bob.uuid }, ['body']],
+    [{ uuid: bob.uuid }, ['body.uuid']],
   ];
   for (const [body, expected] of cases) {
     const response = await beckon.call('PATCH', `/v1/contacts/${bob.uuid}`, { body });

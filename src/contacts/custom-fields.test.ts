@@ -70,7 +70,7 @@ test('custom fields: 400 naming the field, 409 on a taken key, 404, 403 for a re
   assert.equal(taken.json().code, 'conflict');
   assert.equal(taken.json().existing_uuid, plan.uuid);
 
-  for (const [body, expected] of [[{ options: [] }, ['body.options']], [{ key: 'other' }, ['body']], [{ type: 'text' }, ['body']]] as const) {
+  for (const [body, expected] of [[{ options: [] }, ['body.options']], [{ key: 'other' }, ['body.key']], [{ type: 'text' }, ['body.type']]] as const) {
     const response = await beckon.call('PATCH', `/v1/custom_fields/${plan.uuid}`, { body });
     assert.equal(response.statusCode, 400, JSON.stringify(body));
     assert.deepEqual(paths(response), expected);

@@ -37,11 +37,11 @@ test('send: every invalid field is a 400 naming its path, and nothing is stored'
     [{ ...VALID, type: 'image', content: { text: 'caption only' } }, 'body.content.url'],
     [{ ...VALID, type: 'document', content: { url: 'ftp://example.com/a.pdf' } }, 'body.content.url'],
     [{ ...VALID, type: 'video', content: { url: 'not a url' } }, 'body.content.url'],
-    [{ ...VALID, content: { text: 'hi', emoji: 'x' } }, 'body.content'],
+    [{ ...VALID, content: { text: 'hi', emoji: 'x' } }, 'body.content.emoji'],
     [{ ...VALID, content: 'Hello!' }, 'body.content'],
     [{ ...VALID, channel_uuid: 'nope' }, 'body.channel_uuid'],
     [{ ...VALID, optin_contact: 'yes' }, 'body.optin_contact'],
-    [{ ...VALID, colour: 'blue' }, 'body'],
+    [{ ...VALID, colour: 'blue' }, 'body.colour'],
   ];
   for (const [body, path] of cases) assertProblem(await send(body), 400, 'validation_failed', path);
 

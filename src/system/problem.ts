@@ -35,9 +35,9 @@ function validationErrors(error: FastifyError): FieldError[] {
   const out: FieldError[] = [];
   for (const issue of issues) {
     const missing = issue.keyword === 'required' ? String(issue.params.missingProperty) : undefined;
-    const path = fieldPath(error.validationContext, issue.instancePath, missing);
-    const message = missing ? 'is required' : issue.keyword === 'additionalProperties'
-      ? `has an unknown property "${String(issue.params.additionalProperty)}"` : issue.message ?? 'is invalid';
+    const unknown = issue.keyword === 'additionalProperties' ? String(issue.params.additionalProperty) : undefined;
+    const path = fieldPath(error.validationContext, issue.instancePath, missing ?? unknown);
+    const message = missing ? 'is required' : unknown ? 'is not a known field' : issue.message ?? 'is invalid';
     if (seen.has(path + message)) continue;
     seen.add(path + message);
     out.push({ path, message });
