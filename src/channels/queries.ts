@@ -1,5 +1,6 @@
 import type { Db } from '../db/connect.ts';
 import type { ChannelsTable } from '../db/types.ts';
+import { prepared } from '../db/prepared.ts';
 
 /** Inserts a channel. */
 export async function insertChannel(db: Db, row: ChannelsTable): Promise<void> {
@@ -18,6 +19,8 @@ export async function findChannel(db: Db, workspaceId: string, id: string) {
 
 /** The workspace's default channel of a type (or its oldest of that type). */
 export async function findDefaultChannel(db: Db, workspaceId: string, type: string) {
-  return db.selectFrom('channels').selectAll().where('workspace_id', '=', workspaceId).where('type', '=', type)
-    .orderBy('is_default', 'desc').orderBy('created_at').limit(1).executeTakeFirst();
+  return (await defaultChannel(db, workspaceId, type))[0];
 }
+const defaultChannel = prepared((db, workspaceId: string, type: string) =>
+  db.selectFrom('channels').selectAll().where('workspace_id', '=', workspaceId).where('type', '=', type)
+    .orderBy('is_default', 'desc').orderBy('created_at').limit(1));

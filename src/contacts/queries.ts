@@ -2,6 +2,7 @@ import { sql, type ExpressionBuilder } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import type { ContactsTable, Database } from '../db/types.ts';
 import type { Cursor } from '../lib/cursor.ts';
+import { insertRows, prepared } from '../db/prepared.ts';
 
 /** A custom field value to match: a string, number or boolean, or (for keys without a definition) any of them. */
 export interface CustomFieldMatch {
@@ -28,13 +29,15 @@ export interface ContactFilters {
 
 /** Inserts a contact. */
 export async function insertContact(db: Db, row: ContactsTable): Promise<void> {
-  await db.insertInto('contacts').values(row).execute();
+  await insertRows(db, 'contacts', [row]);
 }
 
 /** Finds a workspace's contact by E.164 phone. */
 export async function findContactByPhone(db: Db, workspaceId: string, phone: string) {
-  return db.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId).where('phone', '=', phone).executeTakeFirst();
+  return (await contactByPhone(db, workspaceId, phone))[0];
 }
+const contactByPhone = prepared((db, workspaceId: string, phone: string) =>
+  db.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId).where('phone', '=', phone));
 
 /** Finds a workspace's contact by id. */
 export async function findContact(db: Db, workspaceId: string, id: string) {

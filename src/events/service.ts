@@ -3,6 +3,7 @@ import type { JobQueue } from '../jobs/queue.ts';
 import { newId } from '../lib/ids.ts';
 import { nowIso } from '../lib/time.ts';
 import { fanOutEvent } from '../webhooks/fanout.ts';
+import { insertRows } from '../db/prepared.ts';
 
 /** Every event type a webhook endpoint may subscribe to. */
 export const EVENT_TYPES = [
@@ -22,7 +23,7 @@ export type EventType = (typeof EVENT_TYPES)[number];
  */
 export async function recordEvent(trx: Db, queue: JobQueue, workspaceId: string, type: EventType, payload: unknown): Promise<string> {
   const id = newId();
-  await trx.insertInto('events').values({ id, workspace_id: workspaceId, type, payload: JSON.stringify(payload), created_at: nowIso() }).execute();
+  await insertRows(trx, 'events', [{ id, workspace_id: workspaceId, type, payload: JSON.stringify(payload), created_at: nowIso() }]);
   await fanOutEvent(trx, queue, { id, workspace_id: workspaceId, type });
   return id;
 }

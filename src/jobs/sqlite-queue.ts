@@ -4,6 +4,7 @@ import type { Db } from '../db/connect.ts';
 import type { GroupCommitter } from '../db/group-commit.ts';
 import type { EnqueueOptions, JobQueue } from './queue.ts';
 import { nowIso } from '../lib/time.ts';
+import { insertRows } from '../db/prepared.ts';
 
 const DEFAULT_MAX_ATTEMPTS = 10;
 
@@ -49,12 +50,12 @@ export class SqliteQueue implements JobQueue {
   }
 
   async enqueue(trx: Db, task: string, payload: unknown, options?: EnqueueOptions): Promise<void> {
-    await trx.insertInto('jobs').values(row(this.lanes, task, payload, options)).execute();
+    await insertRows(trx, 'jobs', [row(this.lanes, task, payload, options)]);
   }
 
   async enqueueMany(trx: Db, jobs: { task: string; payload: unknown; options?: EnqueueOptions }[]): Promise<void> {
     if (jobs.length === 0) return;
-    await trx.insertInto('jobs').values(jobs.map((j) => row(this.lanes, j.task, j.payload, j.options))).execute();
+    await insertRows(trx, 'jobs', jobs.map((j) => row(this.lanes, j.task, j.payload, j.options)));
   }
 
   notify(): void {

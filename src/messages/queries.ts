@@ -1,10 +1,11 @@
 import type { Db } from '../db/connect.ts';
 import type { MessagesTable } from '../db/types.ts';
 import type { Cursor } from '../lib/cursor.ts';
+import { insertRows, prepared } from '../db/prepared.ts';
 
 /** Inserts a message. */
 export async function insertMessage(db: Db, row: MessagesTable): Promise<void> {
-  await db.insertInto('messages').values(row).execute();
+  await insertRows(db, 'messages', [row]);
 }
 
 /** Finds one of a workspace's messages that has not been deleted. */
@@ -15,22 +16,25 @@ export async function findMessage(db: Db, workspaceId: string, id: string): Prom
 
 /** Finds a message by id in any workspace, deleted ones included (for workers). */
 export async function findMessageById(db: Db, id: string): Promise<MessagesTable | undefined> {
-  return db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+  return (await messageById(db, id))[0];
 }
+const messageById = prepared((db, id: string) => db.selectFrom('messages').selectAll().where('id', '=', id));
 
 /** Finds the outbound message a provider knows by its own id. */
 export async function findMessageByProviderId(db: Db, providerMessageId: string): Promise<MessagesTable | undefined> {
-  return db.selectFrom('messages').selectAll().where('provider_message_id', '=', providerMessageId)
-    .where('direction', '=', 'outbound').executeTakeFirst();
+  return (await messageByProviderId(db, providerMessageId))[0];
 }
+const messageByProviderId = prepared((db, providerMessageId: string) =>
+  db.selectFrom('messages').selectAll().where('provider_message_id', '=', providerMessageId).where('direction', '=', 'outbound').limit(1));
 
 /** Writes a status change only if the message is still in `expectedStatus`; true when it was written. */
 export async function updateStatusIf(db: Db, id: string, expectedStatus: string, next: MessagesTable): Promise<boolean> {
-  const result = await db.updateTable('messages')
-    .set({ status: next.status, status_history: next.status_history, provider_message_id: next.provider_message_id, error: next.error, updated_at: next.updated_at })
-    .where('id', '=', id).where('status', '=', expectedStatus).executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  const rows = await statusIf(db, next.status, next.status_history, next.provider_message_id, next.error, next.updated_at, id, expectedStatus);
+  return rows.length === 1;
 }
+const statusIf = prepared((db, status: string, history: string, providerId: string | null, error: string | null, at: string, id: string, expected: string) =>
+  db.updateTable('messages').set({ status, status_history: history, provider_message_id: providerId, error, updated_at: at })
+    .where('id', '=', id).where('status', '=', expected).returning('id'));
 
 /** Hides a message from reads; true when a visible message was deleted. */
 export async function softDeleteMessage(db: Db, workspaceId: string, id: string, at: string): Promise<boolean> {

@@ -1,6 +1,7 @@
 import type { Db } from '../db/connect.ts';
 import type { EventsTable, WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from '../db/types.ts';
 import type { Cursor } from '../lib/cursor.ts';
+import { insertRows, prepared } from '../db/prepared.ts';
 
 /** Columns of an endpoint that may change after creation. */
 export type EndpointChanges = Partial<Omit<WebhookEndpointsTable, 'id' | 'workspace_id' | 'created_at'>>;
@@ -47,13 +48,17 @@ export async function deleteEndpointsByOrigin(db: Db, workspaceId: string, origi
 
 /** Sets failing_since on an endpoint unless it is already failing. */
 export async function markEndpointFailing(db: Db, id: string, at: string): Promise<void> {
-  await db.updateTable('webhook_endpoints').set({ failing_since: at }).where('id', '=', id).where('failing_since', 'is', null).execute();
+  await endpointFailing(db, at, id);
 }
 
 /** Clears failing_since after a success. */
 export async function markEndpointHealthy(db: Db, id: string): Promise<void> {
-  await db.updateTable('webhook_endpoints').set({ failing_since: null }).where('id', '=', id).where('failing_since', 'is not', null).execute();
+  await endpointHealthy(db, id);
 }
+const endpointFailing = prepared((db, at: string, id: string) =>
+  db.updateTable('webhook_endpoints').set({ failing_since: at }).where('id', '=', id).where('failing_since', 'is', null));
+const endpointHealthy = prepared((db, id: string) =>
+  db.updateTable('webhook_endpoints').set({ failing_since: null }).where('id', '=', id).where('failing_since', 'is not', null));
 
 /** Disables an endpoint with a reason. */
 export async function disableEndpoint(db: Db, id: string, reason: string, at: string): Promise<void> {
@@ -68,8 +73,10 @@ export async function failPendingDeliveries(db: Db, endpointId: string, error: s
 
 /** The workspace's enabled endpoints (the fan-out filters them by event type). */
 export async function enabledEndpoints(db: Db, workspaceId: string) {
-  return db.selectFrom('webhook_endpoints').select(['id', 'events']).where('workspace_id', '=', workspaceId).where('enabled', '=', 1).execute();
+  return enabledOf(db, workspaceId);
 }
+const enabledOf = prepared((db, workspaceId: string) =>
+  db.selectFrom('webhook_endpoints').select(['id', 'events']).where('workspace_id', '=', workspaceId).where('enabled', '=', 1));
 
 /** Inserts an event that is not fanned out (the test event of one endpoint). */
 export async function insertEvent(db: Db, row: EventsTable): Promise<void> {
@@ -78,7 +85,7 @@ export async function insertEvent(db: Db, row: EventsTable): Promise<void> {
 
 /** Inserts deliveries. */
 export async function insertDeliveries(db: Db, rows: WebhookDeliveriesTable[]): Promise<void> {
-  if (rows.length > 0) await db.insertInto('webhook_deliveries').values(rows).execute();
+  await insertRows(db, 'webhook_deliveries', rows);
 }
 
 /** Finds one of a workspace's deliveries. */
@@ -88,23 +95,27 @@ export async function findDelivery(db: Db, workspaceId: string, id: string) {
 
 /** Finds a delivery by id alone (the worker's view). */
 export async function findDeliveryById(db: Db, id: string) {
-  return db.selectFrom('webhook_deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+  return (await deliveryById(db, id))[0];
 }
+const deliveryById = prepared((db, id: string) => db.selectFrom('webhook_deliveries').selectAll().where('id', '=', id));
 
 /** What one attempt needs, in one read: the delivery, its endpoint's URL, state and secrets, and its event. */
 export async function loadAttempt(db: Db, deliveryId: string) {
-  return db.selectFrom('webhook_deliveries as d')
+  return (await attemptOf(db, deliveryId))[0];
+}
+const attemptOf = prepared((db, deliveryId: string) =>
+  db.selectFrom('webhook_deliveries as d')
     .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
     .innerJoin('events as ev', 'ev.id', 'd.event_id')
     .select(['d.id', 'd.status', 'd.attempt_count', 'd.endpoint_id', 'e.url', 'e.enabled', 'e.disabled_reason', 'e.secret', 'e.previous_secret',
       'e.previous_secret_expires_at', 'ev.id as event_id', 'ev.type as event_type', 'ev.payload as event_payload', 'ev.created_at as event_created_at'])
-    .where('d.id', '=', deliveryId).executeTakeFirst();
-}
+    .where('d.id', '=', deliveryId));
 
 /** Finds an endpoint by id alone (the worker's view). */
 export async function findEndpointById(db: Db, id: string) {
-  return db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
+  return (await endpointById(db, id))[0];
 }
+const endpointById = prepared((db, id: string) => db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id));
 
 /** A page (limit + 1 rows) of an endpoint's deliveries, newest first, optionally of one status, after the cursor. */
 export async function listDeliveries(db: Db, workspaceId: string, endpointId: string, limit: number, status?: string, cursor?: Cursor) {
@@ -122,7 +133,7 @@ export async function attemptsOf(db: Db, deliveryIds: string[]) {
 
 /** Records one attempt. */
 export async function insertAttempt(db: Db, row: Omit<WebhookAttemptsTable, 'id'>): Promise<void> {
-  await db.insertInto('webhook_attempts').values(row).execute();
+  await insertRows(db, 'webhook_attempts', [row]);
 }
 
 /** Writes a delivery's changed columns. */
