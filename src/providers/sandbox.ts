@@ -104,11 +104,17 @@ export function sandboxTasks(deps: Deps): Record<string, Task> {
   const readDelay = deps.config.sandboxDelays[2];
   return {
     async [SANDBOX_STATUS_TASK](payload: SandboxStatusPayload) {
-      await applyProviderStatus(deps, payload.provider_message_id, { status: payload.status, error: payload.error }, async (trx, message) => {
-        if (payload.status !== 'delivered' || magicOf(message.address ?? '') === 'never_read') return;
+      const getsRead = (address: string | null) => payload.status === 'delivered' && magicOf(address ?? '') !== 'never_read';
+      const outcome = await applyProviderStatus(deps, payload.provider_message_id, { status: payload.status, error: payload.error }, async (trx, message) => {
+        if (readDelay === 0 || !getsRead(message.address)) return;
         const next: SandboxStatusPayload = { provider_message_id: payload.provider_message_id, status: 'read' };
         await deps.queue.enqueue(trx, SANDBOX_STATUS_TASK, next, { runAt: new Date(Date.now() + readDelay) });
       });
+      // a read receipt due at once is played right after delivery, without a trip through the queue (and again
+      // if this job runs twice: a repeated read is absorbed)
+      if (readDelay === 0 && outcome.outcome !== 'unknown' && getsRead(outcome.message.address)) {
+        await applyProviderStatus(deps, payload.provider_message_id, { status: 'read' });
+      }
     },
   };
 }
