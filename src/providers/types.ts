@@ -35,6 +35,25 @@ export interface OutboundMessage {
   metadata: Record<string, string> | null;
   /** When the message was accepted (ISO 8601); a simulated provider times its answers from it. */
   createdAt: string;
+  /** Set when the message is a template send: what the provider needs to send it by name. */
+  template?: OutboundTemplate;
+  /** Email only: the subject line. */
+  subject?: string;
+  /** Email only: the HTML body (content.text is the plain-text body). */
+  html?: string;
+  /** Marketing sends: where List-Unsubscribe (and RFC 8058 one-click) points. */
+  unsubscribeUrl?: string;
+}
+
+/** A template as an adapter sends it: its provider-side name and language, and its variables' values in order or by name. */
+export interface OutboundTemplate {
+  name: string;
+  language: string;
+  category: 'MARKETING' | 'UTILITY' | 'AUTHENTICATION';
+  /** Positional values ({{1}}, {{2}}…) or named values, already validated against the template. */
+  values: string[] | Record<string, string>;
+  /** The body with the values filled in (what the recipient reads; stored as the message's content.text). */
+  renderedText: string;
 }
 
 /** What a provider answered when it accepted a message. */
@@ -51,11 +70,14 @@ export interface SendResult {
 export class ProviderError extends Error {
   readonly code: string;
   readonly retryable: boolean;
+  /** For throughput errors: how long the provider asks us to wait before sending on this channel again. */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(code: string, reason: string, retryable: boolean) {
+  constructor(code: string, reason: string, retryable: boolean, retryAfterMs?: number) {
     super(reason);
     this.code = code;
     this.retryable = retryable;
+    this.retryAfterMs = retryAfterMs;
   }
 }
 
