@@ -12,6 +12,8 @@ export const EVENT_TYPES = [
   'contact_created',
   'contact_updated',
   'contact_deleted',
+  'contact_opted_in',
+  'contact_opted_out',
 ] as const;
 
 /** One of EVENT_TYPES. */
