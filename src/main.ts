@@ -1,3 +1,4 @@
+import { enableCompileCache } from 'node:module';
 import { parseArgs } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { CONFIG_VARIABLES, ConfigError, loadConfig, type ConfigFlags } from './config.ts';
@@ -24,6 +25,8 @@ requests and jobs, then exits 0 (a second signal exits at once).`;
 
 async function start(flags: ConfigFlags): Promise<void> {
   const config = loadConfig(process.env, flags);
+  // cache compiled (and type-stripped) modules between starts: the second start skips most of the compile work
+  enableCompileCache();
   const { startRuntime } = await import('./runtime.ts');
   const runtime = await startRuntime(config);
   const { app } = runtime;
