@@ -46,6 +46,19 @@ export const SendBody = Type.Object({
 const StatusEntrySchema = Type.Object({ status: Type.String(), at: Timestamp });
 const ErrorSchema = Type.Object({ code: Type.String(), reason: Type.String() });
 
+/** Content fields only inbound messages carry: a provider's media id, a shared location, a button or list reply. */
+const InboundContentFields = {
+  media_id: Type.Optional(Type.String({ description: 'Inbound media: the provider\'s media id (WhatsApp: GET /{version}/{media_id} with the channel\'s token gives a short-lived download URL)' })),
+  mime_type: Type.Optional(Type.String({ description: 'Inbound media: its MIME type' })),
+  filename: Type.Optional(Type.String({ description: 'Inbound documents: the file name' })),
+  location: Type.Optional(Type.Object({
+    latitude: Type.Number(), longitude: Type.Number(), name: Type.Optional(Type.String()), address: Type.Optional(Type.String()), url: Type.Optional(Type.String()),
+  }, { description: 'Inbound location messages' })),
+  reply: Type.Optional(Type.Object({
+    type: Type.String({ description: 'button_reply, list_reply, or button (a template quick-reply button)' }), id: Type.String(), title: Type.String(), description: Type.Optional(Type.String()),
+  }, { description: 'Inbound interactive replies (text is then the chosen title)' })),
+};
+
 /** A message as every read and webhook payload shows it. */
 export const MessageSchema = Type.Object({
   uuid: Uuid,
@@ -56,7 +69,7 @@ export const MessageSchema = Type.Object({
   to: Type.Union([Type.String(), Type.Null()], { description: 'Outbound: the contact\'s phone; inbound: the channel type' }),
   from: Type.Union([Type.String(), Type.Null()], { description: 'Outbound: the channel type; inbound: the contact\'s phone' }),
   type: Type.String(),
-  content: Type.Object({ text: Type.Optional(Type.String()), url: Type.Optional(Type.String()) }),
+  content: Type.Object({ text: Type.Optional(Type.String()), url: Type.Optional(Type.String()), ...InboundContentFields }),
   status: Type.String({ description: `One of ${MESSAGE_STATUSES.join(', ')}` }),
   status_history: Type.Array(StatusEntrySchema, { description: 'Every status the message reached, oldest first' }),
   error: Type.Union([ErrorSchema, Type.Null()], { description: 'Why the message failed' }),
