@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import ipaddr from 'ipaddr.js';
+import { parseSecretKey } from './lib/secret-box.ts';
 
 /** Every setting Beckon reads, frozen once at start-up. Flags win over environment variables. */
 export interface Config {
@@ -25,6 +26,8 @@ export interface Config {
   readonly rateLimitWindowMs: number;
   /** How many jobs one worker runs at once. */
   readonly workerConcurrency: number;
+  /** The AES-256 key sealing channel secrets (BECKON_SECRET_KEY); undefined: the data directory's secret.key is used (generated if missing). */
+  readonly secretKey: Buffer | undefined;
 }
 
 /** Flags parsed from the command line that override the environment. */
@@ -59,6 +62,7 @@ export const CONFIG_VARIABLES: readonly { name: string; flag?: string; default: 
   { name: 'BECKON_RATE_LIMIT', default: '1000', meaning: 'Requests allowed per API key per rate-limit window' },
   { name: 'BECKON_RATE_LIMIT_WINDOW_MS', default: '1000', meaning: 'Length of the rate-limit window in milliseconds' },
   { name: 'BECKON_WORKER_CONCURRENCY', default: '32', meaning: 'Jobs one worker runs at once' },
+  { name: 'BECKON_SECRET_KEY', default: '(generated: DATA_DIR/secret.key)', meaning: 'Key encrypting channel secrets at rest (AES-256-GCM): 32 bytes as base64 or 64 hex characters (openssl rand -base64 32); unset, one is generated into the data directory (mode 0600)' },
 ];
 
 function int(name: string, raw: string | undefined, fallback: number, min = 0): number {
@@ -94,6 +98,13 @@ function url(name: string, raw: string): string {
   return raw.replace(/\/+$/, '');
 }
 
+function secretKey(raw: string | undefined): Buffer | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const key = parseSecretKey(raw);
+  if (!key) throw new ConfigError('BECKON_SECRET_KEY must be 32 bytes written as base64 (44 characters) or hex (64 characters), e.g. the output of `openssl rand -base64 32`');
+  return key;
+}
+
 /** Builds the frozen configuration from environment variables and command-line flags, or throws a ConfigError naming the bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFlags = {}): Config {
   const portName = flags.port !== undefined ? '--port' : 'BECKON_PORT';
@@ -125,5 +136,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     rateLimitMax: int('BECKON_RATE_LIMIT', env.BECKON_RATE_LIMIT, 1000, 1),
     rateLimitWindowMs: int('BECKON_RATE_LIMIT_WINDOW_MS', env.BECKON_RATE_LIMIT_WINDOW_MS, 1000, 1),
     workerConcurrency: int('BECKON_WORKER_CONCURRENCY', env.BECKON_WORKER_CONCURRENCY, 32, 1),
+    secretKey: secretKey(env.BECKON_SECRET_KEY),
   });
 }

@@ -4,6 +4,7 @@ import type { Db } from './db/connect.ts';
 import type { GroupCommitter } from './db/group-commit.ts';
 import type { JobQueue } from './jobs/queue.ts';
 import type { Metrics } from './system/metrics.ts';
+import type { SecretBox } from './lib/secret-box.ts';
 
 /** What every domain's routes and tasks are built from; wired once in main.ts (or a test). */
 export interface Deps {
@@ -14,4 +15,6 @@ export interface Deps {
   config: Config;
   metrics: Metrics;
   log: FastifyBaseLogger;
+  /** Seals and opens channel secrets (AES-256-GCM, key from BECKON_SECRET_KEY or the data directory's secret.key). */
+  secrets: SecretBox;
 }

@@ -10,8 +10,10 @@ import { Worker, Workers } from './jobs/worker.ts';
 import { DELIVER_WEBHOOK_TASK } from './webhooks/engine.ts';
 import { buildApp } from './app.ts';
 import { buildTasks } from './tasks.ts';
+import { closeProviders } from './providers/index.ts';
 import { createMetrics } from './system/metrics.ts';
 import { bootstrap } from './bootstrap.ts';
+import { loadSecretKey, SecretBox } from './lib/secret-box.ts';
 
 /** The lane of webhook delivery jobs. */
 const WEBHOOK_LANE = 'webhooks';
@@ -32,12 +34,15 @@ export interface Runtime {
 /** Opens the store, migrates, bootstraps the default workspace, builds the app and starts the worker. */
 export async function startRuntime(config: Config, options: { logger?: pino.Logger; worker?: boolean } = {}): Promise<Runtime> {
   const log = options.logger ?? pino({ level: config.logLevel });
+  const secretKey = loadSecretKey(config.secretKey, config.dataDir);
+  if (secretKey.created) log.info({ path: secretKey.source }, 'generated the key that encrypts channel secrets: back it up with the store (or set BECKON_SECRET_KEY)');
+  if (secretKey.exposed) log.warn({ path: secretKey.source }, 'the secret key file is readable by other users: chmod 600 it');
   const db = connectSqlite(config.dataDir);
   await migrateToLatest(db);
   const { createdKey } = await bootstrap(db, config.bootstrapKey);
   const writer = new GroupCommitter(db);
   const queue = new SqliteQueue(db, writer, { [DELIVER_WEBHOOK_TASK]: WEBHOOK_LANE });
-  const deps: Deps = { db, writer, queue, config, metrics: createMetrics(), log };
+  const deps: Deps = { db, writer, queue, config, metrics: createMetrics(), log, secrets: new SecretBox(secretKey.key) };
   const app = await buildApp(deps);
   const tasks = buildTasks(deps);
   const worker = new Workers([
@@ -58,6 +63,7 @@ export async function startRuntime(config: Config, options: { logger?: pino.Logg
       const reaper = setInterval(() => app.server.closeIdleConnections(), 50);
       await app.close().finally(() => clearInterval(reaper));
       await worker.stop();
+      await closeProviders(deps);
       await db.destroy();
     },
   };

@@ -1,6 +1,10 @@
 import type { Db } from '../db/connect.ts';
 import type { ChannelsTable } from '../db/types.ts';
+import type { Cursor } from '../lib/cursor.ts';
 import { prepared } from '../db/prepared.ts';
+
+/** Columns of a channel that may change after creation. */
+export type ChannelChanges = Partial<Pick<ChannelsTable, 'title' | 'config' | 'secrets' | 'is_default' | 'updated_at'>>;
 
 /** Inserts a channel. */
 export async function insertChannel(db: Db, row: ChannelsTable): Promise<void> {
@@ -12,9 +16,29 @@ export async function listChannels(db: Db, workspaceId: string) {
   return db.selectFrom('channels').selectAll().where('workspace_id', '=', workspaceId).orderBy('created_at').orderBy('id').execute();
 }
 
+/** Filters of a channel list. */
+export interface ChannelFilters {
+  type?: string;
+  provider?: string;
+}
+
+/** A page (limit + 1 rows) of a workspace's channels, oldest first, after the cursor. */
+export async function listChannelsPage(db: Db, workspaceId: string, filters: ChannelFilters, limit: number, cursor?: Cursor) {
+  let query = db.selectFrom('channels').selectAll().where('workspace_id', '=', workspaceId);
+  if (filters.type) query = query.where('type', '=', filters.type);
+  if (filters.provider) query = query.where('provider', '=', filters.provider);
+  if (cursor) query = query.where((eb) => eb.or([eb('created_at', '>', cursor.at), eb.and([eb('created_at', '=', cursor.at), eb('id', '>', cursor.id)])]));
+  return query.orderBy('created_at').orderBy('id').limit(limit + 1).execute();
+}
+
 /** Finds one of a workspace's channels. */
 export async function findChannel(db: Db, workspaceId: string, id: string) {
   return db.selectFrom('channels').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+}
+
+/** Finds a channel by id alone: only for provider webhooks, whose URL names the channel (its workspace comes from the row). */
+export async function findChannelById(db: Db, id: string) {
+  return db.selectFrom('channels').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 /** The workspace's default channel of a type (or its oldest of that type). */
@@ -24,3 +48,20 @@ export async function findDefaultChannel(db: Db, workspaceId: string, type: stri
 const defaultChannel = prepared((db, workspaceId: string, type: string) =>
   db.selectFrom('channels').selectAll().where('workspace_id', '=', workspaceId).where('type', '=', type)
     .orderBy('is_default', 'desc').orderBy('created_at').limit(1));
+
+/** Writes a channel's changed columns. */
+export async function updateChannel(db: Db, workspaceId: string, id: string, changes: ChannelChanges): Promise<void> {
+  await db.updateTable('channels').set(changes).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+}
+
+/** Takes the default mark off the workspace's channels of a type (before another one gets it). */
+export async function clearDefault(db: Db, workspaceId: string, type: string, at: string): Promise<void> {
+  await db.updateTable('channels').set({ is_default: 0, updated_at: at }).where('workspace_id', '=', workspaceId).where('type', '=', type)
+    .where('is_default', '=', 1).execute();
+}
+
+/** Deletes one channel; returns how many rows went (its templates go with it). */
+export async function deleteChannel(db: Db, workspaceId: string, id: string): Promise<number> {
+  const r = await db.deleteFrom('channels').where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

@@ -1,29 +1,45 @@
 import { Type } from 'typebox';
 import type { Deps } from '../deps.ts';
 import type { App } from '../http.ts';
-import { getChannel, listChannels } from './service.ts';
+import * as s from './schema.ts';
+import * as svc from './service.ts';
 
-/** The API shape of a channel. */
-export const ChannelSchema = Type.Object({
-  uuid: Type.String({ format: 'uuid' }),
-  type: Type.String({ description: 'whatsapp | sms | email' }),
-  provider: Type.String({ description: 'sandbox | whatsapp_cloud | twilio | smtp' }),
-  title: Type.String(),
-  main: Type.Boolean({ description: 'The default channel of its type' }),
-  config: Type.Record(Type.String(), Type.Unknown()),
-  created_at: Type.String({ format: 'date-time' }),
-  updated_at: Type.String({ format: 'date-time' }),
-});
+export { ChannelSchema } from './schema.ts';
 
-/** Routes to read the workspace's channels. */
+const tags = ['channels'];
+const One = Type.Object({ channel: s.ChannelSchema });
+
+/** Routes to create, read, change and delete the workspace's channels. */
 export function channelRoutes(app: App, deps: Deps): void {
+  app.post('/v1/channels', {
+    config: { scope: 'full' },
+    schema: { tags, summary: 'Create a channel (a WhatsApp number, an SMS number, an email sender or a sandbox) with its provider settings', body: s.CreateChannelBody, response: { 201: One } },
+  }, async (request, reply) => reply.code(201).send({ channel: await svc.createChannel(deps, request.auth.workspaceId, request.body) }));
+
   app.get('/v1/channels', {
     config: { scope: 'read' },
-    schema: { tags: ['channels'], summary: 'List channels', response: { 200: Type.Object({ channels: Type.Array(ChannelSchema) }) } },
-  }, async (request) => ({ channels: await listChannels(deps.db, request.auth.workspaceId) }));
+    schema: { tags, summary: 'List channels, oldest first', querystring: s.ListChannelsQuery, response: { 200: s.ChannelListReply } },
+  }, async (request) => {
+    const { type, provider, limit = 20, cursor } = request.query;
+    const page = await svc.listChannels(deps, request.auth.workspaceId, { type, provider }, limit, cursor);
+    return { channels: page.channels, meta: { next_cursor: page.next_cursor } };
+  });
 
   app.get('/v1/channels/:uuid', {
     config: { scope: 'read' },
-    schema: { tags: ['channels'], summary: 'Get a channel', params: Type.Object({ uuid: Type.String({ format: 'uuid' }) }), response: { 200: Type.Object({ channel: ChannelSchema }) } },
-  }, async (request) => ({ channel: await getChannel(deps.db, request.auth.workspaceId, request.params.uuid) }));
+    schema: { tags, summary: 'Get a channel', params: s.UuidParams, response: { 200: One } },
+  }, async (request) => ({ channel: await svc.getChannel(deps, request.auth.workspaceId, request.params.uuid) }));
+
+  app.patch('/v1/channels/:uuid', {
+    config: { scope: 'full' },
+    schema: { tags, summary: 'Change a channel\'s title, default mark or settings (settings are merged)', params: s.UuidParams, body: s.UpdateChannelBody, response: { 200: One } },
+  }, async (request) => ({ channel: await svc.updateChannel(deps, request.auth.workspaceId, request.params.uuid, request.body) }));
+
+  app.delete('/v1/channels/:uuid', {
+    config: { scope: 'full' },
+    schema: { tags, summary: 'Delete a channel and its templates; its unsent messages fail with channel_unavailable', params: s.UuidParams, response: { 204: Type.Null() } },
+  }, async (request, reply) => {
+    await svc.deleteChannel(deps, request.auth.workspaceId, request.params.uuid);
+    return reply.code(204).send(null);
+  });
 }

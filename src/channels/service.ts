@@ -1,15 +1,24 @@
 import type { Db } from '../db/connect.ts';
+import type { Deps } from '../deps.ts';
 import type { ChannelsTable } from '../db/types.ts';
-import { notFound } from '../errors.ts';
+import { invalidField, notFound } from '../errors.ts';
+import { decodeCursor, pageOf } from '../lib/cursor.ts';
 import { newId } from '../lib/ids.ts';
-import { parseJson } from '../lib/json.ts';
+import { parseJson, toJson } from '../lib/json.ts';
+import { SecretBoxError } from '../lib/secret-box.ts';
 import { nowIso } from '../lib/time.ts';
+import type { ProviderChannel } from '../providers/types.ts';
+import { providerTypes, splitSecrets, validateConfig, type ChannelType, type Provider } from './config.ts';
+import { channelConfig, providerChannel, sealSecrets, secretHints } from './secrets.ts';
 import * as q from './queries.ts';
 
-/** Channel types Beckon sends on. */
-export const CHANNEL_TYPES = ['whatsapp', 'sms', 'email'] as const;
+export { CHANNEL_TYPES, PROVIDERS } from './config.ts';
+export { channelConfig, channelSecrets, providerChannel } from './secrets.ts';
 
-/** A channel as the API shows it (secrets in config are never shown). */
+/** What the channel services need: the store, the secret box, and the public URL (for callback URLs). */
+export type ChannelDeps = Pick<Deps, 'db' | 'secrets'> & { config: Pick<Deps['config'], 'publicUrl'> };
+
+/** A channel as the API shows it: plain settings in `config`, only hints of the secret ones in `secrets`. */
 export interface ChannelView {
   uuid: string;
   type: string;
@@ -17,13 +26,27 @@ export interface ChannelView {
   title: string;
   main: boolean;
   config: Record<string, unknown>;
+  secrets: Record<string, string>;
+  secrets_error: string | null;
+  callback_urls: Record<string, string>;
   created_at: string;
   updated_at: string;
 }
 
-/** Maps a channel row to its API view. */
-export function channelView(row: ChannelsTable): ChannelView {
-  return { uuid: row.id, type: row.type, provider: row.provider, title: row.title, main: row.is_default === 1, config: parseJson(row.config, {}), created_at: row.created_at, updated_at: row.updated_at };
+/** The URLs a provider's console needs for this channel (BECKON_PUBLIC_URL + the channel's hook paths). */
+export function callbackUrls(publicUrl: string, row: Pick<ChannelsTable, 'id' | 'provider'>): Record<string, string> {
+  if (row.provider === 'whatsapp_cloud') return { webhook: `${publicUrl}/hooks/whatsapp/${row.id}` };
+  if (row.provider === 'twilio') return { inbound: `${publicUrl}/hooks/twilio/${row.id}`, status: `${publicUrl}/hooks/twilio/${row.id}/status` };
+  return {};
+}
+
+/** Maps a channel row to its API view (secrets decrypted only to compute their hints). */
+export function channelView(deps: ChannelDeps, row: ChannelsTable): ChannelView {
+  const { hints, error } = secretHints(deps.secrets, row);
+  return {
+    uuid: row.id, type: row.type, provider: row.provider, title: row.title, main: row.is_default === 1, config: parseJson(row.config, {}),
+    secrets: hints, secrets_error: error, callback_urls: callbackUrls(deps.config.publicUrl, row), created_at: row.created_at, updated_at: row.updated_at,
+  };
 }
 
 /** Creates the sandbox WhatsApp channel every new workspace starts with; returns its id. */
@@ -34,14 +57,126 @@ export async function createDefaultSandboxChannel(db: Db, workspaceId: string): 
   return id;
 }
 
-/** Lists a workspace's channels. */
-export async function listChannels(db: Db, workspaceId: string): Promise<ChannelView[]> {
-  return (await q.listChannels(db, workspaceId)).map(channelView);
+/** What creates a channel. */
+export interface ChannelInput {
+  type: ChannelType;
+  provider: Provider;
+  title: string;
+  main?: boolean;
+  config?: Record<string, unknown>;
+}
+
+/** What a PATCH changes: `config` is merged into the current one (a field set to null is removed). */
+export interface ChannelPatch {
+  title?: string;
+  main?: boolean;
+  config?: Record<string, unknown>;
+}
+
+// The current config with its secrets; when they cannot be decrypted (the key changed), the plain settings only, so a
+// PATCH that gives the secrets again repairs the channel (and one that does not is told which secrets are required).
+function currentConfig(deps: ChannelDeps, row: ChannelsTable): Record<string, unknown> {
+  try {
+    return channelConfig(deps.secrets, row);
+  } catch (err) {
+    if (!(err instanceof SecretBoxError)) throw err;
+    return parseJson<Record<string, unknown>>(row.config, {});
+  }
+}
+
+async function mustFind(db: Db, workspaceId: string, id: string): Promise<ChannelsTable> {
+  const row = await q.findChannel(db, workspaceId, id);
+  if (!row) throw notFound('channel');
+  return row;
+}
+
+/**
+ * Creates a channel: the provider must serve the type, the config is validated field by field (400s name
+ * `body.config.<field>`), secrets are sealed. The first channel of a type, or one created with `main: true`,
+ * becomes the default of its type.
+ */
+export async function createChannel(deps: ChannelDeps, workspaceId: string, input: ChannelInput): Promise<ChannelView> {
+  if (!providerTypes(input.provider).includes(input.type)) {
+    throw invalidField('body.provider', `serves ${providerTypes(input.provider).join(', ')} channels, not ${input.type}`);
+  }
+  const { plain, secret } = splitSecrets(input.provider, validateConfig(input.provider, input.config ?? {}));
+  const id = newId();
+  const now = nowIso();
+  const row = await deps.db.transaction().execute(async (trx) => {
+    const hasOne = await q.findDefaultChannel(trx, workspaceId, input.type);
+    const main = input.main === true || !hasOne;
+    if (main) await q.clearDefault(trx, workspaceId, input.type, now);
+    const channel: ChannelsTable = {
+      id, workspace_id: workspaceId, type: input.type, provider: input.provider, title: input.title.trim(), config: toJson(plain),
+      secrets: sealSecrets(deps.secrets, id, secret), is_default: main ? 1 : 0, created_at: now, updated_at: now,
+    };
+    await q.insertChannel(trx, channel);
+    return channel;
+  });
+  return channelView(deps, row);
+}
+
+/** A page of the workspace's channels, oldest first, with the cursor of the next page. */
+export async function listChannels(deps: ChannelDeps, workspaceId: string, filters: q.ChannelFilters, limit: number, rawCursor?: string): Promise<{ channels: ChannelView[]; next_cursor: string | null }> {
+  const rows = await q.listChannelsPage(deps.db, workspaceId, filters, limit, decodeCursor(rawCursor));
+  const page = pageOf(rows, limit, (row) => row.created_at);
+  return { channels: page.items.map((row) => channelView(deps, row)), next_cursor: page.next_cursor };
 }
 
 /** One channel of the workspace, or 404. */
-export async function getChannel(db: Db, workspaceId: string, id: string): Promise<ChannelView> {
-  const row = await q.findChannel(db, workspaceId, id);
-  if (!row) throw notFound('channel');
-  return channelView(row);
+export async function getChannel(deps: ChannelDeps, workspaceId: string, id: string): Promise<ChannelView> {
+  return channelView(deps, await mustFind(deps.db, workspaceId, id));
+}
+
+/**
+ * Changes a channel's title, default mark or config. The config patch is merged into the current config (secrets
+ * included: an omitted secret is kept, a given one replaced, null removes a field) and the result is validated as a
+ * whole. `main: true` makes it the default of its type; the default cannot be unmarked (mark another one instead).
+ */
+export async function updateChannel(deps: ChannelDeps, workspaceId: string, id: string, patch: ChannelPatch): Promise<ChannelView> {
+  await deps.db.transaction().execute(async (trx) => {
+    const row = await mustFind(trx, workspaceId, id);
+    const now = nowIso();
+    const changes: q.ChannelChanges = { updated_at: now };
+    if (patch.title !== undefined) changes.title = patch.title.trim();
+    if (patch.config !== undefined) {
+      const merged = { ...currentConfig(deps, row), ...patch.config };
+      const { plain, secret } = splitSecrets(row.provider as Provider, validateConfig(row.provider as Provider, merged));
+      changes.config = toJson(plain);
+      changes.secrets = sealSecrets(deps.secrets, row.id, secret);
+    }
+    if (patch.main === false && row.is_default === 1) {
+      throw invalidField('body.main', `cannot be unset on the main ${row.type} channel: set main: true on another ${row.type} channel instead`);
+    }
+    if (patch.main === true && row.is_default !== 1) {
+      await q.clearDefault(trx, workspaceId, row.type, now);
+      changes.is_default = 1;
+    }
+    await q.updateChannel(trx, workspaceId, id, changes);
+  });
+  return getChannel(deps, workspaceId, id);
+}
+
+/**
+ * Deletes a channel and its templates. Messages keep their channel_uuid; those still waiting to be sent fail with
+ * `channel_unavailable`. When it was the default of its type, the oldest remaining channel of that type becomes it.
+ */
+export async function deleteChannel(deps: ChannelDeps, workspaceId: string, id: string): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    const row = await mustFind(trx, workspaceId, id);
+    await q.deleteChannel(trx, workspaceId, id);
+    if (row.is_default !== 1) return;
+    const next = await q.findDefaultChannel(trx, workspaceId, row.type);
+    if (next) await q.updateChannel(trx, workspaceId, next.id, { is_default: 1, updated_at: nowIso() });
+  });
+}
+
+/**
+ * The channel a provider webhook names in its URL (`/hooks/<provider>/:channel_uuid`), with its secrets decrypted
+ * into `config`; undefined when there is no such channel or it uses another provider. The workspace is the channel's.
+ */
+export async function findHookChannel(deps: Pick<Deps, 'db' | 'secrets'>, channelId: string, provider: string): Promise<ProviderChannel | undefined> {
+  const row = await q.findChannelById(deps.db, channelId);
+  if (!row || row.provider !== provider) return undefined;
+  return providerChannel(deps.secrets, row);
 }

@@ -5,6 +5,7 @@ import * as idempotencyReplay from './migrations/0002_idempotency_replay.ts';
 import * as webhooks from './migrations/0003_webhooks.ts';
 import * as messages from './migrations/0004_messages.ts';
 import * as jobLanes from './migrations/0005_job_lanes.ts';
+import * as channelsTemplates from './migrations/0006_channels_templates.ts';
 
 /** Every migration in order; add new ones here (the one list serves both stores). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_webhooks': webhooks,
   '0004_messages': messages,
   '0005_job_lanes': jobLanes,
+  '0006_channels_templates': channelsTemplates,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -65,6 +65,31 @@ export interface ChannelsTable {
   is_default: number;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** The secret config fields as one sealed JSON object (lib/secret-box.ts, context = the channel id); added by 0006. */
+  secrets?: string | null;
+}
+
+/** Pre-approved content with variables (WhatsApp templates, SMS and email texts); added by 0006. */
+export interface TemplatesTable {
+  id: string;
+  workspace_id: string;
+  channel_type: string;
+  /** The channel it belongs to (a template synced from a WhatsApp Business Account), or null for any channel of its type. */
+  channel_id: string | null;
+  name: string;
+  language: string;
+  category: string;
+  /** 'positional' ({{1}}) or 'named' ({{first_name}}). */
+  parameter_format: string;
+  header: Json | null;
+  body: string;
+  footer: string | null;
+  buttons: Json;
+  status: string;
+  status_reason: string | null;
+  provider_template_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }
 
 /** An inbound or outbound message with its status history. */
@@ -203,4 +228,5 @@ export interface Database {
   jobs: JobsTable;
   idempotency_keys: IdempotencyKeysTable;
   sandbox_sends: SandboxSendsTable;
+  templates: TemplatesTable;
 }

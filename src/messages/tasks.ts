@@ -1,7 +1,8 @@
 import type { Deps } from '../deps.ts';
-import type { ChannelsTable, MessagesTable } from '../db/types.ts';
+import type { MessagesTable } from '../db/types.ts';
 import { RetryLater, type Task, type TaskContext } from '../jobs/queue.ts';
 import { findChannel } from '../channels/queries.ts';
+import { providerChannel } from '../channels/secrets.ts';
 import { parseJson } from '../lib/json.ts';
 import { buildProviders, providerTasks } from '../providers/index.ts';
 import { ProviderError, type OutboundMessage, type ProviderAdapter, type ProviderChannel } from '../providers/types.ts';
@@ -14,10 +15,6 @@ export const SEND_MESSAGE_TASK = 'send_message';
 /** Payload of a send_message job. */
 export interface SendMessagePayload {
   message_id: string;
-}
-
-function toChannel(row: ChannelsTable): ProviderChannel {
-  return { id: row.id, workspaceId: row.workspace_id, type: row.type, provider: row.provider, config: parseJson(row.config, {}) };
 }
 
 function toOutbound(row: MessagesTable): OutboundMessage {
@@ -55,10 +52,12 @@ export function sendMessageTask(deps: Deps, providers: Record<string, ProviderAd
       await fail(message.id, { code: 'channel_unavailable', reason: `no adapter for provider "${channelRow.provider}"` });
       return;
     }
-    const channel = toChannel(channelRow);
     const outbound = toOutbound(message);
+    let channel: ProviderChannel;
     let result;
     try {
+      // the channel's config with its secrets decrypted (a retryable error when they cannot be: the key may come back)
+      channel = providerChannel(deps.secrets, channelRow);
       result = await adapter.send(channel, outbound);
     } catch (err) {
       if (err instanceof RetryLater) throw err;
