@@ -94,4 +94,6 @@ export interface ProviderAdapter {
    * status callbacks here, so they exist exactly when the send is recorded.
    */
   afterSent?(trx: Db, queue: JobQueue, channel: ProviderChannel, message: OutboundMessage, result: SendResult): Promise<void>;
+  /** Optional: releases what the adapter holds open (connection pools); called once at shutdown, after the worker has stopped. */
+  close?(): Promise<void>;
 }
