@@ -9,6 +9,7 @@ import { messageRoutes } from './messages/routes.ts';
 import { sandboxRoutes } from './sandbox/routes.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
 import { systemRoutes } from './system/routes.ts';
+import { whatsappHookRoutes } from './providers/whatsapp-cloud/hooks-routes.ts';
 
 /** Services shared by several route groups. */
 export interface RouteServices {
@@ -25,4 +26,5 @@ export function registerRoutes(app: App, deps: Deps, services: RouteServices): v
   messageRoutes(app, deps);
   sandboxRoutes(app, deps);
   webhookRoutes(app, deps);
+  whatsappHookRoutes(app, deps);
 }

@@ -3,12 +3,14 @@ import type { Task } from '../jobs/queue.ts';
 import { createSandboxProvider, sandboxTasks } from './sandbox.ts';
 import { createSmtpProvider } from './smtp/adapter.ts';
 import type { ProviderAdapter } from './types.ts';
+import { createWhatsAppCloudProvider } from './whatsapp-cloud/adapter.ts';
 
 /** Every provider adapter by the `provider` name channels carry; later adapters (whatsapp_cloud, twilio, smtp) join here. */
 export function buildProviders(deps: Deps): Record<string, ProviderAdapter> {
   const sandbox = createSandboxProvider(deps);
   const smtp = createSmtpProvider();
-  return opened(deps, { [sandbox.name]: sandbox, [smtp.name]: smtp });
+  const whatsapp = createWhatsAppCloudProvider();
+  return opened(deps, { [sandbox.name]: sandbox, [smtp.name]: smtp, [whatsapp.name]: whatsapp });
 }
 
 const openAdapters = new WeakMap<Deps, ProviderAdapter[]>();

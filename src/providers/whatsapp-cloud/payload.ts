@@ -1,0 +1,59 @@
+import type { OutboundMessage, OutboundTemplate } from '../types.ts';
+
+/** The body of POST /{version}/{phone_number_id}/messages, as the Cloud API documents it. */
+export interface SendPayload {
+  messaging_product: 'whatsapp';
+  recipient_type: 'individual';
+  to: string;
+  type: string;
+  biz_opaque_callback_data?: string;
+  [content: string]: unknown;
+}
+
+/** One template parameter: positional (`{type, text}`) or named (`{type, parameter_name, text}`). */
+interface TextParameter {
+  type: 'text';
+  text: string;
+  parameter_name?: string;
+}
+
+function templateObject(template: OutboundTemplate): Record<string, unknown> {
+  const parameters: TextParameter[] = Array.isArray(template.values)
+    ? template.values.map((text) => ({ type: 'text', text }))
+    : Object.entries(template.values).map(([name, text]) => ({ type: 'text', parameter_name: name, text }));
+  const body: Record<string, unknown> = { name: template.name, language: { code: template.language } };
+  if (parameters.length > 0) body.components = [{ type: 'body', parameters }];
+  return body;
+}
+
+function fileName(url: string): string | undefined {
+  try {
+    const last = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '');
+    return last.includes('.') ? last : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function mediaObject(message: OutboundMessage): Record<string, unknown> {
+  const media: Record<string, unknown> = { link: message.content.url };
+  // WhatsApp takes a caption on images, videos and documents; audio has none (the text is not sent).
+  if (message.content.text && message.type !== 'audio') media.caption = message.content.text;
+  if (message.type === 'document') {
+    const name = fileName(message.content.url ?? '');
+    if (name) media.filename = name;
+  }
+  return media;
+}
+
+/**
+ * Builds the Cloud API send body for a message: a template send by name, language and body parameters; text with
+ * link previews on; image, document, audio and video by public link with their caption. The Beckon message id
+ * rides along as `biz_opaque_callback_data`, which Meta echoes in status webhooks.
+ */
+export function buildSendPayload(message: OutboundMessage): SendPayload {
+  const base = { messaging_product: 'whatsapp' as const, recipient_type: 'individual' as const, to: message.to, biz_opaque_callback_data: message.id };
+  if (message.template) return { ...base, type: 'template', template: templateObject(message.template) };
+  if (message.type === 'text') return { ...base, type: 'text', text: { preview_url: true, body: message.content.text ?? '' } };
+  return { ...base, type: message.type, [message.type]: mediaObject(message) };
+}
