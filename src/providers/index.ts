@@ -3,6 +3,7 @@ import type { Task } from '../jobs/queue.ts';
 import { createSandboxProvider, sandboxTasks } from './sandbox.ts';
 import { createSmtpProvider } from './smtp/adapter.ts';
 import type { ProviderAdapter } from './types.ts';
+import { createTwilioProvider } from './twilio/adapter.ts';
 import { createWhatsAppCloudProvider } from './whatsapp-cloud/adapter.ts';
 
 /** Every provider adapter by the `provider` name channels carry; later adapters (whatsapp_cloud, twilio, smtp) join here. */
@@ -10,7 +11,8 @@ export function buildProviders(deps: Deps): Record<string, ProviderAdapter> {
   const sandbox = createSandboxProvider(deps);
   const smtp = createSmtpProvider();
   const whatsapp = createWhatsAppCloudProvider();
-  return opened(deps, { [sandbox.name]: sandbox, [smtp.name]: smtp, [whatsapp.name]: whatsapp });
+  const twilio = createTwilioProvider(deps);
+  return opened(deps, { [sandbox.name]: sandbox, [smtp.name]: smtp, [whatsapp.name]: whatsapp, [twilio.name]: twilio });
 }
 
 const openAdapters = new WeakMap<Deps, ProviderAdapter[]>();
