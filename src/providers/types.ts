@@ -54,6 +54,24 @@ export interface OutboundTemplate {
   values: string[] | Record<string, string>;
   /** The body with the values filled in (what the recipient reads; stored as the message's content.text). */
   renderedText: string;
+  /** WhatsApp: each part's parameters, ready for the Cloud API's `components` (set by the templates domain). */
+  components?: TemplateComponents;
+}
+
+/** One template variable as a provider sends it: its value, with its name in a named template ({{first_name}}). */
+export interface TemplateParameter {
+  name?: string;
+  value: string;
+}
+
+/** WhatsApp: the parts of a template that take parameters (or a media link) at send time. */
+export interface TemplateComponents {
+  /** A text header's parameter (at most one), or a media header's link. */
+  header?: { format: 'text'; parameters: TemplateParameter[] } | { format: 'image' | 'video' | 'document'; link: string };
+  /** The body's parameters: {{1}}, {{2}}… in order, or each name once in order of first appearance. */
+  body: TemplateParameter[];
+  /** URL buttons with a variable suffix: the button's 0-based index among all buttons, and its parameter. */
+  buttons: { index: number; subType: 'url'; parameters: TemplateParameter[] }[];
 }
 
 /** What a provider answered when it accepted a message. */
