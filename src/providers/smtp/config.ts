@@ -15,8 +15,8 @@ export interface SmtpConfig {
 }
 
 /** One problem with an SMTP channel config: the config field it concerns and what is wrong. */
-export interface SmtpConfigProblem {
-  field: 'host' | 'port' | 'secure' | 'username' | 'password' | 'from_email' | 'from_name';
+interface SmtpConfigProblem {
+  field: string;
   message: string;
 }
 
@@ -28,17 +28,17 @@ function optionalString(value: unknown): string | null | undefined {
 }
 
 /**
- * Checks an SMTP channel config (`host`, `port`, `secure`, `username`, `password`, `from_email`, `from_name`) and
- * lists every problem; channel validation can report each as `body.config.<field>`.
+ * What would keep an SMTP channel config from working. Channels are validated when created (src/channels/config.ts);
+ * this guards the send against a config stored some other way, so it fails the message with a clear reason.
  */
-export function smtpConfigProblems(config: Record<string, unknown>): SmtpConfigProblem[] {
+function smtpConfigProblems(config: Record<string, unknown>): SmtpConfigProblem[] {
   const problems: SmtpConfigProblem[] = [];
   const { host, port, secure, username, password, from_email: fromEmail, from_name: fromName } = config;
   if (typeof host !== 'string' || !HOST_PATTERN.test(host)) problems.push({ field: 'host', message: 'is required: the SMTP server\'s host name or IP address' });
   if (port !== undefined && (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535)) {
-    problems.push({ field: 'port', message: 'must be an integer from 1 to 65535 (465 with secure: true, else usually 587 or 25)' });
+    problems.push({ field: 'port', message: 'must be an integer from 1 to 65535' });
   }
-  if (secure !== undefined && typeof secure !== 'boolean') problems.push({ field: 'secure', message: 'must be a boolean: true for TLS from the start (port 465), false for STARTTLS' });
+  if (secure !== undefined && typeof secure !== 'boolean') problems.push({ field: 'secure', message: 'must be true or false' });
   const user = optionalString(username);
   const pass = optionalString(password);
   if (user === undefined) problems.push({ field: 'username', message: 'must be a string' });
@@ -46,8 +46,7 @@ export function smtpConfigProblems(config: Record<string, unknown>): SmtpConfigP
   if (user && !pass) problems.push({ field: 'password', message: 'is required with a username' });
   if (pass && !user) problems.push({ field: 'username', message: 'is required with a password' });
   if (typeof fromEmail !== 'string' || !isEmail(fromEmail)) problems.push({ field: 'from_email', message: 'is required: the sender address, such as support@example.com' });
-  const name = optionalString(fromName);
-  if (name === undefined || (name && (name.length > 200 || /[\r\n]/.test(name)))) problems.push({ field: 'from_name', message: 'must be a single line of at most 200 characters' });
+  if (optionalString(fromName) === undefined) problems.push({ field: 'from_name', message: 'must be a string' });
   return problems;
 }
 
