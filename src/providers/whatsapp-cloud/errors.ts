@@ -91,7 +91,8 @@ function title(message: string | undefined, code: number | undefined): string {
 
 function sentence(words: string, code: number | undefined, details: string | undefined, advice: string | undefined): string {
   const parts = [code === undefined ? words : `${words} (${code})`];
-  if (details && details !== words) parts.push(details.replace(/\.$/, ''));
+  const plain = (text: string) => text.replace(/\.$/, '').trim().toLowerCase();
+  if (details && plain(details) !== plain(words)) parts.push(details.replace(/\.$/, ''));
   if (advice) parts.push(advice);
   return parts.join(': ');
 }
