@@ -4,6 +4,7 @@ import { decodeWords, startFakeSmtp, type FakeSmtp } from '../../../test/fakes/s
 import { waitFor } from '../../../test/helpers.ts';
 import { ProviderError, type OutboundMessage, type ProviderChannel } from '../types.ts';
 import { createSmtpProvider } from './adapter.ts';
+import { poolOptions } from './transports.ts';
 
 // What the SMTP adapter puts on the wire, read back from a real SMTP server (smtp-server) as a mail client would.
 
@@ -148,4 +149,14 @@ test('one pool per channel: sends reuse its connection; new settings open a new 
   await other.close();
   await smtp.close?.();
   await waitFor('every connection to close', async () => fake.openSessions === 0);
+});
+
+test('credentials never cross a network in clear: STARTTLS is required with a username unless the server is on loopback', () => {
+  const base = { port: 587, secure: false, password: 'p', fromEmail: 'a@acme.test', fromName: null };
+  const requireTLS = (host: string, username: string | null, secure = false) => poolOptions({ ...base, host, username, secure }).requireTLS;
+  assert.equal(requireTLS('smtp.acme.test', 'mailer'), true);
+  assert.equal(requireTLS('smtp.acme.test', 'mailer', true), false, 'implicit TLS already encrypts');
+  assert.equal(requireTLS('smtp.acme.test', null), false, 'no credentials to protect: STARTTLS when offered');
+  assert.equal(requireTLS('127.0.0.1', 'mailer'), false);
+  assert.equal(requireTLS('localhost', 'mailer'), false);
 });
