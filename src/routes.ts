@@ -8,6 +8,7 @@ import { channelRoutes } from './channels/routes.ts';
 import { messageRoutes } from './messages/routes.ts';
 import { sandboxRoutes } from './sandbox/routes.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
+import { twilioHookRoutes } from './providers/twilio/hooks-routes.ts';
 import { systemRoutes } from './system/routes.ts';
 import { whatsappHookRoutes } from './providers/whatsapp-cloud/hooks-routes.ts';
 
@@ -26,5 +27,6 @@ export function registerRoutes(app: App, deps: Deps, services: RouteServices): v
   messageRoutes(app, deps);
   sandboxRoutes(app, deps);
   webhookRoutes(app, deps);
+  twilioHookRoutes(app, deps);
   whatsappHookRoutes(app, deps);
 }
