@@ -27,10 +27,10 @@ export async function createWhatsAppChannel(beckon: TestBeckon, config: Record<s
 }
 
 /** Starts Beckon (worker on) and a fake Graph API, with one WhatsApp Cloud channel pointing at the fake. */
-export async function startWhatsApp(env: Record<string, string> = {}): Promise<WhatsAppHarness> {
+export async function startWhatsApp(env: Record<string, string> = {}, options: { worker?: boolean } = {}): Promise<WhatsAppHarness> {
   const fake = new FakeWhatsAppCloud();
   const apiBaseUrl = await fake.start();
-  const beckon = await startBeckon(env);
+  const beckon = await startBeckon(env, options);
   const appSecret = 'app-secret-0123456789abcdef';
   const verifyToken = 'verify-me-please';
   const phoneNumberId = [...fake.phoneNumberIds][0];
