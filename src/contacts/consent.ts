@@ -7,7 +7,7 @@ import { parseJson } from '../lib/json.ts';
 import { nowIso } from '../lib/time.ts';
 import { CONSENT_CHANNELS, type StoredConsent } from './input.ts';
 import * as q from './queries.ts';
-import { contactView, type Consent, type ContactView } from './service.ts';
+import { loadContactView, type Consent, type ContactView } from './service.ts';
 
 /** A channel type a contact holds consent for. */
 export type ConsentChannel = (typeof CONSENT_CHANNELS)[number];
@@ -50,7 +50,7 @@ export async function setConsent(
   const consent: StoredConsent = { ...parseJson<StoredConsent>(row.consent, {}), [channel]: { status, at, source } };
   const next: ContactsTable = { ...row, consent: JSON.stringify(consent), updated_at: at };
   await q.updateContact(trx, workspaceId, contactId, { consent: next.consent, updated_at: at });
-  const view = contactView(next);
+  const view = await loadContactView(trx, next);
   await recordEvent(trx, queue, workspaceId, 'contact_updated', { ...view, changed_fields: ['consent'] });
   await recordConsentEvents(trx, queue, workspaceId, row.consent, view);
   return { contact: next, changed: true };

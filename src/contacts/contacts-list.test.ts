@@ -135,7 +135,7 @@ test('GET /v1/contacts/:uuid/messages: the contact\'s messages, newest first, pa
   assert.deepEqual(page1.json().messages[0], {
     uuid: '01900000-0000-7000-8000-000000000021', direction: 'outbound', channel: 'whatsapp', channel_uuid: '01900000-0000-7000-8000-0000000000cc',
     contact: { uuid: ann, phone: '+393331234567' }, to: '+393331234567', from: 'whatsapp', type: 'text', content: { text: 'message 21' }, status: 'sent',
-    status_history: [], error: null, metadata: { order: '42' }, provider_message_id: null, template_uuid: null,
+    status_history: [], error: null, metadata: { order: '42' }, provider_message_id: null, template_uuid: null, template_values: null,
     created_at: '2025-05-01T10:00:21.000Z', updated_at: '2025-05-01T10:00:21.000Z',
   });
   const ids: string[] = page1.json().messages.map((m: { uuid: string }) => m.uuid.slice(-2));

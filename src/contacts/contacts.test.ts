@@ -30,7 +30,7 @@ test('POST /v1/contacts: normalizes phone and email, keeps every field, emits co
   assert.equal(contact.created_at, contact.updated_at);
   assert.deepEqual({ ...contact, uuid: 0, created_at: 0, updated_at: 0, consent: 0 }, {
     uuid: 0, name: 'Ann Smith', phone: '+393331234567', email: 'ann@example.com', tags: ['vip', 'lead'], custom_fields: { plan: 'pro', seats: 3, trial: false },
-    source: 'web_form', consent: 0, blocked: false, last_inbound_at: null, created_at: 0, updated_at: 0,
+    source: 'web_form', consent: 0, blocked: false, last_inbound_at: null, whatsapp_window_expires_at: null, whatsapp_windows: [], created_at: 0, updated_at: 0,
   });
   assert.deepEqual(contact.consent, {
     whatsapp: { status: 'opted_in', at: contact.created_at, source: 'web_form' },

@@ -9,6 +9,7 @@ import { checkValue, definitionsByKey } from './custom-fields-service.ts';
 import * as q from './queries.ts';
 import type { ListContactsQuery } from './schema.ts';
 import { contactView, type ContactView } from './service.ts';
+import { loadWindows } from './windows.ts';
 
 /** Default page size of the contact lists. */
 export const DEFAULT_LIMIT = 20;
@@ -78,7 +79,8 @@ export async function listContacts(db: Db, workspaceId: string, query: Static<ty
   const cursor = cursorOf(query.cursor);
   const filters = await filtersOf(db, workspaceId, query);
   const page = pageOf(await q.listContacts(db, workspaceId, filters, limit, cursor), limit, (row) => row.created_at);
-  return { contacts: page.items.map(contactView), meta: { next_cursor: page.next_cursor } };
+  const windows = await loadWindows(db, workspaceId, page.items.map((row) => row.id));
+  return { contacts: page.items.map((row) => contactView(row, windows.get(row.id))), meta: { next_cursor: page.next_cursor } };
 }
 
 /** A page of one contact's messages, newest first; 404 when the contact is not in the workspace. */

@@ -39,6 +39,13 @@ export async function findContactByPhone(db: Db, workspaceId: string, phone: str
 const contactByPhone = prepared((db, workspaceId: string, phone: string) =>
   db.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId).where('phone', '=', phone));
 
+/** Finds a workspace's contact by (normalized) email. */
+export async function findContactByEmail(db: Db, workspaceId: string, email: string) {
+  return (await contactByEmail(db, workspaceId, email))[0];
+}
+const contactByEmail = prepared((db, workspaceId: string, email: string) =>
+  db.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId).where('email', '=', email));
+
 /** Finds a workspace's contact by id. */
 export async function findContact(db: Db, workspaceId: string, id: string) {
   return db.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
@@ -119,4 +126,34 @@ export async function listContactMessages(db: Db, workspaceId: string, contactId
   let query = db.selectFrom('messages').selectAll().where('workspace_id', '=', workspaceId).where('contact_id', '=', contactId).where('deleted_at', 'is', null);
   if (cursor) query = query.where((eb) => olderThan(eb, cursor));
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+}
+
+/** Records that the contact wrote in on the channel at `at` (a later time wins; an earlier one changes nothing). */
+export async function touchChannelWindow(db: Db, workspaceId: string, contactId: string, channelId: string, at: string): Promise<void> {
+  await touchWindow(db, contactId, channelId, workspaceId, at);
+}
+const touchWindow = prepared((db, contactId: string, channelId: string, workspaceId: string, at: string) =>
+  db.insertInto('contact_channel_windows').values({ contact_id: contactId, channel_id: channelId, workspace_id: workspaceId, last_inbound_at: at })
+    .onConflict((oc) => oc.columns(['contact_id', 'channel_id']).doUpdateSet({ last_inbound_at: (eb) => eb.ref('excluded.last_inbound_at') })
+      .where('contact_channel_windows.last_inbound_at', '<', (eb) => eb.ref('excluded.last_inbound_at'))));
+
+/** When the contact last wrote in on the channel, or undefined when never. */
+export async function findChannelWindow(db: Db, contactId: string, channelId: string): Promise<string | undefined> {
+  return (await channelWindow(db, contactId, channelId))[0]?.last_inbound_at;
+}
+const channelWindow = prepared((db, contactId: string, channelId: string) =>
+  db.selectFrom('contact_channel_windows').select('last_inbound_at').where('contact_id', '=', contactId).where('channel_id', '=', channelId));
+
+/** The WhatsApp channels each of these contacts wrote in on, with when and whether the channel is its type's default. */
+export async function listWhatsappWindows(db: Db, workspaceId: string, contactIds: string[]) {
+  if (contactIds.length === 0) return [];
+  return db.selectFrom('contact_channel_windows as w').innerJoin('channels as c', 'c.id', 'w.channel_id')
+    .select(['w.contact_id', 'w.channel_id', 'w.last_inbound_at', 'c.is_default'])
+    .where('w.workspace_id', '=', workspaceId).where('w.contact_id', 'in', contactIds).where('c.type', '=', 'whatsapp')
+    .orderBy('w.contact_id').orderBy('w.channel_id').execute();
+}
+
+/** Forgets every channel window of a contact. */
+export async function deleteChannelWindows(db: Db, workspaceId: string, contactId: string): Promise<void> {
+  await db.deleteFrom('contact_channel_windows').where('workspace_id', '=', workspaceId).where('contact_id', '=', contactId).execute();
 }

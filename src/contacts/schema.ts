@@ -23,6 +23,13 @@ export const ContactSchema = Type.Object({
   consent: Type.Object({ whatsapp: ConsentSchema, sms: ConsentSchema, email: ConsentSchema }),
   blocked: Type.Boolean(),
   last_inbound_at: Type.Union([Timestamp, Type.Null()]),
+  whatsapp_window_expires_at: Type.Union([Timestamp, Type.Null()], {
+    description: 'When the 24-hour customer service window of the workspace\'s default WhatsApp channel closes (the contact\'s last message there + 24 h; '
+      + 'in the past once closed); null when the contact never wrote on it. Outside the window only templates can be sent',
+  }),
+  whatsapp_windows: Type.Array(Type.Object({ channel_uuid: Type.String({ format: 'uuid' }), expires_at: Timestamp }), {
+    description: 'The window of every WhatsApp channel the contact wrote in on',
+  }),
   created_at: Timestamp,
   updated_at: Timestamp,
 });

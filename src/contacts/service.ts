@@ -8,10 +8,12 @@ import { newId } from '../lib/ids.ts';
 import { parseJson } from '../lib/json.ts';
 import { normalizePhone } from '../lib/phone.ts';
 import { nowIso } from '../lib/time.ts';
+import { recordConsentEvents } from './consent.ts';
 import { definitionsByKey, MAX_CUSTOM_FIELDS, validateCustomFieldValues } from './custom-fields-service.ts';
 import { emailOf, mergeConsent, normalizeName, normalizeTags, phoneOfCreate, type StoredConsent } from './input.ts';
 import * as q from './queries.ts';
 import type { CreateContactBody, UpdateContactBody } from './schema.ts';
+import { loadWindows, windowFields, type StoredWindow, type WhatsappWindow } from './windows.ts';
 
 /** Consent of a contact for one channel type. */
 export interface Consent {
@@ -32,20 +34,40 @@ export interface ContactView {
   consent: Record<'whatsapp' | 'sms' | 'email', Consent>;
   blocked: boolean;
   last_inbound_at: string | null;
+  /** When the 24-hour customer service window of the workspace's default WhatsApp channel closes (null: the contact never wrote there). */
+  whatsapp_window_expires_at: string | null;
+  /** The window of every WhatsApp channel the contact wrote in on. */
+  whatsapp_windows: WhatsappWindow[];
   created_at: string;
   updated_at: string;
 }
 
 const UNKNOWN: Consent = { status: 'unknown', at: null, source: null };
 
-/** Maps a contact row to its API view. */
-export function contactView(row: ContactsTable): ContactView {
+/** Maps a contact row (and its stored WhatsApp windows, see windows.ts) to its API view. */
+export function contactView(row: ContactsTable, windows: StoredWindow[] = []): ContactView {
   const consent = parseJson<StoredConsent>(row.consent, {});
   return {
     uuid: row.id, name: row.name, phone: row.phone, email: row.email, tags: parseJson(row.tags, []), custom_fields: parseJson(row.custom_fields, {}),
     source: row.source, consent: { whatsapp: consent.whatsapp ?? UNKNOWN, sms: consent.sms ?? UNKNOWN, email: consent.email ?? UNKNOWN },
-    blocked: row.blocked === 1, last_inbound_at: row.last_inbound_at, created_at: row.created_at, updated_at: row.updated_at,
+    blocked: row.blocked === 1, last_inbound_at: row.last_inbound_at, ...windowFields(windows), created_at: row.created_at, updated_at: row.updated_at,
   };
+}
+
+/** The API view of a contact row with its WhatsApp windows read from `db`. */
+export async function loadContactView(db: Db, row: ContactsTable): Promise<ContactView> {
+  return contactView(row, (await loadWindows(db, row.workspace_id, [row.id])).get(row.id));
+}
+
+/** Finds the contact with this email address (already normalized), or creates it (emitting contact_created) in `trx`. */
+export async function findOrCreateContactByEmail(trx: Db, queue: JobQueue, workspaceId: string, email: string, source: string): Promise<{ contact: ContactsTable; created: boolean }> {
+  const existing = await q.findContactByEmail(trx, workspaceId, email);
+  if (existing) return { contact: existing, created: false };
+  const now = nowIso();
+  const row: ContactsTable = { id: newId(), workspace_id: workspaceId, name: null, phone: null, email, tags: '[]', custom_fields: '{}', source, consent: '{}', blocked: 0, last_inbound_at: null, created_at: now, updated_at: now };
+  await q.insertContact(trx, row);
+  await recordEvent(trx, queue, workspaceId, 'contact_created', contactView(row));
+  return { contact: row, created: true };
 }
 
 /** Finds the contact with this E.164 phone, or creates it (emitting contact_created) in `trx`. */
@@ -63,14 +85,14 @@ export async function findOrCreateContactByPhone(trx: Db, queue: JobQueue, works
 export async function getContact(db: Db, workspaceId: string, id: string): Promise<ContactView> {
   const row = await q.findContact(db, workspaceId, id);
   if (!row) throw notFound('contact');
-  return contactView(row);
+  return loadContactView(db, row);
 }
 
 /** The workspace's contact with this phone number typed in any format (400 naming `params.number` when invalid), or 404. */
 export async function getContactByPhone(db: Db, workspaceId: string, typed: string): Promise<ContactView> {
   const row = await q.findContactByPhone(db, workspaceId, normalizePhone(typed, 'params.number'));
   if (!row) throw notFound('contact');
-  return contactView(row);
+  return loadContactView(db, row);
 }
 
 async function refuseDuplicate(db: Db, workspaceId: string, phone: string | null, email: string | null, exceptId?: string): Promise<void> {
@@ -86,7 +108,7 @@ function checkFieldCount(values: Record<string, unknown>): void {
   if (Object.keys(values).length > MAX_CUSTOM_FIELDS) throw invalidField('body.custom_fields', `a contact holds at most ${MAX_CUSTOM_FIELDS} custom fields`);
 }
 
-/** Creates a contact (emitting contact_created); 400 for an invalid phone, email or custom field, 409 `duplicate_contact` with `existing_uuid`. */
+/** Creates a contact (emitting contact_created, and contact_opted_in / contact_opted_out for consent it is created with); 400 for an invalid phone, email or custom field, 409 `duplicate_contact` with `existing_uuid`. */
 export async function createContact(db: Db, queue: JobQueue, workspaceId: string, body: Static<typeof CreateContactBody>): Promise<ContactView> {
   const phone = phoneOfCreate(body);
   const email = emailOf(body.email);
@@ -107,6 +129,7 @@ export async function createContact(db: Db, queue: JobQueue, workspaceId: string
     await q.insertContact(trx, row);
     const created = contactView(row);
     await recordEvent(trx, queue, workspaceId, 'contact_created', created);
+    await recordConsentEvents(trx, queue, workspaceId, '{}', created);
     return created;
   });
   queue.notify();
@@ -139,7 +162,8 @@ function nextRow(row: ContactsTable, body: Static<typeof UpdateContactBody>, cus
 
 /**
  * Updates a contact: tags are replaced, custom_fields merged (null removes a key), consent merged per channel.
- * Emits contact_updated with the new view and `changed_fields`; a PATCH that changes nothing emits nothing.
+ * Emits contact_updated with the new view and `changed_fields` (and contact_opted_in / contact_opted_out for each
+ * channel type whose consent status became opted_in / opted_out); a PATCH that changes nothing emits nothing.
  */
 export async function updateContact(db: Db, queue: JobQueue, workspaceId: string, id: string, body: Static<typeof UpdateContactBody>): Promise<ContactView> {
   const result = await db.transaction().execute(async (trx) => {
@@ -148,16 +172,18 @@ export async function updateContact(db: Db, queue: JobQueue, workspaceId: string
     const customFields = body.custom_fields === undefined ? {} : validateCustomFieldValues(await definitionsByKey(trx, workspaceId), body.custom_fields, true);
     const now = nowIso();
     const next = nextRow(row, body, customFields, now);
-    const oldView = contactView(row);
-    const newView = contactView(next);
+    const windows = (await loadWindows(trx, workspaceId, [id])).get(id);
+    const oldView = contactView(row, windows);
+    const newView = contactView(next, windows);
     const changed = PATCHABLE.filter((field) => JSON.stringify(oldView[field]) !== JSON.stringify(newView[field]));
     if (changed.length === 0) return { view: oldView, emitted: false };
     await refuseDuplicate(trx, workspaceId, changed.includes('phone') ? next.phone : null, changed.includes('email') ? next.email : null, id);
     const changes: Partial<ContactsTable> = { updated_at: now };
     for (const field of changed) Object.assign(changes, { [field]: next[field] });
     await q.updateContact(trx, workspaceId, id, changes);
-    const view = contactView({ ...next, updated_at: now });
+    const view = contactView({ ...next, updated_at: now }, windows);
     await recordEvent(trx, queue, workspaceId, 'contact_updated', { ...view, changed_fields: changed });
+    if (changed.includes('consent')) await recordConsentEvents(trx, queue, workspaceId, row.consent, view);
     return { view, emitted: true };
   });
   if (result.emitted) queue.notify();
@@ -169,9 +195,10 @@ export async function deleteContact(db: Db, queue: JobQueue, workspaceId: string
   const view = await db.transaction().execute(async (trx) => {
     const row = await q.findContact(trx, workspaceId, id);
     if (!row) throw notFound('contact');
+    const last = await loadContactView(trx, row);
     await q.deleteContactMessages(trx, workspaceId, id);
+    await q.deleteChannelWindows(trx, workspaceId, id);
     await q.deleteContact(trx, workspaceId, id);
-    const last = contactView(row);
     await recordEvent(trx, queue, workspaceId, 'contact_deleted', last);
     return last;
   });

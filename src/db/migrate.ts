@@ -6,6 +6,7 @@ import * as webhooks from './migrations/0003_webhooks.ts';
 import * as messages from './migrations/0004_messages.ts';
 import * as jobLanes from './migrations/0005_job_lanes.ts';
 import * as channelsTemplates from './migrations/0006_channels_templates.ts';
+import * as sendRules from './migrations/0007_send_rules.ts';
 import * as inboundDedupe from './migrations/0008_inbound_dedupe.ts';
 
 /** Every migration in order; add new ones here (the one list serves both stores). */
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004_messages': messages,
   '0005_job_lanes': jobLanes,
   '0006_channels_templates': channelsTemplates,
+  '0007_send_rules': sendRules,
   '0008_inbound_dedupe': inboundDedupe,
 };
 

@@ -116,6 +116,20 @@ export interface MessagesTable {
   template_uuid: string | null;
   template_values: Json | null;
   optin_contact: number | null;
+  /** Template sends: the resolved template (name, language, category, values, rendered text) as the provider gets it (added by 0007_send_rules). */
+  template: Json | null;
+  /** Email sends: the subject line (0007_send_rules). */
+  subject: string | null;
+  /** Email sends: the HTML body; content.text is the plain-text body (0007_send_rules). */
+  html: string | null;
+}
+
+/** When a contact last wrote in on one channel: opens the WhatsApp 24-hour customer service window there. */
+export interface ContactChannelWindowsTable {
+  contact_id: string;
+  channel_id: string;
+  workspace_id: string;
+  last_inbound_at: Timestamp;
 }
 
 /** The sandbox provider's own log of accepted sends, keyed by the idempotency key Beckon passes (the message id). */
@@ -229,4 +243,5 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   sandbox_sends: SandboxSendsTable;
   templates: TemplatesTable;
+  contact_channel_windows: ContactChannelWindowsTable;
 }

@@ -1,6 +1,6 @@
 import type { ChannelsTable, MessagesTable } from '../db/types.ts';
 import { findOrCreateContactByPhone } from '../contacts/service.ts';
-import { setLastInbound } from '../contacts/queries.ts';
+import { setLastInbound, touchChannelWindow } from '../contacts/queries.ts';
 import { recordEvent } from '../events/service.ts';
 import { newId } from '../lib/ids.ts';
 import { toJson } from '../lib/json.ts';
@@ -20,7 +20,8 @@ export interface InboundInput {
 /**
  * Records a message a customer wrote in, in ONE transaction: the contact (created with source `inbound` when
  * unknown, emitting contact_created), the inbound message (status `received`), its `message_created` event and
- * the contact's `last_inbound_at`. Provider webhooks and the sandbox call this.
+ * the contact's `last_inbound_at` and its last inbound time on this channel (which opens the WhatsApp 24-hour
+ * customer service window there). Provider webhooks and the sandbox call this.
  */
 export async function receiveMessage(deps: StatusDeps, channel: ChannelsTable, input: InboundInput): Promise<MessageView> {
   const now = nowIso();
@@ -31,10 +32,11 @@ export async function receiveMessage(deps: StatusDeps, channel: ChannelsTable, i
       id: newId(), workspace_id: workspaceId, channel_id: channel.id, contact_id: contact.id, direction: 'inbound', type: input.type,
       content: toJson(input.content), status: 'received', status_history: toJson([{ status: 'received', at: now }]),
       provider_message_id: input.providerMessageId ?? null, error: null, metadata: null, created_at: now, updated_at: now, deleted_at: null,
-      channel_type: channel.type, address: input.from, template_uuid: null, template_values: null, optin_contact: null,
+      channel_type: channel.type, address: input.from, template_uuid: null, template_values: null, optin_contact: null, template: null, subject: null, html: null,
     };
     await q.insertMessage(trx, message);
     await setLastInbound(trx, workspaceId, contact.id, now);
+    await touchChannelWindow(trx, workspaceId, contact.id, channel.id, now);
     await recordEvent(trx, deps.queue, workspaceId, 'message_created', messageView(message));
     return message;
   });

@@ -4,8 +4,11 @@ import { MESSAGE_STATUSES } from './status.ts';
 /** Message types Beckon sends and receives. */
 export const MESSAGE_TYPES = ['text', 'image', 'document', 'audio', 'video'] as const;
 
-/** Longest text body (and media caption) accepted, in characters (WhatsApp's limit). */
+/** Longest text body (and media caption) accepted on WhatsApp, in characters (service.ts's TEXT_LIMITS has every channel's). */
 export const MAX_TEXT_LENGTH = 4096;
+
+/** Longest text body on any channel (a plain-text email). */
+const MAX_ANY_TEXT_LENGTH = 100_000;
 
 /** Metadata limits, as Callbell documents them. */
 export const METADATA_LIMITS = { pairs: 10, keyLength: 50, valueLength: 500 } as const;
@@ -15,9 +18,9 @@ const Timestamp = Type.String({ format: 'date-time' });
 
 /** The content of a message: `{text}` for text, `{url, text?}` for media (text is then the caption). */
 export const ContentSchema = Type.Object({
-  text: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_TEXT_LENGTH, description: 'The text, or the caption of a media message' })),
+  text: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_ANY_TEXT_LENGTH, description: `The text, or the caption of a media message, or an email's plain-text body: at most ${MAX_TEXT_LENGTH} characters on WhatsApp, 1600 on SMS, ${MAX_ANY_TEXT_LENGTH} in an email` })),
   url: Type.Optional(Type.String({ minLength: 1, maxLength: 2048, description: 'http(s) URL of the media (image, document, audio, video)' })),
-}, { additionalProperties: false });
+}, { additionalProperties: false, description: 'Required, except for a text template send: content.text then becomes the rendered template body (a media template takes its header media as content.url)' });
 
 /** Free string pairs attached to a message, echoed in reads and webhook payloads. */
 export const MetadataSchema = Type.Record(Type.String(), Type.String({ maxLength: METADATA_LIMITS.valueLength }), {
@@ -28,15 +31,20 @@ export const MetadataSchema = Type.Record(Type.String(), Type.String({ maxLength
 
 /** Body of POST /v1/messages/send (Callbell's fields). */
 export const SendBody = Type.Object({
-  to: Type.String({ minLength: 1, maxLength: 64, description: 'The recipient phone number in any format; normalized to E.164. An unknown number creates the contact (source "api").' }),
+  to: Type.String({ minLength: 1, maxLength: 254, description: 'The recipient: a phone number in any format (normalized to E.164) for whatsapp and sms, an email address for email. An unknown recipient creates the contact (source "api").' }),
   from: Type.Enum(['whatsapp', 'sms', 'email'], { description: 'The channel type to send on' }),
   type: Type.Enum([...MESSAGE_TYPES], { description: 'text, or a media type with content.url' }),
-  content: ContentSchema,
+  content: Type.Optional(ContentSchema),
   channel_uuid: Type.Optional(Type.String({ format: 'uuid', description: 'The channel to send on; default: the workspace\'s default channel of type `from`' })),
-  template_uuid: Type.Optional(Type.String({ description: 'A template to send (templates arrive in a later release: any value is a 404 for now)' })),
-  template_values: Type.Optional(Type.Array(Type.String(), { maxItems: 100, description: 'Values for the template\'s variables' })),
-  optin_contact: Type.Optional(Type.Boolean({ description: 'Confirms the contact opted in (stored with the message)' })),
+  template_uuid: Type.Optional(Type.String({ format: 'uuid', description: 'An approved template to send (allowed outside the WhatsApp 24-hour window; needs the contact\'s opt-in)' })),
+  template_values: Type.Optional(Type.Union([
+    Type.Array(Type.String({ maxLength: 1024 }), { maxItems: 100, description: 'Callbell\'s positional values: the first fills {{1}}, and so on' }),
+    Type.Record(Type.String(), Type.String({ maxLength: 1024 }), { maxProperties: 100, description: 'Values of named variables ({{first_name}})' }),
+  ], { description: 'Values for the template\'s variables' })),
+  optin_contact: Type.Optional(Type.Boolean({ description: 'Confirms the contact opted in to this channel type: recorded on the contact (source "api", emitting contact_opted_in) and stored with the message' })),
   metadata: Type.Optional(MetadataSchema),
+  subject: Type.Optional(Type.String({ minLength: 1, maxLength: 998, description: 'Email only, required there: the subject line' })),
+  html: Type.Optional(Type.String({ minLength: 1, maxLength: 500_000, description: 'Email only: the HTML body (content.text is the plain-text alternative)' })),
   assigned_user: Type.Optional(Type.String({ description: 'Accepted for Callbell compatibility; ignored' })),
   team_uuid: Type.Optional(Type.String({ description: 'Accepted for Callbell compatibility; ignored' })),
   fields: Type.Optional(Type.String({ description: 'Accepted for Callbell compatibility; ignored' })),
@@ -76,6 +84,9 @@ export const MessageSchema = Type.Object({
   metadata: Type.Union([Type.Record(Type.String(), Type.String()), Type.Null()]),
   provider_message_id: Type.Union([Type.String(), Type.Null()]),
   template_uuid: Type.Union([Type.String(), Type.Null()]),
+  template_values: Type.Union([Type.Array(Type.String()), Type.Record(Type.String(), Type.String()), Type.Null()]),
+  subject: Type.Optional(Type.String({ description: 'Email messages only' })),
+  html: Type.Optional(Type.String({ description: 'Email messages only, when sent with an HTML body' })),
   created_at: Timestamp,
   updated_at: Timestamp,
 });

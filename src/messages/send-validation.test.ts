@@ -70,7 +70,7 @@ test('send: channel_uuid must exist in the workspace and match from; no channel 
   const otherChannel = (await beckon.call('GET', '/v1/channels', { key: otherKey })).json().channels[0].uuid;
   assertProblem(await beckon.call('POST', '/v1/messages/send', { body: { ...VALID, channel_uuid: otherChannel } }), 404, 'not_found', 'body.channel_uuid');
   assertProblem(await beckon.call('POST', '/v1/messages/send', { body: { ...VALID, channel_uuid: smsId } }), 400, 'validation_failed', 'body.channel_uuid');
-  assertProblem(await beckon.call('POST', '/v1/messages/send', { body: { ...VALID, from: 'email' } }), 422, 'channel_unavailable', 'body.from');
+  assertProblem(await beckon.call('POST', '/v1/messages/send', { body: { ...VALID, from: 'email', to: 'ann@example.com', subject: 'Hi' } }), 422, 'channel_unavailable', 'body.from');
 
   const sms = await beckon.call('POST', '/v1/messages/send', { body: { ...VALID, from: 'sms' } });
   assert.equal(sms.statusCode, 200);

@@ -2,36 +2,48 @@ import type { Deps } from '../deps.ts';
 import type { ChannelsTable, MessagesTable } from '../db/types.ts';
 import { AppError, invalidField, notFound } from '../errors.ts';
 import { findChannel, findDefaultChannel } from '../channels/queries.ts';
-import { findOrCreateContactByPhone } from '../contacts/service.ts';
+import { findOrCreateContactByEmail, findOrCreateContactByPhone } from '../contacts/service.ts';
 import { recordEvent } from '../events/service.ts';
 import { decodeCursor, pageOf } from '../lib/cursor.ts';
 import { newId } from '../lib/ids.ts';
 import { toJson } from '../lib/json.ts';
+import { normalizeEmail } from '../lib/email.ts';
 import { normalizePhone } from '../lib/phone.ts';
 import { nowIso } from '../lib/time.ts';
 import * as q from './queries.ts';
-import { METADATA_LIMITS } from './schema.ts';
+import type { OutboundTemplate } from '../providers/types.ts';
+import { resolveTemplateSend } from './templates-port.ts';
+import { applySendRules } from './rules.ts';
+import { MAX_TEXT_LENGTH, METADATA_LIMITS } from './schema.ts';
 import type { StatusDeps } from './status.ts';
 import { SEND_MESSAGE_TASK } from './tasks.ts';
 import { messageView, type MessageContent, type MessageView } from './view.ts';
 
 export { messageView, type MessageView } from './view.ts';
 
-/** A send request, as POST /v1/messages/send takes it (Callbell's fields). */
+/** A send request, as POST /v1/messages/send takes it (Callbell's fields, plus `subject` and `html` for email). */
 export interface SendInput {
   to: string;
   from: string;
   type: string;
-  content: MessageContent;
+  content?: MessageContent;
   channel_uuid?: string;
   template_uuid?: string;
-  template_values?: string[];
+  template_values?: string[] | Record<string, string>;
   optin_contact?: boolean;
   metadata?: Record<string, string>;
+  subject?: string;
+  html?: string;
+  /** Set by campaigns (not the API): a marketing send needs the contact's opt-in. */
+  marketing?: boolean;
 }
 
+/** Longest text body per channel type, in characters: WhatsApp's limit, Twilio's, and a generous plain-text email body. */
+export const TEXT_LIMITS: Record<string, number> = { whatsapp: MAX_TEXT_LENGTH, sms: 1600, email: 100_000 };
+
 /** Checks content against the type: text needs content.text; media needs an http(s) content.url. Throws 400s naming the field. */
-export function validateContent(type: string, content: MessageContent, base = 'body.content'): MessageContent {
+export function validateContent(type: string, content: MessageContent, base = 'body.content', maxText = MAX_TEXT_LENGTH): MessageContent {
+  if (content.text !== undefined && content.text.length > maxText) throw invalidField(`${base}.text`, `must be at most ${maxText} characters long`);
   if (type === 'text') {
     if (content.url !== undefined) throw invalidField(`${base}.url`, 'is only for media types (image, document, audio, video)');
     if (content.text === undefined || content.text.trim() === '') throw invalidField(`${base}.text`, 'is required for a text message');
@@ -57,6 +69,20 @@ function validateMetadata(metadata: Record<string, string> | undefined): void {
   }
 }
 
+/** The recipient address (E.164 phone, or a lower-cased email for `from: "email"`) and the email fields; 400s naming the field. */
+function addressOf(input: SendInput): { address: string; subject: string | null; html: string | null } {
+  if (input.from !== 'email') {
+    if (input.subject !== undefined) throw invalidField('body.subject', 'is only for email messages (from: "email")');
+    if (input.html !== undefined) throw invalidField('body.html', 'is only for email messages (from: "email")');
+    return { address: normalizePhone(input.to, 'body.to'), subject: null, html: null };
+  }
+  const address = normalizeEmail(input.to, 'body.to');
+  if (input.type !== 'text') throw invalidField('body.type', 'must be "text" for an email (content.text is the plain-text body, html the HTML body)');
+  if (input.subject === undefined || input.subject.trim() === '') throw invalidField('body.subject', 'is required for an email');
+  if (/[\r\n]/.test(input.subject)) throw invalidField('body.subject', 'must be a single line');
+  return { address, subject: input.subject, html: input.html ?? null };
+}
+
 async function resolveChannel(deps: StatusDeps, workspaceId: string, input: SendInput): Promise<ChannelsTable> {
   if (input.channel_uuid) {
     const channel = await findChannel(deps.db, workspaceId, input.channel_uuid);
@@ -71,29 +97,48 @@ async function resolveChannel(deps: StatusDeps, workspaceId: string, input: Send
   return channel;
 }
 
+/** The content and template of a template send (content.text becomes the rendered body); 404/400/422 from the templates domain. */
+async function templateContent(deps: StatusDeps, workspaceId: string, input: SendInput, maxText: number): Promise<{ content: MessageContent; template: OutboundTemplate }> {
+  const template = await resolveTemplateSend(deps.db, workspaceId, input.template_uuid as string, input.template_values ?? [], 'body.template_values');
+  const given = input.content ?? {};
+  const content = input.type === 'text' ? { text: template.renderedText } : { ...validateContent(input.type, { url: given.url }, 'body.content', maxText), text: template.renderedText };
+  return { content, template };
+}
+
 /**
- * Accepts an outbound message: validates it, resolves the channel and the contact (created with source `api` when
- * unknown; 422 contact_blocked when blocked), then in ONE transaction inserts the message (`enqueued`), its
- * `message_created` event and its `send_message` job, and wakes the worker.
+ * Accepts an outbound message: validates it (per channel type: a phone for whatsapp and sms, an email with a
+ * subject for email), resolves the channel, the template (when template_uuid is given) and the contact (found by
+ * phone or email, created with source `api` when unknown), applies the send-time rules (rules.ts: blocked, opt-out,
+ * opt-in, the WhatsApp 24-hour window), then in ONE transaction inserts the message (`enqueued`), its
+ * `message_created` event and its `send_message` job, and wakes the worker. A refused send stores nothing.
  */
 export async function sendMessage(deps: StatusDeps, workspaceId: string, input: SendInput): Promise<MessageView> {
-  const content = validateContent(input.type, input.content);
+  const { address, subject, html } = addressOf(input);
+  const maxText = TEXT_LIMITS[input.from] ?? MAX_TEXT_LENGTH;
   validateMetadata(input.metadata);
-  if (input.template_uuid !== undefined) {
-    throw new AppError(404, 'not_found', 'template not found', [{ path: 'body.template_uuid', message: 'no such template in this workspace' }]);
+  let content: MessageContent;
+  let template: OutboundTemplate | undefined;
+  if (input.template_uuid === undefined) {
+    if (input.template_values !== undefined) throw invalidField('body.template_values', 'is only for template sends (with template_uuid)');
+    content = validateContent(input.type, input.content ?? {}, 'body.content', maxText);
+  } else {
+    ({ content, template } = await templateContent(deps, workspaceId, input, maxText));
   }
-  const phone = normalizePhone(input.to, 'body.to');
   const channel = await resolveChannel(deps, workspaceId, input);
   const now = nowIso();
+  const kind = { template: template !== undefined, marketing: input.marketing === true || template?.category === 'MARKETING', optinContact: input.optin_contact === true };
   const row = await deps.writer.run(async (trx) => {
-    const { contact } = await findOrCreateContactByPhone(trx, deps.queue, workspaceId, phone, 'api');
-    if (contact.blocked) throw new AppError(422, 'contact_blocked', `the contact ${phone} is blocked; unblock it to send`, undefined, { contact_uuid: contact.id });
+    const { contact } = input.from === 'email'
+      ? await findOrCreateContactByEmail(trx, deps.queue, workspaceId, address, 'api')
+      : await findOrCreateContactByPhone(trx, deps.queue, workspaceId, address, 'api');
+    await applySendRules(trx, deps.queue, channel, contact, kind, now);
     const message: MessagesTable = {
       id: newId(), workspace_id: workspaceId, channel_id: channel.id, contact_id: contact.id, direction: 'outbound', type: input.type,
       content: toJson(content), status: 'enqueued', status_history: toJson([{ status: 'enqueued', at: now }]), provider_message_id: null,
       error: null, metadata: input.metadata ? toJson(input.metadata) : null, created_at: now, updated_at: now, deleted_at: null,
-      channel_type: channel.type, address: phone, template_uuid: input.template_uuid ?? null,
+      channel_type: channel.type, address, template_uuid: input.template_uuid ?? null,
       template_values: input.template_values ? toJson(input.template_values) : null, optin_contact: input.optin_contact === undefined ? null : Number(input.optin_contact),
+      template: template ? toJson(template) : null, subject, html,
     };
     await q.insertMessage(trx, message);
     await recordEvent(trx, deps.queue, workspaceId, 'message_created', messageView(message));

@@ -25,6 +25,11 @@ export interface MessageView {
   metadata: Record<string, string> | null;
   provider_message_id: string | null;
   template_uuid: string | null;
+  template_values: string[] | Record<string, string> | null;
+  /** Email only. */
+  subject?: string;
+  /** Email only, when sent with an HTML body. */
+  html?: string;
   created_at: string;
   updated_at: string;
 }
@@ -52,6 +57,9 @@ export function messageView(row: MessagesTable): MessageView {
     metadata: parseJson<Record<string, string> | null>(row.metadata, null),
     provider_message_id: row.provider_message_id,
     template_uuid: row.template_uuid,
+    template_values: parseJson<string[] | Record<string, string> | null>(row.template_values, null),
+    ...(row.subject === null ? {} : { subject: row.subject }),
+    ...(row.html === null ? {} : { html: row.html }),
     created_at: row.created_at,
     updated_at: row.updated_at,
   };
