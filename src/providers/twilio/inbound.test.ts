@@ -1,5 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { loadConfig } from '../../config.ts';
+import { startRuntime } from '../../runtime.ts';
 import { postToBeckon } from '../../../test/fakes/twilio.ts';
 import { EMPTY_TWIML } from './hooks-routes.ts';
 import { ACCOUNT_SID, createTwilioChannel, FROM_NUMBER, OTHER_ACCOUNT_SID, OTHER_AUTH_TOKEN, PUBLIC_URL, startTwilioBed, type TwilioTestBed } from './test-support.ts';
@@ -112,4 +118,25 @@ test('twilio inbound: each workspace\'s channel stores into its own workspace', 
   assert.equal((await postToBeckon(bed.beckon, await inbound(bed, mine, 'for mine'))).statusCode, 200);
   assert.equal((await messages(bed)).length, 1);
   assert.equal((await messages(bed, otherKey)).length, 1);
+});
+
+test('twilio inbound: a refused request leaves a warning in the log naming the channel and why', async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'beckon-twilio-log-'));
+  const lines: { level: number; msg: string; channel?: string; status?: number }[] = [];
+  const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+  const config = loadConfig({ BECKON_DATA_DIR: dataDir, BECKON_PUBLIC_URL: PUBLIC_URL, BECKON_BOOTSTRAP_KEY: 'bk_test_twilio_log_key_0123456789' });
+  const runtime = await startRuntime(config, { logger, worker: false });
+  t.after(async () => {
+    await runtime.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const channelId = '0190f000-0000-7000-8000-00000000abcd';
+  const res = await runtime.app.inject({ method: 'POST', url: `/hooks/twilio/${channelId}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'MessageSid=SM1&From=%2B14155550170' });
+  assert.equal(res.statusCode, 404);
+  const refusal = lines.find((l) => l.msg.startsWith('Twilio webhook refused'));
+  assert.ok(refusal, JSON.stringify(lines));
+  assert.equal(refusal.level, 40);
+  assert.equal(refusal.msg, `Twilio webhook refused: no Twilio channel ${channelId}`);
+  assert.equal(refusal.channel, channelId);
+  assert.equal(refusal.status, 404);
 });
