@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'optin_required'
   | 'outside_customer_service_window'
   | 'template_not_approved'
+  | 'template_not_approved'
   | 'channel_unavailable'
   | 'webhook_url_refused'
   | 'delivery_not_retryable'

@@ -5,6 +5,7 @@ import { authRoutes } from './auth/routes.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { customFieldRoutes } from './contacts/custom-fields-routes.ts';
 import { channelRoutes } from './channels/routes.ts';
+import { templateRoutes } from './templates/routes.ts';
 import { messageRoutes } from './messages/routes.ts';
 import { sandboxRoutes } from './sandbox/routes.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
@@ -24,6 +25,7 @@ export function registerRoutes(app: App, deps: Deps, services: RouteServices): v
   contactRoutes(app, deps);
   customFieldRoutes(app, deps);
   channelRoutes(app, deps);
+  templateRoutes(app, deps);
   messageRoutes(app, deps);
   sandboxRoutes(app, deps);
   webhookRoutes(app, deps);
