@@ -41,9 +41,10 @@ test('twilio adapter: 429 (20429) is retryable after Retry-After; 5xx and timeou
   const noHeader = await refusal(adapter.send(channel(fake.url), message));
   assert.deepEqual([noHeader.code, noHeader.retryable, noHeader.retryAfterMs], ['provider_throttled', true, 1000]);
 
-  fake.script({ status: 503, body: '<html>Service Unavailable</html>', headers: { 'content-type': 'text/html' } });
+  fake.script({ status: 503, body: '<html>Service Unavailable</html>', headers: { 'content-type': 'text/html', 'retry-after': '30' } });
   const unavailable = await refusal(adapter.send(channel(fake.url), message));
   assert.deepEqual([unavailable.code, unavailable.retryable, unavailable.message], ['provider_unavailable', true, 'Twilio answered HTTP 503; retrying']);
+  assert.equal(unavailable.retryAfterMs, undefined, 'an outage is retried with backoff, counting attempts, not as a throughput pause');
 
   fake.script({ status: 500, body: { code: 20500, message: 'Internal Server Error', status: 500 } });
   const internal = await refusal(adapter.send(channel(fake.url), message));

@@ -56,8 +56,9 @@ export function callbackError(twilioCode: string | undefined, status: string): M
 }
 
 /**
- * Classifies a refused REST call. 429 (Twilio's 20429) is retryable after Retry-After (1 s when absent), other 5xx
- * retryable; known codes follow TWILIO_ERRORS; any other 4xx is permanent.
+ * Classifies a refused REST call. 429 (Twilio's 20429) is a throughput error: retryable with `retryAfterMs` from
+ * Retry-After (1 s when absent), which pauses the channel. 5xx is retryable with the job's backoff (each counts as an
+ * attempt). Known codes follow TWILIO_ERRORS; any other 4xx is permanent.
  */
 export function restError(httpStatus: number, body: { code?: unknown; message?: unknown } | null, retryAfterMs: number | null): ProviderError {
   const twilioCode = body?.code !== undefined && body?.code !== null ? String(body.code) : undefined;
@@ -66,7 +67,7 @@ export function restError(httpStatus: number, body: { code?: unknown; message?: 
     return new ProviderError('provider_throttled', describe(twilioCode ?? '20429', message), true, retryAfterMs ?? 1000);
   }
   if (httpStatus >= 500) {
-    return new ProviderError('provider_unavailable', `Twilio answered HTTP ${httpStatus}${twilioCode ? ` (${describe(twilioCode, message)})` : ''}; retrying`, true, retryAfterMs ?? undefined);
+    return new ProviderError('provider_unavailable', `Twilio answered HTTP ${httpStatus}${twilioCode ? ` (${describe(twilioCode, message)})` : ''}; retrying`, true);
   }
   if (!twilioCode) return new ProviderError('provider_rejected', `Twilio answered HTTP ${httpStatus}${message ? `: ${message}` : ''}`, false);
   return new ProviderError(beckonCode(twilioCode), describe(twilioCode, message), TWILIO_ERRORS[twilioCode]?.retryable ?? false);
