@@ -39,11 +39,6 @@ export function twilioConfig(config: Record<string, unknown>): TwilioConfig {
   };
 }
 
-/** The URL Twilio posts a channel's inbound messages to (paste it in the number's "A message comes in" webhook). */
-export function inboundUrl(publicUrl: string, channelId: string): string {
-  return `${publicUrl}/hooks/twilio/${channelId}`;
-}
-
 /** The StatusCallback URL of one outbound message: the channel's status hook, naming the message so an early callback finds it. */
 export function statusCallbackUrl(publicUrl: string, channelId: string, messageId: string): string {
   return `${publicUrl}/hooks/twilio/${channelId}/status?message_uuid=${messageId}`;
