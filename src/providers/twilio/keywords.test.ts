@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { postToBeckon } from '../../../test/fakes/twilio.ts';
+import { waitFor } from '../../../test/helpers.ts';
 import { ACCOUNT_SID, createTwilioChannel, FROM_NUMBER, PUBLIC_URL, startTwilioBed, type TwilioTestBed } from './test-support.ts';
 import { CONSENT_KEYWORDS, keywordAction } from './keywords.ts';
 
@@ -72,4 +73,21 @@ test('twilio keywords: every documented keyword, any case, trailing punctuation 
   for (const body of ['stop it', 'please stop', 'yes please', '', 'STOP STOP']) assert.equal(keywordAction(body), null, body);
   assert.equal(keywordAction('hello', 'stop'), 'opt_out');
   assert.equal(keywordAction('STOP', 'UNKNOWN'), 'opt_out', 'an unknown OptOutType falls back to the body');
+});
+
+test('twilio keywords: after STOP, a send to the contact is refused before it reaches Twilio; after START it goes out again', async (t) => {
+  const bed = await startTwilioBed(t);
+  const channelId = await createTwilioChannel(bed);
+  const sms = { from: 'sms', to: CUSTOMER, type: 'text', content: { text: 'Our sale starts today' } };
+  await text(bed, channelId, 'STOP');
+  const refused = await bed.beckon.call('POST', '/v1/messages/send', { body: sms });
+  assert.equal(refused.statusCode, 422);
+  assert.equal(refused.json().code, 'contact_opted_out');
+  assert.equal(bed.fake.calls.length, 0);
+
+  await text(bed, channelId, 'START');
+  const accepted = await bed.beckon.call('POST', '/v1/messages/send', { body: sms });
+  assert.equal(accepted.statusCode, 200, accepted.body);
+  await waitFor('the send reaches Twilio', async () => bed.fake.calls.length === 1);
+  assert.equal(bed.fake.calls[0].params.To, CUSTOMER);
 });
