@@ -21,16 +21,17 @@ const Button = Type.Object({
   phone_number: Type.Optional(Type.String({ maxLength: 64, description: 'PHONE_NUMBER buttons: the number to call' })),
 }, { additionalProperties: false });
 
-const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T, description: string) => Type.Union([schema, Type.Null()], { description });
+// null first: with Ajv's type coercion a string branch tried first would turn null into ""
+const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T, description: string) => Type.Union([Type.Null(), schema], { description });
 
 const fields = {
   name: Type.String({ minLength: 1, maxLength: 512, description: 'WhatsApp templates: lowercase letters, digits and underscores, as registered with Meta' }),
   language: Type.String({ minLength: 2, maxLength: 16, description: 'A language code such as en, en_US, pt_BR' }),
   category: Type.Enum([...TEMPLATE_CATEGORIES]),
   channel_type: Type.Enum([...CHANNEL_TYPES]),
-  channel_uuid: Type.Optional(Type.Union([Uuid, Type.Null()], { description: 'Restrict it to one channel of its type (synced templates belong to the channel they came from); null: any channel of the type' })),
+  channel_uuid: Type.Optional(Type.Union([Type.Null(), Uuid], { description: 'Restrict it to one channel of its type (synced templates belong to the channel they came from); null: any channel of the type' })),
   body: Type.String({ minLength: 1, maxLength: 8192, description: `The text, with variables {{1}}, {{2}}… or {{first_name}} (one kind per template); WhatsApp: up to ${LIMITS.whatsappBody} characters` }),
-  header: Type.Optional(Type.Union([Header, Type.Null()])),
+  header: Type.Optional(Type.Union([Type.Null(), Header])),
   footer: Type.Optional(Nullable(Type.String({ maxLength: 1000 }), `WhatsApp only: up to ${LIMITS.footer} characters, no variables`)),
   buttons: Type.Optional(Type.Array(Button, { maxItems: 20, description: `WhatsApp only: up to ${LIMITS.buttons} buttons, ${LIMITS.urlButtons} URL, ${LIMITS.phoneButtons} PHONE_NUMBER` })),
   status: Type.Optional(Type.Enum([...TEMPLATE_STATUSES], { description: 'Only approved templates send (default approved; POST /v1/templates/sync sets WhatsApp Cloud templates\' status from Meta)' })),
