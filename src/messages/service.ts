@@ -12,7 +12,7 @@ import { normalizePhone } from '../lib/phone.ts';
 import { nowIso } from '../lib/time.ts';
 import * as q from './queries.ts';
 import type { OutboundTemplate } from '../providers/types.ts';
-import { resolveTemplateSend } from './templates-port.ts';
+import { resolveTemplateSend } from '../templates/service.ts';
 import { applySendRules } from './rules.ts';
 import { MAX_TEXT_LENGTH, METADATA_LIMITS } from './schema.ts';
 import type { StatusDeps } from './status.ts';
@@ -97,12 +97,17 @@ async function resolveChannel(deps: StatusDeps, workspaceId: string, input: Send
   return channel;
 }
 
-/** The content and template of a template send (content.text becomes the rendered body); 404/400/422 from the templates domain. */
-async function templateContent(deps: StatusDeps, workspaceId: string, input: SendInput, maxText: number): Promise<{ content: MessageContent; template: OutboundTemplate }> {
-  const template = await resolveTemplateSend(deps.db, workspaceId, input.template_uuid as string, input.template_values ?? [], 'body.template_values');
+/**
+ * The content and template of a template send: content.text becomes the rendered body (Callbell's one-variable form:
+ * a content.text given without values fills the template's only variable); content.url is the media header's link.
+ * 404/400/422 from the templates domain (unknown, not approved, missing values, wrong channel).
+ */
+async function templateContent(deps: StatusDeps, workspaceId: string, input: SendInput, channel: ChannelsTable): Promise<{ content: MessageContent; template: OutboundTemplate }> {
   const given = input.content ?? {};
-  const content = input.type === 'text' ? { text: template.renderedText } : { ...validateContent(input.type, { url: given.url }, 'body.content', maxText), text: template.renderedText };
-  return { content, template };
+  const template = await resolveTemplateSend(deps.db, workspaceId, input.template_uuid as string, input.template_values ?? [], {
+    channel: { id: channel.id, type: channel.type }, text: given.text, mediaUrl: given.url,
+  });
+  return { content: given.url === undefined ? { text: template.renderedText } : { url: given.url, text: template.renderedText }, template };
 }
 
 /**
@@ -116,15 +121,14 @@ export async function sendMessage(deps: StatusDeps, workspaceId: string, input: 
   const { address, subject, html } = addressOf(input);
   const maxText = TEXT_LIMITS[input.from] ?? MAX_TEXT_LENGTH;
   validateMetadata(input.metadata);
-  let content: MessageContent;
-  let template: OutboundTemplate | undefined;
+  let content: MessageContent | undefined;
   if (input.template_uuid === undefined) {
     if (input.template_values !== undefined) throw invalidField('body.template_values', 'is only for template sends (with template_uuid)');
     content = validateContent(input.type, input.content ?? {}, 'body.content', maxText);
-  } else {
-    ({ content, template } = await templateContent(deps, workspaceId, input, maxText));
   }
   const channel = await resolveChannel(deps, workspaceId, input);
+  let template: OutboundTemplate | undefined;
+  if (content === undefined) ({ content, template } = await templateContent(deps, workspaceId, input, channel));
   const now = nowIso();
   const kind = { template: template !== undefined, marketing: input.marketing === true || template?.category === 'MARKETING', optinContact: input.optin_contact === true };
   const row = await deps.writer.run(async (trx) => {
@@ -134,7 +138,7 @@ export async function sendMessage(deps: StatusDeps, workspaceId: string, input: 
     await applySendRules(trx, deps.queue, channel, contact, kind, now);
     const message: MessagesTable = {
       id: newId(), workspace_id: workspaceId, channel_id: channel.id, contact_id: contact.id, direction: 'outbound', type: input.type,
-      content: toJson(content), status: 'enqueued', status_history: toJson([{ status: 'enqueued', at: now }]), provider_message_id: null,
+      content: toJson(content as MessageContent), status: 'enqueued', status_history: toJson([{ status: 'enqueued', at: now }]), provider_message_id: null,
       error: null, metadata: input.metadata ? toJson(input.metadata) : null, created_at: now, updated_at: now, deleted_at: null,
       channel_type: channel.type, address, template_uuid: input.template_uuid ?? null,
       template_values: input.template_values ? toJson(input.template_values) : null, optin_contact: input.optin_contact === undefined ? null : Number(input.optin_contact),

@@ -5,7 +5,9 @@ import { findChannel } from '../channels/queries.ts';
 import { providerChannel } from '../channels/secrets.ts';
 import { parseJson } from '../lib/json.ts';
 import { buildProviders, providerTasks } from '../providers/index.ts';
-import { ProviderError, type OutboundMessage, type ProviderAdapter, type ProviderChannel } from '../providers/types.ts';
+import { ProviderError, type OutboundMessage, type OutboundTemplate, type ProviderAdapter, type ProviderChannel } from '../providers/types.ts';
+import { publicConfigOf } from './rules.ts';
+import { createThrottle, sendRateOf, type ChannelThrottle } from './throttle.ts';
 import { applyStatus, type MessageError } from './status.ts';
 import * as q from './queries.ts';
 
@@ -18,10 +20,14 @@ export interface SendMessagePayload {
 }
 
 function toOutbound(row: MessagesTable): OutboundMessage {
-  return {
+  const outbound: OutboundMessage = {
     id: row.id, idempotencyKey: row.id, to: row.address ?? '', type: row.type as OutboundMessage['type'],
     content: parseJson(row.content, {}), metadata: parseJson(row.metadata, null), createdAt: row.created_at,
   };
+  if (row.template !== null) outbound.template = parseJson<OutboundTemplate>(row.template, undefined as never);
+  if (row.subject !== null) outbound.subject = row.subject;
+  if (row.html !== null) outbound.html = row.html;
+  return outbound;
 }
 
 function classify(err: unknown): ProviderError {
@@ -35,8 +41,12 @@ function classify(err: unknown): ProviderError {
  * and does nothing; a crash between the provider call and the commit re-sends with the same idempotency key (see
  * providers/types.ts for the guarantee). Permanent provider errors fail the message at once; retryable ones are
  * rethrown for a backoff retry and fail it on the last attempt. A deleted message is never sent.
+ *
+ * Throughput: each channel sends at most its rate (throttle.ts: `rate_per_second`, default by type); a job over the
+ * rate is put back until its slot (RetryLater, no attempt counted). A provider's throughput error carrying
+ * `retryAfterMs` pauses the whole channel that long and puts the job back the same way.
  */
-export function sendMessageTask(deps: Deps, providers: Record<string, ProviderAdapter>): Task {
+export function sendMessageTask(deps: Deps, providers: Record<string, ProviderAdapter>, throttle: ChannelThrottle = createThrottle()): Task {
   const fail = (messageId: string, error: MessageError) => applyStatus(deps, { id: messageId }, { status: 'failed', error });
 
   return async function sendMessage(payload: SendMessagePayload, context: TaskContext): Promise<void> {
@@ -52,6 +62,9 @@ export function sendMessageTask(deps: Deps, providers: Record<string, ProviderAd
       await fail(message.id, { code: 'channel_unavailable', reason: `no adapter for provider "${channelRow.provider}"` });
       return;
     }
+    const rate = sendRateOf({ type: channelRow.type, provider: channelRow.provider, config: publicConfigOf(channelRow) });
+    const wait = throttle.take(channelRow.id, rate, message.id);
+    if (wait > 0) throw new RetryLater(wait, `channel ${channelRow.id} sends at most ${rate} messages per second`);
     const outbound = toOutbound(message);
     let channel: ProviderChannel;
     let result;
@@ -62,6 +75,10 @@ export function sendMessageTask(deps: Deps, providers: Record<string, ProviderAd
     } catch (err) {
       if (err instanceof RetryLater) throw err;
       const error = classify(err);
+      if (error.retryable && error.retryAfterMs !== undefined) {
+        throttle.pause(channelRow.id, error.retryAfterMs);
+        throw new RetryLater(error.retryAfterMs, `the provider asked to slow down (${error.code}: ${error.message})`);
+      }
       const last = context.attempt >= context.maxAttempts;
       if (error.retryable && !last) throw error;
       const reason = error.retryable ? `${error.message} (gave up after ${context.attempt} attempts)` : error.message;
