@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'template_not_approved'
   | 'template_not_approved'
   | 'channel_unavailable'
+  | 'provider_error'
   | 'webhook_url_refused'
   | 'delivery_not_retryable'
   | 'method_not_allowed'

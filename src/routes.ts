@@ -6,6 +6,7 @@ import { contactRoutes } from './contacts/routes.ts';
 import { customFieldRoutes } from './contacts/custom-fields-routes.ts';
 import { channelRoutes } from './channels/routes.ts';
 import { templateRoutes } from './templates/routes.ts';
+import { templateSyncRoutes } from './templates/sync-routes.ts';
 import { messageRoutes } from './messages/routes.ts';
 import { sandboxRoutes } from './sandbox/routes.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
@@ -26,6 +27,7 @@ export function registerRoutes(app: App, deps: Deps, services: RouteServices): v
   customFieldRoutes(app, deps);
   channelRoutes(app, deps);
   templateRoutes(app, deps);
+  templateSyncRoutes(app, deps);
   messageRoutes(app, deps);
   sandboxRoutes(app, deps);
   webhookRoutes(app, deps);

@@ -27,6 +27,7 @@ export interface GraphTemplate {
   status: string;
   category: string;
   parameter_format?: 'POSITIONAL' | 'NAMED';
+  rejected_reason?: string;
   components: Record<string, unknown>[];
 }
 
@@ -69,7 +70,7 @@ export class FakeWhatsAppCloud {
   readonly phoneNumberIds = new Set<string>(['106540352242922']);
   businessAccountId = '102290129340398';
   templates: GraphTemplate[] = [];
-  /** How many templates one page lists when the request has no `limit`. */
+  /** The most templates one page lists (Graph's cap), and the size when the request has no `limit`. */
   pageSize = 25;
   private readonly scripts = new Map<string, GraphAnswer[]>();
   private readonly server: Server;
@@ -152,7 +153,8 @@ export class FakeWhatsAppCloud {
 
   private listTemplates(wabaId: string, request: GraphRequest): GraphAnswer {
     if (wabaId !== this.businessAccountId) return GRAPH_ERRORS.unknownObject(wabaId);
-    const limit = Number(request.query.limit ?? this.pageSize);
+    // Graph caps a page at its own maximum whatever `limit` asks
+    const limit = Math.min(Number(request.query.limit ?? this.pageSize), this.pageSize);
     const start = request.query.after ? Number(Buffer.from(request.query.after, 'base64url').toString()) : 0;
     const data = this.templates.slice(start, start + limit);
     const cursor = (n: number) => Buffer.from(String(n)).toString('base64url');

@@ -1,4 +1,4 @@
-import type { OutboundMessage, OutboundTemplate } from '../types.ts';
+import type { OutboundMessage, OutboundTemplate, TemplateComponents, TemplateParameter } from '../types.ts';
 
 /** The body of POST /{version}/{phone_number_id}/messages, as the Cloud API documents it. */
 export interface SendPayload {
@@ -17,12 +17,33 @@ interface TextParameter {
   parameter_name?: string;
 }
 
+function textParameters(parameters: TemplateParameter[]): TextParameter[] {
+  return parameters.map((p) => (p.name === undefined ? { type: 'text', text: p.value } : { type: 'text', parameter_name: p.name, text: p.value }));
+}
+
+/** The template's components as the Cloud API takes them: header (text parameter or media link), body, URL buttons. */
+function templateComponents(template: OutboundTemplate): Record<string, unknown>[] {
+  const parts: TemplateComponents = template.components ?? {
+    body: Array.isArray(template.values)
+      ? template.values.map((value) => ({ value }))
+      : Object.entries(template.values).map(([name, value]) => ({ name, value })),
+    buttons: [],
+  };
+  const components: Record<string, unknown>[] = [];
+  const header = parts.header;
+  if (header?.format === 'text' && header.parameters.length > 0) components.push({ type: 'header', parameters: textParameters(header.parameters) });
+  if (header && header.format !== 'text') components.push({ type: 'header', parameters: [{ type: header.format, [header.format]: { link: header.link } }] });
+  if (parts.body.length > 0) components.push({ type: 'body', parameters: textParameters(parts.body) });
+  for (const button of parts.buttons) {
+    components.push({ type: 'button', sub_type: button.subType, index: String(button.index), parameters: textParameters(button.parameters) });
+  }
+  return components;
+}
+
 function templateObject(template: OutboundTemplate): Record<string, unknown> {
-  const parameters: TextParameter[] = Array.isArray(template.values)
-    ? template.values.map((text) => ({ type: 'text', text }))
-    : Object.entries(template.values).map(([name, text]) => ({ type: 'text', parameter_name: name, text }));
   const body: Record<string, unknown> = { name: template.name, language: { code: template.language } };
-  if (parameters.length > 0) body.components = [{ type: 'body', parameters }];
+  const components = templateComponents(template);
+  if (components.length > 0) body.components = components;
   return body;
 }
 
@@ -47,7 +68,7 @@ function mediaObject(message: OutboundMessage): Record<string, unknown> {
 }
 
 /**
- * Builds the Cloud API send body for a message: a template send by name, language and body parameters; text with
+ * Builds the Cloud API send body for a message: a template send by name, language and its components' parameters; text with
  * link previews on; image, document, audio and video by public link with their caption. The Beckon message id
  * rides along as `biz_opaque_callback_data`, which Meta echoes in status webhooks.
  */
