@@ -35,7 +35,7 @@ interface ProviderSpec {
   check?: (config: Record<string, unknown>) => FieldError[];
 }
 
-const RATE: FieldSpec = { kind: 'rate', description: 'Messages per second this channel may send (default 80 for WhatsApp); enforced by the send queue' };
+const RATE: FieldSpec = { kind: 'rate', description: 'Messages per second this channel sends at most (default 80 for WhatsApp, 10 for SMS and email, unlimited for a sandbox; docs/sending-rules.md)' };
 
 /** Every provider's settings; the source of validation, of which fields are secret, and of docs/channels.md. */
 export const PROVIDER_SPECS: Record<Provider, ProviderSpec> = {
