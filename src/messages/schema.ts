@@ -73,7 +73,11 @@ export const MessageSchema = Type.Object({
   direction: Type.Enum(['inbound', 'outbound']),
   channel: Type.Union([Type.String(), Type.Null()], { description: 'The channel type (whatsapp, sms, email)' }),
   channel_uuid: Uuid,
-  contact: Type.Object({ uuid: Uuid, phone: Type.Union([Type.String(), Type.Null()]) }),
+  contact: Type.Object({
+    uuid: Uuid,
+    phone: Type.Union([Type.String(), Type.Null()], { description: 'The phone the message went to or came from; null on email messages' }),
+    email: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'Email messages only: the address' })),
+  }),
   to: Type.Union([Type.String(), Type.Null()], { description: 'Outbound: the contact\'s phone; inbound: the channel type' }),
   from: Type.Union([Type.String(), Type.Null()], { description: 'Outbound: the channel type; inbound: the contact\'s phone' }),
   type: Type.String(),

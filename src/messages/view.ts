@@ -14,7 +14,8 @@ export interface MessageView {
   direction: 'inbound' | 'outbound';
   channel: string | null;
   channel_uuid: string;
-  contact: { uuid: string; phone: string | null };
+  /** The contact and the address used: `phone` (null for email messages), or `email` on email messages. */
+  contact: { uuid: string; phone: string | null; email?: string | null };
   to: string | null;
   from: string | null;
   type: string;
@@ -46,7 +47,7 @@ export function messageView(row: MessagesTable): MessageView {
     direction: outbound ? 'outbound' : 'inbound',
     channel: row.channel_type,
     channel_uuid: row.channel_id,
-    contact: { uuid: row.contact_id, phone: row.address },
+    contact: row.channel_type === 'email' ? { uuid: row.contact_id, phone: null, email: row.address } : { uuid: row.contact_id, phone: row.address },
     to: outbound ? row.address : row.channel_type,
     from: outbound ? row.channel_type : row.address,
     type: row.type,
