@@ -23,7 +23,7 @@ export interface WebhookError {
 /** How long a channel pauses after Meta's throughput error (130429) when the answer carries no Retry-After. */
 export const THROUGHPUT_PAUSE_MS = 1000;
 
-/** How long a channel pauses after an app or account rate limit (4, 80007, 131048) without Retry-After. */
+/** How long a channel pauses after an app or account rate limit (4, 80007) without Retry-After. */
 export const RATE_LIMIT_PAUSE_MS = 60_000;
 
 interface Rule {
@@ -64,7 +64,7 @@ const RULES: Record<number, Rule> = {
   131042: { retryable: false, advice: 'the WhatsApp Business Account has a payment problem: fix the payment method in Meta Business Suite' },
   131045: { retryable: false, advice: 'the phone number is not registered (certificate error): register it with Cloud API' },
   131047: { retryable: false, advice: 'more than 24 hours have passed since the customer last wrote: send an approved template instead (template_uuid)' },
-  131048: { retryable: true, pauseMs: RATE_LIMIT_PAUSE_MS, advice: 'the number is restricted for spam (quality rating): the channel pauses, then retries' },
+  131048: { retryable: true, advice: 'the number is restricted for spam (quality rating): retried later; see the number\'s quality in WhatsApp Manager' },
   131049: { retryable: false, advice: 'Meta chose not to deliver this marketing message to keep engagement healthy: do not resend at once' },
   131050: { retryable: false, advice: 'the customer stopped marketing messages from this business' },
   131051: { retryable: false, advice: 'WhatsApp does not support this message type' },
