@@ -65,7 +65,11 @@ export function createThrottle(): ChannelThrottle {
 
   return {
     take(channelId, ratePerSecond, key, now = Date.now()) {
-      if (!(ratePerSecond > 0) || ratePerSecond === Infinity) return 0;
+      if (!(ratePerSecond > 0) || ratePerSecond === Infinity) {
+        // unpaced: only a provider's pause holds it
+        const pausedUntil = channels.get(channelId)?.pausedUntil ?? 0;
+        return pausedUntil > now ? Math.ceil(pausedUntil - now) : 0;
+      }
       const state = stateOf(channelId);
       const reserved = state.reservations.get(key);
       if (reserved !== undefined) {
