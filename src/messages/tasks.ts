@@ -14,6 +14,9 @@ import * as q from './queries.ts';
 /** The task that hands one outbound message to its channel's provider. */
 export const SEND_MESSAGE_TASK = 'send_message';
 
+/** A message the provider still refuses for throughput this long after it was accepted fails (with the provider's code). */
+export const THROTTLED_GIVE_UP_MS = 24 * 3600_000;
+
 /** Payload of a send_message job. */
 export interface SendMessagePayload {
   message_id: string;
@@ -44,7 +47,8 @@ function classify(err: unknown): ProviderError {
  *
  * Throughput: each channel sends at most its rate (throttle.ts: `rate_per_second`, default by type); a job over the
  * rate is put back until its slot (RetryLater, no attempt counted). A provider's throughput error carrying
- * `retryAfterMs` pauses the whole channel that long and puts the job back the same way.
+ * `retryAfterMs` pauses the whole channel that long and puts the job back the same way, until THROTTLED_GIVE_UP_MS
+ * after the message was accepted.
  */
 export function sendMessageTask(deps: Deps, providers: Record<string, ProviderAdapter>, throttle: ChannelThrottle = createThrottle()): Task {
   const fail = (messageId: string, error: MessageError) => applyStatus(deps, { id: messageId }, { status: 'failed', error });
@@ -77,7 +81,11 @@ export function sendMessageTask(deps: Deps, providers: Record<string, ProviderAd
       const error = classify(err);
       if (error.retryable && error.retryAfterMs !== undefined) {
         throttle.pause(channelRow.id, error.retryAfterMs);
-        throw new RetryLater(error.retryAfterMs, `the provider asked to slow down (${error.code}: ${error.message})`);
+        if (Date.now() - Date.parse(message.created_at) < THROTTLED_GIVE_UP_MS) {
+          throw new RetryLater(error.retryAfterMs, `the provider asked to slow down (${error.code}: ${error.message})`);
+        }
+        await fail(message.id, { code: error.code, reason: `${error.message} (the provider kept refusing for throughput 24 hours after the message was accepted)` });
+        return;
       }
       const last = context.attempt >= context.maxAttempts;
       if (error.retryable && !last) throw error;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { startBeckon, type TestBeckon } from '../../test/helpers.ts';
 import { RetryLater } from '../jobs/queue.ts';
 import { ProviderError, type ProviderAdapter } from '../providers/types.ts';
-import { sendMessageTask } from './tasks.ts';
+import { sendMessageTask, THROTTLED_GIVE_UP_MS } from './tasks.ts';
 import { createThrottle, sendRateOf } from './throttle.ts';
 
 test('throttle: a burst of one second\'s worth, then one slot per 1/rate; a told-to-wait send finds its slot reserved', () => {
@@ -101,4 +101,13 @@ test('send_message: a job over the channel\'s rate comes back later without coun
   const paused = await run({ message_id: b }, context).then(() => undefined, (err: unknown) => err);
   assert.ok(paused instanceof RetryLater && paused.delayMs > 29_000 && paused.delayMs <= 30_000, 'the whole channel waits');
   assert.deepEqual(calls, [first, a], 'nothing was sent on the paused channel');
+
+  // still throttled 24 hours after it was accepted: failed with the provider's code
+  const old = new Date(Date.now() - THROTTLED_GIVE_UP_MS - 1000).toISOString();
+  await beckon.runtime.deps.db.updateTable('messages').set({ created_at: old }).where('id', '=', b).execute();
+  await sendMessageTask(beckon.runtime.deps, { sandbox: adapter }, createThrottle())({ message_id: b }, context);
+  const gaveUp = (await beckon.call('GET', `/v1/messages/${b}`)).json().message;
+  assert.deepEqual([gaveUp.status, gaveUp.error], ['failed', {
+    code: 'throughput_exceeded', reason: 'too many messages sent from this phone number (the provider kept refusing for throughput 24 hours after the message was accepted)',
+  }]);
 });
