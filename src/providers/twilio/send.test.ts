@@ -77,3 +77,19 @@ test('twilio send: wrong credentials fail with provider_auth_failed', async (t) 
     reason: 'Twilio error 20003: Authentication Error - invalid username (check the channel\'s account_sid and auth_token)',
   });
 });
+
+test('twilio send: a 429 pauses the channel for Retry-After and the message then goes out, without spending an attempt', async (t) => {
+  const bed = await startTwilioBed(t);
+  await createTwilioChannel(bed);
+  bed.fake.script({ status: 429, headers: { 'retry-after': '1' }, body: { code: 20429, message: 'Too Many Requests', more_info: 'https://www.twilio.com/docs/errors/20429', status: 429 } });
+  const uuid = await send(bed, { to: '+14155550145', content: { text: 'hi' } });
+  const job = await waitFor('the job put back about 1 s later', async () => {
+    const row = await bed.beckon.runtime.deps.db.selectFrom('jobs').selectAll().where('task', '=', 'send_message').executeTakeFirst();
+    return row && Date.parse(row.run_at) >= Date.parse(row.created_at) + 900 ? row : undefined;
+  });
+  assert.equal(job.attempts, 0, 'a throughput pause is not a failed attempt');
+  const message = await settled(bed, uuid, 'sent');
+  assert.equal(bed.fake.calls.length, 2);
+  assert.equal(message.error, null);
+  assert.deepEqual(message.status_history.map((h: { status: string }) => h.status), ['enqueued', 'sent']);
+});
