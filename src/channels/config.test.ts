@@ -35,7 +35,7 @@ test('channel config: each provider\'s settings are checked field by field, erro
     { path: 'body.config.from_number', message: 'is required unless messaging_service_sid is set' },
   ]);
   assert.deepEqual(await errors('sms', 'twilio', { account_sid: SID, auth_token: 'token', from_number: '12', messaging_service_sid: `AC${'0'.repeat(32)}` }), [
-    { path: 'body.config.from_number', message: '"12" is not a phone number in international format (e.g. +14155552671) nor an alphanumeric sender ID (1 to 11 letters, digits, spaces)' },
+    { path: 'body.config.from_number', message: '"12" is not a phone number in international format (e.g. +14155552671), a short code (5 or 6 digits) or an alphanumeric sender ID (1 to 11 letters, digits, spaces)' },
     { path: 'body.config.messaging_service_sid', message: 'must be MG followed by 32 hexadecimal characters' },
   ]);
 
@@ -53,7 +53,7 @@ test('channel config: each provider\'s settings are checked field by field, erro
   ]);
 });
 
-test('channel config: values are normalized; a Messaging Service or an alphanumeric sender stands in for a number', async (t) => {
+test('channel config: values are normalized; a Messaging Service, a short code or an alphanumeric sender stands in for a number', async (t) => {
   const beckon = await startBeckon({}, { worker: false });
   t.after(() => beckon.stop());
   const make = async (type: string, provider: string, config: unknown) => {
@@ -70,6 +70,8 @@ test('channel config: values are normalized; a Messaging Service or an alphanume
   assert.deepEqual(service.secrets, { auth_token: '…' }, 'a short secret shows no characters at all');
   const alpha = await make('sms', 'twilio', { account_sid: SID, auth_token: 'short', from_number: 'Beckon' });
   assert.equal(alpha.config.from_number, 'Beckon');
+  const shortCode = await make('sms', 'twilio', { account_sid: SID, auth_token: 'short', from_number: '247247' });
+  assert.equal(shortCode.config.from_number, '247247');
 
   const smtp = await make('email', 'smtp', { host: 'localhost', from_email: 'me@example.com', secure: true });
   assert.deepEqual(smtp.config, { host: 'localhost', from_email: 'me@example.com', secure: true });

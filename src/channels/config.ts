@@ -64,7 +64,7 @@ export const PROVIDER_SPECS: Record<Provider, ProviderSpec> = {
     fields: {
       account_sid: { kind: 'sid', prefix: 'AC', required: true, description: 'The Account SID (AC…)' },
       auth_token: { kind: 'text', secret: true, required: true, description: 'The Auth Token: authenticates API calls and verifies X-Twilio-Signature' },
-      from_number: { kind: 'sender', description: 'The sending number in E.164 (or an alphanumeric sender ID); this or messaging_service_sid' },
+      from_number: { kind: 'sender', description: 'The sending number in E.164, a short code or an alphanumeric sender ID; this or messaging_service_sid' },
       messaging_service_sid: { kind: 'sid', prefix: 'MG', description: 'A Messaging Service SID (MG…) that picks the sender; this or from_number' },
       api_base_url: { kind: 'url', description: 'Default https://api.twilio.com' },
       rate_per_second: RATE,
@@ -138,10 +138,11 @@ function checkValue(spec: FieldSpec, value: unknown, path: string): { value: unk
       return /^[A-Za-z0-9.-]{1,253}$/.test(text) || /^\[[0-9A-Fa-f:.]+\]$/.test(text) ? { value: text } : { error: 'must be a host name or address, without scheme or port' };
     case 'sender':
       if (/^[A-Za-z0-9 ]{1,11}$/.test(text) && /[A-Za-z]/.test(text)) return { value: text };
+      if (/^\d{5,6}$/.test(text)) return { value: text };
       try {
         return { value: normalizePhone(text, path) };
       } catch {
-        return { error: `"${text}" is not a phone number in international format (e.g. +14155552671) nor an alphanumeric sender ID (1 to 11 letters, digits, spaces)` };
+        return { error: `"${text}" is not a phone number in international format (e.g. +14155552671), a short code (5 or 6 digits) or an alphanumeric sender ID (1 to 11 letters, digits, spaces)` };
       }
     default:
       return { value: text };
