@@ -28,7 +28,7 @@ export class Worker {
   private running = false;
   private inFlight = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
-  private looping = false;
+  private looping: Promise<void> | null = null;
   private again = false;
   /** While jobs are running, claim only when at least this many slots are free (fewer, larger claims). */
   private readonly claimBatch: number;
@@ -50,7 +50,8 @@ export class Worker {
     this.running = false;
     this.options.queue.wake.off('wake', this.kick);
     if (this.timer) clearTimeout(this.timer);
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    // a claim under way may still hand back jobs: wait for it, then for every job it started
+    while (this.looping || this.inFlight.size > 0) await Promise.allSettled([this.looping, ...this.inFlight]);
   }
 
   private kick = (): void => {
@@ -59,9 +60,8 @@ export class Worker {
       this.again = true;
       return;
     }
-    this.looping = true;
-    void this.loop().finally(() => {
-      this.looping = false;
+    this.looping = this.loop().finally(() => {
+      this.looping = null;
     });
   };
 
