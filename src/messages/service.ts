@@ -99,7 +99,8 @@ async function resolveChannel(deps: StatusDeps, workspaceId: string, input: Send
 
 /**
  * The content and template of a template send: content.text becomes the rendered body (Callbell's one-variable form:
- * a content.text given without values fills the template's only variable); content.url is the media header's link.
+ * a content.text given without values fills the template's only variable); content.url is the link of the media
+ * header sent (the send's content.url, else the template's).
  * 404/400/422 from the templates domain (unknown, not approved, missing values, wrong channel).
  */
 async function templateContent(deps: StatusDeps, workspaceId: string, input: SendInput, channel: ChannelsTable): Promise<{ content: MessageContent; template: OutboundTemplate }> {
@@ -107,7 +108,9 @@ async function templateContent(deps: StatusDeps, workspaceId: string, input: Sen
   const template = await resolveTemplateSend(deps.db, workspaceId, input.template_uuid as string, input.template_values ?? [], {
     channel: { id: channel.id, type: channel.type }, text: given.text, mediaUrl: given.url,
   });
-  return { content: given.url === undefined ? { text: template.renderedText } : { url: given.url, text: template.renderedText }, template };
+  const header = template.components?.header;
+  const link = header && 'link' in header ? header.link : undefined;
+  return { content: link === undefined ? { text: template.renderedText } : { url: link, text: template.renderedText }, template };
 }
 
 /**

@@ -94,3 +94,19 @@ test('template send: unknown, not approved, missing values, wrong channel type a
   assert.equal((await beckon.runtime.deps.db.selectFrom('messages').select('id').execute()).length, 0);
   assert.equal((await beckon.runtime.deps.db.selectFrom('contacts').select('id').execute()).length, 0);
 });
+
+test('template send: a media header takes the send\'s content.url, else the template\'s link; the message keeps the link sent', async (t) => {
+  const beckon = await startBeckon({}, { worker: false });
+  t.after(() => beckon.stop());
+  const receipt = await template(beckon, { name: 'receipt', body: 'Here is your receipt, {{1}}', header: { format: 'DOCUMENT', media_url: 'https://cdn.example.com/default.pdf' } });
+  const base = { to: PHONE, from: 'whatsapp', type: 'document', template_uuid: receipt, template_values: ['Ann'], optin_contact: true };
+  const own = await beckon.call('POST', '/v1/messages/send', { body: { ...base, content: { url: 'https://cdn.example.com/r-42.pdf' } } });
+  assert.equal(own.statusCode, 200, own.body);
+  assert.deepEqual(own.json().message.content, { url: 'https://cdn.example.com/r-42.pdf', text: 'Here is your receipt, Ann' });
+  const fallback = await beckon.call('POST', '/v1/messages/send', { body: base });
+  assert.deepEqual(fallback.json().message.content, { url: 'https://cdn.example.com/default.pdf', text: 'Here is your receipt, Ann' });
+  const plain = await template(beckon, { name: 'plain', body: 'Hello {{1}}' });
+  const ignored = await beckon.call('POST', '/v1/messages/send', { body: { ...base, type: 'text', template_uuid: plain, content: { url: 'ftp://nowhere' } } });
+  assert.equal(ignored.statusCode, 200, ignored.body);
+  assert.deepEqual(ignored.json().message.content, { text: 'Hello Ann' }, 'no header: no link stored');
+});
