@@ -11,7 +11,11 @@ export function messageRoutes(app: App, deps: Deps): void {
     schema: {
       tags: ['messages'],
       summary: 'Send a message (Callbell-compatible); it is enqueued and sent by a worker',
-      description: 'Validates, finds or creates the contact, and stores the message with its send job in one transaction. '
+      description: 'Validates, finds or creates the contact (by phone; by email for `from: "email"`, which needs `subject`), and stores the message with its send job in one transaction. '
+        + 'A template send (`template_uuid`, `template_values`) takes its text from the approved template. '
+        + 'Refused with a 422 and nothing stored: `contact_blocked`, `contact_opted_out` (the contact opted out of this channel type), '
+        + '`optin_required` (templates need the contact\'s opt-in, or `optin_contact: true`), `outside_customer_service_window` '
+        + '(a free-form WhatsApp message more than 24 h after the contact last wrote on the channel), `template_not_approved`, `channel_unavailable` (see docs/sending-rules.md). '
         + 'Answers `{"message": {"uuid", "status": "enqueued", …}}`; follow it with GET /v1/messages/status/{uuid} or the message_status_updated webhook.',
       body: SendBody,
       response: { 200: SendReply },
