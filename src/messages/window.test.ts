@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
 import { startBeckon, type TestBeckon } from '../../test/helpers.ts';
+import { touchChannelWindow } from '../contacts/queries.ts';
 
 const PHONE = '+393331234567';
 const TEXT = { to: PHONE, from: 'whatsapp', type: 'text', content: { text: 'Your order shipped' } };
@@ -75,7 +76,10 @@ test('24-hour window: a message in opens it on that channel for 24 hours; older 
   // writing again reopens it; an inbound message older than the stored one does not move it back
   const again = await writeIn(beckon, strict);
   assert.equal((await beckon.call('POST', '/v1/messages/send', { body: { ...TEXT, channel_uuid: strict } })).statusCode, 200);
-  const stored = await beckon.runtime.deps.db.selectFrom('contact_channel_windows').selectAll().execute();
+  const { db } = beckon.runtime.deps;
+  const workspaceId = (await beckon.call('GET', '/v1/auth/me')).json().workspace.uuid;
+  await touchChannelWindow(db, workspaceId, contact, strict, '2020-01-01T00:00:00.000Z');
+  const stored = await db.selectFrom('contact_channel_windows').selectAll().execute();
   assert.equal(stored.length, 1);
   assert.equal(stored[0].last_inbound_at, again.at);
 });
