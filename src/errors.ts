@@ -17,7 +17,6 @@ export type ErrorCode =
   | 'optin_required'
   | 'outside_customer_service_window'
   | 'template_not_approved'
-  | 'template_not_approved'
   | 'channel_unavailable'
   | 'provider_error'
   | 'webhook_url_refused'
