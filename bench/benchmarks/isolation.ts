@@ -1,10 +1,10 @@
 import { routeMissing, startBeckon, type BeckonServer } from '../lib/beckon.ts';
-import { clock, runBounded, sendBody, until } from '../lib/load.ts';
-import { freePort } from '../lib/procs.ts';
+import { clock, runBounded, sendBody, timeline, until, type TimelinePoint } from '../lib/load.ts';
+import { freePort, rssBytes } from '../lib/procs.ts';
 import { startReceiver, type EndpointSpec, type ReceiverStats } from '../lib/receiver-client.ts';
 import { figure, skipped, type BenchResult } from '../lib/report.ts';
 import { rawBudget, rawPosts } from './baselines.ts';
-import type { BenchContext } from './context.ts';
+import { mb, type BenchContext } from './context.ts';
 
 /** How events are generated: one contact created per event, or one message (several status events each). */
 type Source = { kind: 'contacts'; event: 'contact_created' } | { kind: 'messages'; event: 'message_status_updated' };
@@ -19,7 +19,10 @@ interface RunOutcome {
   rate: number;
   slowRequests: number;
   generated: number;
+  generateSeconds: number;
   generateFailed: number;
+  /** Healthy deliveries and Beckon's RSS over time. */
+  timeline: TimelinePoint[];
   generateErrors: string[];
   stats: ReceiverStats;
   /** Raw undici posting to the same healthy endpoints (measured after the clean run only). */
@@ -58,6 +61,11 @@ async function runOnce(ctx: BenchContext, faulty: boolean): Promise<RunOutcome |
     }
     ctx.log(`isolation (${faulty ? 'with a slow and a refusing endpoint' : 'healthy endpoints only'}): ${opts.events} ${source.event} events to ${urls.length} endpoints`);
     const deadline = performance.now() + opts.phaseTimeout * 1000;
+    const healthyNames = new Set(specs.filter((s) => s.mode === 'ok').map((s) => s.name));
+    const healthyOf = (s: ReceiverStats) => s.endpoints.filter((e) => healthyNames.has(e.name)).reduce((n, e) => n + e.requests, 0);
+    const every = opts.mode === 'quick' ? 1000 : 5000;
+    const progress = timeline(every, async () => ({ healthy: healthyOf(await receiver.stats()), rss_mb: mb(rssBytes(beckon.child.pid)) }),
+      (p) => p.t % 60 < every / 1000 && opts.mode === 'full' && ctx.log(`isolation: ${p.healthy} healthy deliveries after ${p.t} s`));
     const started = clock();
     const generated = await runBounded(opts.events, opts.concurrency, deadline, async (i) => {
       const res = source.kind === 'contacts'
@@ -65,9 +73,8 @@ async function runOnce(ctx: BenchContext, faulty: boolean): Promise<RunOutcome |
         : await beckon.call('POST', '/v1/messages/send', JSON.parse(sendBody(i, 5)));
       if (res.status >= 300) throw new Error(`${source.kind} answered ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
     });
-    const healthyNames = new Set(specs.filter((s) => s.mode === 'ok').map((s) => s.name));
+    const generateSeconds = (clock() - started) / 1000;
     let stats = await receiver.stats();
-    const healthyOf = (s: ReceiverStats) => s.endpoints.filter((e) => healthyNames.has(e.name)).reduce((n, e) => n + e.requests, 0);
     let expected = generated.done * healthyNames.size;
     let complete: boolean;
     if (source.kind === 'contacts') {
@@ -86,6 +93,7 @@ async function runOnce(ctx: BenchContext, faulty: boolean): Promise<RunOutcome |
     const last = Math.max(...stats.endpoints.filter((e) => healthyNames.has(e.name)).map((e) => e.last ?? started));
     const seconds = (last - started) / 1000;
     const healthy = healthyOf(stats);
+    const points = await progress.stop();
     await beckon.stop();
     let raw = null;
     if (!faulty && stats.sample) {
@@ -95,7 +103,7 @@ async function runOnce(ctx: BenchContext, faulty: boolean): Promise<RunOutcome |
     return {
       event: source.event, healthy, expected, complete, seconds, rate: healthy / seconds,
       slowRequests: stats.endpoints.find((e) => e.name === 'slow')?.requests ?? 0,
-      generated: generated.done, generateFailed: generated.failed, generateErrors: generated.errors, stats, raw,
+      generated: generated.done, generateSeconds, timeline: points, generateFailed: generated.failed, generateErrors: generated.errors, stats, raw,
     };
   } finally {
     await beckon.stop();
@@ -131,6 +139,7 @@ export async function isolation(ctx: BenchContext): Promise<BenchResult> {
       clean: { ...clean, stats: undefined }, faulty: { ...faulty, stats: undefined, raw: undefined },
       notes: [
         `Each event goes to every subscribed endpoint: ${ctx.opts.events} events × ${healthyCount} healthy endpoints = ${ctx.opts.events * healthyCount} deliveries measured per run.`,
+        `Creating the events took ${clean.generateSeconds.toFixed(1)} s (clean run) and ${faulty.generateSeconds.toFixed(1)} s (faulty run); healthy deliveries over time are in latest.json (details.*.timeline).`,
         `Rate = healthy deliveries / (last healthy arrival − first event request); the slow endpoint answered ${faulty.slowRequests} requests during the faulty run.`,
       ],
     },

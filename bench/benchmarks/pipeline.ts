@@ -1,10 +1,10 @@
 import { routeMissing, startBeckon } from '../lib/beckon.ts';
-import { clock, percentile, runBounded, sendBody, until } from '../lib/load.ts';
-import { freePort } from '../lib/procs.ts';
+import { clock, percentile, runBounded, sendBody, timeline, until } from '../lib/load.ts';
+import { freePort, rssBytes } from '../lib/procs.ts';
 import { startReceiver, type ReceiverStats } from '../lib/receiver-client.ts';
 import { figure, skipped, type BenchResult, type Figure } from '../lib/report.ts';
 import { rawBudget, rawPosts } from './baselines.ts';
-import type { BenchContext } from './context.ts';
+import { mb, type BenchContext } from './context.ts';
 
 /**
  * Pipeline: M messages from accept to `delivered` through the sandbox (delays 0), with a webhook endpoint
@@ -27,6 +27,11 @@ export async function pipeline(ctx: BenchContext): Promise<BenchResult> {
     ctx.log(`pipeline: sending ${opts.messages} messages, ${opts.concurrency} in flight`);
     const accepted = new Map<string, number>();
     const deadline = performance.now() + opts.phaseTimeout * 1000;
+    const every = opts.mode === 'quick' ? 1000 : 5000;
+    const progress = timeline(every, async () => {
+      const s = await receiver.stats();
+      return { accepted: accepted.size, delivered: s.deliveredCount, webhooks: s.endpoints[0].requests, rss_mb: mb(rssBytes(beckon.child.pid)) };
+    }, (p) => p.t % 60 < every / 1000 && opts.mode === 'full' && ctx.log(`pipeline: ${p.accepted} accepted, ${p.delivered} delivered after ${p.t} s`));
     const firstSend = clock();
     const sent = await runBounded(opts.messages, opts.concurrency, deadline, async (i) => {
       const res = await beckon.call('POST', '/v1/messages/send', JSON.parse(sendBody(i, 3)));
@@ -45,6 +50,7 @@ export async function pipeline(ctx: BenchContext): Promise<BenchResult> {
       previous = count;
       return quiet;
     }, Math.min(deadline, performance.now() + 30_000), 1000);
+    const points = await progress.stop();
     stats = await receiver.stats(true);
     const endpoint = stats.endpoints[0];
     const latencies: number[] = [];
@@ -88,6 +94,7 @@ export async function pipeline(ctx: BenchContext): Promise<BenchResult> {
         delivered: stats.deliveredCount, e2e_seconds: e2eSeconds,
         webhook_requests: endpoint.requests, webhooks_by_status: stats.byStatus, webhooks_by_event: stats.byEvent, receiver_parse_errors: stats.parseErrors,
         raw_baseline: raw,
+        timeline: points,
         notes: [
           `${accepted.size} messages sent with ${opts.concurrency} in flight took ${sendSeconds.toFixed(1)} s to accept (${(accepted.size / sendSeconds).toFixed(0)} msg/s while the worker ran); the last was delivered ${e2eSeconds.toFixed(1)} s after the first send.`,
           'Latency = arrival of the `delivered` webhook at the receiver minus the moment the 2xx came back to the sender (same machine clock).',

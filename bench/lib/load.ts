@@ -118,3 +118,30 @@ export async function until(check: () => Promise<boolean>, deadline: number, eve
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** One sample of a timeline: seconds since it started, and the sampled values. */
+export type TimelinePoint = { t: number } & Record<string, number | null>;
+
+/**
+ * Samples `sample()` every `everyMs` until stopped, so a report can show how a rate evolved over a long run
+ * (e.g. deliveries slowing down as the queue grows). `onSample` sees each point (for progress lines).
+ */
+export function timeline(everyMs: number, sample: () => Promise<Record<string, number | null>>, onSample?: (p: TimelinePoint) => void): { stop(): Promise<TimelinePoint[]> } {
+  const points: TimelinePoint[] = [];
+  const started = performance.now();
+  let busy: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    busy = busy.then(async () => {
+      const point = { t: Math.round((performance.now() - started) / 100) / 10, ...(await sample()) } as TimelinePoint;
+      points.push(point);
+      onSample?.(point);
+    }).catch(() => undefined);
+  }, everyMs);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await busy;
+      return points;
+    },
+  };
+}

@@ -31,6 +31,8 @@ export interface ProfileSummary {
   totalMs: number;
   functions: HotSpot[];
   packages: HotSpot[];
+  /** For the hottest functions: which call paths (3 frames up) their self time comes from. */
+  callers: Array<{ function: string; paths: HotSpot[] }>;
 }
 
 function where(url: string): string {
@@ -46,6 +48,11 @@ function where(url: string): string {
   return path;
 }
 
+function frameName(frame: ProfileNode['callFrame']): string {
+  const file = frame.url ? frame.url.split('/').slice(-2).join('/') : '';
+  return `${frame.functionName || '(anonymous)'}${file ? ` ${file}:${frame.lineNumber + 1}` : ''}`;
+}
+
 function top(map: Map<string, number>, total: number, n: number): HotSpot[] {
   return [...map].sort((a, b) => b[1] - a[1]).slice(0, n).map(([name, us]) => ({ name, selfMs: us / 1000, share: us / total }));
 }
@@ -57,10 +64,13 @@ export function summarizeProfiles(dir: string, n = 20): ProfileSummary | null {
   if (!files.length) return null;
   const byFunction = new Map<string, number>();
   const byPackage = new Map<string, number>();
+  const byPath = new Map<string, Map<string, number>>();
   let total = 0;
   for (const file of files) {
     const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
     const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+    const parents = new Map<number, number>();
+    for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
     profile.samples.forEach((id, i) => {
       const us = profile.timeDeltas[i] ?? 0;
       const frame = nodes.get(id)!.callFrame;
@@ -69,18 +79,26 @@ export function summarizeProfiles(dir: string, n = 20): ProfileSummary | null {
       if (frame.functionName === '(idle)') return;
       total += us;
       byFunction.set(label, (byFunction.get(label) ?? 0) + us);
+      const path: string[] = [];
+      for (let p = parents.get(id); p !== undefined && path.length < 3; p = parents.get(p)) path.push(frameName(nodes.get(p)!.callFrame));
+      const paths = byPath.get(label) ?? byPath.set(label, new Map()).get(label)!;
+      const key = path.join(' ← ') || '(root)';
+      paths.set(key, (paths.get(key) ?? 0) + us);
       byPackage.set(frame.url ? pkg : frame.functionName, (byPackage.get(frame.url ? pkg : frame.functionName) ?? 0) + us);
     });
   }
-  return { files, totalMs: total / 1000, functions: top(byFunction, total, n), packages: top(byPackage, total, n) };
+  const functions = top(byFunction, total, n);
+  const callers = functions.slice(0, 3).map((f) => ({ function: f.name, paths: top(byPath.get(f.name) ?? new Map(), f.selfMs * 1000, 4) }));
+  return { files, totalMs: total / 1000, functions, packages: top(byPackage, total, n), callers };
 }
 
 /** Renders a summary as indented text lines for the console and the Markdown report. */
 export function profileLines(summary: ProfileSummary): string[] {
   const pct = (s: HotSpot) => `${(s.share * 100).toFixed(1).padStart(5)}%  ${s.name}`;
   return [
-    `busy CPU in profile: ${(summary.totalMs / 1000).toFixed(1)} s (idle excluded)`,
+    `main thread busy in the profile: ${(summary.totalMs / 1000).toFixed(1)} s (idle excluded; time blocked in a synchronous call, e.g. an fsync inside SQLite, counts as busy)`,
     'top packages by self time:', ...summary.packages.slice(0, 12).map(pct),
     'top functions by self time:', ...summary.functions.slice(0, 20).map(pct),
+    ...summary.callers.flatMap((c) => [`where the time of ${c.function} comes from (share of its self time):`, ...c.paths.map((p) => '  ' + pct(p))]),
   ];
 }
