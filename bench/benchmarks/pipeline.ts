@@ -1,6 +1,6 @@
 import { routeMissing, startBeckon } from '../lib/beckon.ts';
 import { clock, percentile, runBounded, sendBody, timeline, until } from '../lib/load.ts';
-import { freePort, rssBytes } from '../lib/procs.ts';
+import { freePort, rssBytes, sampleRss } from '../lib/procs.ts';
 import { startReceiver, type ReceiverStats } from '../lib/receiver-client.ts';
 import { figure, skipped, type BenchResult, type Figure } from '../lib/report.ts';
 import { rawBudget, rawPosts } from './baselines.ts';
@@ -32,6 +32,7 @@ export async function pipeline(ctx: BenchContext): Promise<BenchResult> {
       const s = await receiver.stats();
       return { accepted: accepted.size, delivered: s.deliveredCount, webhooks: s.endpoints[0].requests, rss_mb: mb(rssBytes(beckon.child.pid)) };
     }, (p) => p.t % 60 < every / 1000 && opts.mode === 'full' && ctx.log(`pipeline: ${p.accepted} accepted, ${p.delivered} delivered after ${p.t} s`));
+    const rss = sampleRss(beckon.child.pid, 250);
     const firstSend = clock();
     const sent = await runBounded(opts.messages, opts.concurrency, deadline, async (i) => {
       const res = await beckon.call('POST', '/v1/messages/send', JSON.parse(sendBody(i, 3)));
@@ -51,6 +52,7 @@ export async function pipeline(ctx: BenchContext): Promise<BenchResult> {
       return quiet;
     }, Math.min(deadline, performance.now() + 30_000), 1000);
     const points = await progress.stop();
+    const peakRss = rss.stop();
     stats = await receiver.stats(true);
     const endpoint = stats.endpoints[0];
     const latencies: number[] = [];
@@ -77,6 +79,7 @@ export async function pipeline(ctx: BenchContext): Promise<BenchResult> {
       figure('pipeline_p50_ms', 'accept → delivered webhook p50', 'ms', percentile(latencies, 50), { label: 'bare Fastify accept p50', value: base.load.p50 }),
       figure('pipeline_p99_ms', 'accept → delivered webhook p99', 'ms', percentile(latencies, 99), { label: 'bare Fastify accept p99', value: base.load.p99 }),
     ];
+    figures.push(figure('pipeline_peak_rss_mb', 'peak RSS during the pipeline', 'MB', mb(peakRss), { label: 'bare Fastify under the accept load', value: mb(base.load.peakRssBytes) }));
     if (serverSide.length) {
       figures.push(figure('pipeline_server_p50_ms', 'status history enqueued → delivered p50', 'ms', percentile(serverSide, 50), { label: 'bare Fastify accept p50', value: base.load.p50 }));
       figures.push(figure('pipeline_server_p99_ms', 'status history enqueued → delivered p99', 'ms', percentile(serverSide, 99), { label: 'bare Fastify accept p99', value: base.load.p99 }));
