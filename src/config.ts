@@ -26,6 +26,8 @@ export interface Config {
   readonly rateLimitWindowMs: number;
   /** How many jobs one worker runs at once. */
   readonly workerConcurrency: number;
+  /** How many webhook delivery attempts one process makes at once. */
+  readonly webhookConcurrency: number;
   /** The AES-256 key sealing channel secrets (BECKON_SECRET_KEY); undefined: the data directory's secret.key is used (generated if missing). */
   readonly secretKey: Buffer | undefined;
 }
@@ -61,7 +63,8 @@ export const CONFIG_VARIABLES: readonly { name: string; flag?: string; default: 
   { name: 'BECKON_WEBHOOK_DISABLE_AFTER_HOURS', default: '24', meaning: 'An endpoint failing for this many hours is disabled when a delivery exhausts its retries (0: at the first exhausted delivery)' },
   { name: 'BECKON_RATE_LIMIT', default: '1000', meaning: 'Requests allowed per API key per rate-limit window' },
   { name: 'BECKON_RATE_LIMIT_WINDOW_MS', default: '1000', meaning: 'Length of the rate-limit window in milliseconds' },
-  { name: 'BECKON_WORKER_CONCURRENCY', default: '32', meaning: 'Jobs one worker runs at once' },
+  { name: 'BECKON_WORKER_CONCURRENCY', default: '32', meaning: 'Message jobs (sends, status callbacks) one process runs at once' },
+  { name: 'BECKON_WEBHOOK_CONCURRENCY', default: '128', meaning: 'Webhook delivery attempts one process makes at once; one endpoint gets at most a quarter of them' },
   { name: 'BECKON_SECRET_KEY', default: '(generated: DATA_DIR/secret.key)', meaning: 'Key encrypting channel secrets at rest (AES-256-GCM): 32 bytes as base64 or 64 hex characters (openssl rand -base64 32); unset, one is generated into the data directory (mode 0600)' },
 ];
 
@@ -136,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     rateLimitMax: int('BECKON_RATE_LIMIT', env.BECKON_RATE_LIMIT, 1000, 1),
     rateLimitWindowMs: int('BECKON_RATE_LIMIT_WINDOW_MS', env.BECKON_RATE_LIMIT_WINDOW_MS, 1000, 1),
     workerConcurrency: int('BECKON_WORKER_CONCURRENCY', env.BECKON_WORKER_CONCURRENCY, 32, 1),
+    webhookConcurrency: int('BECKON_WEBHOOK_CONCURRENCY', env.BECKON_WEBHOOK_CONCURRENCY, 128, 1),
     secretKey: secretKey(env.BECKON_SECRET_KEY),
   });
 }

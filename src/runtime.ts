@@ -47,7 +47,7 @@ export async function startRuntime(config: Config, options: { logger?: pino.Logg
   const tasks = buildTasks(deps);
   const worker = new Workers([
     new Worker({ queue, tasks, concurrency: config.workerConcurrency, log }),
-    new Worker({ queue, tasks, lane: WEBHOOK_LANE, concurrency: config.workerConcurrency, log }),
+    new Worker({ queue, tasks, lane: WEBHOOK_LANE, concurrency: config.webhookConcurrency, log }),
   ]);
   if (options.worker !== false) {
     await queue.releaseAll();

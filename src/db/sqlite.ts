@@ -23,14 +23,19 @@ function wrap(statement: StatementSync): SqliteStatement {
   };
 }
 
-/** Opens a SQLite file with node:sqlite in WAL mode, durable commits, and a prepared-statement cache. */
-export function openSqlite(file: string): { database: SqliteDatabase; raw: DatabaseSync } {
+/**
+ * Opens a SQLite file with node:sqlite in WAL mode, durable commits (synchronous=FULL), sorts in memory, and a
+ * prepared-statement cache. `readOnly` opens a second connection for reads (query_only), after the writer.
+ */
+export function openSqlite(file: string, options: { readOnly?: boolean } = {}): { database: SqliteDatabase; raw: DatabaseSync } {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const raw = new DatabaseSync(file, { timeout: 5000 });
-  raw.exec('PRAGMA journal_mode = WAL');
+  if (!options.readOnly) raw.exec('PRAGMA journal_mode = WAL');
   raw.exec('PRAGMA synchronous = FULL');
   raw.exec('PRAGMA foreign_keys = ON');
   raw.exec('PRAGMA busy_timeout = 5000');
+  raw.exec('PRAGMA temp_store = MEMORY');
+  if (options.readOnly) raw.exec('PRAGMA query_only = ON');
   const cache = new Map<string, SqliteStatement>();
   const database: SqliteDatabase = {
     prepare(sql) {

@@ -58,14 +58,14 @@ export class DeliveryEngine {
   private readonly deps: Deps;
   readonly allow: AllowList;
   private readonly agent: Agent;
-  /** Attempts in flight per endpoint in this process: a quarter of the worker's slots, between 1 and 8. */
+  /** Attempts in flight per endpoint in this process: a quarter of the webhook worker's slots (at least 1). */
   readonly slots: EndpointSlots;
 
   constructor(deps: Deps) {
     this.deps = deps;
     this.allow = new AllowList(deps.config.webhookAllowPrivate);
     this.agent = createWebhookAgent(this.allow);
-    this.slots = new EndpointSlots(Math.max(1, Math.min(8, Math.floor(deps.config.workerConcurrency / 4))));
+    this.slots = new EndpointSlots(Math.max(1, Math.floor(deps.config.webhookConcurrency / 4)));
   }
 
   /**

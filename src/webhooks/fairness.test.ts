@@ -6,7 +6,7 @@ import { engineFor } from './engine.ts';
 import { createHook, deliveriesOf, emit, workspaceOf } from './test-support.ts';
 
 test('a slow endpoint and a refusing one never delay deliveries to a healthy endpoint', async (t) => {
-  const beckon = await startBeckon({ BECKON_WORKER_CONCURRENCY: '8', BECKON_WEBHOOK_RETRY_SCHEDULE: '3600' });
+  const beckon = await startBeckon({ BECKON_WEBHOOK_CONCURRENCY: '8', BECKON_WEBHOOK_RETRY_SCHEDULE: '3600' });
   const healthy = await Receiver.start();
   const slow = (await Receiver.start()).hold();
   t.after(async () => {

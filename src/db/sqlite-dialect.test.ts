@@ -1,0 +1,52 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connectSqlite } from './connect.ts';
+import { migrateToLatest } from './migrate.ts';
+
+const at = '2026-01-01T00:00:00.000Z';
+
+test('read/write dialect: reads never wait for an open write transaction and see only commits; writes queue behind it', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'beckon-rw-'));
+  const db = connectSqlite(dir);
+  t.after(async () => {
+    await db.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await migrateToLatest(db);
+  const names = async () => (await db.selectFrom('workspaces').select('name').orderBy('name').execute()).map((r) => r.name);
+
+  let inside!: () => void;
+  const insideReached = new Promise<void>((resolve) => (inside = resolve));
+  let finish!: () => void;
+  const finishAllowed = new Promise<void>((resolve) => (finish = resolve));
+  const transaction = db.transaction().execute(async (trx) => {
+    await trx.insertInto('workspaces').values({ id: 'w1', name: 'one', created_at: at }).execute();
+    assert.deepEqual((await trx.selectFrom('workspaces').select('name').execute()).map((r) => r.name), ['one']);
+    inside();
+    await finishAllowed;
+  });
+  await insideReached;
+
+  // the transaction is open and holds the write lock: a read answers at once, without its uncommitted row
+  assert.deepEqual(await names(), []);
+  const order: string[] = [];
+  const write = db.insertInto('workspaces').values({ id: 'w2', name: 'two', created_at: at }).execute().then(() => order.push('write'));
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  order.push('commit');
+  finish();
+  await transaction;
+  await write;
+  assert.deepEqual(order, ['commit', 'write']);
+  assert.deepEqual(await names(), ['one', 'two']);
+
+  // a failed transaction rolls back and releases the lock
+  await assert.rejects(db.transaction().execute(async (trx) => {
+    await trx.insertInto('workspaces').values({ id: 'w3', name: 'three', created_at: at }).execute();
+    throw new Error('abort');
+  }), /abort/);
+  await db.insertInto('workspaces').values({ id: 'w4', name: 'four', created_at: at }).execute();
+  assert.deepEqual(await names(), ['four', 'one', 'two']);
+});

@@ -1,0 +1,145 @@
+import {
+  CompiledQuery, SelectQueryNode, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler,
+  type DatabaseConnection, type Dialect, type Driver, type Kysely, type QueryResult, type SqliteDatabase,
+} from 'kysely';
+
+/** SQLite serves many connections here: reads use their own connection, writes take the write lock. */
+class SqliteAdapterWithReader extends SqliteAdapter {
+  override get supportsMultipleConnections(): boolean {
+    return true;
+  }
+}
+
+/** A promise-chain lock: one holder at a time, in request order. */
+class WriteLock {
+  private tail: Promise<void> = Promise.resolve();
+
+  /** Waits for the lock; resolves to the function that releases it. */
+  acquire(): Promise<() => void> {
+    let release!: () => void;
+    const next = new Promise<void>((resolve) => (release = resolve));
+    const ready = this.tail.then(() => release);
+    this.tail = this.tail.then(() => next);
+    return ready;
+  }
+}
+
+const READ_SQL = /^\s*(select|with)\b/i;
+
+function run(db: SqliteDatabase, query: CompiledQuery): QueryResult<any> {
+  const statement = db.prepare(query.sql);
+  if (statement.reader) return { rows: statement.all(query.parameters) as any[] };
+  const { changes, lastInsertRowid } = statement.run(query.parameters);
+  return { rows: [], numAffectedRows: BigInt(changes), insertId: lastInsertRowid == null ? undefined : BigInt(lastInsertRowid) };
+}
+
+/**
+ * One caller's view of the store. Outside a transaction, SELECTs run on the read connection at once (WAL lets them
+ * read the last commit while a write transaction is open) and writes wait for the write lock; inside a
+ * transaction everything runs on the write connection, which the session holds until commit or rollback.
+ */
+class Session implements DatabaseConnection {
+  private readonly driver: ReadWriteSqliteDriver;
+  release: (() => void) | null = null;
+
+  constructor(driver: ReadWriteSqliteDriver) {
+    this.driver = driver;
+  }
+
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const { writer, reader } = this.driver.connections;
+    if (this.release) return run(writer, query);
+    if ((query.query && SelectQueryNode.is(query.query)) || READ_SQL.test(query.sql)) return run(reader, query);
+    const release = await this.driver.lock.acquire();
+    try {
+      return run(writer, query);
+    } finally {
+      release();
+    }
+  }
+
+  async *streamQuery<R>(query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    const { writer, reader } = this.driver.connections;
+    for (const row of (this.release ? writer : reader).prepare(query.sql).iterate(query.parameters)) yield { rows: [row as R] };
+  }
+}
+
+class ReadWriteSqliteDriver implements Driver {
+  readonly lock = new WriteLock();
+  readonly connections: { writer: SqliteDatabase; reader: SqliteDatabase };
+
+  constructor(connections: { writer: SqliteDatabase; reader: SqliteDatabase }) {
+    this.connections = connections;
+  }
+
+  async init(): Promise<void> {}
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    return new Session(this);
+  }
+
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    const session = connection as Session;
+    session.release = await this.lock.acquire();
+    try {
+      run(this.connections.writer, CompiledQuery.raw('begin'));
+    } catch (error) {
+      this.end(session);
+      throw error;
+    }
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      run(this.connections.writer, CompiledQuery.raw('commit'));
+    } finally {
+      this.end(connection as Session);
+    }
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      run(this.connections.writer, CompiledQuery.raw('rollback'));
+    } finally {
+      this.end(connection as Session);
+    }
+  }
+
+  private end(session: Session): void {
+    const release = session.release;
+    session.release = null;
+    release?.();
+  }
+
+  async releaseConnection(): Promise<void> {}
+
+  async destroy(): Promise<void> {
+    this.connections.reader.close();
+    this.connections.writer.close();
+  }
+}
+
+/** Kysely's SQLite dialect over two connections to one WAL file: a reader that never waits for writes, and a locked writer. */
+export class ReadWriteSqliteDialect implements Dialect {
+  private readonly connections: { writer: SqliteDatabase; reader: SqliteDatabase };
+
+  constructor(connections: { writer: SqliteDatabase; reader: SqliteDatabase }) {
+    this.connections = connections;
+  }
+
+  createDriver(): Driver {
+    return new ReadWriteSqliteDriver(this.connections);
+  }
+
+  createQueryCompiler() {
+    return new SqliteQueryCompiler();
+  }
+
+  createAdapter() {
+    return new SqliteAdapterWithReader();
+  }
+
+  createIntrospector(db: Kysely<any>) {
+    return new SqliteIntrospector(db);
+  }
+}
