@@ -12,7 +12,7 @@ import { pipeline } from './benchmarks/pipeline.ts';
 import { parseOptions, USAGE, type BenchName, type BenchOptions } from './lib/options.ts';
 import { killAll } from './lib/procs.ts';
 import { profileLines, summarizeProfiles } from './lib/profile.ts';
-import { environment, toMarkdown, writeReport, type BenchResult, type RunReport } from './lib/report.ts';
+import { environment, gitState, toMarkdown, writeReport, type BenchResult, type RunReport } from './lib/report.ts';
 
 const RUNNERS: Record<BenchName, (ctx: BenchContext) => Promise<BenchResult>> = { footprint, accept, pipeline, isolation };
 
@@ -44,12 +44,18 @@ async function main(opts: BenchOptions): Promise<number> {
   for (const name of opts.only) {
     const t0 = performance.now();
     ctx.log(`── ${name}`);
+    const git = gitState(); // Beckon loads the working tree when it starts: record what it was for this benchmark
     try {
       results[name] = await RUNNERS[name](ctx);
     } catch (err) {
       results[name] = { status: 'failed', reason: (err as Error).stack ?? String(err), figures: [], details: {} };
     }
     const r = results[name]!;
+    r.details.git = git;
+    if (git.git_commit !== env.git_commit || git.git_dirty !== env.git_dirty) {
+      const notes = (r.details.notes ??= []) as string[];
+      notes.push(`The working tree changed during the run: this benchmark ran on ${String(git.git_commit).slice(0, 12)}${git.git_dirty ? ' with uncommitted changes' : ''}.`);
+    }
     ctx.log(`${name}: ${r.status}${r.reason ? ` (${r.reason.split('\n')[0]})` : ''} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const profile = opts.profile ? summarizeProfiles(join(opts.out, 'profiles', name.replace('isolation', 'isolation-faulty'))) : null;
     if (profile) {

@@ -70,13 +70,17 @@ function git(args: string[]): string | null {
   }
 }
 
+/** The commit checked out and whether tracked files differ from it (bench/results/ aside). */
+export function gitState(): { git_commit: string | null; git_dirty: boolean | null } {
+  const status = git(['status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)bench/results']);
+  return { git_commit: git(['rev-parse', 'HEAD']), git_dirty: status === null ? null : status.length > 0 };
+}
+
 /** The facts that make a run comparable: date, commit, Node, cores, memory. */
 export function environment(): Record<string, unknown> {
-  const status = git(['status', '--porcelain', '--untracked-files=no']);
   return {
     date: new Date().toISOString(),
-    git_commit: git(['rev-parse', 'HEAD']),
-    git_dirty: status === null ? null : status.length > 0,
+    ...gitState(),
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
     cpus: cpus().length,
