@@ -60,8 +60,10 @@ export class Worker {
       this.again = true;
       return;
     }
+    // kicks that arrive while a loop runs set `again`; the loop handles them, or this picks up the ones it missed
     this.looping = this.loop().finally(() => {
       this.looping = null;
+      if (this.again) this.kick();
     });
   };
 
