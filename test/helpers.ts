@@ -6,6 +6,8 @@ import pino from 'pino';
 import { loadConfig } from '../src/config.ts';
 import { startRuntime, type Runtime } from '../src/runtime.ts';
 import { createWorkspaceWithDefaults } from '../src/bootstrap.ts';
+import { connectSqlite, type Db } from '../src/db/connect.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
 
 /** A Beckon runtime on a fresh SQLite file in a temp dir, with the default workspace's admin key. */
 export interface TestBeckon {
@@ -61,4 +63,16 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** A migrated SQLite store in a temp dir for tests below the HTTP layer; destroyed and removed after the test. */
+export async function tempStore(t: { after(fn: () => Promise<void>): void }): Promise<Db> {
+  const dir = mkdtempSync(join(tmpdir(), 'beckon-store-'));
+  const db = connectSqlite(dir);
+  t.after(async () => {
+    await db.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await migrateToLatest(db);
+  return db;
 }

@@ -1,20 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { connectSqlite } from './connect.ts';
-import { migrateToLatest } from './migrate.ts';
+import { tempStore } from '../../test/helpers.ts';
 import { GroupCommitter } from './group-commit.ts';
 
 test('group commit: concurrent units share transactions; a failing unit rolls back alone', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'beckon-gc-'));
-  const db = connectSqlite(dir);
-  t.after(async () => {
-    await db.destroy();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  await migrateToLatest(db);
+  const db = await tempStore(t);
   const committer = new GroupCommitter(db, 50);
   const now = new Date().toISOString();
   const results = await Promise.allSettled(Array.from({ length: 120 }, (_, i) => committer.run(async (trx) => {

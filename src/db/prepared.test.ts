@@ -1,20 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { connectSqlite } from './connect.ts';
-import { migrateToLatest } from './migrate.ts';
+import { tempStore } from '../../test/helpers.ts';
 import { insertRows, prepared } from './prepared.ts';
 
 test('prepared: compiled once, run with each call\'s arguments in their places; insertRows stores every column', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'beckon-prep-'));
-  const db = connectSqlite(dir);
-  t.after(async () => {
-    await db.destroy();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  await migrateToLatest(db);
+  const db = await tempStore(t);
   await insertRows(db, 'workspaces', [
     { id: 'w1', name: 'one', created_at: '2026-01-01T00:00:00.000Z' },
     { id: 'w2', name: 'two', created_at: '2026-01-02T00:00:00.000Z' },

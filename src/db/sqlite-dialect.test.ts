@@ -1,21 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { connectSqlite } from './connect.ts';
-import { migrateToLatest } from './migrate.ts';
+import { tempStore } from '../../test/helpers.ts';
 
 const at = '2026-01-01T00:00:00.000Z';
 
 test('read/write dialect: reads never wait for an open write transaction and see only commits; writes queue behind it', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'beckon-rw-'));
-  const db = connectSqlite(dir);
-  t.after(async () => {
-    await db.destroy();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  await migrateToLatest(db);
+  const db = await tempStore(t);
   const names = async () => (await db.selectFrom('workspaces').select('name').orderBy('name').execute()).map((r) => r.name);
 
   let inside!: () => void;

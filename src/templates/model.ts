@@ -1,6 +1,7 @@
 import { AppError, type FieldError } from '../errors.ts';
 import { normalizePhone } from '../lib/phone.ts';
 import { checkPlaceholders, keysOf, type ParameterFormat, type TextPart } from './variables.ts';
+import { isHttpUrl } from '../lib/url.ts';
 
 /** Template categories (WhatsApp's). */
 export const TEMPLATE_CATEGORIES = ['MARKETING', 'UTILITY', 'AUTHENTICATION'] as const;
@@ -46,15 +47,6 @@ export interface TemplateFields {
 
 /** WhatsApp's limits on template parts. */
 export const LIMITS = { whatsappBody: 1024, otherBody: 4096, header: 60, footer: 60, buttonText: 25, buttons: 10, urlButtons: 2, phoneButtons: 1 } as const;
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
 
 function checkHeader(header: TemplateHeader, path: string, errors: FieldError[], parts: TextPart[]): TemplateHeader {
   if (header.format === 'TEXT') {

@@ -2,6 +2,7 @@ import { AppError, type FieldError } from '../errors.ts';
 import type { OutboundTemplate, TemplateComponents, TemplateParameter } from '../providers/types.ts';
 import { templateVariables, type TemplateFields, type TemplateVariable } from './model.ts';
 import { fill, type ParameterFormat } from './variables.ts';
+import { isHttpUrl } from '../lib/url.ts';
 
 /** Where the errors of a template send point. */
 export interface SendPaths {
@@ -64,15 +65,6 @@ export function matchValues(fields: TemplateFields, format: ParameterFormat, giv
 
 function parameters(variables: TemplateVariable[], values: Map<string, string>, format: ParameterFormat): TemplateParameter[] {
   return variables.map((v) => (format === 'named' ? { name: v.key, value: values.get(v.label) ?? '' } : { value: values.get(v.label) ?? '' }));
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }
 
 /** The parameters of each part of a WhatsApp template, for the provider's `components`. */
