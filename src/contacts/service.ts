@@ -9,7 +9,7 @@ import { parseJson } from '../lib/json.ts';
 import { normalizePhone } from '../lib/phone.ts';
 import { nowIso } from '../lib/time.ts';
 import { recordConsentEvents } from './consent.ts';
-import { definitionsByKey, MAX_CUSTOM_FIELDS, validateCustomFieldValues } from './custom-fields-service.ts';
+import { definitionsByKey, MAX_CUSTOM_FIELDS, validateCustomFieldValues, type CustomFieldView } from './custom-fields-service.ts';
 import { emailOf, mergeConsent, normalizeName, normalizeTags, phoneOfCreate, type StoredConsent } from './input.ts';
 import * as q from './queries.ts';
 import type { CreateContactBody, UpdateContactBody } from './schema.ts';
@@ -110,6 +110,13 @@ function checkFieldCount(values: Record<string, unknown>): void {
 
 /** Creates a contact (emitting contact_created, and contact_opted_in / contact_opted_out for consent it is created with); 400 for an invalid phone, email or custom field, 409 `duplicate_contact` with `existing_uuid`. */
 export async function createContact(db: Db, queue: JobQueue, workspaceId: string, body: Static<typeof CreateContactBody>): Promise<ContactView> {
+  const view = await db.transaction().execute(async (trx) => createContactIn(trx, queue, workspaceId, body, await definitionsByKey(trx, workspaceId)));
+  queue.notify();
+  return view;
+}
+
+/** createContact inside the caller's transaction `trx` with the workspace's custom field definitions already loaded (the caller notifies the queue after commit); nothing is written when it throws. */
+export async function createContactIn(trx: Db, queue: JobQueue, workspaceId: string, body: Static<typeof CreateContactBody>, definitions: Map<string, CustomFieldView>): Promise<ContactView> {
   const phone = phoneOfCreate(body);
   const email = emailOf(body.email);
   if (!phone && !email) {
@@ -117,23 +124,19 @@ export async function createContact(db: Db, queue: JobQueue, workspaceId: string
   }
   const tags = normalizeTags(body.tags ?? []);
   const source = body.source ?? 'api';
-  const view = await db.transaction().execute(async (trx) => {
-    const customFields = validateCustomFieldValues(await definitionsByKey(trx, workspaceId), body.custom_fields ?? {}, false);
-    checkFieldCount(customFields);
-    await refuseDuplicate(trx, workspaceId, phone, email);
-    const now = nowIso();
-    const row: ContactsTable = {
-      id: newId(), workspace_id: workspaceId, name: normalizeName(body.name), phone, email, tags: JSON.stringify(tags), custom_fields: JSON.stringify(customFields),
-      source, consent: JSON.stringify(mergeConsent({}, body.consent, source, now)), blocked: body.blocked ? 1 : 0, last_inbound_at: null, created_at: now, updated_at: now,
-    };
-    await q.insertContact(trx, row);
-    const created = contactView(row);
-    await recordEvent(trx, queue, workspaceId, 'contact_created', created);
-    await recordConsentEvents(trx, queue, workspaceId, '{}', created);
-    return created;
-  });
-  queue.notify();
-  return view;
+  const customFields = validateCustomFieldValues(definitions, body.custom_fields ?? {}, false);
+  checkFieldCount(customFields);
+  await refuseDuplicate(trx, workspaceId, phone, email);
+  const now = nowIso();
+  const row: ContactsTable = {
+    id: newId(), workspace_id: workspaceId, name: normalizeName(body.name), phone, email, tags: JSON.stringify(tags), custom_fields: JSON.stringify(customFields),
+    source, consent: JSON.stringify(mergeConsent({}, body.consent, source, now)), blocked: body.blocked ? 1 : 0, last_inbound_at: null, created_at: now, updated_at: now,
+  };
+  await q.insertContact(trx, row);
+  const created = contactView(row);
+  await recordEvent(trx, queue, workspaceId, 'contact_created', created);
+  await recordConsentEvents(trx, queue, workspaceId, '{}', created);
+  return created;
 }
 
 /** Contact fields a PATCH can change, in the order `changed_fields` lists them. */
@@ -169,25 +172,32 @@ export async function updateContact(db: Db, queue: JobQueue, workspaceId: string
   const result = await db.transaction().execute(async (trx) => {
     const row = await q.findContact(trx, workspaceId, id);
     if (!row) throw notFound('contact');
-    const customFields = body.custom_fields === undefined ? {} : validateCustomFieldValues(await definitionsByKey(trx, workspaceId), body.custom_fields, true);
-    const now = nowIso();
-    const next = nextRow(row, body, customFields, now);
-    const windows = (await loadWindows(trx, workspaceId, [id])).get(id);
-    const oldView = contactView(row, windows);
-    const newView = contactView(next, windows);
-    const changed = PATCHABLE.filter((field) => JSON.stringify(oldView[field]) !== JSON.stringify(newView[field]));
-    if (changed.length === 0) return { view: oldView, emitted: false };
-    await refuseDuplicate(trx, workspaceId, changed.includes('phone') ? next.phone : null, changed.includes('email') ? next.email : null, id);
-    const changes: Partial<ContactsTable> = { updated_at: now };
-    for (const field of changed) Object.assign(changes, { [field]: next[field] });
-    await q.updateContact(trx, workspaceId, id, changes);
-    const view = contactView({ ...next, updated_at: now }, windows);
-    await recordEvent(trx, queue, workspaceId, 'contact_updated', { ...view, changed_fields: changed });
-    if (changed.includes('consent')) await recordConsentEvents(trx, queue, workspaceId, row.consent, view);
-    return { view, emitted: true };
+    const definitions = body.custom_fields === undefined ? new Map<string, CustomFieldView>() : await definitionsByKey(trx, workspaceId);
+    return updateContactIn(trx, queue, workspaceId, row, body, definitions);
   });
   if (result.emitted) queue.notify();
   return result.view;
+}
+
+/** updateContact of the loaded `row` inside the caller's transaction `trx` (the caller notifies the queue after commit when `emitted`); nothing is written when it throws. */
+export async function updateContactIn(trx: Db, queue: JobQueue, workspaceId: string, row: ContactsTable, body: Static<typeof UpdateContactBody>, definitions: Map<string, CustomFieldView>): Promise<{ view: ContactView; emitted: boolean }> {
+  const id = row.id;
+  const customFields = body.custom_fields === undefined ? {} : validateCustomFieldValues(definitions, body.custom_fields, true);
+  const now = nowIso();
+  const next = nextRow(row, body, customFields, now);
+  const windows = (await loadWindows(trx, workspaceId, [id])).get(id);
+  const oldView = contactView(row, windows);
+  const newView = contactView(next, windows);
+  const changed = PATCHABLE.filter((field) => JSON.stringify(oldView[field]) !== JSON.stringify(newView[field]));
+  if (changed.length === 0) return { view: oldView, emitted: false };
+  await refuseDuplicate(trx, workspaceId, changed.includes('phone') ? next.phone : null, changed.includes('email') ? next.email : null, id);
+  const changes: Partial<ContactsTable> = { updated_at: now };
+  for (const field of changed) Object.assign(changes, { [field]: next[field] });
+  await q.updateContact(trx, workspaceId, id, changes);
+  const view = contactView({ ...next, updated_at: now }, windows);
+  await recordEvent(trx, queue, workspaceId, 'contact_updated', { ...view, changed_fields: changed });
+  if (changed.includes('consent')) await recordConsentEvents(trx, queue, workspaceId, row.consent, view);
+  return { view, emitted: true };
 }
 
 /** Deletes a contact and all its messages (privacy first: nothing of the person stays readable); emits contact_deleted with its last view. */
