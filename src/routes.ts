@@ -4,6 +4,7 @@ import type { KeyVerifier } from './auth/service.ts';
 import { authRoutes } from './auth/routes.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { customFieldRoutes } from './contacts/custom-fields-routes.ts';
+import { contactBatchRoutes } from './contacts/batch-routes.ts';
 import { channelRoutes } from './channels/routes.ts';
 import { templateRoutes } from './templates/routes.ts';
 import { templateSyncRoutes } from './templates/sync-routes.ts';
@@ -24,6 +25,7 @@ export function registerRoutes(app: App, deps: Deps, services: RouteServices): v
   systemRoutes(app, deps);
   authRoutes(app, deps, services.verifier);
   contactRoutes(app, deps);
+  contactBatchRoutes(app, deps);
   customFieldRoutes(app, deps);
   channelRoutes(app, deps);
   templateRoutes(app, deps);
