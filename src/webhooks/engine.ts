@@ -10,6 +10,7 @@ import { createWebhookAgent, postWebhook, type AttemptResult } from './deliver.t
 import { nextAttemptDelayMs, scheduledDelayMs } from './retry.ts';
 import { webhookHeaders } from './sign.ts';
 import { EndpointSlots } from './slots.ts';
+import { CircuitBreakers } from './breaker.ts';
 import * as q from './queries.ts';
 
 export { ALL_EVENTS, DELIVER_WEBHOOK_TASK, subscribes } from './fanout.ts';
@@ -60,6 +61,8 @@ export class DeliveryEngine {
   private readonly agent: Agent;
   /** Attempts in flight per endpoint in this process: a quarter of the webhook worker's slots (at least 1). */
   readonly slots: EndpointSlots;
+  /** Endpoints that stopped answering wait instead of being connected to for every delivery. */
+  readonly breakers = new CircuitBreakers();
 
   constructor(deps: Deps) {
     this.deps = deps;
@@ -76,6 +79,8 @@ export class DeliveryEngine {
     const { db, config, metrics } = this.deps;
     let endpointId = job.endpoint_id;
     let slot: number | null = null;
+    const wait = endpointId && !job.force ? this.breakers.waitMs(endpointId) : 0;
+    if (wait > 0) return { run: 'busy', retryInMs: wait + Math.round(Math.random() * 250) };
     if (endpointId) {
       slot = await this.slots.acquire(endpointId);
       if (slot === null) return { run: 'busy', retryInMs: this.slots.comeBackInMs(endpointId) };
@@ -102,6 +107,7 @@ export class DeliveryEngine {
     } finally {
       if (slot !== null && endpointId) this.slots.release(endpointId, slot);
     }
+    if (endpointId) this.breakers.record(endpointId, result.statusCode !== null);
     metrics.webhookOutcomes.inc({ outcome: result.outcome });
     try {
       const { rescheduled, disabled } = await this.deps.writer.run((trx) => this.record(trx, job, sentAt, result));

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { startBeckon, waitFor } from '../../test/helpers.ts';
 import { Receiver, refusingUrl } from '../../test/receiver.ts';
 import { engineFor } from './engine.ts';
+import { BREAKER_THRESHOLD } from './breaker.ts';
 import { createHook, deliveriesOf, emit, workspaceOf } from './test-support.ts';
 
 test('a slow endpoint and a refusing one never delay deliveries to a healthy endpoint', async (t) => {
@@ -37,12 +38,16 @@ test('a slow endpoint and a refusing one never delay deliveries to a healthy end
   assert.equal(good.length, events);
   assert.deepEqual(new Set(healthy.requests.map((r) => JSON.parse(r.body).payload.n)), new Set([...Array(events).keys()]));
 
-  // the refusing endpoint failed fast and waits for its scheduled retry
+  // the refusing endpoint failed fast; after BREAKER_THRESHOLD refusals its breaker opened, so the rest of its
+  // deliveries wait without connecting (or spending an attempt) while it stays down
   const dead = await waitFor('the refused attempts recorded', async () => {
     const list = await deliveriesOf(beckon, deadHook.uuid);
-    return list.length === events && list.every((d) => d.attempt_count === 1) && list;
+    return list.length === events && list.filter((d) => d.attempt_count === 1).length >= BREAKER_THRESHOLD && list;
   }, 30_000);
-  assert.ok(dead.every((d) => d.status === 'pending' && /ECONNREFUSED/.test(d.last_error ?? '')), dead[0].last_error ?? '');
+  const tried = dead.filter((d) => d.attempt_count === 1);
+  assert.ok(tried.length <= BREAKER_THRESHOLD + perEndpoint, `${tried.length} deliveries connected to the dead endpoint`);
+  assert.ok(tried.every((d) => /ECONNREFUSED/.test(d.last_error ?? '')), tried[0].last_error ?? '');
+  assert.ok(dead.every((d) => d.status === 'pending' && (d.attempt_count === 1 || d.attempt_count === 0)));
 
   // once the slow endpoint answers, it gets everything too
   slow.release();
