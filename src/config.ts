@@ -30,6 +30,8 @@ export interface Config {
   readonly webhookConcurrency: number;
   /** The AES-256 key sealing channel secrets (BECKON_SECRET_KEY); undefined: the data directory's secret.key is used (generated if missing). */
   readonly secretKey: Buffer | undefined;
+  /** Days events are kept for GET /v1/events and stream resumption before the cleanup timer deletes them. */
+  readonly eventRetentionDays: number;
 }
 
 /** Flags parsed from the command line that override the environment. */
@@ -66,6 +68,7 @@ export const CONFIG_VARIABLES: readonly { name: string; flag?: string; default: 
   { name: 'BECKON_WORKER_CONCURRENCY', default: '32', meaning: 'Message jobs (sends, status callbacks) one process runs at once' },
   { name: 'BECKON_WEBHOOK_CONCURRENCY', default: '128', meaning: 'Webhook delivery attempts one process makes at once; one endpoint gets at most a quarter of them' },
   { name: 'BECKON_SECRET_KEY', default: '(generated: DATA_DIR/secret.key)', meaning: 'Key encrypting channel secrets at rest (AES-256-GCM): 32 bytes as base64 or 64 hex characters (openssl rand -base64 32); unset, one is generated into the data directory (mode 0600)' },
+  { name: 'BECKON_EVENT_RETENTION_DAYS', default: '30', meaning: 'Days events are kept for GET /v1/events and stream resumption (Last-Event-ID); older ones are deleted hourly' },
 ];
 
 function int(name: string, raw: string | undefined, fallback: number, min = 0): number {
@@ -141,5 +144,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     workerConcurrency: int('BECKON_WORKER_CONCURRENCY', env.BECKON_WORKER_CONCURRENCY, 32, 1),
     webhookConcurrency: int('BECKON_WEBHOOK_CONCURRENCY', env.BECKON_WEBHOOK_CONCURRENCY, 128, 1),
     secretKey: secretKey(env.BECKON_SECRET_KEY),
+    eventRetentionDays: int('BECKON_EVENT_RETENTION_DAYS', env.BECKON_EVENT_RETENTION_DAYS, 30, 1),
   });
 }

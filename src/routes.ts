@@ -14,6 +14,7 @@ import { webhookRoutes } from './webhooks/routes.ts';
 import { twilioHookRoutes } from './providers/twilio/hooks-routes.ts';
 import { systemRoutes } from './system/routes.ts';
 import { whatsappHookRoutes } from './providers/whatsapp-cloud/hooks-routes.ts';
+import { eventRoutes } from './events/routes.ts';
 
 /** Services shared by several route groups. */
 export interface RouteServices {
@@ -35,4 +36,5 @@ export function registerRoutes(app: App, deps: Deps, services: RouteServices): v
   webhookRoutes(app, deps);
   twilioHookRoutes(app, deps);
   whatsappHookRoutes(app, deps);
+  eventRoutes(app, deps);
 }

@@ -1,0 +1,53 @@
+import type { Db } from '../db/connect.ts';
+import type { Cursor } from '../lib/cursor.ts';
+
+/** An event row as the list and the stream read it. */
+export interface EventRow {
+  id: string;
+  type: string;
+  payload: string;
+  created_at: string;
+}
+
+/** Up to `limit` events of a workspace, newest first, strictly before `before` when given, restricted to `types` and to `createdAfter`. */
+export async function listEvents(db: Db, workspaceId: string, types: readonly string[], limit: number, before?: Cursor, createdAfter?: string): Promise<EventRow[]> {
+  let query = db.selectFrom('events').select(['id', 'type', 'payload', 'created_at'])
+    .where('workspace_id', '=', workspaceId)
+    .where('type', 'in', types);
+  if (createdAfter) query = query.where('created_at', '>', createdAfter);
+  if (before) query = query.where((eb) => eb.or([eb('created_at', '<', before.at), eb.and([eb('created_at', '=', before.at), eb('id', '<', before.id)])]));
+  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+}
+
+/** Up to `limit` events of a workspace (every type) strictly after the position `after`, oldest first. */
+export async function eventsAfter(db: Db, workspaceId: string, after: Cursor, limit: number): Promise<EventRow[]> {
+  return db.selectFrom('events').select(['id', 'type', 'payload', 'created_at'])
+    .where('workspace_id', '=', workspaceId)
+    .where((eb) => eb.or([eb('created_at', '>', after.at), eb.and([eb('created_at', '=', after.at), eb('id', '>', after.id)])]))
+    .orderBy('created_at').orderBy('id').limit(limit).execute();
+}
+
+/** The position of a workspace's newest event (any type), or undefined when it has none. */
+export async function latestPosition(db: Db, workspaceId: string): Promise<Cursor | undefined> {
+  const row = await db.selectFrom('events').select(['created_at', 'id']).where('workspace_id', '=', workspaceId)
+    .orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return row ? { at: row.created_at, id: row.id } : undefined;
+}
+
+/** The position of one event of a workspace, or undefined when it is not stored (never existed, another workspace's, or purged). */
+export async function positionOf(db: Db, workspaceId: string, id: string): Promise<Cursor | undefined> {
+  const row = await db.selectFrom('events').select(['created_at', 'id']).where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  return row ? { at: row.created_at, id: row.id } : undefined;
+}
+
+/** Every workspace id (the retention purge walks them to use the (workspace_id, created_at) index). */
+export async function workspaceIds(db: Db): Promise<string[]> {
+  return (await db.selectFrom('workspaces').select('id').execute()).map((r) => r.id);
+}
+
+/** Deletes up to `limit` events of a workspace created before `before`; returns how many. */
+export async function purgeEvents(trx: Db, workspaceId: string, before: string, limit: number): Promise<number> {
+  const ids = trx.selectFrom('events').select('id').where('workspace_id', '=', workspaceId).where('created_at', '<', before).limit(limit);
+  const result = await trx.deleteFrom('events').where('id', 'in', ids).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
