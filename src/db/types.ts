@@ -227,6 +227,25 @@ export interface IdempotencyKeysTable {
   created_at: Timestamp;
 }
 
+/** A segment: a static list of contacts or a dynamic rule tree (rules JSON, null for static lists). */
+export interface SegmentsTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  type: string;
+  rules: Json | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** A contact's membership of a static segment. */
+export interface SegmentContactsTable {
+  segment_id: string;
+  contact_id: string;
+  workspace_id: string;
+  added_at: Timestamp;
+}
+
 /** Every table Beckon stores, for Kysely's typed queries. */
 export interface Database {
   workspaces: WorkspacesTable;
@@ -244,4 +263,6 @@ export interface Database {
   sandbox_sends: SandboxSendsTable;
   templates: TemplatesTable;
   contact_channel_windows: ContactChannelWindowsTable;
+  segments: SegmentsTable;
+  segment_contacts: SegmentContactsTable;
 }

@@ -1,0 +1,126 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Condition, RuleNode } from './rules.ts';
+import { consentStatus, customType, customValue, tagsHave, tagsHaveAny, tagsNotEmpty } from './sql-json.ts';
+
+/** What a `segment` condition refers to: a static list (its member rows) or a dynamic segment (its checked rules). */
+export type ResolvedSegment = { type: 'static'; id: string } | { type: 'dynamic'; id: string; rules: RuleNode };
+
+/** Referenced segments by uuid, loaded (and checked for cycles) before compiling. */
+export type ResolvedSegments = Map<string, ResolvedSegment>;
+
+type Bool = RawBuilder<boolean>;
+
+const TRUE: Bool = sql<boolean>`1`;
+const FALSE: Bool = sql<boolean>`0`;
+
+function and(parts: Bool[]): Bool {
+  return parts.length === 0 ? TRUE : sql<boolean>`(${sql.join(parts, sql` and `)})`;
+}
+
+function or(parts: Bool[]): Bool {
+  return parts.length === 0 ? FALSE : sql<boolean>`(${sql.join(parts, sql` or `)})`;
+}
+
+function not(part: Bool): Bool {
+  return sql<boolean>`(not ${part})`;
+}
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => '\\' + c);
+}
+
+function like(value: RawBuilder<unknown>, pattern: string): Bool {
+  return sql<boolean>`lower(${value}) like ${pattern.toLowerCase()} escape '\\'`;
+}
+
+function daysAgo(days: number): string {
+  return new Date(Date.now() - days * 86_400_000).toISOString();
+}
+
+/** The positive form of an op (neq → eq, not_in → in, not_contains → contains, not_exists → exists). */
+function positiveOp(op: Condition['op']): { op: Condition['op']; negate: boolean } {
+  if (op === 'neq') return { op: 'eq', negate: true };
+  if (op === 'not_in') return { op: 'in', negate: true };
+  if (op === 'not_contains') return { op: 'contains', negate: true };
+  if (op === 'not_exists') return { op: 'exists', negate: true };
+  return { op, negate: false };
+}
+
+/** Compares a non-null SQL value with a condition's value under a positive op. */
+function compare(value: RawBuilder<unknown>, op: Condition['op'], v: unknown, dateOnly = false): Bool {
+  switch (op) {
+    case 'eq': return sql<boolean>`${value} = ${v}`;
+    case 'in': return sql<boolean>`${value} in (${sql.join(v as unknown[])})`;
+    case 'contains': return like(value, `%${escapeLike(v as string)}%`);
+    case 'starts_with': return like(value, `${escapeLike(v as string)}%`);
+    case 'gt': case 'after': return sql<boolean>`${value} > ${v}`;
+    case 'gte': return sql<boolean>`${value} >= ${v}`;
+    case 'lt': case 'before': return sql<boolean>`${value} < ${v}`;
+    case 'lte': return sql<boolean>`${value} <= ${v}`;
+    case 'within_days': {
+      const from = daysAgo(v as number);
+      const to = new Date().toISOString();
+      return dateOnly ? sql<boolean>`(${value} >= ${from.slice(0, 10)} and ${value} <= ${to.slice(0, 10)})` : sql<boolean>`(${value} >= ${from} and ${value} <= ${to})`;
+    }
+    default: return TRUE;
+  }
+}
+
+function jsonTypesOf(v: unknown): string[] {
+  if (typeof v === 'string') return ['text'];
+  if (typeof v === 'number') return ['integer', 'real'];
+  return [v ? 'true' : 'false'];
+}
+
+/** A custom field condition: each compared value only matches stored values of its JSON type. */
+function customCondition(key: string, op: Condition['op'], v: unknown, dateOnly: boolean): Bool {
+  const type = customType(key);
+  const value = customValue(key);
+  if (op === 'exists') return sql<boolean>`${type} not in ('missing', 'null')`;
+  if (op === 'within_days') return and([sql<boolean>`${type} = 'text'`, compare(value, op, v, true)]);
+  const one = (item: unknown, itemOp: Condition['op']): Bool => {
+    const guard = sql<boolean>`${type} in (${sql.join(jsonTypesOf(item))})`;
+    return typeof item === 'boolean' ? guard : and([guard, compare(value, itemOp, item, dateOnly)]);
+  };
+  if (op === 'in') return or((v as unknown[]).map((item) => one(item, 'eq')));
+  return one(v, op);
+}
+
+function columnCondition(column: string, kind: Condition['fieldKind'], op: Condition['op'], v: unknown): Bool {
+  const ref = sql.ref(`contacts.${column}`);
+  if (kind === 'tags') {
+    if (op === 'exists') return tagsNotEmpty();
+    if (op === 'in') return tagsHaveAny(v as string[]);
+    return tagsHave(v as string);
+  }
+  if (op === 'exists') return kind === 'text' ? sql<boolean>`(${ref} is not null and ${ref} != '')` : sql<boolean>`${ref} is not null`;
+  return and([sql<boolean>`${ref} is not null`, compare(ref, op, v)]);
+}
+
+function conditionSql(node: Condition, segments: ResolvedSegments): Bool {
+  const { op, negate } = positiveOp(node.op);
+  let positive: Bool;
+  const target = node.target;
+  if (target.type === 'column') positive = columnCondition(target.column, node.fieldKind, op, node.value);
+  else if (target.type === 'custom') positive = customCondition(target.key, op, node.value, node.fieldKind === 'date');
+  else if (target.type === 'consent') positive = compare(consentStatus(target.channel), op, node.value);
+  else {
+    const segment = segments.get(node.value as string);
+    if (!segment) throw new Error(`segment ${String(node.value)} was not resolved before compiling`);
+    positive = segment.type === 'static'
+      ? sql<boolean>`exists (select 1 from segment_contacts as sc where sc.segment_id = ${segment.id} and sc.contact_id = contacts.id)`
+      : compileRules(segment.rules, segments);
+  }
+  return negate ? not(positive) : positive;
+}
+
+/**
+ * Compiles a checked rule tree to a boolean SQL expression over the `contacts` table (never SQL NULL, so `not`
+ * groups behave as two-valued logic). Every user value is a bound parameter.
+ */
+export function compileRules(node: RuleNode, segments: ResolvedSegments): Bool {
+  if (node.kind === 'condition') return conditionSql(node, segments);
+  if (node.kind === 'not') return not(compileRules(node.child, segments));
+  const parts = node.children.map((child) => compileRules(child, segments));
+  return node.kind === 'all' ? and(parts) : or(parts);
+}
