@@ -15,6 +15,7 @@ import { twilioHookRoutes } from './providers/twilio/hooks-routes.ts';
 import { systemRoutes } from './system/routes.ts';
 import { segmentRoutes } from './segments/routes.ts';
 import { whatsappHookRoutes } from './providers/whatsapp-cloud/hooks-routes.ts';
+import { eventRoutes } from './events/routes.ts';
 
 /** Services shared by several route groups. */
 export interface RouteServices {
@@ -36,5 +37,6 @@ export function registerRoutes(app: App, deps: Deps, services: RouteServices): v
   webhookRoutes(app, deps);
   twilioHookRoutes(app, deps);
   whatsappHookRoutes(app, deps);
+  eventRoutes(app, deps);
   segmentRoutes(app, deps);
 }
