@@ -5,6 +5,7 @@ import { authRoutes } from './auth/routes.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { customFieldRoutes } from './contacts/custom-fields-routes.ts';
 import { contactBatchRoutes } from './contacts/batch-routes.ts';
+import { contactExportRoutes } from './contacts/export-routes.ts';
 import { channelRoutes } from './channels/routes.ts';
 import { templateRoutes } from './templates/routes.ts';
 import { templateSyncRoutes } from './templates/sync-routes.ts';
@@ -28,6 +29,7 @@ export function registerRoutes(app: App, deps: Deps, services: RouteServices): v
   authRoutes(app, deps, services.verifier);
   contactRoutes(app, deps);
   contactBatchRoutes(app, deps);
+  contactExportRoutes(app, deps);
   customFieldRoutes(app, deps);
   channelRoutes(app, deps);
   templateRoutes(app, deps);
