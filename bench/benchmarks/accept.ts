@@ -25,6 +25,7 @@ export async function accept(ctx: BenchContext): Promise<BenchResult> {
     ctx.log(`accept: Beckon, ${opts.connections} connections, ${warmupSeconds(opts)} s warm-up then ${opts.duration} s`);
     await acceptLoad(beckon.base, beckon.child.pid, { ...common, seconds: warmupSeconds(opts), prefix: 2 });
     const load = await acceptLoad(beckon.base, beckon.child.pid, { ...common, seconds: opts.duration, prefix: 1 });
+    beckon.assertAlive();
     const b = base.load;
     const errors = load.errors + load.timeouts + load.non2xx;
     const baseErrors = b.errors + b.timeouts + b.non2xx;

@@ -72,17 +72,22 @@ async function runOnce(ctx: BenchContext, faulty: boolean): Promise<RunOutcome |
         ? await beckon.call('POST', '/v1/contacts', contactBody(i))
         : await beckon.call('POST', '/v1/messages/send', JSON.parse(sendBody(i, 5)));
       if (res.status >= 300) throw new Error(`${source.kind} answered ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
-    });
+    }, beckon.dead);
+    beckon.assertAlive();
     const generateSeconds = (clock() - started) / 1000;
     let stats = await receiver.stats();
     let expected = generated.done * healthyNames.size;
     let complete: boolean;
     if (source.kind === 'contacts') {
-      complete = await until(async () => healthyOf((stats = await receiver.stats())) >= expected, deadline);
+      complete = await until(async () => {
+        beckon.assertAlive();
+        return healthyOf((stats = await receiver.stats())) >= expected;
+      }, deadline);
     } else {
       // A message emits several status events; wait until the healthy endpoints go quiet.
       let previous = -1;
       complete = await until(async () => {
+        beckon.assertAlive();
         const n = healthyOf((stats = await receiver.stats()));
         const quiet = n === previous && n > 0;
         previous = n;

@@ -38,14 +38,19 @@ export async function pipeline(ctx: BenchContext): Promise<BenchResult> {
       const res = await beckon.call('POST', '/v1/messages/send', JSON.parse(sendBody(i, 3)));
       if (res.status >= 300) throw new Error(`send answered ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
       accepted.set(res.body.message.uuid, clock());
-    });
+    }, beckon.dead);
+    beckon.assertAlive();
     const sendSeconds = (clock() - firstSend) / 1000;
     ctx.log(`pipeline: ${accepted.size} accepted in ${sendSeconds.toFixed(1)} s; waiting for delivered webhooks`);
     let stats: ReceiverStats = await receiver.stats();
-    const complete = await until(async () => (stats = await receiver.stats()).deliveredCount >= accepted.size, deadline);
+    const complete = await until(async () => {
+      beckon.assertAlive();
+      return (stats = await receiver.stats()).deliveredCount >= accepted.size;
+    }, deadline);
     // Let the remaining status webhooks (read) land, so deliveries/s counts them all.
     let previous = -1;
     await until(async () => {
+      beckon.assertAlive();
       const count = (stats = await receiver.stats()).endpoints[0].requests;
       const quiet = count === previous;
       previous = count;

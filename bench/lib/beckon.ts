@@ -24,6 +24,10 @@ export interface BeckonServer extends Server {
   key: string;
   dataDir: string;
   api: Pool;
+  /** Whether the process has exited (it should not before stop()). */
+  dead(): boolean;
+  /** Throws, with the exit code and the tail of its output, when the process has exited. */
+  assertAlive(): void;
   /** Sends a JSON request with the admin key; returns status and parsed body. */
   call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<{ status: number; body: any }>;
 }
@@ -65,8 +69,16 @@ export async function startBeckon(options: BeckonOptions = {}): Promise<BeckonSe
   const base = `http://127.0.0.1:${port}`;
   const ready = await waitReady(child, base, ['/readyz', '/healthz'], 30_000);
   const api = new Pool(base, { connections: 64 });
+  let stopping = false;
+  const dead = () => child.proc.exitCode !== null || child.proc.signalCode !== null;
   return {
     child, base, port, key, dataDir, api, startupMs: ready.ms, probe: ready.probe,
+    dead,
+    assertAlive() {
+      if (dead() && !stopping) {
+        throw new Error(`Beckon exited during the benchmark (code ${child.proc.exitCode}, signal ${child.proc.signalCode}); its last output:\n${child.output()}`);
+      }
+    },
     async call(method, path, body) {
       const res = await api.request({
         method, path,
@@ -83,6 +95,7 @@ export async function startBeckon(options: BeckonOptions = {}): Promise<BeckonSe
       return { status: res.statusCode, body: parsed };
     },
     async stop() {
+      stopping = true;
       if (!api.closed) await api.close();
       // SIGTERM lets Beckon drain and write its CPU profile; a profiled run gets longer to do so.
       await stopChild(child, 'SIGTERM', options.profileDir ? 30_000 : 5000);

@@ -87,15 +87,15 @@ export async function acceptLoad(base: string, pid: number, opts: { connections:
 
 /**
  * Runs `task(i)` for i in [0, count) with at most `concurrency` in flight, stopping early at `deadline`
- * (performance.now()). Returns how many ran and the errors met (up to 5 kept).
+ * (performance.now()) or when `abort()` turns true. Returns how many ran and the errors met (up to 5 kept).
  */
-export async function runBounded(count: number, concurrency: number, deadline: number, task: (i: number) => Promise<void>): Promise<{ done: number; failed: number; errors: string[] }> {
+export async function runBounded(count: number, concurrency: number, deadline: number, task: (i: number) => Promise<void>, abort: () => boolean = () => false): Promise<{ done: number; failed: number; errors: string[] }> {
   let next = 0;
   let done = 0;
   let failed = 0;
   const errors: string[] = [];
   const lane = async () => {
-    while (next < count && performance.now() < deadline) {
+    while (next < count && performance.now() < deadline && !abort()) {
       const i = next++;
       try {
         await task(i);
