@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 
-/** Creates segments (static lists and dynamic rule trees) and the members of static lists. */
+/** Creates segments (static lists and dynamic rule trees), the members of static lists, and an index for activity rules. */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createTable('segments')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -21,10 +21,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('segment_contacts_pk', ['segment_id', 'contact_id'])
     .execute();
   await db.schema.createIndex('segment_contacts_contact').on('segment_contacts').columns(['contact_id']).execute();
+  // Segment rules on recent activity (last_inbound_at within_days / after) become a range scan instead of a full scan.
+  await db.schema.createIndex('contacts_workspace_last_inbound').on('contacts').columns(['workspace_id', 'last_inbound_at']).execute();
 }
 
 /** Drops the segment tables. */
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex('contacts_workspace_last_inbound').ifExists().execute();
   await db.schema.dropTable('segment_contacts').execute();
   await db.schema.dropTable('segments').execute();
 }
