@@ -6,6 +6,7 @@ import { contactRoutes } from './contacts/routes.ts';
 import { customFieldRoutes } from './contacts/custom-fields-routes.ts';
 import { contactBatchRoutes } from './contacts/batch-routes.ts';
 import { contactExportRoutes } from './contacts/export-routes.ts';
+import { importRoutes } from './imports/routes.ts';
 import { channelRoutes } from './channels/routes.ts';
 import { templateRoutes } from './templates/routes.ts';
 import { templateSyncRoutes } from './templates/sync-routes.ts';
@@ -30,6 +31,7 @@ export function registerRoutes(app: App, deps: Deps, services: RouteServices): v
   contactRoutes(app, deps);
   contactBatchRoutes(app, deps);
   contactExportRoutes(app, deps);
+  importRoutes(app, deps);
   customFieldRoutes(app, deps);
   channelRoutes(app, deps);
   templateRoutes(app, deps);

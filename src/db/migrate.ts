@@ -8,6 +8,7 @@ import * as jobLanes from './migrations/0005_job_lanes.ts';
 import * as channelsTemplates from './migrations/0006_channels_templates.ts';
 import * as sendRules from './migrations/0007_send_rules.ts';
 import * as inboundDedupe from './migrations/0008_inbound_dedupe.ts';
+import * as imports from './migrations/0009_imports.ts';
 import * as segments from './migrations/0010_segments.ts';
 
 /** Every migration in order; add new ones here (the one list serves both stores). */
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006_channels_templates': channelsTemplates,
   '0007_send_rules': sendRules,
   '0008_inbound_dedupe': inboundDedupe,
+  '0009_imports': imports,
   '0010_segments': segments,
 };
 

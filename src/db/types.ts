@@ -246,6 +246,28 @@ export interface SegmentContactsTable {
   added_at: Timestamp;
 }
 
+/** A contact import: an uploaded file, its mapping and options (JSON), its progress and its first errors (JSON). */
+export interface ImportsTable {
+  id: string;
+  workspace_id: string;
+  status: string;
+  format: string;
+  file: string;
+  mapping: Json;
+  options: Json;
+  rows_done: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+  failed: number;
+  errors: Json;
+  error: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  completed_at: Timestamp | null;
+}
+
 /** Every table Beckon stores, for Kysely's typed queries. */
 export interface Database {
   workspaces: WorkspacesTable;
@@ -265,4 +287,5 @@ export interface Database {
   contact_channel_windows: ContactChannelWindowsTable;
   segments: SegmentsTable;
   segment_contacts: SegmentContactsTable;
+  imports: ImportsTable;
 }
