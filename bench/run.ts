@@ -9,12 +9,13 @@ import { createContext, type BenchContext } from './benchmarks/context.ts';
 import { footprint, withLoadRss } from './benchmarks/footprint.ts';
 import { isolation } from './benchmarks/isolation.ts';
 import { pipeline } from './benchmarks/pipeline.ts';
+import { segmentCount } from './benchmarks/segment-count.ts';
 import { parseOptions, USAGE, type BenchName, type BenchOptions } from './lib/options.ts';
 import { killAll } from './lib/procs.ts';
 import { profileLines, summarizeProfiles } from './lib/profile.ts';
 import { environment, gitState, toMarkdown, writeReport, type BenchResult, type RunReport } from './lib/report.ts';
 
-const RUNNERS: Record<BenchName, (ctx: BenchContext) => Promise<BenchResult>> = { footprint, accept, pipeline, isolation };
+const RUNNERS: Record<BenchName, (ctx: BenchContext) => Promise<BenchResult>> = { footprint, accept, pipeline, isolation, segment_count: segmentCount };
 
 function loadRssFigure(results: Partial<Record<BenchName, BenchResult>>): void {
   const fp = results.footprint;

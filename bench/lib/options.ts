@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 
 /** Every benchmark, in the order a run executes them. */
-export const BENCHMARKS = ['footprint', 'accept', 'pipeline', 'isolation'] as const;
+export const BENCHMARKS = ['footprint', 'accept', 'pipeline', 'isolation', 'segment_count'] as const;
 
 /** One of BENCHMARKS. */
 export type BenchName = (typeof BENCHMARKS)[number];
