@@ -118,3 +118,20 @@ test('a stream sends heartbeat comments and is ended cleanly when the server shu
   assert.equal(stream.frames.length, 0);
   assert.equal(eventStreams(beckon.runtime.deps).size, 0);
 });
+
+test('a Last-Event-ID that is no longer stored (purged) resumes from the time in its UUID v7', async (t) => {
+  const beckon = await startBeckon();
+  t.after(() => beckon.stop());
+  const base = await listening(beckon);
+  await contact(beckon, 'gone@example.com');
+  await contact(beckon, 'kept@example.com');
+  const [kept, gone] = (await beckon.call('GET', '/v1/events')).json().events;
+  await beckon.runtime.deps.db.deleteFrom('events').where('id', '=', gone.id).execute();
+  const resumed = await openSse(`${base}/v1/events/stream`, { authorization: `Bearer ${beckon.key}`, 'last-event-id': gone.id });
+  t.after(() => resumed.close());
+  const [frame] = await resumed.waitFrames(1);
+  assert.equal(frame.id, kept.id);
+
+  const v4 = await openSse(`${base}/v1/events/stream`, { authorization: `Bearer ${beckon.key}`, 'last-event-id': '3b241101-e2bb-4255-8caf-4136c566a962' });
+  assert.equal(v4.status, 400);
+});
