@@ -146,3 +146,17 @@ test('rules are validated: a 400 names the bad node; campaign conditions are ref
   assert.equal((await beckon.call('POST', '/v1/segments/preview', { body: { rules: deep } })).statusCode, 400);
   assert.deepEqual((await beckon.call('GET', '/v1/segments')).json().segments, []);
 });
+
+test('rules too large once referenced segments are inlined are a 400, not a database error', async (t) => {
+  const beckon = await startBeckon();
+  t.after(() => beckon.stop());
+  const names = Array.from({ length: 1000 }, (_, i) => `name ${i}`);
+  const rules = { any: Array.from({ length: 10 }, () => ({ field: 'name', op: 'in', value: names })) };
+  const big = await beckon.call('POST', '/v1/segments', { body: { name: 'Big', type: 'dynamic', rules } });
+  assert.equal(big.statusCode, 201, big.body);
+  const uuid = big.json().segment.uuid as string;
+  assert.deepEqual(await matching(beckon, { field: 'segment', op: 'eq', value: uuid }), []);
+  const twice = await beckon.call('POST', '/v1/segments/preview', { body: { rules: { any: [{ field: 'segment', op: 'eq', value: uuid }, { not: { field: 'segment', op: 'eq', value: uuid } }] } } });
+  assert.equal(twice.statusCode, 400);
+  assert.deepEqual(twice.json().errors.map((e: { path: string }) => e.path), ['body.rules']);
+});

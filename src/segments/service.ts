@@ -73,11 +73,35 @@ async function resolveReferences(db: Db, workspaceId: string, rules: RuleNode, t
   return resolved;
 }
 
+/** The most bound values one compiled membership condition may hold (SQLite allows 32,766 per statement). */
+export const MAX_COMPILED_VALUES = 20_000;
+
+/** How many bound values the rules compile to once referenced dynamic segments are inlined (memoized per segment). */
+function compiledSize(node: RuleNode, segments: ResolvedSegments, memo: Map<string, number>): number {
+  if (node.kind === 'not') return compiledSize(node.child, segments, memo);
+  if (node.kind !== 'condition') return node.children.reduce((n, child) => n + compiledSize(child, segments, memo), 0);
+  if (node.target.type !== 'segment') return 4 + (Array.isArray(node.value) ? node.value.length : 1);
+  const segment = segments.get(node.value as string);
+  if (!segment || segment.type === 'static') return 1;
+  const known = memo.get(segment.id);
+  if (known !== undefined) return known;
+  const size = compiledSize(segment.rules, segments, memo);
+  memo.set(segment.id, size);
+  return size;
+}
+
+function compileChecked(rules: RuleNode, segments: ResolvedSegments, path: string): RawBuilder<boolean> {
+  if (compiledSize(rules, segments, new Map()) > MAX_COMPILED_VALUES) {
+    throw invalidField(path, `is too large once the segments it refers to are included (at most ${MAX_COMPILED_VALUES} values in all)`);
+  }
+  return compileRules(rules, segments);
+}
+
 /** Checks a rule tree from a request (400 naming the bad node under `path`) and compiles it to a membership condition. */
 export async function compileRequestRules(db: Db, workspaceId: string, raw: unknown, path: string, selfId?: string): Promise<RawBuilder<boolean>> {
   const types = await customTypes(db, workspaceId);
   const rules = parseRules(raw, path, types);
-  return compileRules(rules, await resolveReferences(db, workspaceId, rules, types, selfId));
+  return compileChecked(rules, await resolveReferences(db, workspaceId, rules, types, selfId), path);
 }
 
 /** The membership condition of a stored segment: its rules, or its member rows for a static list. */
@@ -85,7 +109,7 @@ export async function membershipCondition(db: Db, workspaceId: string, row: Segm
   const node: unknown = { field: 'segment', op: 'eq', value: row.id };
   const types = await customTypes(db, workspaceId);
   const rules = parseRules(node, 'segment', types);
-  return compileRules(rules, await resolveReferences(db, workspaceId, rules, types));
+  return compileChecked(rules, await resolveReferences(db, workspaceId, rules, types), 'segment');
 }
 
 async function findOr404(db: Db, workspaceId: string, id: string): Promise<SegmentsTable> {
