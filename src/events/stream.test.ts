@@ -17,6 +17,10 @@ async function contact(beckon: TestBeckon, email: string, key?: string): Promise
 }
 
 test('GET /v1/events/stream sends new events live as SSE frames carrying the webhook body', async (t) => {
+  // No fallback poll during this test: the events must arrive through the queue's notify signal.
+  const savedPoll = STREAM_SETTINGS.pollMs;
+  STREAM_SETTINGS.pollMs = 3_600_000;
+  t.after(() => { STREAM_SETTINGS.pollMs = savedPoll; });
   const beckon = await startBeckon();
   t.after(() => beckon.stop());
   const base = await listening(beckon);
