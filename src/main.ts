@@ -15,6 +15,8 @@ Usage:
   beckon workspaces create NAME [--data DIR]         create a workspace; prints its admin key
   beckon keys create --workspace NAME --name LABEL [--scopes read,full,admin] [--data DIR]
                                                      create an API key (default scope full); prints the key alone
+  beckon import contacts FILE --workspace NAME [--map column=field,...] [--data DIR]
+                                                     import a CSV (or .ndjson) file of contacts with a progress bar
   beckon --help                                      this text
 
 Environment (flags win over it):
@@ -93,6 +95,7 @@ async function main(argv: string[]): Promise<void> {
     options: {
       port: { type: 'string' }, host: { type: 'string' }, data: { type: 'string' },
       workspace: { type: 'string' }, name: { type: 'string' }, scopes: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      map: { type: 'string' },
     },
   });
   const [command, sub, arg, ...rest] = positionals;
@@ -126,6 +129,13 @@ async function main(argv: string[]): Promise<void> {
       return (await createApiKey(db, workspace.id, values.name!, scopes)).secret;
     });
     process.stdout.write(secret + '\n');
+    return;
+  }
+  if (command === 'import' && sub === 'contacts' && rest.length === 0) {
+    if (!arg || !values.workspace) throw new ConfigError('import contacts needs FILE and --workspace NAME');
+    const { importContactsCommand, importSummary } = await import('./imports/cli.ts');
+    const view = await withStore(values.data, (db) => importContactsCommand(db, { workspace: values.workspace!, file: arg, map: values.map }, process.stderr));
+    process.stdout.write(importSummary(view, arg));
     return;
   }
   throw new ConfigError(`unknown command "${positionals.join(' ')}"\n\n${USAGE}`);

@@ -16,7 +16,7 @@ import { bootstrap } from './bootstrap.ts';
 import { loadSecretKey, SecretBox } from './lib/secret-box.ts';
 
 /** The lane of webhook delivery jobs. */
-const WEBHOOK_LANE = 'webhooks';
+export const WEBHOOK_LANE = 'webhooks';
 
 /** A running Beckon: its app (not yet listening), worker and dependencies. */
 export interface Runtime {

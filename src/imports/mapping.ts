@@ -36,6 +36,13 @@ export function parseMapping(spec: string | undefined, path: string): Mapping {
   return mapping;
 }
 
+/** The field a column named like one maps to without a mapping: name, phone, identifier, email, tags, source, blocked and consent.<channel> in any case, custom_fields.<key> as is. */
+export function autoField(column: string): string | undefined {
+  const plain = column.trim().toLowerCase();
+  if (PLAIN.has(plain) || CONSENT.test(plain)) return plain;
+  return CUSTOM.test(column) ? column : undefined;
+}
+
 function boolOf(value: unknown): unknown {
   if (typeof value !== 'string') return value;
   const v = value.trim().toLowerCase();
@@ -46,7 +53,7 @@ function boolOf(value: unknown): unknown {
 
 /**
  * Turns one row (CSV columns as strings, or an NDJSON object) into a POST /v1/contacts body: mapped columns first,
- * then columns named like a field (and, from NDJSON, custom_fields and consent objects); other columns are ignored; empty strings count as absent.
+ * then columns named like a field (see autoField; and, from NDJSON, custom_fields and consent objects); other columns are ignored; empty strings count as absent.
  */
 export function recordOf(row: Record<string, unknown>, mapping: Mapping): Record<string, unknown> {
   const record: Record<string, unknown> = {};
@@ -57,7 +64,7 @@ export function recordOf(row: Record<string, unknown>, mapping: Mapping): Record
       Object.assign(column === 'consent' ? consent : customFields, value); // an NDJSON object shaped like a contact
       continue;
     }
-    const field = mapping[column] ?? (isImportField(column) ? column : undefined);
+    const field = mapping[column] ?? autoField(column);
     if (!field || field === '-' || value === undefined || value === null || value === '') continue;
     const custom = CUSTOM.exec(field);
     const channel = CONSENT.exec(field);
