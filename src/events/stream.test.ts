@@ -139,3 +139,20 @@ test('a Last-Event-ID that is no longer stored (purged) resumes from the time in
   const v4 = await openSse(`${base}/v1/events/stream`, { authorization: `Bearer ${beckon.key}`, 'last-event-id': '3b241101-e2bb-4255-8caf-4136c566a962' });
   assert.equal(v4.status, 400);
 });
+
+test('a long replay is read in batches, in order, without losing or repeating events', async (t) => {
+  const saved = STREAM_SETTINGS.batch;
+  STREAM_SETTINGS.batch = 2;
+  t.after(() => { STREAM_SETTINGS.batch = saved; });
+  const beckon = await startBeckon();
+  t.after(() => beckon.stop());
+  const base = await listening(beckon);
+  for (let i = 0; i < 6; i++) await contact(beckon, `c${i}@example.com`);
+  const stored = (await beckon.call('GET', '/v1/events')).json().events.reverse();
+  const resumed = await openSse(`${base}/v1/events/stream?type=contact_created`, { authorization: `Bearer ${beckon.key}`, 'last-event-id': stored[0].id });
+  t.after(() => resumed.close());
+  const frames = await resumed.waitFrames(5);
+  assert.deepEqual(frames.map((f) => f.id), stored.slice(1).map((e: any) => e.id));
+  await contact(beckon, 'live@example.com');
+  assert.equal(JSON.parse((await resumed.waitFrames(6))[5].data).payload.email, 'live@example.com');
+});
