@@ -1,4 +1,5 @@
 import type { Static } from 'typebox';
+import { Compile } from 'typebox/compile';
 import { Value } from 'typebox/value';
 import type { Db } from '../db/connect.ts';
 import type { ContactsTable } from '../db/types.ts';
@@ -47,9 +48,11 @@ export interface BatchCounts {
 }
 
 type Record_ = Static<typeof CreateContactBody>;
+const validRecord = Compile(CreateContactBody);
 
 function schemaErrors(record: unknown, prefix: string): FieldError[] {
   if (record === null || typeof record !== 'object' || Array.isArray(record)) return [{ path: prefix, message: 'must be an object' }];
+  if (validRecord.Check(record)) return [];
   const errors: FieldError[] = [];
   for (const e of Value.Errors(CreateContactBody, record)) {
     if (e.keyword === 'additionalProperties') continue;
