@@ -101,6 +101,11 @@ test('dynamic segments: segment conditions, live membership, cycles refused, del
   const self = await beckon.call('PATCH', `/v1/segments/${vip}`, { body: { rules: { field: 'segment', op: 'eq', value: vip } } });
   assert.equal(self.statusCode, 400);
   assert.deepEqual((await beckon.call('GET', `/v1/segments/${vip}`)).json().segment.rules, { field: 'tags', op: 'contains', value: 'vip' });
+  const patched = await beckon.call('PATCH', `/v1/segments/${vip}`, { body: { rules: { field: 'name', op: 'eq', value: 'Bob' } } });
+  assert.equal(patched.statusCode, 200, patched.body);
+  assert.deepEqual(patched.json().segment.rules, { field: 'name', op: 'eq', value: 'Bob' });
+  assert.deepEqual((await beckon.call('GET', `/v1/segments/${vip}/contacts`)).json().contacts.map((c: { name: string }) => c.name), ['Bob']);
+  assert.deepEqual((await beckon.call('GET', `/v1/segments/${notVip}/contacts`)).json().contacts.map((c: { name: string }) => c.name), ['Ann']);
 
   const referenced = await beckon.call('DELETE', `/v1/segments/${vip}`);
   assert.equal(referenced.statusCode, 409);
