@@ -53,13 +53,14 @@ export function importRoutes(app: App, deps: Deps): void {
   app.register(async (scope: App) => {
     scope.addContentTypeParser(Object.keys(FORMATS), (_request, payload, done) => done(null, payload));
     scope.post('/v1/imports', {
-      config: { scope: 'full' },
+      // the body is a stream written to disk, not JSON to fingerprint: Idempotency-Key is not supported here
+      config: { scope: 'full', idempotent: false },
       schema: {
         tags, querystring: CreateQuery, response: { 202: One },
         summary: 'Import contacts from a CSV or NDJSON file',
         description: 'The raw body is the file: `Content-Type: text/csv` (a header row, then one contact per row) or `application/x-ndjson` (one JSON object per line). '
           + 'The column mapping and the batch options (as POST /v1/contacts/batch) are query parameters. The file is stored in the data directory and imported by an '
-          + 'import_contacts job in batches of 1,000 rows; follow it with GET /v1/imports/:uuid. A file is at most 1 GiB.',
+          + 'import_contacts job in batches of 1,000 rows; follow it with GET /v1/imports/:uuid. A file is at most 1 GiB. Idempotency-Key is ignored on this route.',
       },
     }, async (request, reply) => {
       const format = FORMATS[(request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()];
