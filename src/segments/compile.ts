@@ -108,7 +108,7 @@ function conditionSql(node: Condition, segments: ResolvedSegments): Bool {
     const segment = segments.get(node.value as string);
     if (!segment) throw new Error(`segment ${String(node.value)} was not resolved before compiling`);
     positive = segment.type === 'static'
-      ? sql<boolean>`exists (select 1 from segment_contacts as sc where sc.segment_id = ${segment.id} and sc.contact_id = contacts.id)`
+      ? sql<boolean>`contacts.id in (select sc.contact_id from segment_contacts as sc where sc.segment_id = ${segment.id})`
       : compileRules(segment.rules, segments);
   }
   return negate ? not(positive) : positive;
