@@ -71,10 +71,17 @@ test('POST /v1/imports: bad mapping, media type and options are 4xx; GET lists a
   assert.equal(badMap.json().errors[0].path, 'query.map');
   assert.equal((await upload(beckon, 'email\n', 'text/plain')).statusCode, 415);
   assert.equal((await upload(beckon, 'email\n', 'text/csv', '?allow_insert=maybe')).statusCode, 400);
-  assert.equal(existsSync(join(beckon.dataDir, 'imports')) ? readdirSync(join(beckon.dataDir, 'imports')).length : 0, 0);
+  const stored = () => (existsSync(join(beckon.dataDir, 'imports')) ? readdirSync(join(beckon.dataDir, 'imports')) : []);
+  await waitFor('refused uploads to be removed', async () => stored().length === 0);
 
   const first = (await upload(beckon, 'email\none@example.com\n', 'text/csv')).json().import;
-  const second = (await beckon.call('POST', '/v1/imports?allow_update=false', { body: 'email\ntwo@example.com\n', headers: { 'content-type': 'text/csv', 'idempotency-key': 'k1' } })).json().import;
+  const again = () => beckon.call('POST', '/v1/imports?allow_update=false', { body: 'email\ntwo@example.com\n', headers: { 'content-type': 'text/csv', 'idempotency-key': 'k1' } });
+  const second = (await again()).json().import;
+  const replayed = await again();
+  assert.equal(replayed.headers['idempotent-replayed'], 'true');
+  assert.equal(replayed.json().import.uuid, second.uuid);
+  const otherFile = await beckon.call('POST', '/v1/imports?allow_update=false', { body: 'email\nthree@example.com\n', headers: { 'content-type': 'text/csv', 'idempotency-key': 'k1' } });
+  assert.equal(otherFile.statusCode, 409);
   assert.equal(second.allow_update, false);
   const page = await beckon.call('GET', '/v1/imports?limit=1');
   assert.equal(page.statusCode, 200);
@@ -90,4 +97,6 @@ test('POST /v1/imports: bad mapping, media type and options are 4xx; GET lists a
   assert.equal(theirs.inserted, 1);
   await finished(beckon, first.uuid);
   assert.equal((await beckon.call('GET', '/v1/contacts?email=one@example.com')).json().contacts.length, 1);
+  await finished(beckon, second.uuid);
+  await waitFor('every stored file to be removed', async () => stored().length === 0);
 });

@@ -1,11 +1,12 @@
-import type { Readable } from 'node:stream';
+import { rmSync } from 'node:fs';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Deps } from '../deps.ts';
 import type { App } from '../http.ts';
 import { AppError } from '../errors.ts';
 import { cursorOf } from '../contacts/list-service.ts';
 import { parseMapping } from './mapping.ts';
-import { createImport, getImport, listImports } from './service.ts';
+import { createImport, getImport, listImports, storeUpload } from './service.ts';
 
 const tags = ['imports'];
 const Timestamp = Type.String({ format: 'date-time' });
@@ -51,23 +52,37 @@ const CreateQuery = Type.Object({
 /** Contact imports: upload a CSV or NDJSON file, follow its job. */
 export function importRoutes(app: App, deps: Deps): void {
   app.register(async (scope: App) => {
-    scope.addContentTypeParser(Object.keys(FORMATS), (_request, payload, done) => done(null, payload));
+    // the file streams to disk while parsing; the body becomes its size and SHA-256, so Idempotency-Key fingerprints the file
+    const uploads = new WeakMap<FastifyRequest, string>();
+    scope.addContentTypeParser(Object.keys(FORMATS), (request, payload, done) => {
+      storeUpload(deps.config.dataDir, payload).then(({ file, bytes, sha256 }) => {
+        uploads.set(request, file);
+        done(null, { bytes, sha256 });
+      }, (error: Error) => done(error, undefined));
+    });
+    // a stored upload no import took (a 4xx, a replayed Idempotency-Key) is removed once the answer is sent
+    scope.addHook('onResponse', async (request) => {
+      const file = uploads.get(request);
+      if (file) rmSync(file, { force: true });
+    });
     scope.post('/v1/imports', {
-      // the body is a stream written to disk, not JSON to fingerprint: Idempotency-Key is not supported here
-      config: { scope: 'full', idempotent: false },
+      config: { scope: 'full' },
       schema: {
         tags, querystring: CreateQuery, response: { 202: One },
         summary: 'Import contacts from a CSV or NDJSON file',
         description: 'The raw body is the file: `Content-Type: text/csv` (a header row, then one contact per row) or `application/x-ndjson` (one JSON object per line). '
           + 'The column mapping and the batch options (as POST /v1/contacts/batch) are query parameters. The file is stored in the data directory and imported by an '
-          + 'import_contacts job in batches of 1,000 rows; follow it with GET /v1/imports/:uuid. A file is at most 1 GiB. Idempotency-Key is ignored on this route.',
+          + 'import_contacts job in batches of 1,000 rows; follow it with GET /v1/imports/:uuid. A file is at most 1 GiB. An Idempotency-Key fingerprints the file\'s SHA-256 with the query.',
       },
     }, async (request, reply) => {
       const format = FORMATS[(request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()];
       if (!format) throw new AppError(415, 'unsupported_media_type', 'an import is text/csv or application/x-ndjson');
       const mapping = parseMapping(request.query.map, 'query.map');
       const options = { allowInsert: request.query.allow_insert ?? true, allowUpdate: request.query.allow_update ?? true, skipDuplicates: request.query.skip_duplicates ?? false };
-      const view = await createImport(deps.db, deps.queue, deps.config.dataDir, request.auth.workspaceId, request.body as Readable, format, mapping, options);
+      const file = uploads.get(request);
+      if (!file) throw new AppError(400, 'validation_failed', 'the body is the file to import', [{ path: 'body', message: 'is required' }]);
+      const view = await createImport(deps.db, deps.queue, request.auth.workspaceId, file, format, mapping, options);
+      uploads.delete(request);
       return reply.code(202).send({ import: view });
     });
   });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createWriteStream, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -62,33 +63,36 @@ export function newImportRow(workspaceId: string, file: string, format: 'csv' | 
   };
 }
 
-function sizeLimit(max: number): Transform {
+/** Streams an uploaded file to `<dataDir>/imports/` (413 past MAX_IMPORT_BYTES), returning its path, size and SHA-256 (for Idempotency-Key fingerprints). */
+export async function storeUpload(dataDir: string, body: Readable): Promise<{ file: string; bytes: number; sha256: string }> {
+  const dir = join(dataDir, 'imports');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${newId()}.upload`);
+  const hash = createHash('sha256');
   let bytes = 0;
-  return new Transform({
+  const meter = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       bytes += chunk.length;
-      if (bytes > max) done(new AppError(413, 'payload_too_large', `an import file is at most ${max} bytes`));
+      hash.update(chunk);
+      if (bytes > MAX_IMPORT_BYTES) done(new AppError(413, 'payload_too_large', `an import file is at most ${MAX_IMPORT_BYTES} bytes`));
       else done(null, chunk);
     },
   });
-}
-
-/** Stores the uploaded file under `<dataDir>/imports/` and queues its import_contacts job (413 past MAX_IMPORT_BYTES). */
-export async function createImport(db: Db, queue: JobQueue, dataDir: string, workspaceId: string, body: Readable, format: 'csv' | 'ndjson', mapping: Mapping, options: BatchOptions): Promise<ImportView> {
-  const dir = join(dataDir, 'imports');
-  mkdirSync(dir, { recursive: true });
-  const id = newId();
-  const file = join(dir, `${id}.${format}`);
   try {
-    await pipeline(body, sizeLimit(MAX_IMPORT_BYTES), createWriteStream(file));
+    await pipeline(body, meter, createWriteStream(file));
   } catch (error) {
     rmSync(file, { force: true });
     throw error;
   }
-  const row = newImportRow(workspaceId, file, format, mapping, options, id);
+  return { file, bytes, sha256: hash.digest('hex') };
+}
+
+/** Records an import of the stored `file` and queues its import_contacts job. */
+export async function createImport(db: Db, queue: JobQueue, workspaceId: string, file: string, format: 'csv' | 'ndjson', mapping: Mapping, options: BatchOptions): Promise<ImportView> {
+  const row = newImportRow(workspaceId, file, format, mapping, options);
   await db.transaction().execute(async (trx) => {
     await q.insertImport(trx, row);
-    await queue.enqueue(trx, IMPORT_TASK, { import_id: id });
+    await queue.enqueue(trx, IMPORT_TASK, { import_id: row.id });
   });
   queue.notify();
   return importView(row);
