@@ -63,7 +63,8 @@ test('npm run bench -- --quick completes and writes latest.json and latest.md wi
       assert.ok(f.value === null || typeof f.value === 'number', `${name}.${f.id} value`);
       assert.ok(f.ratio === null || typeof f.ratio === 'number', `${name}.${f.id} ratio`);
       assert.ok(f.pass === null || typeof f.pass === 'boolean', `${name}.${f.id} pass`);
-      assert.equal(f.pass === null, f.targets.length === 0, `${name}.${f.id} has a result exactly when it has a target`);
+      if (f.targets.length === 0) assert.equal(f.pass, null, `${name}.${f.id} has no result without a target`);
+      if (f.pass !== null) assert.equal(typeof f.value, 'number', `${name}.${f.id} is judged on a measured value`);
       assert.ok(markdown.includes(`| ${f.label} |`), `latest.md shows ${name}.${f.id}`);
     }
   }

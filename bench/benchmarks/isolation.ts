@@ -1,6 +1,6 @@
 import { routeMissing, startBeckon, type BeckonServer } from '../lib/beckon.ts';
 import { clock, runBounded, sendBody, timeline, until, type TimelinePoint } from '../lib/load.ts';
-import { freePort, rssBytes } from '../lib/procs.ts';
+import { freePort, rssBytes, sampleRss } from '../lib/procs.ts';
 import { startReceiver, type EndpointSpec, type ReceiverStats } from '../lib/receiver-client.ts';
 import { figure, skipped, type BenchResult } from '../lib/report.ts';
 import { rawBudget, rawPosts } from './baselines.ts';
@@ -17,6 +17,9 @@ interface RunOutcome {
   complete: boolean;
   seconds: number;
   rate: number;
+  /** Healthy deliveries/s after the last event was created (delivery alone, no API traffic), or null. */
+  drainRate: number | null;
+  peakRssBytes: number | null;
   slowRequests: number;
   generated: number;
   generateSeconds: number;
@@ -66,6 +69,7 @@ async function runOnce(ctx: BenchContext, faulty: boolean): Promise<RunOutcome |
     const every = opts.mode === 'quick' ? 1000 : 5000;
     const progress = timeline(every, async () => ({ healthy: healthyOf(await receiver.stats()), rss_mb: mb(rssBytes(beckon.child.pid)) }),
       (p) => p.t % 60 < every / 1000 && opts.mode === 'full' && ctx.log(`isolation: ${p.healthy} healthy deliveries after ${p.t} s`));
+    const rss = sampleRss(beckon.child.pid, 250);
     const started = clock();
     const generated = await runBounded(opts.events, opts.concurrency, deadline, async (i) => {
       const res = source.kind === 'contacts'
@@ -76,6 +80,8 @@ async function runOnce(ctx: BenchContext, faulty: boolean): Promise<RunOutcome |
     beckon.assertAlive();
     const generateSeconds = (clock() - started) / 1000;
     let stats = await receiver.stats();
+    const generatedAt = clock();
+    const healthyAtGenerated = healthyOf(stats);
     let expected = generated.done * healthyNames.size;
     let complete: boolean;
     if (source.kind === 'contacts') {
@@ -99,6 +105,11 @@ async function runOnce(ctx: BenchContext, faulty: boolean): Promise<RunOutcome |
     const seconds = (last - started) / 1000;
     const healthy = healthyOf(stats);
     const points = await progress.stop();
+    const peakRssBytes = rss.stop();
+    const drainSeconds = (last - generatedAt) / 1000;
+    // Only meaningful when a good share of the deliveries happened after the last event was created.
+    const drained = healthy - healthyAtGenerated;
+    const drainRate = drainSeconds > 0.5 && drained >= Math.max(100, expected / 10) ? drained / drainSeconds : null;
     await beckon.stop();
     let raw = null;
     if (!faulty && stats.sample) {
@@ -106,7 +117,7 @@ async function runOnce(ctx: BenchContext, faulty: boolean): Promise<RunOutcome |
       raw = await rawPosts(specs.map((s) => s.port), stats.sample, rawBudget(opts).count, opts.concurrency, rawBudget(opts).seconds);
     }
     return {
-      event: source.event, healthy, expected, complete, seconds, rate: healthy / seconds,
+      event: source.event, healthy, expected, complete, seconds, rate: healthy / seconds, drainRate, peakRssBytes,
       slowRequests: stats.endpoints.find((e) => e.name === 'slow')?.requests ?? 0,
       generated: generated.done, generateSeconds, timeline: points, generateFailed: generated.failed, generateErrors: generated.errors, stats, raw,
     };
@@ -136,8 +147,12 @@ export async function isolation(ctx: BenchContext): Promise<BenchResult> {
     figures: [
       figure('isolation_faulty_rps', `deliveries/s to ${healthyCount} healthy endpoints, with a slow and a dead one`, 'deliveries/s', faulty.rate,
         { label: `same run with the ${healthyCount} healthy only`, value: clean.rate }, [{ on: 'ratio', op: '>=', value: 0.8 }]),
+      figure('isolation_faulty_drain_rps', 'the same, once every event is created (delivery alone)', 'deliveries/s', faulty.drainRate,
+        { label: `same phase with the ${healthyCount} healthy only`, value: clean.drainRate }, [{ on: 'ratio', op: '>=', value: 0.8 }]),
       figure('isolation_clean_rps', `deliveries/s to ${healthyCount} healthy endpoints only`, 'deliveries/s', clean.rate,
         { label: 'undici → receiver, same bodies', value: clean.raw?.rate ?? null }),
+      figure('isolation_peak_rss_mb', 'peak RSS, run with the slow and dead endpoints', 'MB', mb(faulty.peakRssBytes),
+        { label: `run with the ${healthyCount} healthy only`, value: mb(clean.peakRssBytes) }),
     ],
     details: {
       events: ctx.opts.events, endpoints: ctx.opts.endpoints, slow_ms: ctx.opts.slowMs, event_type: clean.event,

@@ -21,7 +21,7 @@ export interface Figure {
   /** value / baseline.value. */
   ratio: number | null;
   targets: Target[];
-  /** True when every target is met, false when one is missed, null when there is no target. */
+  /** True when every target is met, false when one is missed, null when there is no target or nothing to judge. */
   pass: boolean | null;
 }
 
@@ -42,8 +42,8 @@ export interface RunReport {
   benchmarks: Record<string, BenchResult>;
 }
 
-function check(actual: number | null, t: Target): boolean {
-  if (actual === null || !Number.isFinite(actual)) return false;
+function check(actual: number | null, t: Target): boolean | null {
+  if (actual === null || !Number.isFinite(actual)) return null;
   if (t.op === '>=') return actual >= t.value;
   if (t.op === '<') return actual < t.value;
   if (t.op === '<=') return actual <= t.value;
@@ -53,7 +53,8 @@ function check(actual: number | null, t: Target): boolean {
 /** Builds a figure, computing its ratio to the baseline and whether it meets its targets. */
 export function figure(id: string, label: string, unit: string, value: number | null, baseline: Figure['baseline'], targets: Target[] = []): Figure {
   const ratio = value !== null && baseline?.value ? value / baseline.value : null;
-  const pass = targets.length ? targets.every((t) => check(t.on === 'value' ? value : ratio, t)) : null;
+  const checks = targets.map((t) => check(t.on === 'value' ? value : ratio, t));
+  const pass = !checks.length || checks.includes(null) ? null : checks.every(Boolean);
   return { id, label, unit, value, baseline, ratio, targets, pass };
 }
 
@@ -123,7 +124,7 @@ export function toMarkdown(report: RunReport): string {
     lines.push('| figure | Beckon | baseline | ratio | target | result |', '|---|---:|---|---:|---|---|');
     for (const f of b.figures) {
       const base = f.baseline ? `${fmt(f.baseline.value, f.unit)} (${f.baseline.label})` : '';
-      const result = f.pass === null ? '' : f.pass ? 'pass' : '**miss**';
+      const result = f.pass === null ? (f.targets.length ? 'n/a' : '') : f.pass ? 'pass' : '**miss**';
       lines.push(`| ${f.label} | ${fmt(f.value, f.unit)} | ${base} | ${f.ratio === null ? '' : f.ratio.toFixed(2) + '×'} | ${targetText(f)} | ${result} |`);
     }
     const notes = b.details.notes as string[] | undefined;
