@@ -10,6 +10,7 @@ import * as sendRules from './migrations/0007_send_rules.ts';
 import * as inboundDedupe from './migrations/0008_inbound_dedupe.ts';
 import * as imports from './migrations/0009_imports.ts';
 import * as segments from './migrations/0010_segments.ts';
+import * as campaigns from './migrations/0011_campaigns.ts';
 
 /** Every migration in order; add new ones here (the one list serves both stores). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008_inbound_dedupe': inboundDedupe,
   '0009_imports': imports,
   '0010_segments': segments,
+  '0011_campaigns': campaigns,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -122,6 +122,8 @@ export interface MessagesTable {
   subject: string | null;
   /** Email sends: the HTML body; content.text is the plain-text body (0007_send_rules). */
   html: string | null;
+  /** The campaign this message was sent for (0011_campaigns). */
+  campaign_id: string | null;
 }
 
 /** When a contact last wrote in on one channel: opens the WhatsApp 24-hour customer service window there. */
@@ -269,6 +271,74 @@ export interface ImportsTable {
 }
 
 /** Every table Beckon stores, for Kysely's typed queries. */
+/** A marketing send to one or more segments on one channel. */
+export interface CampaignsTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  /** draft | scheduled | sending | paused | completed | cancelled */
+  status: string;
+  channel_id: string;
+  segment_ids: Json;
+  exclude_segment_ids: Json;
+  subject: string | null;
+  /** The message content with Liquid placeholders (text, html, media). */
+  content: Json | null;
+  template_id: string | null;
+  template_values: Json | null;
+  /** Options such as link tracking and open tracking. */
+  settings: Json;
+  send_at: Timestamp | null;
+  time_zone: string | null;
+  audience_frozen_at: Timestamp | null;
+  started_at: Timestamp | null;
+  paused_at: Timestamp | null;
+  completed_at: Timestamp | null;
+  cancelled_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** One contact of a campaign's frozen audience: pending until it is messaged or skipped (with a reason). */
+export interface CampaignRecipientsTable {
+  campaign_id: string;
+  contact_id: string;
+  workspace_id: string;
+  /** Order of sending, 0-based; sending resumes after the last processed position. */
+  position: number;
+  /** pending | messaged | skipped */
+  state: string;
+  skip_reason: string | null;
+  message_id: string | null;
+  processed_at: Timestamp | null;
+}
+
+/** A link found in a campaign's content; click tokens name it by (campaign, id). */
+export interface CampaignLinksTable {
+  id: number;
+  campaign_id: string;
+  workspace_id: string;
+  url: string;
+  created_at: Timestamp;
+}
+
+/** An open, click or unsubscribe recorded from a tracking link. */
+export interface EngagementsTable {
+  id: string;
+  workspace_id: string;
+  /** open | click | unsubscribe */
+  type: string;
+  message_id: string;
+  contact_id: string;
+  campaign_id: string | null;
+  link_id: number | null;
+  url: string | null;
+  /** 1 when the request came from a mail privacy proxy or scanner rather than a person. */
+  machine: number;
+  user_agent: string | null;
+  created_at: Timestamp;
+}
+
 export interface Database {
   workspaces: WorkspacesTable;
   api_keys: ApiKeysTable;
@@ -288,4 +358,8 @@ export interface Database {
   segments: SegmentsTable;
   segment_contacts: SegmentContactsTable;
   imports: ImportsTable;
+  campaigns: CampaignsTable;
+  campaign_recipients: CampaignRecipientsTable;
+  campaign_links: CampaignLinksTable;
+  engagements: EngagementsTable;
 }

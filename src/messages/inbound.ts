@@ -32,7 +32,7 @@ export async function receiveMessage(deps: StatusDeps, channel: ChannelsTable, i
       id: newId(), workspace_id: workspaceId, channel_id: channel.id, contact_id: contact.id, direction: 'inbound', type: input.type,
       content: toJson(input.content), status: 'received', status_history: toJson([{ status: 'received', at: now }]),
       provider_message_id: input.providerMessageId ?? null, error: null, metadata: null, created_at: now, updated_at: now, deleted_at: null,
-      channel_type: channel.type, address: input.from, template_uuid: null, template_values: null, optin_contact: null, template: null, subject: null, html: null,
+      channel_type: channel.type, address: input.from, template_uuid: null, template_values: null, optin_contact: null, template: null, subject: null, html: null, campaign_id: null,
     };
     await q.insertMessage(trx, message);
     await setLastInbound(trx, workspaceId, contact.id, now);

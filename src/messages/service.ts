@@ -145,7 +145,7 @@ export async function sendMessage(deps: StatusDeps, workspaceId: string, input: 
       error: null, metadata: input.metadata ? toJson(input.metadata) : null, created_at: now, updated_at: now, deleted_at: null,
       channel_type: channel.type, address, template_uuid: input.template_uuid ?? null,
       template_values: input.template_values ? toJson(input.template_values) : null, optin_contact: input.optin_contact === undefined ? null : Number(input.optin_contact),
-      template: template ? toJson(template) : null, subject, html,
+      template: template ? toJson(template) : null, subject, html, campaign_id: null,
     };
     await q.insertMessage(trx, message);
     await recordEvent(trx, deps.queue, workspaceId, 'message_created', messageView(message));
