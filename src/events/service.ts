@@ -14,6 +14,8 @@ export const EVENT_TYPES = [
   'contact_deleted',
   'contact_opted_in',
   'contact_opted_out',
+  'message_opened',
+  'link_clicked',
 ] as const;
 
 /** One of EVENT_TYPES. */

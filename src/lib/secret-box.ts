@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -56,6 +56,11 @@ export class SecretBox {
     cipher.setAAD(Buffer.from(context, 'utf8'));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return [VERSION, this.keyId, iv.toString('base64url'), body.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
+  }
+
+  /** A 32-byte key for another purpose derived from this one with HKDF-SHA256 (`info` names the purpose, so keys for different purposes are unrelated). */
+  derive(info: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), Buffer.from(info, 'utf8'), SECRET_KEY_BYTES));
   }
 
   /** Decrypts a value sealed with this key and the same `context`; throws SecretBoxError otherwise. */

@@ -10,6 +10,7 @@ import { publicConfigOf } from './rules.ts';
 import { createThrottle, sendRateOf, type ChannelThrottle } from './throttle.ts';
 import { applyStatus, type MessageError } from './status.ts';
 import * as q from './queries.ts';
+import { listUnsubscribeUrl } from '../tracking/tokens.ts';
 
 /** The task that hands one outbound message to its channel's provider. */
 export const SEND_MESSAGE_TASK = 'send_message';
@@ -70,6 +71,8 @@ export function sendMessageTask(deps: Deps, providers: Record<string, ProviderAd
     const wait = throttle.take(channelRow.id, rate, message.id);
     if (wait > 0) throw new RetryLater(wait, `channel ${channelRow.id} sends at most ${rate} messages per second`);
     const outbound = toOutbound(message);
+    const unsubscribeUrl = listUnsubscribeUrl(deps.config.publicUrl, deps.secrets, message);
+    if (unsubscribeUrl) outbound.unsubscribeUrl = unsubscribeUrl;
     let channel: ProviderChannel;
     let result;
     try {
