@@ -19,6 +19,7 @@ import { segmentRoutes } from './segments/routes.ts';
 import { whatsappHookRoutes } from './providers/whatsapp-cloud/hooks-routes.ts';
 import { eventRoutes } from './events/routes.ts';
 import { trackingRoutes } from './tracking/routes.ts';
+import { contactHistoryRoutes } from './contacts/history-routes.ts';
 
 /** Services shared by several route groups. */
 export interface RouteServices {
@@ -45,4 +46,5 @@ export function registerRoutes(app: App, deps: Deps, services: RouteServices): v
   eventRoutes(app, deps);
   segmentRoutes(app, deps);
   trackingRoutes(app, deps);
+  contactHistoryRoutes(app, deps);
 }

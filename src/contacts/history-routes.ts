@@ -1,0 +1,36 @@
+import { Type } from 'typebox';
+import type { Deps } from '../deps.ts';
+import type { App } from '../http.ts';
+import { contactHistory } from './history.ts';
+import { UuidParams } from './schema.ts';
+
+const HistoryQuery = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+  cursor: Type.Optional(Type.String({ description: 'meta.next_cursor of the previous page' })),
+  order: Type.Optional(Type.Union([Type.Literal('desc'), Type.Literal('asc')], { default: 'desc', description: 'desc: newest first (default); asc: oldest first' })),
+}, { additionalProperties: false });
+
+const HistoryItemSchema = Type.Object({
+  type: Type.String({ description: 'message, open, click, unsubscribe or consent' }),
+  at: Type.String({ format: 'date-time' }),
+  uuid: Type.String({ format: 'uuid', description: 'The message, engagement or event this entry comes from' }),
+}, {
+  additionalProperties: true,
+  description: 'message: direction, channel, channel_uuid, message_type, status, campaign_uuid, content, subject (email); open: message_uuid, campaign_uuid, machine; '
+    + 'click: message_uuid, campaign_uuid, link_id, url, machine; unsubscribe: message_uuid, campaign_uuid; consent: channel_type, status (opted_in | opted_out), source',
+});
+
+/** `GET /v1/contacts/:uuid/history`: a contact's messages, opens, clicks, unsubscribes and consent changes in time order. */
+export function contactHistoryRoutes(app: App, deps: Deps): void {
+  app.get('/v1/contacts/:uuid/history', {
+    config: { scope: 'read' },
+    schema: {
+      tags: ['contacts'], summary: 'A contact\'s history: messages, opens, clicks, unsubscribes and consent changes, newest first (order=asc for oldest first)',
+      params: UuidParams, querystring: HistoryQuery,
+      response: { 200: Type.Object({ history: Type.Array(HistoryItemSchema), meta: Type.Object({ next_cursor: Type.Union([Type.String(), Type.Null()]) }) }) },
+    },
+  }, async (request) => {
+    const page = await contactHistory(deps.db, request.auth.workspaceId, request.params.uuid, request.query);
+    return { history: page.items, meta: { next_cursor: page.next_cursor } };
+  });
+}
