@@ -20,6 +20,7 @@ import { whatsappHookRoutes } from './providers/whatsapp-cloud/hooks-routes.ts';
 import { eventRoutes } from './events/routes.ts';
 import { trackingRoutes } from './tracking/routes.ts';
 import { contactHistoryRoutes } from './contacts/history-routes.ts';
+import { reportRoutes } from './reports/routes.ts';
 
 /** Services shared by several route groups. */
 export interface RouteServices {
@@ -47,4 +48,5 @@ export function registerRoutes(app: App, deps: Deps, services: RouteServices): v
   segmentRoutes(app, deps);
   trackingRoutes(app, deps);
   contactHistoryRoutes(app, deps);
+  reportRoutes(app, deps);
 }
