@@ -7,12 +7,13 @@ export const MACHINE_OPEN_WINDOW_MS = 5_000;
 /**
  * User agents of mail privacy proxies, link scanners and HTTP libraries (matched case-insensitively anywhere in the
  * header). Gmail's and Yahoo's image proxies fetch images for their users, so an open through them cannot be told
- * from a prefetch; security gateways fetch every link and image of a message before it is delivered.
+ * from a prefetch; security gateways fetch every link and image of a message before it is delivered. Robots are
+ * matched by `bot/`, `bot;`… and the `+http…` contact URL they carry, not by a bare `bot` (a phone model may end in it).
  */
 export const MACHINE_USER_AGENTS: readonly string[] = [
   'googleimageproxy', 'ggpht.com', 'yahoomailproxy', 'yahoo! slurp', 'bingpreview',
   'barracuda', 'mimecast', 'proofpoint', 'symantec', 'messagelabs', 'trendmicro', 'forcepoint', 'fortiguard', 'sophos', 'cisco', 'ironport',
-  'bot', 'crawler', 'spider', 'preview', 'scanner', 'curl/', 'wget/', 'python-requests', 'python-urllib', 'go-http-client', 'java/', 'okhttp', 'axios/', 'node-fetch', 'libwww-perl', 'headlesschrome',
+  'bot/', 'bot-', 'bot;', 'bot)', '+http', 'crawler', 'spider', 'preview', 'scanner', 'curl/', 'wget/', 'python-requests', 'python-urllib', 'go-http-client', 'java/', 'okhttp', 'axios/', 'node-fetch', 'libwww-perl', 'headlesschrome',
 ];
 
 /**
