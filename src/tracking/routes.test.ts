@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { startBeckon, type TestBeckon } from '../../test/helpers.ts';
 import { trackContent } from './track-content.ts';
 import { PIXEL_GIF } from './pages.ts';
+import { isOneClick } from './routes.ts';
 import { ago, campaignMessage, sandboxChannel, tokenPath, type CampaignMessage } from './test-support.ts';
 
 const BASE = 'https://beckon.example.com';
@@ -179,4 +180,13 @@ test('tracking lands in the message\'s own workspace; another workspace sees non
     assert.equal((await events(beckon, type, key2)).length, 1, type);
     assert.deepEqual(await events(beckon, type), [], `${type} is not in the default workspace`);
   }
+});
+
+test('one-click bodies: form-encoded or multipart List-Unsubscribe=One-Click; anything else is the page\'s form', () => {
+  assert.equal(isOneClick('List-Unsubscribe=One-Click'), true);
+  assert.equal(isOneClick('a=b&List-Unsubscribe=One-Click'), true);
+  assert.equal(isOneClick('--xyz\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--xyz--\r\n'), true);
+  assert.equal(isOneClick('confirm=yes'), false);
+  assert.equal(isOneClick(''), false);
+  assert.equal(isOneClick('List-Unsubscribe=Yes'), false);
 });
