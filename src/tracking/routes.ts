@@ -54,7 +54,7 @@ export function trackingRoutes(app: App, deps: Deps): void {
       schema: { hide: true, tags, summary: 'The open pixel: a 1×1 transparent GIF, recording an open (message_opened on the first human open)', params: Params },
     }, async (request, reply) => {
       if (request.method !== 'HEAD') await recordOpen(deps, request.params.token, { userAgent: userAgent(request) });
-      return reply.code(200).headers({ 'cache-control': 'no-store, no-cache, must-revalidate, max-age=0', pragma: 'no-cache', 'referrer-policy': 'no-referrer' }).type('image/gif').send(PIXEL_GIF);
+      return reply.code(200).headers({ 'cache-control': 'no-store', pragma: 'no-cache', 'referrer-policy': 'no-referrer' }).type('image/gif').send(PIXEL_GIF);
     });
 
     scope.get('/u/:token', {
