@@ -4,6 +4,9 @@ import { nowIso } from '../lib/time.ts';
 /** Campaigns whose link ids a process keeps in memory (the least recently used is dropped beyond this). */
 export const CACHED_CAMPAIGNS = 256;
 
+/** Link ids a process keeps per campaign (a campaign with a distinct URL per recipient stops caching beyond this). */
+export const CACHED_LINKS_PER_CAMPAIGN = 10_000;
+
 /** A cached link id; `trx` is the transaction that inserted it until another transaction has read it back. */
 interface CachedLink {
   id: number;
@@ -58,13 +61,13 @@ export async function campaignLinkIds(trx: Db, cacheKey: Db, workspaceId: string
         .onConflict((oc) => oc.doNothing())
         .executeTakeFirst();
       if (Number(result.numInsertedOrUpdatedRows ?? 0) > 0) {
-        cache.set(url, { id: next, trx });
+        if (cache.size < CACHED_LINKS_PER_CAMPAIGN) cache.set(url, { id: next, trx });
         id = next;
         break;
       }
       id = await readLinkId(trx, campaignId, url);
     }
-    if (!cache.has(url) || cache.get(url)!.trx !== trx) cache.set(url, { id, trx: null });
+    if ((cache.has(url) || cache.size < CACHED_LINKS_PER_CAMPAIGN) && cache.get(url)?.trx !== trx) cache.set(url, { id, trx: null });
     ids.set(url, id);
   }
   return ids;
