@@ -60,6 +60,11 @@ test('email without tracking: links untouched, no pixel, but always the unsubscr
     text: `Go https://shop.example/ or ${own}\n\nUnsubscribe: ${unsubscribe}`,
     html: `<a href="https://shop.example/">x</a><a href="${own}">u</a><p style="font-size:12px;color:#666666">Don't want these emails? <a href="${unsubscribe}">Unsubscribe</a>.</p>`,
   });
+  const withImages = await trackContent(deps.db, deps, { workspaceId, campaignId, messageId, contactId: newId(), channelType: 'email',
+    html: '<body><img src="https://cdn.example/logo.png" alt="Logo"><img src="https://esp.example/pixel.gif" width="1" height="1"></body>\n', trackLinks: true, trackOpens: true });
+  assert.equal(withImages.html, '<body><img src="https://cdn.example/logo.png" alt="Logo"><img src="https://esp.example/pixel.gif" width="1" height="1">'
+    + `<p style="font-size:12px;color:#666666">Don't want these emails? <a href="${unsubscribe}">Unsubscribe</a>.</p><img src="${url({ kind: 'open', messageId })}" width="1" height="1" alt=""></body>\n`,
+  'images (an existing pixel too) are left as they are; ours goes last, before </body>');
   const tracked = await trackContent(deps.db, deps, { workspaceId, campaignId, messageId, contactId: newId(), channelType: 'email', text: `Go ${own}`, trackLinks: true, trackOpens: true });
   assert.deepEqual(tracked, { text: `Go ${own}\n\nUnsubscribe: ${unsubscribe}` }, 'text only: no pixel, own URL kept');
   assert.deepEqual(await links(), []);
