@@ -18,6 +18,7 @@ import { systemRoutes } from './system/routes.ts';
 import { segmentRoutes } from './segments/routes.ts';
 import { whatsappHookRoutes } from './providers/whatsapp-cloud/hooks-routes.ts';
 import { eventRoutes } from './events/routes.ts';
+import { campaignRoutes } from './campaigns/routes.ts';
 
 /** Services shared by several route groups. */
 export interface RouteServices {
@@ -43,4 +44,5 @@ export function registerRoutes(app: App, deps: Deps, services: RouteServices): v
   whatsappHookRoutes(app, deps);
   eventRoutes(app, deps);
   segmentRoutes(app, deps);
+  campaignRoutes(app, deps);
 }
