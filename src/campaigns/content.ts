@@ -63,7 +63,12 @@ export async function checkCampaignContent(db: Db, workspaceId: string, channel:
     if (content !== null) throw invalidField('body.content', 'a template campaign takes its content from the template (template_values personalize it)');
     const values = draft.templateValues ?? [];
     const parsed = new Map(valuesEntries(values).map(([k, v]) => [k, checkTemplate(v, `body.template_values.${k}`)]));
-    await resolveTemplateSend(db, workspaceId, draft.templateId, renderValues(values, parsed, SAMPLE_SCOPE), {
+    // the sample contact has no custom fields: a personalized value that renders empty for it stands for a real value
+    const sample = renderValues(values, parsed, SAMPLE_SCOPE);
+    const filled = Array.isArray(sample)
+      ? sample.map((v, i) => (v === '' && hasLiquid((values as string[])[i]) ? 'sample' : v))
+      : Object.fromEntries(Object.entries(sample).map(([k, v]) => [k, v === '' && hasLiquid((values as Record<string, string>)[k]) ? 'sample' : v]));
+    await resolveTemplateSend(db, workspaceId, draft.templateId, filled, {
       channel: { id: channel.id, type: channel.type }, paths: { uuid: 'body.template_uuid', values: 'body.template_values' },
     });
     return;

@@ -103,7 +103,7 @@ async function renderOrSkip(deps: SenderDeps, channel: ChannelsTable, compiled: 
   try {
     return await renderFor(deps.db, channel.workspace_id, channel, compiled, contact);
   } catch (error) {
-    if (error instanceof AppError) return 'template_unavailable';
+    if (error instanceof AppError) return error.status === 400 ? 'template_values_invalid' : 'template_unavailable';
     return 'render_failed';
   }
 }
@@ -123,7 +123,7 @@ export interface BatchOutcome {
 /**
  * Processes the next BATCH_SIZE pending recipients from `fromPosition`, in position order, in ONE transaction:
  * each recipient is skipped with a reason (contact_deleted, no_address, contact_blocked, contact_opted_out,
- * optin_required, outside_customer_service_window, template_unavailable, render_failed) or gets its rendered,
+ * optin_required, outside_customer_service_window, template_unavailable, template_values_invalid, render_failed) or gets its rendered,
  * tracked message (enqueued, campaign_id set), its message_created event and its send_message job, and is marked
  * messaged with the message id. The same transaction enqueues the next batch, or completes the campaign (status
  * completed, campaign_completed) when no pending recipient is left. A crash before the commit leaves the batch
