@@ -96,7 +96,8 @@ test('campaigns: lifecycle steps and illegal transitions are 409s naming the sta
     const res = await beckon.call(method as 'POST', action === '' ? `/v1/campaigns/${uuid}` : `/v1/campaigns/${uuid}/${action}`, { body });
     assert.equal(res.statusCode, 409, `${action}: ${res.body}`);
     assert.equal(res.json().code, 'conflict');
-    assert.equal(res.json().status, status);
+    assert.equal(res.json().status, 409);
+    assert.equal(res.json().campaign_status, status);
     assert.match(res.json().detail, new RegExp(`that is ${status} `));
   };
   await conflict('pause', 'draft');

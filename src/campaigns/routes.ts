@@ -63,14 +63,14 @@ export function campaignRoutes(app: App, deps: Deps): void {
     schema: {
       tags, params: UuidParams, body: ScheduleBody, response: { 200: One }, summary: 'Schedule a draft campaign (or reschedule a scheduled one)',
       description: 'send_at is an ISO 8601 date-time with an offset, or a local wall time (2030-01-15T09:00) read in the IANA time_zone; it must be in the future. '
-        + 'The campaign starts sending then. 409 `conflict` (with `status`) from another status.',
+        + 'The campaign starts sending then. 409 `conflict` (with `campaign_status`) from another status.',
     },
   }, async (request) => ({ campaign: await scheduleCampaign(deps, request.auth.workspaceId, request.params.uuid, request.body) }));
 
   const step = (path: string, summary: string, description: string, run: typeof sendCampaign) => {
     app.post(`/v1/campaigns/:uuid/${path}`, {
       config: { scope: 'full' },
-      schema: { tags, params: UuidParams, response: { 200: One }, summary, description: `${description} An illegal transition is a 409 \`conflict\` naming the current \`status\`.` },
+      schema: { tags, params: UuidParams, response: { 200: One }, summary, description: `${description} An illegal transition is a 409 \`conflict\` naming the current status in \`campaign_status\`.` },
     }, async (request) => ({ campaign: await run(deps, request.auth.workspaceId, request.params.uuid) }));
   };
   step('send', 'Send a draft or scheduled campaign now', 'The audience is frozen when sending starts (each contact once), then messages go out in batches at the channel\'s rate.', sendCampaign);

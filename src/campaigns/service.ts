@@ -53,7 +53,7 @@ async function findOr404(db: Db, workspaceId: string, id: string): Promise<Campa
 
 /** 409 for a lifecycle step the campaign's status does not allow, naming the status. */
 export function illegalTransition(row: CampaignsTable, action: string, allowed: string[]): AppError {
-  return new AppError(409, 'conflict', `cannot ${action} a campaign that is ${row.status} (only when ${allowed.join(' or ')})`, undefined, { status: row.status });
+  return new AppError(409, 'conflict', `cannot ${action} a campaign that is ${row.status} (only when ${allowed.join(' or ')})`, undefined, { campaign_status: row.status });
 }
 
 async function channelOf(db: Db, workspaceId: string, id: string): Promise<ChannelsTable> {
