@@ -12,9 +12,8 @@ import { checkCampaignContent, type StoredContent, type TemplateValues } from '.
 import { resolveSendAt } from './schedule.ts';
 import { CAMPAIGN_SEND_TASK } from './sender.ts';
 import * as q from './queries.ts';
-import { campaignView, settingsOf, type CampaignView } from './view.ts';
+import { campaignView, type CampaignView } from './view.ts';
 
-export { campaignView, type CampaignView } from './view.ts';
 
 /** The task that starts a scheduled campaign at its send_at. */
 export const CAMPAIGN_START_TASK = 'campaign_start';
@@ -217,4 +216,3 @@ export async function campaignRow(db: Db, workspaceId: string, id: string): Prom
   return findOr404(db, workspaceId, id);
 }
 
-export { settingsOf };
