@@ -43,7 +43,7 @@ test('sending: the audience is frozen once per contact (two segments, an exclusi
   const messages = await campaignMessages(beckon, uuid);
   assert.equal(messages.length, 2);
   const annMessage = (await beckon.call('GET', `/v1/messages/${byContact.get(ann)!.message_id}`)).json().message;
-  assert.deepEqual([annMessage.content, annMessage.to, annMessage.contact.uuid, annMessage.type], [{ text: 'Hi Ann Smith from Rome (VIP)' }, '+393330000001', ann, 'text']);
+  assert.deepEqual([annMessage.content, annMessage.to, annMessage.contact.uuid, annMessage.type, annMessage.campaign_uuid], [{ text: 'Hi Ann Smith from Rome (VIP)' }, '+393330000001', ann, 'text', uuid]);
   const bobMessage = (await beckon.call('GET', `/v1/messages/${byContact.get(bob)!.message_id}`)).json().message;
   assert.deepEqual(bobMessage.content, { text: 'Hi there from your town' });
   await waitFor('both messages read', async () => (await campaignMessages(beckon, uuid)).every((m) => m.status === 'read'));

@@ -20,6 +20,7 @@ test('stats: exact counts of statuses, skips, human and machine opens, clicks pe
   const uuid = campaign.uuid as string;
   const test = await beckon.call('POST', `/v1/campaigns/${uuid}/test`, { body: { contact_uuids: [zed] } });
   assert.equal(test.json().results[0].skip_reason, null);
+  assert.equal('campaign_uuid' in (await beckon.call('GET', `/v1/messages/${test.json().results[0].message_uuid}`)).json().message, false, 'a test send is not a campaign message');
   await step(beckon, uuid, 'send');
   await waitForStatus(beckon, uuid, 'completed');
   const statusOf = async () => Object.fromEntries((await campaignMessages(beckon, uuid)).map((m) => [m.contact_id, m.status]));
