@@ -125,20 +125,23 @@ export interface RenderedMessage {
   html: string | undefined;
   url: string | undefined;
   template: OutboundTemplate | null;
+  /** The template values rendered for this contact (template campaigns). */
+  values: TemplateValues | null;
 }
 
 /** Renders a compiled campaign for one contact (a template with personalized values is resolved per contact). */
 export async function renderFor(db: Db, workspaceId: string, channel: ChannelsTable, compiled: CompiledCampaign, contact: ContactsTable): Promise<RenderedMessage> {
   const scope = scopeOf(contact);
   let template = compiled.fixedTemplate;
+  let values = compiled.templateValues;
   if (compiled.templateId !== null && template === null) {
-    const values = renderValues(compiled.templateValues ?? [], compiled.parsedValues, scope);
+    values = renderValues(compiled.templateValues ?? [], compiled.parsedValues, scope);
     template = await resolveTemplateSend(db, workspaceId, compiled.templateId, values, { channel: { id: channel.id, type: channel.type } });
   }
   if (template !== null) {
     const header = template.components?.header;
     const link = header && 'link' in header ? header.link : undefined;
-    return { type: compiled.type, subject: null, text: template.renderedText, html: undefined, url: link, template };
+    return { type: compiled.type, subject: null, text: template.renderedText, html: undefined, url: link, template, values };
   }
   return {
     type: compiled.type,
@@ -147,5 +150,6 @@ export async function renderFor(db: Db, workspaceId: string, channel: ChannelsTa
     html: compiled.html === null ? undefined : renderTemplate(compiled.html, scope),
     url: compiled.url ?? undefined,
     template: null,
+    values: null,
   };
 }

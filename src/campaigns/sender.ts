@@ -94,7 +94,7 @@ export function campaignMessage(
     content: toJson(content), status: 'enqueued', status_history: toJson([{ status: 'enqueued', at: now }]), provider_message_id: null,
     error: null, metadata: metadata ? toJson(metadata) : null, created_at: now, updated_at: now, deleted_at: null,
     channel_type: channel.type, address: addressFor(channel.type, contact), template_uuid: campaign?.template_id ?? null,
-    template_values: campaign?.template_values ?? null, optin_contact: null,
+    template_values: rendered.values ? toJson(rendered.values) : null, optin_contact: null,
     template: rendered.template ? toJson(rendered.template) : null, subject: rendered.subject, html: rendered.html ?? null, campaign_id: campaign?.id ?? null,
   };
 }

@@ -52,7 +52,6 @@ export async function testSendCampaign(deps: Deps, workspaceId: string, id: stri
       const rendered = await renderFor(deps.db, workspaceId, channel, compiled, contact);
       const message = campaignMessage(newId(), null, channel, contact, rendered, now, { campaign_uuid: campaign.id, campaign_test: 'true' });
       message.template_uuid = campaign.template_id;
-      message.template_values = campaign.template_values;
       messages.push(message);
       out.push({ contact_uuid: contact.id, message_uuid: message.id, skip_reason: null });
     }
