@@ -10,6 +10,8 @@ import { parseJson, toJson } from '../lib/json.ts';
 import { nowIso } from '../lib/time.ts';
 import { sendRuleRefusal, type SendKind } from '../messages/rules.ts';
 import { SEND_MESSAGE_TASK } from '../messages/tasks.ts';
+import { MAX_TEXT_LENGTH } from '../messages/schema.ts';
+import { TEXT_LIMITS } from '../messages/service.ts';
 import { messageView } from '../messages/view.ts';
 import { segmentMemberQuery } from '../segments/service.ts';
 import { trackContent } from '../tracking/track-content.ts';
@@ -101,7 +103,9 @@ export function campaignMessage(
 
 async function renderOrSkip(deps: SenderDeps, channel: ChannelsTable, compiled: CompiledCampaign, contact: ContactsTable): Promise<RenderedMessage | string> {
   try {
-    return await renderFor(deps.db, channel.workspace_id, channel, compiled, contact);
+    const rendered = await renderFor(deps.db, channel.workspace_id, channel, compiled, contact);
+    if (rendered.text !== undefined && rendered.text.length > (TEXT_LIMITS[channel.type] ?? MAX_TEXT_LENGTH)) return 'content_too_long';
+    return rendered;
   } catch (error) {
     if (error instanceof AppError) return error.status === 400 ? 'template_values_invalid' : 'template_unavailable';
     return 'render_failed';
@@ -123,7 +127,7 @@ export interface BatchOutcome {
 /**
  * Processes the next BATCH_SIZE pending recipients from `fromPosition`, in position order, in ONE transaction:
  * each recipient is skipped with a reason (contact_deleted, no_address, contact_blocked, contact_opted_out,
- * optin_required, outside_customer_service_window, template_unavailable, template_values_invalid, render_failed) or gets its rendered,
+ * optin_required, outside_customer_service_window, template_unavailable, template_values_invalid, render_failed, content_too_long) or gets its rendered,
  * tracked message (enqueued, campaign_id set), its message_created event and its send_message job, and is marked
  * messaged with the message id. The same transaction enqueues the next batch, or completes the campaign (status
  * completed, campaign_completed) when no pending recipient is left. A crash before the commit leaves the batch

@@ -123,3 +123,17 @@ test('test sends: rendered now for up to 10 contacts, not part of the campaign n
   const other = await beckon.newWorkspace('other');
   assert.equal((await beckon.call('POST', `/v1/campaigns/${campaign.uuid}/test`, { key: other, body: { contact_uuids: [ann] } })).statusCode, 404);
 });
+
+test('sending: a text that renders longer than the channel allows skips that contact only', async (t) => {
+  const beckon = await startBeckon();
+  t.after(() => beckon.stop());
+  const long = await contact(beckon, { name: 'L'.repeat(100), phone: '+39 333 000 0001', consent: optedIn('whatsapp') });
+  const short = await contact(beckon, { name: 'Al', phone: '+39 333 000 0002', consent: optedIn('whatsapp') });
+  const list = await staticSegment(beckon, 'List', [long, short]);
+  const campaign = await createCampaign(beckon, { name: 'Long', channel_uuid: await whatsappChannel(beckon), segment_uuids: [list], content: { text: '{% for i in (1..50) %}{{ contact.name }}{% endfor %}' } });
+  await step(beckon, campaign.uuid, 'send');
+  await waitForStatus(beckon, campaign.uuid, 'completed');
+  const rows = await recipients(beckon, campaign.uuid);
+  assert.deepEqual(rows.map((r) => [r.contact_id, r.state, r.skip_reason]), [[long, 'skipped', 'content_too_long'], [short, 'messaged', null]]);
+  assert.equal((await beckon.call('GET', `/v1/messages/${rows[1].message_id}`)).json().message.content.text, 'Al'.repeat(50));
+});
