@@ -21,6 +21,7 @@ import { eventRoutes } from './events/routes.ts';
 import { trackingRoutes } from './tracking/routes.ts';
 import { contactHistoryRoutes } from './contacts/history-routes.ts';
 import { reportRoutes } from './reports/routes.ts';
+import { campaignRoutes } from './campaigns/routes.ts';
 
 /** Services shared by several route groups. */
 export interface RouteServices {
@@ -49,4 +50,5 @@ export function registerRoutes(app: App, deps: Deps, services: RouteServices): v
   trackingRoutes(app, deps);
   contactHistoryRoutes(app, deps);
   reportRoutes(app, deps);
+  campaignRoutes(app, deps);
 }

@@ -16,6 +16,8 @@ export const EVENT_TYPES = [
   'contact_opted_out',
   'message_opened',
   'link_clicked',
+  'campaign_started',
+  'campaign_completed',
 ] as const;
 
 /** One of EVENT_TYPES. */
@@ -30,4 +32,16 @@ export async function recordEvent(trx: Db, queue: JobQueue, workspaceId: string,
   await insertRows(trx, 'events', [{ id, workspace_id: workspaceId, type, payload: JSON.stringify(payload), created_at: nowIso() }]);
   await fanOutEvent(trx, queue, { id, workspace_id: workspaceId, type });
   return id;
+}
+
+/**
+ * Stores many events of one type in `trx` with one multi-row insert, then fans each out to the subscribed webhook
+ * endpoints (stopping at the first that no endpoint wants: they all share workspace and type). Returns their ids.
+ */
+export async function recordEvents(trx: Db, queue: JobQueue, workspaceId: string, type: EventType, payloads: unknown[]): Promise<string[]> {
+  const at = nowIso();
+  const rows = payloads.map((payload) => ({ id: newId(), workspace_id: workspaceId, type, payload: JSON.stringify(payload), created_at: at }));
+  for (let i = 0; i < rows.length; i += 1000) await insertRows(trx, 'events', rows.slice(i, i + 1000));
+  for (const row of rows) if ((await fanOutEvent(trx, queue, { id: row.id, workspace_id: workspaceId, type })) === 0) break;
+  return rows.map((row) => row.id);
 }

@@ -36,27 +36,26 @@ function whoOf(contact: ContactsTable): string {
 }
 
 /**
- * Applies the send-time rules to a contact in `trx`, in this order, each a 422 with its own code: blocked
+ * Checks the send-time rules for a contact in `trx`, in this order, each a 422 with its own code: blocked
  * (`contact_blocked`); opted out of the channel type (`contact_opted_out`, even with optin_contact); template and
  * marketing sends without opt-in nor `optin_contact: true` (`optin_required`); free-form sends on a channel that
  * enforces the WhatsApp 24-hour window when the contact's last message there is older than 24 h, or when there is
- * none (`outside_customer_service_window`). Then records the opt-in that `optin_contact: true` confirms (source
- * `api`, emitting contact_opted_in) when the contact was not opted in yet. A refused send changes nothing.
+ * none (`outside_customer_service_window`). Returns the first refusal (its `code` is the reason), or null; writes nothing.
  */
-export async function applySendRules(trx: Db, queue: JobQueue, channel: ChannelsTable, contact: ContactsTable, kind: SendKind, now: string): Promise<void> {
+export async function sendRuleRefusal(trx: Db, channel: ChannelsTable, contact: ContactsTable, kind: SendKind, now: string): Promise<AppError | null> {
   const who = whoOf(contact);
   const extra = { contact_uuid: contact.id };
-  if (contact.blocked) throw new AppError(422, 'contact_blocked', `the contact ${who} is blocked; unblock it to send`, undefined, extra);
+  if (contact.blocked) return new AppError(422, 'contact_blocked', `the contact ${who} is blocked; unblock it to send`, undefined, extra);
   const type = channel.type as ConsentChannel;
   const consent = consentOf(contact, type);
   if (consent.status === 'opted_out') {
-    throw new AppError(422, 'contact_opted_out',
+    return new AppError(422, 'contact_opted_out',
       `the contact ${who} opted out of ${type} messages (${consent.source ?? 'unknown source'}, ${consent.at ?? 'unknown time'}); `
       + `do not message them on ${type} until they opt in again (an SMS contact replies START; or record their new consent with PATCH /v1/contacts/${contact.id} and consent.${type}.status "opted_in")`,
       undefined, extra);
   }
   if ((kind.template || kind.marketing) && consent.status !== 'opted_in' && !kind.optinContact) {
-    throw new AppError(422, 'optin_required',
+    return new AppError(422, 'optin_required',
       `${kind.template ? 'template' : 'marketing'} messages need the contact's opt-in for ${type}, and ${who} has not opted in; `
       + `send with "optin_contact": true if they agreed to receive them, or record it with PATCH /v1/contacts/${contact.id} and consent.${type}.status "opted_in"`,
       undefined, extra);
@@ -67,10 +66,22 @@ export async function applySendRules(trx: Db, queue: JobQueue, channel: Channels
       const since = lastInbound
         ? `the contact's last message on this channel was at ${lastInbound}, so the 24-hour customer service window closed at ${windowExpiry(lastInbound)}`
         : 'the contact has never written on this channel, so no 24-hour customer service window is open';
-      throw new AppError(422, 'outside_customer_service_window',
+      return new AppError(422, 'outside_customer_service_window',
         `${since}; send an approved template instead (template_uuid, template_values), or wait until ${who} writes again`,
         undefined, { ...extra, window_expires_at: lastInbound ? windowExpiry(lastInbound) : null });
     }
   }
-  if (kind.optinContact && consent.status !== 'opted_in') await setConsent(trx, queue, contact.workspace_id, contact.id, type, 'opted_in', 'api', now);
+  return null;
+}
+
+/**
+ * Applies the send-time rules (sendRuleRefusal) to a contact in `trx`, throwing the refusal. Then records the opt-in
+ * that `optin_contact: true` confirms (source `api`, emitting contact_opted_in) when the contact was not opted in yet.
+ * A refused send changes nothing.
+ */
+export async function applySendRules(trx: Db, queue: JobQueue, channel: ChannelsTable, contact: ContactsTable, kind: SendKind, now: string): Promise<void> {
+  const refusal = await sendRuleRefusal(trx, channel, contact, kind, now);
+  if (refusal) throw refusal;
+  const type = channel.type as ConsentChannel;
+  if (kind.optinContact && consentOf(contact, type).status !== 'opted_in') await setConsent(trx, queue, contact.workspace_id, contact.id, type, 'opted_in', 'api', now);
 }

@@ -91,6 +91,7 @@ export const MessageSchema = Type.Object({
   template_values: Type.Union([Type.Array(Type.String()), Type.Record(Type.String(), Type.String()), Type.Null()]),
   subject: Type.Optional(Type.String({ description: 'Email messages only' })),
   html: Type.Optional(Type.String({ description: 'Email messages only, when sent with an HTML body' })),
+  campaign_uuid: Type.Optional(Type.String({ format: 'uuid', description: 'Campaign messages only: the campaign that sent it' })),
   created_at: Timestamp,
   updated_at: Timestamp,
 });

@@ -31,6 +31,8 @@ export interface MessageView {
   subject?: string;
   /** Email only, when sent with an HTML body. */
   html?: string;
+  /** Campaign messages only: the campaign that sent it. */
+  campaign_uuid?: string;
   created_at: string;
   updated_at: string;
 }
@@ -61,6 +63,7 @@ export function messageView(row: MessagesTable): MessageView {
     template_values: parseJson<string[] | Record<string, string> | null>(row.template_values, null),
     ...(row.subject === null ? {} : { subject: row.subject }),
     ...(row.html === null ? {} : { html: row.html }),
+    ...(row.campaign_id === null || row.campaign_id === undefined ? {} : { campaign_uuid: row.campaign_id }),
     created_at: row.created_at,
     updated_at: row.updated_at,
   };

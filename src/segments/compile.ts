@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Condition, RuleNode } from './rules.ts';
+import type { CampaignEvent, Condition, RuleNode } from './rules.ts';
 import { consentStatus, customType, customValue, tagsHave, tagsHaveAny, tagsNotEmpty } from './sql-json.ts';
 
 /** What a `segment` condition refers to: a static list (its member rows) or a dynamic segment (its checked rules). */
@@ -97,6 +97,25 @@ function columnCondition(column: string, kind: Condition['fieldKind'], op: Condi
   return and([sql<boolean>`${ref} is not null`, compare(ref, op, v)]);
 }
 
+/**
+ * A `campaign.<event>` condition: the contact was messaged by the campaign (received), its campaign message reached
+ * delivered (or read) or read, or it opened or clicked a link of it (human engagements only: machine-flagged ones do not count).
+ */
+function campaignCondition(event: CampaignEvent, campaignId: string): Bool {
+  switch (event) {
+    case 'received':
+      return sql<boolean>`exists (select 1 from campaign_recipients as cr where cr.campaign_id = ${campaignId} and cr.contact_id = contacts.id and cr.state = 'messaged')`;
+    case 'delivered':
+      return sql<boolean>`exists (select 1 from messages as cm where cm.campaign_id = ${campaignId} and cm.contact_id = contacts.id and cm.status in ('delivered', 'read'))`;
+    case 'read':
+      return sql<boolean>`exists (select 1 from messages as cm where cm.campaign_id = ${campaignId} and cm.contact_id = contacts.id and cm.status = 'read')`;
+    case 'opened':
+      return sql<boolean>`exists (select 1 from engagements as ce where ce.campaign_id = ${campaignId} and ce.contact_id = contacts.id and ce.type = 'open' and ce.machine = 0)`;
+    case 'clicked':
+      return sql<boolean>`exists (select 1 from engagements as ce where ce.campaign_id = ${campaignId} and ce.contact_id = contacts.id and ce.type = 'click' and ce.machine = 0)`;
+  }
+}
+
 function conditionSql(node: Condition, segments: ResolvedSegments): Bool {
   const { op, negate } = positiveOp(node.op);
   let positive: Bool;
@@ -104,6 +123,7 @@ function conditionSql(node: Condition, segments: ResolvedSegments): Bool {
   if (target.type === 'column') positive = columnCondition(target.column, node.fieldKind, op, node.value);
   else if (target.type === 'custom') positive = customCondition(target.key, op, node.value, node.fieldKind === 'date');
   else if (target.type === 'consent') positive = compare(consentStatus(target.channel), op, node.value);
+  else if (target.type === 'campaign') positive = campaignCondition(target.event, node.value as string);
   else {
     const segment = segments.get(node.value as string);
     if (!segment) throw new Error(`segment ${String(node.value)} was not resolved before compiling`);

@@ -49,6 +49,13 @@ export async function existingContactIds(db: Db, workspaceId: string, ids: strin
   return new Set(rows.map((r) => r.id));
 }
 
+/** Which of these ids are campaigns of the workspace. */
+export async function existingCampaignIds(db: Db, workspaceId: string, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom('campaigns').select('id').where('workspace_id', '=', workspaceId).where('id', 'in', ids).execute();
+  return new Set(rows.map((r) => r.id));
+}
+
 /** Adds contacts to a static segment (already members are left alone); returns how many were added. */
 export async function addMembers(db: Db, workspaceId: string, segmentId: string, contactIds: string[], at: string): Promise<number> {
   if (contactIds.length === 0) return 0;

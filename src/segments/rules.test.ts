@@ -114,7 +114,7 @@ test('dynamic segments: segment conditions, live membership, cycles refused, del
   assert.equal((await beckon.call('DELETE', `/v1/segments/${vip}`)).statusCode, 200);
 });
 
-test('rules are validated: a 400 names the bad node; campaign conditions are refused for now', async (t) => {
+test('rules are validated: a 400 names the bad node; a campaign condition needs a campaign of the workspace', async (t) => {
   const beckon = await startBeckon();
   t.after(() => beckon.stop());
   assert.equal((await beckon.call('POST', '/v1/custom_fields', { body: { key: 'seats', label: 'Seats', type: 'number' } })).statusCode, 201);
@@ -145,7 +145,7 @@ test('rules are validated: a 400 names the bad node; campaign conditions are ref
   }
   const campaign = await beckon.call('POST', '/v1/segments', { body: { name: 'x', type: 'dynamic', rules: { field: 'campaign.opened', op: 'eq', value: '01900000-0000-7000-8000-000000000001' } } });
   assert.equal(campaign.statusCode, 400);
-  assert.deepEqual(campaign.json().errors, [{ path: 'body.rules.field', message: 'campaign conditions are not available yet: they come with campaigns' }]);
+  assert.deepEqual(campaign.json().errors, [{ path: 'body.rules.value', message: 'is not a campaign of this workspace' }]);
   let deep: unknown = { field: 'name', op: 'exists' };
   for (let i = 0; i < 10; i++) deep = { not: deep };
   assert.equal((await beckon.call('POST', '/v1/segments/preview', { body: { rules: deep } })).statusCode, 400);

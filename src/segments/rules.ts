@@ -4,7 +4,7 @@ import { isUuid } from '../lib/ids.ts';
 import { normalizePhone } from '../lib/phone.ts';
 
 /** The kinds of value a condition compares: each field has one, and it decides which ops are allowed. */
-export type FieldKind = 'text' | 'tags' | 'instant' | 'number' | 'date' | 'boolean' | 'any' | 'consent' | 'segment';
+export type FieldKind = 'text' | 'tags' | 'instant' | 'number' | 'date' | 'boolean' | 'any' | 'consent' | 'segment' | 'campaign';
 
 /** A checked condition: the field (resolved to a column, custom field key, consent channel or segment), the op and the normalized value. */
 export interface Condition {
@@ -14,11 +14,17 @@ export interface Condition {
   target: { type: 'column'; column: 'name' | 'email' | 'phone' | 'source' | 'tags' | 'created_at' | 'updated_at' | 'last_inbound_at' }
     | { type: 'custom'; key: string }
     | { type: 'consent'; channel: 'whatsapp' | 'sms' | 'email' }
-    | { type: 'segment' };
+    | { type: 'segment' }
+    | { type: 'campaign'; event: CampaignEvent };
   fieldKind: FieldKind;
   op: Op;
   value: unknown;
 }
+
+/** What a `campaign.<event>` condition asks about a contact and a campaign. */
+export const CAMPAIGN_EVENTS = ['received', 'delivered', 'read', 'opened', 'clicked'] as const;
+/** One of CAMPAIGN_EVENTS. */
+export type CampaignEvent = (typeof CAMPAIGN_EVENTS)[number];
 
 /** A checked rule node: a group (all / any / not) or a condition. */
 export type RuleNode = { kind: 'all' | 'any'; path: string; children: RuleNode[] } | { kind: 'not'; path: string; child: RuleNode } | Condition;
@@ -39,6 +45,7 @@ export const OPS_BY_KIND: Record<FieldKind, readonly Op[]> = {
   any: ['eq', 'neq', 'contains', 'not_contains', 'starts_with', 'gt', 'gte', 'lt', 'lte', 'in', 'not_in', 'exists', 'not_exists'],
   consent: ['eq', 'neq', 'in', 'not_in'],
   segment: ['eq', 'neq'],
+  campaign: ['eq', 'neq'],
 };
 
 /** Limits that keep a rule tree cheap to compile and run. */
@@ -108,8 +115,12 @@ function parseTarget(field: unknown, path: string, customTypes: CustomFieldTypes
     return { field, target: { type: 'consent', channel: field.slice('consent.'.length) as 'whatsapp' | 'sms' | 'email' }, fieldKind: 'consent' };
   }
   if (field === 'segment') return { field, target: { type: 'segment' }, fieldKind: 'segment' };
-  if (field.startsWith('campaign.')) throw invalidField(path, 'campaign conditions are not available yet: they come with campaigns');
-  throw invalidField(path, `unknown field "${field}"; fields are name, email, phone, source, tags, created_at, updated_at, last_inbound_at, custom_fields.<key>, consent.<whatsapp|sms|email> and segment`);
+  if (field.startsWith('campaign.')) {
+    const event = field.slice('campaign.'.length);
+    if (!(CAMPAIGN_EVENTS as readonly string[]).includes(event)) throw invalidField(path, `campaign conditions are campaign.<${CAMPAIGN_EVENTS.join('|')}>`);
+    return { field, target: { type: 'campaign', event: event as CampaignEvent }, fieldKind: 'campaign' };
+  }
+  throw invalidField(path, `unknown field "${field}"; fields are name, email, phone, source, tags, created_at, updated_at, last_inbound_at, custom_fields.<key>, consent.<whatsapp|sms|email>, segment and campaign.<${CAMPAIGN_EVENTS.join('|')}>`);
 }
 
 function parseCondition(raw: Record<string, unknown>, path: string, customTypes: CustomFieldTypes): Condition {
@@ -154,6 +165,9 @@ function scalarOf(target: Pick<Condition, 'target' | 'fieldKind' | 'field'>, raw
     case 'segment':
       if (typeof raw !== 'string' || !isUuid(raw)) throw invalidField(path, 'must be a segment uuid');
       return raw.toLowerCase();
+    case 'campaign':
+      if (typeof raw !== 'string' || !isUuid(raw)) throw invalidField(path, 'must be a campaign uuid');
+      return raw.toLowerCase();
     case 'any':
       if (typeof raw === 'string' && raw.length <= 1000) return raw;
       if ((typeof raw === 'number' && Number.isFinite(raw)) || typeof raw === 'boolean') return raw;
@@ -189,4 +203,11 @@ export function segmentReferences(node: RuleNode): { uuid: string; path: string 
   if (node.kind === 'condition') return node.target.type === 'segment' ? [{ uuid: node.value as string, path: `${node.path}.value` }] : [];
   if (node.kind === 'not') return segmentReferences(node.child);
   return node.children.flatMap(segmentReferences);
+}
+
+/** The uuids of the campaigns a rule tree refers to (`campaign.<event>` conditions), each with its node's value path. */
+export function campaignReferences(node: RuleNode): { uuid: string; path: string }[] {
+  if (node.kind === 'condition') return node.target.type === 'campaign' ? [{ uuid: node.value as string, path: `${node.path}.value` }] : [];
+  if (node.kind === 'not') return campaignReferences(node.child);
+  return node.children.flatMap(campaignReferences);
 }

@@ -12,7 +12,7 @@ import { parseJson } from '../lib/json.ts';
 import { nowIso } from '../lib/time.ts';
 import { compileRules, type ResolvedSegments } from './compile.ts';
 import * as q from './queries.ts';
-import { parseRules, segmentReferences, type CustomFieldTypes, type RuleNode } from './rules.ts';
+import { campaignReferences, parseRules, segmentReferences, type CustomFieldTypes, type RuleNode } from './rules.ts';
 
 /** The API view of a segment. */
 export interface SegmentView {
@@ -101,6 +101,10 @@ function compileChecked(rules: RuleNode, segments: ResolvedSegments, path: strin
 export async function compileRequestRules(db: Db, workspaceId: string, raw: unknown, path: string, selfId?: string): Promise<RawBuilder<boolean>> {
   const types = await customTypes(db, workspaceId);
   const rules = parseRules(raw, path, types);
+  const campaigns = campaignReferences(rules);
+  const known = await q.existingCampaignIds(db, workspaceId, campaigns.map((c) => c.uuid));
+  const unknown = campaigns.find((c) => !known.has(c.uuid));
+  if (unknown) throw invalidField(unknown.path, 'is not a campaign of this workspace');
   return compileChecked(rules, await resolveReferences(db, workspaceId, rules, types, selfId), path);
 }
 

@@ -1,0 +1,65 @@
+import type { Deps } from '../deps.ts';
+import type { MessagesTable } from '../db/types.ts';
+import { invalidField } from '../errors.ts';
+import { findChannel } from '../channels/queries.ts';
+import { recordEvent } from '../events/service.ts';
+import { insertRows } from '../db/prepared.ts';
+import { newId } from '../lib/ids.ts';
+import { nowIso } from '../lib/time.ts';
+import { sendRuleRefusal } from '../messages/rules.ts';
+import { SEND_MESSAGE_TASK } from '../messages/tasks.ts';
+import { messageView } from '../messages/view.ts';
+import { compileCampaign, renderFor } from './content.ts';
+import { addressFor, campaignMessage } from './sender.ts';
+import * as q from './queries.ts';
+import { campaignRow } from './service.ts';
+
+/** One contact's outcome of a test send. */
+export interface TestSendResult {
+  contact_uuid: string;
+  message_uuid: string | null;
+  skip_reason: string | null;
+}
+
+/**
+ * Sends a campaign's rendered message now to up to 10 contacts, in any status: a test, not part of the campaign (no
+ * campaign_id, so never in its stats nor its audience; metadata {campaign_uuid, campaign_test: "true"}; links are not
+ * tracked). The blocked, opt-out and 24-hour rules apply (the marketing opt-in does not: testers rarely opted in);
+ * a contact that cannot be sent to gets a skip_reason instead of a message.
+ */
+export async function testSendCampaign(deps: Deps, workspaceId: string, id: string, contactIds: string[]): Promise<TestSendResult[]> {
+  const campaign = await campaignRow(deps.db, workspaceId, id);
+  const ids = contactIds.map((c) => c.toLowerCase());
+  const contacts = new Map((await q.findContacts(deps.db, workspaceId, ids)).map((c) => [c.id, c]));
+  ids.forEach((c, i) => {
+    if (!contacts.has(c)) throw invalidField(`body.contact_uuids.${i}`, 'is not a contact of this workspace');
+  });
+  const channel = await findChannel(deps.db, workspaceId, campaign.channel_id);
+  if (!channel) throw invalidField('channel_uuid', 'the campaign\'s channel no longer exists');
+  const compiled = await compileCampaign(deps.db, campaign, channel);
+  const results = await deps.writer.run(async (trx) => {
+    const now = nowIso();
+    const out: TestSendResult[] = [];
+    const messages: MessagesTable[] = [];
+    for (const contactId of [...new Set(ids)]) {
+      const contact = contacts.get(contactId)!;
+      const refusal = addressFor(channel.type, contact) === null ? 'no_address'
+        : (await sendRuleRefusal(trx, channel, contact, { template: campaign.template_id !== null, marketing: false, optinContact: true }, now))?.code ?? null;
+      if (refusal !== null) {
+        out.push({ contact_uuid: contact.id, message_uuid: null, skip_reason: refusal });
+        continue;
+      }
+      const rendered = await renderFor(deps.db, workspaceId, channel, compiled, contact);
+      const message = campaignMessage(newId(), null, channel, contact, rendered, now, { campaign_uuid: campaign.id, campaign_test: 'true' });
+      message.template_uuid = campaign.template_id;
+      messages.push(message);
+      out.push({ contact_uuid: contact.id, message_uuid: message.id, skip_reason: null });
+    }
+    if (messages.length > 0) await insertRows(trx, 'messages', messages);
+    for (const message of messages) await recordEvent(trx, deps.queue, workspaceId, 'message_created', messageView(message));
+    await deps.queue.enqueueMany(trx, messages.map((m) => ({ task: SEND_MESSAGE_TASK, payload: { message_id: m.id } })));
+    return out;
+  });
+  deps.queue.notify();
+  return results;
+}
