@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBeckon, waitFor } from '../../test/helpers.ts';
+import { trackingUrl } from '../tracking/tokens.ts';
+import { beforeBodyEnd, openPixel, unsubscribeHtml, unsubscribeText } from '../tracking/track-content.ts';
 import {
   campaignMessages, contact, createCampaign, optedIn, recipients, sandboxChannel, staticSegment, step, waitForStatus, whatsappChannel,
 } from '../../test/campaign-fixtures.ts';
@@ -83,7 +85,14 @@ test('sending: an email campaign renders subject, text and html per contact; con
   const rows = await recipients(beckon, campaign.uuid);
   assert.deepEqual(rows.map((r) => [r.contact_id, r.state, r.skip_reason]), [[ann, 'messaged', null], [phoneOnly, 'skipped', 'no_address']]);
   const message = (await beckon.call('GET', `/v1/messages/${rows[0].message_id}`)).json().message;
-  assert.deepEqual([message.subject, message.content, message.html, message.to], ['News for Ann', { text: 'Hello Ann' }, '<p>Hello <b>ANN</b></p>', 'ann@example.com']);
+  const { publicUrl } = beckon.runtime.deps.config;
+  const { secrets } = beckon.runtime.deps;
+  const unsubscribe = trackingUrl(publicUrl, secrets, { kind: 'unsubscribe', messageId: message.uuid });
+  const pixel = openPixel(trackingUrl(publicUrl, secrets, { kind: 'open', messageId: message.uuid }));
+  assert.deepEqual([message.subject, message.content, message.html, message.to], [
+    'News for Ann', { text: `Hello Ann${unsubscribeText(unsubscribe)}` },
+    beforeBodyEnd(`<p>Hello <b>ANN</b></p>${unsubscribeHtml(unsubscribe)}`, pixel), 'ann@example.com',
+  ]);
 });
 
 test('sending: a WhatsApp channel that enforces the 24-hour window skips contacts outside it', async (t) => {
