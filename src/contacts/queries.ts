@@ -2,7 +2,7 @@ import { sql, type ExpressionBuilder } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import type { ContactsTable, Database } from '../db/types.ts';
 import type { Cursor } from '../lib/cursor.ts';
-import { insertRows, prepared } from '../db/prepared.ts';
+import { insertRows, overwriteRows, prepared } from '../db/prepared.ts';
 
 /** A custom field value to match: a string, number or boolean, or (for keys without a definition) any of them. */
 export interface CustomFieldMatch {
@@ -30,6 +30,28 @@ export interface ContactFilters {
 /** Inserts a contact. */
 export async function insertContact(db: Db, row: ContactsTable): Promise<void> {
   await insertRows(db, 'contacts', [row]);
+}
+
+/** Inserts contacts (multi-row statements). */
+export async function insertContacts(db: Db, rows: ContactsTable[]): Promise<void> {
+  await insertRows(db, 'contacts', rows);
+}
+
+/** Writes whole contact rows over the stored ones with the same id (multi-row statements; each id at most once). */
+export async function overwriteContacts(db: Db, rows: ContactsTable[]): Promise<void> {
+  await overwriteRows(db, 'contacts', 'id', rows);
+}
+
+const IN_CHUNK = 1000;
+
+/** A workspace's contacts holding any of these phones (column `phone`) or emails (column `email`), in statements of at most 1,000 values. */
+export async function findContactsWhereIn(db: Db, workspaceId: string, column: 'phone' | 'email', values: string[]): Promise<ContactsTable[]> {
+  const out: ContactsTable[] = [];
+  for (let start = 0; start < values.length; start += IN_CHUNK) {
+    const chunk = values.slice(start, start + IN_CHUNK);
+    out.push(...await db.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId).where(column, 'in', chunk).execute());
+  }
+  return out;
 }
 
 /** Finds a workspace's contact by E.164 phone. */

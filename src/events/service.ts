@@ -2,7 +2,7 @@ import type { Db } from '../db/connect.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import { newId } from '../lib/ids.ts';
 import { nowIso } from '../lib/time.ts';
-import { fanOutEvent } from '../webhooks/fanout.ts';
+import { fanOutEvent, fanOutEvents } from '../webhooks/fanout.ts';
 import { insertRows } from '../db/prepared.ts';
 
 /** Every event type a webhook endpoint may subscribe to. */
@@ -28,4 +28,20 @@ export async function recordEvent(trx: Db, queue: JobQueue, workspaceId: string,
   await insertRows(trx, 'events', [{ id, workspace_id: workspaceId, type, payload: JSON.stringify(payload), created_at: nowIso() }]);
   await fanOutEvent(trx, queue, { id, workspace_id: workspaceId, type });
   return id;
+}
+
+/** An event to record with recordEvents: its type, its payload and when it happened. */
+export interface NewEvent {
+  type: EventType;
+  payload: unknown;
+  created_at: string;
+}
+
+/** recordEvent for many events of one workspace at once, in order (multi-row inserts, one endpoint lookup); returns their ids. */
+export async function recordEvents(trx: Db, queue: JobQueue, workspaceId: string, events: NewEvent[]): Promise<string[]> {
+  if (events.length === 0) return [];
+  const rows = events.map((e) => ({ id: newId(), workspace_id: workspaceId, type: e.type, payload: JSON.stringify(e.payload), created_at: e.created_at }));
+  await insertRows(trx, 'events', rows);
+  await fanOutEvents(trx, queue, workspaceId, rows);
+  return rows.map((r) => r.id);
 }

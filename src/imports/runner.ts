@@ -4,7 +4,7 @@ import { parse } from 'csv-parse';
 import type { Db } from '../db/connect.ts';
 import type { ImportsTable } from '../db/types.ts';
 import type { JobQueue } from '../jobs/queue.ts';
-import { countResults, MAX_BATCH, upsertContactsIn, type BatchOptions, type RecordResult } from '../contacts/batch.ts';
+import { countResults, MAX_BATCH, upsertContactsIn, upsertContext, type BatchOptions, type RecordResult } from '../contacts/batch.ts';
 import { parseJson } from '../lib/json.ts';
 import { nowIso } from '../lib/time.ts';
 import { recordOf, type Mapping } from './mapping.ts';
@@ -80,12 +80,13 @@ export async function runImport(db: Db, queue: JobQueue, id: string, options: { 
   const batchOptions = parseJson<BatchOptions>(row.options, { allowInsert: true, allowUpdate: true, skipDuplicates: false });
   const errors = parseJson<ImportError[]>(row.errors, []);
   const rows = row.format === 'ndjson' ? ndjsonRows(row.file) : csvRows(row.file);
+  const context = await upsertContext(db, row.workspace_id); // custom field definitions and the phone cache, once per run
   let seen = 0;
   let batch: Row[] = [];
   const flush = async () => {
     const parsed = batch.filter((r) => r.parseError === undefined);
     const results = await db.transaction().execute(async (trx) => {
-      const done = await upsertContactsIn(trx, queue, row.workspace_id, parsed.map((r) => toRecord(r, mapping)), batchOptions, (i) => `line.${parsed[i].line}`);
+      const done = await upsertContactsIn(trx, queue, row.workspace_id, parsed.map((r) => toRecord(r, mapping)), batchOptions, (i) => `line.${parsed[i].line}`, context);
       const all: (RecordResult & { line: number })[] = done.map((r) => ({ ...r, line: parsed[r.index].line }));
       for (const r of batch) {
         if (r.parseError !== undefined) all.push({ index: -1, line: r.line, status: 'failed', uuid: null, reason: null, error: { code: 'invalid_json', detail: `line ${r.line} ${r.parseError}`, errors: [{ path: `line.${r.line}`, message: r.parseError }] } });
