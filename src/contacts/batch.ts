@@ -1,18 +1,16 @@
 import type { Static } from 'typebox';
-import { Compile } from 'typebox/compile';
-import { Value } from 'typebox/value';
 import type { Db } from '../db/connect.ts';
 import type { ContactsTable } from '../db/types.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { recordEvents, type NewEvent } from '../events/service.ts';
-import { normalizePhone } from '../lib/phone.ts';
+import type { normalizePhone } from '../lib/phone.ts';
 import { nowIso } from '../lib/time.ts';
 import { consentEventsOf } from './consent.ts';
 import { definitionsByKey, type CustomFieldView } from './custom-fields-service.ts';
-import { emailOf, phoneOfCreate } from './input.ts';
+import { checkRecord, failure, phoneCache, type Checked, type Record_ } from './batch-check.ts';
 import * as q from './queries.ts';
-import { CreateContactBody, type UpdateContactBody } from './schema.ts';
+import type { UpdateContactBody } from './schema.ts';
 import { contactView, newContactRow, planUpdate } from './service.ts';
 import { loadWindows, type StoredWindow } from './windows.ts';
 
@@ -52,30 +50,6 @@ export interface BatchCounts {
   failed: number;
 }
 
-type Record_ = Static<typeof CreateContactBody>;
-const validRecord = Compile(CreateContactBody);
-
-function schemaErrors(record: unknown, prefix: string): FieldError[] {
-  if (record === null || typeof record !== 'object' || Array.isArray(record)) return [{ path: prefix, message: 'must be an object' }];
-  if (validRecord.Check(record)) return [];
-  const errors: FieldError[] = [];
-  for (const e of Value.Errors(CreateContactBody, record)) {
-    if (e.keyword === 'additionalProperties') continue;
-    const path = prefix + e.instancePath.replaceAll('/', '.');
-    const message = e.keyword === 'boolean' ? 'is not a contact field' : e.message;
-    if (!errors.some((x) => x.path === path)) errors.push({ path, message });
-  }
-  return errors;
-}
-
-function failure(error: AppError, prefix: string): RecordResult['error'] {
-  const rewrite = (path: string) => (path.startsWith('body.') ? prefix + path.slice(4) : path);
-  const errors = (error.errors ?? []).map((e) => ({ path: rewrite(e.path), message: e.message }));
-  let detail = error.message;
-  for (const e of error.errors ?? []) detail = detail.replaceAll(e.path, rewrite(e.path));
-  return { code: error.code, detail, errors };
-}
-
 function updateOf(record: Record_, phone: string | null, email: string | null): Static<typeof UpdateContactBody> {
   const body: Static<typeof UpdateContactBody> = {};
   if (record.name !== undefined) body.name = record.name;
@@ -88,20 +62,6 @@ function updateOf(record: Record_, phone: string | null, email: string | null): 
   return body;
 }
 
-/** normalizePhone with a cache by raw string (an import or a batch normalizes each distinct phone once); bounded in size. */
-export function phoneCache(limit = 20_000): typeof normalizePhone {
-  const cache = new Map<string, string>();
-  return (raw, path) => {
-    let phone = cache.get(raw);
-    if (phone === undefined) {
-      phone = normalizePhone(raw, path);
-      if (cache.size >= limit) cache.clear();
-      cache.set(raw, phone);
-    }
-    return phone;
-  };
-}
-
 /** What an import reuses across its batches: the workspace's custom field definitions (read once) and a phone cache. */
 export interface UpsertContext {
   definitions: Map<string, CustomFieldView>;
@@ -111,13 +71,6 @@ export interface UpsertContext {
 /** Loads the UpsertContext of a workspace. */
 export async function upsertContext(db: Db, workspaceId: string): Promise<UpsertContext> {
   return { definitions: await definitionsByKey(db, workspaceId), normalize: phoneCache() };
-}
-
-interface Checked {
-  index: number;
-  record: Record_;
-  phone: string | null;
-  email: string | null;
 }
 
 /** The contacts a batch can touch (every one holding a phone or email of its records), kept current as records apply. */
@@ -246,21 +199,6 @@ async function flushWrites(trx: Db, writes: Write[]): Promise<void> {
   await flush();
 }
 
-function checkOne(raw: unknown, index: number, prefix: string, normalize: typeof normalizePhone): Checked | RecordResult {
-  const errors = schemaErrors(raw, prefix);
-  if (errors.length > 0) return { index, status: 'failed', uuid: null, reason: null, error: { code: 'validation_failed', detail: errors.map((e) => `${e.path} ${e.message}`).join('; '), errors } };
-  const record = raw as Record_;
-  try {
-    const phone = phoneOfCreate(record, normalize);
-    const email = emailOf(record.email);
-    if (!phone && !email) throw new AppError(400, 'validation_failed', 'a contact needs a phone (or identifier) or an email', [{ path: 'body.phone', message: 'is required when there is no email' }]);
-    return { index, record, phone, email };
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    return { index, status: 'failed', uuid: null, reason: null, error: failure(error, prefix) };
-  }
-}
-
 /**
  * Upserts records (each shaped like a POST /v1/contacts body) inside the caller's transaction `trx`, matching
  * existing contacts by phone, then email; a bad record is reported as failed and never stops the others.
@@ -271,12 +209,18 @@ function checkOne(raw: unknown, index: number, prefix: string, normalize: typeof
 export async function upsertContactsIn(trx: Db, queue: JobQueue, workspaceId: string, records: unknown[], options: BatchOptions,
   prefixOf: (index: number) => string, context?: UpsertContext): Promise<RecordResult[]> {
   const ctx = context ?? await upsertContext(trx, workspaceId);
-  const results: RecordResult[] = new Array(records.length);
+  const checked = records.map((record, index) => checkRecord(record, index, prefixOf(index), ctx.normalize));
+  return upsertCheckedIn(trx, queue, workspaceId, checked, options, prefixOf, ctx);
+}
+
+/** upsertContactsIn of records already through checkRecord (in order, `index` their position), e.g. by an import's reader thread. */
+export async function upsertCheckedIn(trx: Db, queue: JobQueue, workspaceId: string, items: (Checked | RecordResult)[], options: BatchOptions,
+  prefixOf: (index: number) => string, context: UpsertContext): Promise<RecordResult[]> {
+  const results: RecordResult[] = new Array(items.length);
   const checked: Checked[] = [];
-  for (let index = 0; index < records.length; index++) {
-    const c = checkOne(records[index], index, prefixOf(index), ctx.normalize);
-    if ('status' in c) results[index] = c;
-    else checked.push(c);
+  for (const item of items) {
+    if ('status' in item) results[item.index] = item;
+    else checked.push(item);
   }
   const state = await loadState(trx, workspaceId, checked);
   const seen = new Set<string>();
@@ -284,7 +228,7 @@ export async function upsertContactsIn(trx: Db, queue: JobQueue, workspaceId: st
   const events: NewEvent[] = [];
   for (const c of checked) {
     try {
-      results[c.index] = { index: c.index, ...(await applyOne(trx, workspaceId, c, options, ctx, state, seen, writes, events)) };
+      results[c.index] = { index: c.index, ...(await applyOne(trx, workspaceId, c, options, context, state, seen, writes, events)) };
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       results[c.index] = { index: c.index, status: 'failed', uuid: null, reason: null, error: failure(error, prefixOf(c.index)) };
