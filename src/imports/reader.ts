@@ -31,7 +31,7 @@ export class ReaderFileError extends Error {}
  * Throws ReaderFileError when the file is not valid in its format.
  */
 export async function* readBatches(input: ReaderInput): AsyncGenerator<ReadRow[]> {
-  const worker = new Worker(new URL('./reader-thread.ts', import.meta.url), { workerData: input, resourceLimits: { maxOldGenerationSizeMb: 128 } });
+  const worker = new Worker(new URL('./reader-thread.ts', import.meta.url), { workerData: input, resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 16 } });
   const queue: ReaderMessage[] = [];
   let failure: Error | null = null;
   let wake: (() => void) | null = null;
