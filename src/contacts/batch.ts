@@ -158,24 +158,26 @@ async function applyOne(trx: Db, workspaceId: string, c: Checked, options: Batch
   const existing = matchOf(state, phone, email);
   if (!existing) {
     if (!options.allowInsert) return { status: 'skipped', uuid: null, reason: 'insert_not_allowed', error: null };
-    const row = newContactRow(workspaceId, record, phone, email, context.definitions)(nowIso());
+    const now = nowIso();
+    const row = newContactRow(workspaceId, record, phone, email, context.definitions)(now);
     state.put(row);
     writes.push({ kind: 'insert', row });
     const view = contactView(row);
-    events.push({ type: 'contact_created', payload: view, created_at: nowIso() });
-    for (const e of consentEventsOf('{}', view)) events.push({ ...e, created_at: nowIso() });
+    events.push({ type: 'contact_created', payload: view, created_at: now });
+    for (const e of consentEventsOf('{}', view)) events.push({ ...e, created_at: now });
     return { status: 'inserted', uuid: row.id, reason: null, error: null };
   }
   if (!options.allowUpdate) return { status: 'skipped', uuid: existing.id, reason: 'update_not_allowed', error: null };
   const windows = await windowsOf(trx, workspaceId, state, existing.id);
-  const plan = planUpdate(existing, updateOf(record, phone, email), context.definitions, windows, nowIso(), context.normalize);
+  const now = nowIso();
+  const plan = planUpdate(existing, updateOf(record, phone, email), context.definitions, windows, now, context.normalize);
   if (plan.changed.length === 0) return { status: 'unchanged', uuid: existing.id, reason: null, error: null };
   refuseDuplicate(state, plan.changed.includes('phone') ? plan.next.phone : null, plan.changed.includes('email') ? plan.next.email : null, existing.id);
   const row = { ...existing, ...plan.changes };
   state.put(row, existing);
   writes.push({ kind: 'overwrite', row });
-  events.push({ type: 'contact_updated', payload: { ...plan.view, changed_fields: plan.changed }, created_at: nowIso() });
-  if (plan.changed.includes('consent')) for (const e of consentEventsOf(existing.consent, plan.view)) events.push({ ...e, created_at: nowIso() });
+  events.push({ type: 'contact_updated', payload: { ...plan.view, changed_fields: plan.changed }, created_at: now });
+  if (plan.changed.includes('consent')) for (const e of consentEventsOf(existing.consent, plan.view)) events.push({ ...e, created_at: now });
   return { status: 'updated', uuid: existing.id, reason: null, error: null };
 }
 
