@@ -3,7 +3,6 @@ import { Compile } from 'typebox/compile';
 import { Value } from 'typebox/value';
 import { AppError, type FieldError } from '../errors.ts';
 import { normalizePhone } from '../lib/phone.ts';
-import type { ContactsTable } from '../db/types.ts';
 import type { RecordResult } from './batch.ts';
 import { emailOf, phoneOfCreate } from './input.ts';
 import { CreateContactBody } from './schema.ts';
@@ -50,16 +49,12 @@ export function phoneCache(limit = 20_000): typeof normalizePhone {
   };
 }
 
-/** A contact row prepared ahead (by an import's reader thread) for when a record turns out to be new: the row, its view as JSON and its consent events; or why it cannot be created. */
-export type Draft = { row: ContactsTable; json: string; consent: { type: 'contact_opted_in' | 'contact_opted_out'; json: string }[] } | { failed: RecordResult['error'] };
-
-/** A record that passed checkRecord, with its normalized phone and email (and, from an import's reader thread, its Draft). */
+/** A record that passed checkRecord, with its normalized phone and email. */
 export interface Checked {
   index: number;
   record: Record_;
   phone: string | null;
   email: string | null;
-  draft?: Draft;
 }
 
 /** Checks one record without the store (schema, phone, email, one of them present): the record with its normalized phone and email, or its failed result. */

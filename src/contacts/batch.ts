@@ -158,15 +158,6 @@ async function applyOne(trx: Db, workspaceId: string, c: Checked, options: Batch
   const existing = matchOf(state, phone, email);
   if (!existing) {
     if (!options.allowInsert) return { status: 'skipped', uuid: null, reason: 'insert_not_allowed', error: null };
-    const draft = c.draft;
-    if (draft && 'failed' in draft) return { status: 'failed', uuid: null, reason: null, error: draft.failed };
-    if (draft) {
-      state.put(draft.row);
-      writes.push({ kind: 'insert', row: draft.row });
-      events.push({ type: 'contact_created', payload: null, json: draft.json, created_at: draft.row.created_at });
-      for (const e of draft.consent) events.push({ type: e.type, payload: null, json: e.json, created_at: draft.row.created_at });
-      return { status: 'inserted', uuid: draft.row.id, reason: null, error: null };
-    }
     const now = nowIso();
     const row = newContactRow(workspaceId, record, phone, email, context.definitions)(now);
     state.put(row);
@@ -224,7 +215,7 @@ export async function upsertContactsIn(trx: Db, queue: JobQueue, workspaceId: st
   return upsertCheckedIn(trx, queue, workspaceId, checked, options, prefixOf, ctx);
 }
 
-/** upsertContactsIn of records already through checkRecord (in order, `index` their position), e.g. by an import's reader thread, which also drafts each record's row for when it is new (its definitions must be `context.definitions`). */
+/** upsertContactsIn of records already through checkRecord (in order, `index` their position), e.g. by an import's reader thread. */
 export async function upsertCheckedIn(trx: Db, queue: JobQueue, workspaceId: string, items: (Checked | RecordResult)[], options: BatchOptions,
   prefixOf: (index: number) => string, context: UpsertContext): Promise<RecordResult[]> {
   const results: RecordResult[] = new Array(items.length);

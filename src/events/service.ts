@@ -34,15 +34,13 @@ export async function recordEvent(trx: Db, queue: JobQueue, workspaceId: string,
 export interface NewEvent {
   type: EventType;
   payload: unknown;
-  /** The payload already as JSON (then `payload` is ignored). */
-  json?: string;
   created_at: string;
 }
 
 /** recordEvent for many events of one workspace at once, in order (multi-row inserts, one endpoint lookup); returns their ids. */
 export async function recordEvents(trx: Db, queue: JobQueue, workspaceId: string, events: NewEvent[]): Promise<string[]> {
   if (events.length === 0) return [];
-  const rows = events.map((e) => ({ id: newId(), workspace_id: workspaceId, type: e.type, payload: e.json ?? JSON.stringify(e.payload), created_at: e.created_at }));
+  const rows = events.map((e) => ({ id: newId(), workspace_id: workspaceId, type: e.type, payload: JSON.stringify(e.payload), created_at: e.created_at }));
   await insertRows(trx, 'events', rows);
   await fanOutEvents(trx, queue, workspaceId, rows);
   return rows.map((r) => r.id);

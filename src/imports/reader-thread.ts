@@ -4,11 +4,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parentPort, workerData } from 'node:worker_threads';
 import { parse } from 'csv-parse';
-import { checkRecord, failure, phoneCache, type Checked, type Draft } from '../contacts/batch-check.ts';
-import { consentEventsOf } from '../contacts/consent.ts';
-import { contactView, newContactRow } from '../contacts/service.ts';
-import { AppError } from '../errors.ts';
-import { nowIso } from '../lib/time.ts';
+import { checkRecord, phoneCache } from '../contacts/batch-check.ts';
 import { recordOf, type Mapping } from './mapping.ts';
 import type { ReaderInput, ReaderMessage, ReadRow } from './reader.ts';
 
@@ -49,19 +45,6 @@ function toRecord(record: unknown, mapping: Mapping): unknown {
 const input = workerData as ReaderInput;
 const port = parentPort!;
 const normalize = phoneCache();
-const definitions = input.definitions && new Map(input.definitions.map((d) => [d.key, d]));
-
-// the row the record gets if it turns out to be new, built here so the importing thread only writes it
-function draftOf(c: Checked, prefix: string): Draft {
-  try {
-    const row = newContactRow(input.workspaceId, c.record, c.phone, c.email, definitions!)(nowIso());
-    const view = contactView(row);
-    return { row, json: JSON.stringify(view), consent: consentEventsOf('{}', view).map((e) => ({ type: e.type, json: JSON.stringify(e.payload) })) };
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    return { failed: failure(error, prefix) };
-  }
-}
 let credits = 2;
 let wake: (() => void) | null = null;
 port.on('message', () => {
@@ -75,9 +58,8 @@ async function send(rows: Row[]): Promise<void> {
   let index = 0;
   const out: ReadRow[] = rows.map((r) => {
     if (r.parseError !== undefined) return { line: r.line, parseError: r.parseError };
-    const item = checkRecord(toRecord(r.record, input.mapping), index++, `line.${r.line}`, normalize);
-    if (definitions && !('status' in item)) item.draft = draftOf(item, `line.${r.line}`);
-    return { line: r.line, item };
+    const i = index++;
+    return { line: r.line, item: checkRecord(toRecord(r.record, input.mapping), i, `line.${r.line}`, normalize) };
   });
   port.postMessage({ type: 'batch', rows: out } satisfies ReaderMessage);
 }

@@ -1,14 +1,10 @@
 import { Worker } from 'node:worker_threads';
 import type { Checked } from '../contacts/batch-check.ts';
-import type { CustomFieldView } from '../contacts/custom-fields-service.ts';
 import type { RecordResult } from '../contacts/batch.ts';
 import type { Mapping } from './mapping.ts';
 
-/** What the reader thread is given: the workspace and its definitions, the file, its format, the mapping, how many rows to skip (resume) and the batch size. */
+/** What the reader thread is given: the file, its format, the mapping, how many rows to skip (resume) and the batch size. */
 export interface ReaderInput {
-  workspaceId: string;
-  /** The workspace's custom field definitions, to draft new contacts (see Draft in contacts/batch-check.ts); none when inserts are not allowed. */
-  definitions: CustomFieldView[] | null;
   file: string;
   format: 'csv' | 'ndjson';
   mapping: Mapping;

@@ -68,7 +68,7 @@ export async function runImport(db: Db, queue: JobQueue, id: string, options: { 
     options.onProgress?.({ rowsDone: row.rows_done, inserted: row.inserted, updated: row.updated, failed: row.failed });
   };
   try {
-    for await (const batch of readBatches({ workspaceId: row.workspace_id, definitions: batchOptions.allowInsert ? [...context.definitions.values()] : null, file: row.file, format: row.format as 'csv' | 'ndjson', mapping, skip: row.rows_done, batchSize: MAX_BATCH })) {
+    for await (const batch of readBatches({ file: row.file, format: row.format as 'csv' | 'ndjson', mapping, skip: row.rows_done, batchSize: MAX_BATCH })) {
       await flush(batch);
       if (batch.length === MAX_BATCH && options.sliceMs !== undefined && Date.now() - started > options.sliceMs) return 'more';
     }
