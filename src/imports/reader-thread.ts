@@ -1,5 +1,5 @@
 // The reader thread of an import (see reader.ts): streams the file, maps each row to a contact record and runs the
-// checks that need no store (schema, phone, email), posting batches to the importing thread, at most 1 ahead of it.
+// checks that need no store (schema, phone, email), posting batches to the importing thread, at most 2 ahead of it.
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -45,7 +45,7 @@ function toRecord(record: unknown, mapping: Mapping): unknown {
 const input = workerData as ReaderInput;
 const port = parentPort!;
 const normalize = phoneCache();
-let credits = 1;
+let credits = 2;
 let wake: (() => void) | null = null;
 port.on('message', () => {
   credits++;
