@@ -7,6 +7,7 @@ import { accept } from './benchmarks/accept.ts';
 import { Baselines } from './benchmarks/baselines.ts';
 import { createContext, type BenchContext } from './benchmarks/context.ts';
 import { footprint, withLoadRss } from './benchmarks/footprint.ts';
+import { importContacts } from './benchmarks/import.ts';
 import { isolation } from './benchmarks/isolation.ts';
 import { pipeline } from './benchmarks/pipeline.ts';
 import { segmentCount } from './benchmarks/segment-count.ts';
@@ -15,7 +16,7 @@ import { killAll } from './lib/procs.ts';
 import { profileLines, summarizeProfiles } from './lib/profile.ts';
 import { environment, gitState, toMarkdown, writeReport, type BenchResult, type RunReport } from './lib/report.ts';
 
-const RUNNERS: Record<BenchName, (ctx: BenchContext) => Promise<BenchResult>> = { footprint, accept, pipeline, isolation, segment_count: segmentCount };
+const RUNNERS: Record<BenchName, (ctx: BenchContext) => Promise<BenchResult>> = { footprint, accept, pipeline, isolation, segment_count: segmentCount, import: importContacts };
 
 function loadRssFigure(results: Partial<Record<BenchName, BenchResult>>): void {
   const fp = results.footprint;

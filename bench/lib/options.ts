@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 
 /** Every benchmark, in the order a run executes them. */
-export const BENCHMARKS = ['footprint', 'accept', 'pipeline', 'isolation', 'segment_count'] as const;
+export const BENCHMARKS = ['footprint', 'accept', 'pipeline', 'isolation', 'segment_count', 'import'] as const;
 
 /** One of BENCHMARKS. */
 export type BenchName = (typeof BENCHMARKS)[number];
@@ -26,6 +26,8 @@ export interface BenchOptions {
   concurrency: number;
   /** Cap in seconds on each waiting phase (delivery of the pipeline, of the isolation runs). */
   phaseTimeout: number;
+  /** Import: rows of the generated CSV. */
+  rows: number;
   profile: boolean;
   out: string;
 }
@@ -40,6 +42,7 @@ export const USAGE = `Usage: npm run bench -- [--quick] [--only ${BENCHMARKS.joi
   --events       isolation events per run (full 100000, quick 200); each goes to every endpoint
   --connections  accept connections (64)
   --concurrency  in-flight requests of the bench's own senders (64)
+  --rows         rows of the import benchmark's CSV (full 1000000, quick 5000)
   --timeout      cap in seconds on each waiting phase (full 600, quick 20)
   --profile      run Beckon with --cpu-prof; profiles and a top-functions summary go to OUT/profiles
   --out          where latest.json and latest.md go (bench/results)`;
@@ -58,7 +61,7 @@ export function parseOptions(argv: string[]): BenchOptions | null {
     options: {
       quick: { type: 'boolean' }, only: { type: 'string' }, duration: { type: 'string' }, messages: { type: 'string' },
       events: { type: 'string' }, connections: { type: 'string' }, concurrency: { type: 'string' }, timeout: { type: 'string' },
-      profile: { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      rows: { type: 'string' }, profile: { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) return null;
@@ -80,6 +83,7 @@ export function parseOptions(argv: string[]): BenchOptions | null {
     slowMs: 5000,
     concurrency: positiveInt('concurrency', values.concurrency, 64),
     phaseTimeout: positiveInt('timeout', values.timeout, quick ? 20 : 600),
+    rows: positiveInt('rows', values.rows, quick ? 5_000 : 1_000_000),
     profile: values.profile === true,
     out: resolve(values.out ?? fileURLToPath(new URL('../results/', import.meta.url))),
   };

@@ -186,7 +186,7 @@ export async function processBatch(deps: SenderDeps, campaignId: string, fromPos
       Object.assign(mark, { state: 'messaged', skip_reason: null, message_id: id });
     }
     for (let i = 0; i < messages.length; i += 250) await insertRows(trx, 'messages', messages.slice(i, i + 250));
-    await recordEvents(trx, deps.queue, campaign.workspace_id, 'message_created', messages.map(messageView));
+    await recordEvents(trx, deps.queue, campaign.workspace_id, messages.map((m) => ({ type: 'message_created' as const, payload: messageView(m), created_at: now })));
     await deps.queue.enqueueMany(trx, messages.map((m) => ({ task: SEND_MESSAGE_TASK, payload: { message_id: m.id } })));
     const marked = await q.markRecipients(trx, marks);
     if (marked !== marks.length) throw new Error(`campaign ${campaignId}: ${marks.length - marked} recipient(s) of this batch were processed concurrently; retrying`);

@@ -100,3 +100,43 @@ test('POST /v1/contacts/batch: request limits, scope, and workspaces kept apart'
   const forbidden = await beckon.call('POST', '/v1/contacts/batch', { key: secret, body: { contacts: [{ email: 'x@example.com' }] } });
   assert.equal(forbidden.statusCode, 403);
 });
+
+test('POST /v1/contacts/batch applies records in order within one batch: a phone freed then taken, an insert then its update, a conflict; one delivery per subscribed event', async (t) => {
+  const beckon = await startBeckon({}, { worker: false });
+  t.after(() => beckon.stop());
+  const hook = (await beckon.call('POST', '/v1/webhooks', { body: { url: 'http://127.0.0.1:9/hook', events: ['contact_created', 'contact_opted_in'] } })).json().webhook;
+  const x = (await beckon.call('POST', '/v1/contacts', { body: { phone: '+39 333 111 2222', email: 'x@example.com', name: 'X' } })).json().contact;
+  const response = await beckon.call('POST', '/v1/contacts/batch', {
+    body: {
+      return_records: 'all',
+      contacts: [
+        { email: 'x@example.com', phone: '+39 333 999 0000' },
+        { phone: '+39 333 111 2222', name: 'Takes the old phone' },
+        { email: 'new@example.com', name: 'N' },
+        { email: 'new@example.com', phone: '+39 333 777 0000', consent: { sms: { status: 'opted_in' } } },
+        { phone: '+39 333 999 0000', email: 'NEW@example.com' },
+      ],
+    },
+  });
+  const { meta, results } = response.json();
+  assert.deepEqual(meta, { received: 5, inserted: 2, updated: 2, unchanged: 0, skipped: 0, failed: 1 });
+  assert.deepEqual(results.map((r: { status: string }) => r.status), ['updated', 'inserted', 'inserted', 'updated', 'failed']);
+  assert.equal(results[0].uuid, x.uuid);
+  assert.equal(results[3].uuid, results[2].uuid);
+  assert.deepEqual(results[4].error, {
+    code: 'duplicate_contact', detail: `the phone belongs to contact ${x.uuid} and the email to contact ${results[2].uuid}`,
+    errors: [{ path: 'body.contacts.4.email', message: `is already the email of contact ${results[2].uuid}` }],
+  });
+  const get = async (uuid: string) => (await beckon.call('GET', `/v1/contacts/${uuid}`)).json().contact;
+  assert.deepEqual([(await get(x.uuid)).phone, (await get(x.uuid)).email], ['+393339990000', 'x@example.com']);
+  const taker = await get(results[1].uuid);
+  assert.deepEqual([taker.phone, taker.name], ['+393331112222', 'Takes the old phone']);
+  const n = await get(results[2].uuid);
+  assert.deepEqual([n.name, n.phone, n.email, n.consent.sms.status, n.consent.sms.source], ['N', '+393337770000', 'new@example.com', 'opted_in', 'api']);
+  const db = beckon.runtime.deps.db;
+  const events = await db.selectFrom('events').select(['id', 'type', 'payload']).orderBy('created_at').orderBy('id').execute();
+  assert.deepEqual(events.map((e) => e.type), ['contact_created', 'contact_updated', 'contact_created', 'contact_created', 'contact_updated', 'contact_opted_in']);
+  assert.deepEqual(JSON.parse(events[4].payload).changed_fields, ['phone', 'consent']);
+  const deliveries = await db.selectFrom('webhook_deliveries').select(['event_id', 'endpoint_id']).where('endpoint_id', '=', hook.uuid).execute();
+  assert.deepEqual(deliveries.map((d) => d.event_id).sort(), [events[0].id, events[2].id, events[3].id, events[5].id].sort());
+});

@@ -1,15 +1,18 @@
 import type { Static } from 'typebox';
-import { Compile } from 'typebox/compile';
-import { Value } from 'typebox/value';
 import type { Db } from '../db/connect.ts';
 import type { ContactsTable } from '../db/types.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import { AppError, type FieldError } from '../errors.ts';
+import { recordEvents, type NewEvent } from '../events/service.ts';
+import type { normalizePhone } from '../lib/phone.ts';
+import { nowIso } from '../lib/time.ts';
+import { consentEventsOf } from './consent.ts';
 import { definitionsByKey, type CustomFieldView } from './custom-fields-service.ts';
-import { emailOf, phoneOfCreate } from './input.ts';
+import { checkRecord, failure, phoneCache, type Checked, type Record_ } from './batch-check.ts';
 import * as q from './queries.ts';
-import { CreateContactBody, type UpdateContactBody } from './schema.ts';
-import { createContactIn, updateContactIn } from './service.ts';
+import type { UpdateContactBody } from './schema.ts';
+import { contactView, newContactRow, planUpdate } from './service.ts';
+import { loadWindows, type StoredWindow } from './windows.ts';
 
 /** Most contacts one batch call (or one import batch) upserts. */
 export const MAX_BATCH = 1000;
@@ -47,30 +50,6 @@ export interface BatchCounts {
   failed: number;
 }
 
-type Record_ = Static<typeof CreateContactBody>;
-const validRecord = Compile(CreateContactBody);
-
-function schemaErrors(record: unknown, prefix: string): FieldError[] {
-  if (record === null || typeof record !== 'object' || Array.isArray(record)) return [{ path: prefix, message: 'must be an object' }];
-  if (validRecord.Check(record)) return [];
-  const errors: FieldError[] = [];
-  for (const e of Value.Errors(CreateContactBody, record)) {
-    if (e.keyword === 'additionalProperties') continue;
-    const path = prefix + e.instancePath.replaceAll('/', '.');
-    const message = e.keyword === 'boolean' ? 'is not a contact field' : e.message;
-    if (!errors.some((x) => x.path === path)) errors.push({ path, message });
-  }
-  return errors;
-}
-
-function failure(error: AppError, prefix: string): RecordResult['error'] {
-  const rewrite = (path: string) => (path.startsWith('body.') ? prefix + path.slice(4) : path);
-  const errors = (error.errors ?? []).map((e) => ({ path: rewrite(e.path), message: e.message }));
-  let detail = error.message;
-  for (const e of error.errors ?? []) detail = detail.replaceAll(e.path, rewrite(e.path));
-  return { code: error.code, detail, errors };
-}
-
 function updateOf(record: Record_, phone: string | null, email: string | null): Static<typeof UpdateContactBody> {
   const body: Static<typeof UpdateContactBody> = {};
   if (record.name !== undefined) body.name = record.name;
@@ -83,9 +62,67 @@ function updateOf(record: Record_, phone: string | null, email: string | null): 
   return body;
 }
 
-async function matchOf(trx: Db, workspaceId: string, phone: string | null, email: string | null): Promise<ContactsTable | undefined> {
-  const byPhone = phone ? await q.findContactByPhone(trx, workspaceId, phone) : undefined;
-  const byEmail = email ? await q.findContactByEmail(trx, workspaceId, email) : undefined;
+/** What an import reuses across its batches: the workspace's custom field definitions (read once) and a phone cache. */
+export interface UpsertContext {
+  definitions: Map<string, CustomFieldView>;
+  normalize: typeof normalizePhone;
+}
+
+/** Loads the UpsertContext of a workspace. */
+export async function upsertContext(db: Db, workspaceId: string): Promise<UpsertContext> {
+  return { definitions: await definitionsByKey(db, workspaceId), normalize: phoneCache() };
+}
+
+/** The contacts a batch can touch (every one holding a phone or email of its records), kept current as records apply. */
+class BatchState {
+  readonly byId = new Map<string, ContactsTable>();
+  readonly byPhone = new Map<string, string>();
+  readonly byEmail = new Map<string, string>();
+  /** Contacts loaded from the store (not created in this batch), whose WhatsApp windows are loaded on the first update. */
+  readonly stored = new Set<string>();
+  windows: Map<string, StoredWindow[]> | null = null;
+
+  put(row: ContactsTable, before?: ContactsTable): void {
+    if (before?.phone && before.phone !== row.phone && this.byPhone.get(before.phone) === row.id) this.byPhone.delete(before.phone);
+    if (before?.email && before.email !== row.email && this.byEmail.get(before.email) === row.id) this.byEmail.delete(before.email);
+    this.byId.set(row.id, row);
+    if (row.phone) this.byPhone.set(row.phone, row.id);
+    if (row.email) this.byEmail.set(row.email, row.id);
+  }
+
+  byPhoneOf(phone: string | null): ContactsTable | undefined {
+    const id = phone ? this.byPhone.get(phone) : undefined;
+    return id === undefined ? undefined : this.byId.get(id);
+  }
+
+  byEmailOf(email: string | null): ContactsTable | undefined {
+    const id = email ? this.byEmail.get(email) : undefined;
+    return id === undefined ? undefined : this.byId.get(id);
+  }
+}
+
+/** A write the batch makes, in record order: a new contact, or the whole row of an existing one after an update. */
+interface Write {
+  kind: 'insert' | 'overwrite';
+  row: ContactsTable;
+}
+
+async function loadState(trx: Db, workspaceId: string, checked: Checked[]): Promise<BatchState> {
+  const state = new BatchState();
+  const phones = [...new Set(checked.map((c) => c.phone).filter((p): p is string => !!p))];
+  const emails = [...new Set(checked.map((c) => c.email).filter((e): e is string => !!e))];
+  const rows = [...await q.findContactsWhereIn(trx, workspaceId, 'phone', phones), ...await q.findContactsWhereIn(trx, workspaceId, 'email', emails)];
+  for (const row of rows) {
+    if (state.byId.has(row.id)) continue;
+    state.put(row);
+    state.stored.add(row.id);
+  }
+  return state;
+}
+
+function matchOf(state: BatchState, phone: string | null, email: string | null): ContactsTable | undefined {
+  const byPhone = state.byPhoneOf(phone);
+  const byEmail = state.byEmailOf(email);
   if (byPhone && byEmail && byPhone.id !== byEmail.id) {
     throw new AppError(409, 'duplicate_contact', `the phone belongs to contact ${byPhone.id} and the email to contact ${byEmail.id}`, [
       { path: 'body.email', message: `is already the email of contact ${byEmail.id}` },
@@ -94,48 +131,113 @@ async function matchOf(trx: Db, workspaceId: string, phone: string | null, email
   return byPhone ?? byEmail;
 }
 
-async function upsertOne(trx: Db, queue: JobQueue, workspaceId: string, raw: unknown, prefix: string, options: BatchOptions,
-  definitions: Map<string, CustomFieldView>, seen: Set<string>): Promise<Omit<RecordResult, 'index'>> {
-  const errors = schemaErrors(raw, prefix);
-  if (errors.length > 0) return { status: 'failed', uuid: null, reason: null, error: { code: 'validation_failed', detail: errors.map((e) => `${e.path} ${e.message}`).join('; '), errors } };
-  const record = raw as Record_;
-  const phone = phoneOfCreate(record);
-  const email = emailOf(record.email);
-  if (!phone && !email) throw new AppError(400, 'validation_failed', 'a contact needs a phone (or identifier) or an email', [{ path: 'body.phone', message: 'is required when there is no email' }]);
+// what refuseDuplicate in service.ts answers, from the batch's state (every phone and email of the batch is in it)
+function refuseDuplicate(state: BatchState, phone: string | null, email: string | null, exceptId: string): void {
+  const holder = [state.byPhoneOf(phone), state.byEmailOf(email)].find((c) => c !== undefined && c.id !== exceptId);
+  if (!holder) return;
+  const errors: FieldError[] = [];
+  if (phone && holder.phone === phone) errors.push({ path: 'body.phone', message: `is already the phone of contact ${holder.id}` });
+  if (email && holder.email === email) errors.push({ path: 'body.email', message: `is already the email of contact ${holder.id}` });
+  throw new AppError(409, 'duplicate_contact', `a contact with this ${errors.map((e) => e.path.slice(5)).join(' and ')} already exists: ${holder.id}`, errors, { existing_uuid: holder.id });
+}
+
+async function windowsOf(trx: Db, workspaceId: string, state: BatchState, id: string): Promise<StoredWindow[] | undefined> {
+  if (!state.stored.has(id)) return undefined;
+  state.windows ??= await loadWindows(trx, workspaceId, [...state.stored]);
+  return state.windows.get(id);
+}
+
+/** Applies one checked record to the state (createContactIn / updateContactIn without writing), queuing its writes and events. */
+async function applyOne(trx: Db, workspaceId: string, c: Checked, options: BatchOptions, context: UpsertContext, state: BatchState,
+  seen: Set<string>, writes: Write[], events: NewEvent[]): Promise<Omit<RecordResult, 'index'>> {
+  const { record, phone, email } = c;
   const keys = [phone && `p:${phone}`, email && `e:${email}`].filter((k): k is string => !!k);
   const duplicate = keys.some((k) => seen.has(k));
   for (const k of keys) seen.add(k);
   if (duplicate && options.skipDuplicates) return { status: 'skipped', uuid: null, reason: 'duplicate_in_batch', error: null };
-  const existing = await matchOf(trx, workspaceId, phone, email);
+  const existing = matchOf(state, phone, email);
   if (!existing) {
     if (!options.allowInsert) return { status: 'skipped', uuid: null, reason: 'insert_not_allowed', error: null };
-    const view = await createContactIn(trx, queue, workspaceId, record, definitions);
-    return { status: 'inserted', uuid: view.uuid, reason: null, error: null };
+    const now = nowIso();
+    const row = newContactRow(workspaceId, record, phone, email, context.definitions)(now);
+    state.put(row);
+    writes.push({ kind: 'insert', row });
+    const view = contactView(row);
+    events.push({ type: 'contact_created', payload: view, created_at: now });
+    for (const e of consentEventsOf('{}', view)) events.push({ ...e, created_at: now });
+    return { status: 'inserted', uuid: row.id, reason: null, error: null };
   }
   if (!options.allowUpdate) return { status: 'skipped', uuid: existing.id, reason: 'update_not_allowed', error: null };
-  const { emitted } = await updateContactIn(trx, queue, workspaceId, existing, updateOf(record, phone, email), definitions);
-  return { status: emitted ? 'updated' : 'unchanged', uuid: existing.id, reason: null, error: null };
+  const windows = await windowsOf(trx, workspaceId, state, existing.id);
+  const now = nowIso();
+  const plan = planUpdate(existing, updateOf(record, phone, email), context.definitions, windows, now, context.normalize);
+  if (plan.changed.length === 0) return { status: 'unchanged', uuid: existing.id, reason: null, error: null };
+  refuseDuplicate(state, plan.changed.includes('phone') ? plan.next.phone : null, plan.changed.includes('email') ? plan.next.email : null, existing.id);
+  const row = { ...existing, ...plan.changes };
+  state.put(row, existing);
+  writes.push({ kind: 'overwrite', row });
+  events.push({ type: 'contact_updated', payload: { ...plan.view, changed_fields: plan.changed }, created_at: now });
+  if (plan.changed.includes('consent')) for (const e of consentEventsOf(existing.consent, plan.view)) events.push({ ...e, created_at: now });
+  return { status: 'updated', uuid: existing.id, reason: null, error: null };
+}
+
+// consecutive writes of one kind go in one statement, in record order; a contact written twice starts a new statement
+async function flushWrites(trx: Db, writes: Write[]): Promise<void> {
+  let group: ContactsTable[] = [];
+  let kind: Write['kind'] | null = null;
+  let ids = new Set<string>();
+  const flush = async () => {
+    if (kind === 'insert') await q.insertContacts(trx, group);
+    else if (kind === 'overwrite') await q.overwriteContacts(trx, group);
+    group = [];
+    ids = new Set();
+  };
+  for (const w of writes) {
+    if (w.kind !== kind || ids.has(w.row.id)) await flush();
+    kind = w.kind;
+    group.push(w.row);
+    ids.add(w.row.id);
+  }
+  await flush();
 }
 
 /**
  * Upserts records (each shaped like a POST /v1/contacts body) inside the caller's transaction `trx`, matching
  * existing contacts by phone, then email; a bad record is reported as failed and never stops the others.
  * `prefixOf(i)` names a record in error paths (e.g. `body.contacts.3`). The caller notifies the queue after commit.
+ * Records apply in order as if one by one; the store is read once per batch (phones and emails with IN) and written
+ * in multi-row statements. `context` (see upsertContext) lets an import reuse definitions and its phone cache.
  */
 export async function upsertContactsIn(trx: Db, queue: JobQueue, workspaceId: string, records: unknown[], options: BatchOptions,
-  prefixOf: (index: number) => string): Promise<RecordResult[]> {
-  const definitions = await definitionsByKey(trx, workspaceId);
+  prefixOf: (index: number) => string, context?: UpsertContext): Promise<RecordResult[]> {
+  const ctx = context ?? await upsertContext(trx, workspaceId);
+  const checked = records.map((record, index) => checkRecord(record, index, prefixOf(index), ctx.normalize));
+  return upsertCheckedIn(trx, queue, workspaceId, checked, options, prefixOf, ctx);
+}
+
+/** upsertContactsIn of records already through checkRecord (in order, `index` their position), e.g. by an import's reader thread. */
+export async function upsertCheckedIn(trx: Db, queue: JobQueue, workspaceId: string, items: (Checked | RecordResult)[], options: BatchOptions,
+  prefixOf: (index: number) => string, context: UpsertContext): Promise<RecordResult[]> {
+  const results: RecordResult[] = new Array(items.length);
+  const checked: Checked[] = [];
+  for (const item of items) {
+    if ('status' in item) results[item.index] = item;
+    else checked.push(item);
+  }
+  const state = await loadState(trx, workspaceId, checked);
   const seen = new Set<string>();
-  const results: RecordResult[] = [];
-  for (let index = 0; index < records.length; index++) {
-    const prefix = prefixOf(index);
+  const writes: Write[] = [];
+  const events: NewEvent[] = [];
+  for (const c of checked) {
     try {
-      results.push({ index, ...(await upsertOne(trx, queue, workspaceId, records[index], prefix, options, definitions, seen)) });
+      results[c.index] = { index: c.index, ...(await applyOne(trx, workspaceId, c, options, context, state, seen, writes, events)) };
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      results.push({ index, status: 'failed', uuid: null, reason: null, error: failure(error, prefix) });
+      results[c.index] = { index: c.index, status: 'failed', uuid: null, reason: null, error: failure(error, prefixOf(c.index)) };
     }
   }
+  await flushWrites(trx, writes);
+  await recordEvents(trx, queue, workspaceId, events);
   return results;
 }
 

@@ -17,21 +17,27 @@ export function consentOf(row: ContactsTable, channel: ConsentChannel): Consent 
   return parseJson<StoredConsent>(row.consent, {})[channel] ?? { status: 'unknown', at: null, source: null };
 }
 
+/** The contact_opted_in / contact_opted_out events (type and payload) recordConsentEvents records for this change. */
+export function consentEventsOf(before: string, view: ContactView): { type: 'contact_opted_in' | 'contact_opted_out'; payload: ContactView & { channel_type: ConsentChannel } }[] {
+  const old = parseJson<StoredConsent>(before, {});
+  const events: ReturnType<typeof consentEventsOf> = [];
+  for (const channel of CONSENT_CHANNELS) {
+    const status = view.consent[channel].status;
+    if (status === 'unknown' || old[channel]?.status === status) continue;
+    events.push({ type: status === 'opted_in' ? 'contact_opted_in' : 'contact_opted_out', payload: { ...view, channel_type: channel } });
+  }
+  return events;
+}
+
 /**
  * Records contact_opted_in / contact_opted_out for every channel type whose status became opted_in / opted_out
  * between `before` and `after` (payload: the contact's view plus `channel_type`). Callers pass the stored consent
  * JSON of the row before and after the change, in the transaction that made it.
  */
 export async function recordConsentEvents(trx: Db, queue: JobQueue, workspaceId: string, before: string, view: ContactView): Promise<number> {
-  const old = parseJson<StoredConsent>(before, {});
-  let emitted = 0;
-  for (const channel of CONSENT_CHANNELS) {
-    const status = view.consent[channel].status;
-    if (status === 'unknown' || old[channel]?.status === status) continue;
-    await recordEvent(trx, queue, workspaceId, status === 'opted_in' ? 'contact_opted_in' : 'contact_opted_out', { ...view, channel_type: channel });
-    emitted++;
-  }
-  return emitted;
+  const events = consentEventsOf(before, view);
+  for (const e of events) await recordEvent(trx, queue, workspaceId, e.type, e.payload);
+  return events.length;
 }
 
 /**

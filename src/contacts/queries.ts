@@ -1,8 +1,8 @@
-import { sql, type ExpressionBuilder } from 'kysely';
+import { CompiledQuery, sql, type ExpressionBuilder } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import type { ContactsTable, Database } from '../db/types.ts';
 import type { Cursor } from '../lib/cursor.ts';
-import { insertRows, prepared } from '../db/prepared.ts';
+import { insertRows, overwriteRows, prepared } from '../db/prepared.ts';
 
 /** A custom field value to match: a string, number or boolean, or (for keys without a definition) any of them. */
 export interface CustomFieldMatch {
@@ -30,6 +30,46 @@ export interface ContactFilters {
 /** Inserts a contact. */
 export async function insertContact(db: Db, row: ContactsTable): Promise<void> {
   await insertRows(db, 'contacts', [row]);
+}
+
+/** Inserts contacts (multi-row statements). */
+export async function insertContacts(db: Db, rows: ContactsTable[]): Promise<void> {
+  await insertRows(db, 'contacts', rows);
+}
+
+/** Writes whole contact rows over the stored ones with the same id (multi-row statements; each id at most once). */
+export async function overwriteContacts(db: Db, rows: ContactsTable[]): Promise<void> {
+  await overwriteRows(db, 'contacts', 'id', rows);
+}
+
+const IN_CHUNK = 1000;
+const whereInSql = new Map<string, string>();
+
+// the SQL of `workspace_id = ? and <column> in (?, …)` for n values, compiled once per dialect, column and n
+function whereIn(db: Db, column: 'phone' | 'email', n: number): string | null {
+  const key = `${db.getExecutor().adapter.constructor.name}|${column}|${n}`;
+  let text = whereInSql.get(key);
+  if (text === undefined) {
+    const values = Array.from({ length: n }, (_, i) => `\u0000v${i}`);
+    const { sql: compiled, parameters } = db.selectFrom('contacts').selectAll().where('workspace_id', '=', '\u0000w').where(column, 'in', values).compile();
+    text = parameters.length === n + 1 && parameters[0] === '\u0000w' && parameters.every((p, i) => i === 0 || p === values[i - 1]) ? compiled : '';
+    whereInSql.set(key, text);
+  }
+  return text || null;
+}
+
+/** A workspace's contacts holding any of these phones (column `phone`) or emails (column `email`), in statements of at most 1,000 values. */
+export async function findContactsWhereIn(db: Db, workspaceId: string, column: 'phone' | 'email', values: string[]): Promise<ContactsTable[]> {
+  const out: ContactsTable[] = [];
+  for (let start = 0; start < values.length; start += IN_CHUNK) {
+    const chunk = values.slice(start, start + IN_CHUNK);
+    const text = whereIn(db, column, chunk.length);
+    const rows = text
+      ? (await db.executeQuery<ContactsTable>(CompiledQuery.raw(text, [workspaceId, ...chunk]))).rows
+      : await db.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId).where(column, 'in', chunk).execute();
+    for (const row of rows) out.push(row);
+  }
+  return out;
 }
 
 /** Finds a workspace's contact by E.164 phone. */

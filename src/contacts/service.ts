@@ -122,16 +122,9 @@ export async function createContactIn(trx: Db, queue: JobQueue, workspaceId: str
   if (!phone && !email) {
     throw new AppError(400, 'validation_failed', 'a contact needs a phone (or identifier) or an email', [{ path: 'body.phone', message: 'is required when there is no email' }, { path: 'body.email', message: 'is required when there is no phone' }]);
   }
-  const tags = normalizeTags(body.tags ?? []);
-  const source = body.source ?? 'api';
-  const customFields = validateCustomFieldValues(definitions, body.custom_fields ?? {}, false);
-  checkFieldCount(customFields);
+  const draft = newContactRow(workspaceId, body, phone, email, definitions);
   await refuseDuplicate(trx, workspaceId, phone, email);
-  const now = nowIso();
-  const row: ContactsTable = {
-    id: newId(), workspace_id: workspaceId, name: normalizeName(body.name), phone, email, tags: JSON.stringify(tags), custom_fields: JSON.stringify(customFields),
-    source, consent: JSON.stringify(mergeConsent({}, body.consent, source, now)), blocked: body.blocked ? 1 : 0, last_inbound_at: null, created_at: now, updated_at: now,
-  };
+  const row = draft(nowIso());
   await q.insertContact(trx, row);
   const created = contactView(row);
   await recordEvent(trx, queue, workspaceId, 'contact_created', created);
@@ -139,13 +132,29 @@ export async function createContactIn(trx: Db, queue: JobQueue, workspaceId: str
   return created;
 }
 
+/**
+ * Checks a create request's tags and custom fields (400 when bad) and returns the function that builds its row at a
+ * given time; `phone` and `email` are already normalized. Writes nothing.
+ */
+export function newContactRow(workspaceId: string, body: Static<typeof CreateContactBody>, phone: string | null, email: string | null,
+  definitions: Map<string, CustomFieldView>): (now: string) => ContactsTable {
+  const tags = normalizeTags(body.tags ?? []);
+  const source = body.source ?? 'api';
+  const customFields = validateCustomFieldValues(definitions, body.custom_fields ?? {}, false);
+  checkFieldCount(customFields);
+  return (now) => ({
+    id: newId(), workspace_id: workspaceId, name: normalizeName(body.name), phone, email, tags: JSON.stringify(tags), custom_fields: JSON.stringify(customFields),
+    source, consent: JSON.stringify(mergeConsent({}, body.consent, source, now)), blocked: body.blocked ? 1 : 0, last_inbound_at: null, created_at: now, updated_at: now,
+  });
+}
+
 /** Contact fields a PATCH can change, in the order `changed_fields` lists them. */
 const PATCHABLE = ['name', 'phone', 'email', 'tags', 'custom_fields', 'consent', 'blocked'] as const;
 
-function nextRow(row: ContactsTable, body: Static<typeof UpdateContactBody>, customFields: Record<string, unknown>, now: string): ContactsTable {
+function nextRow(row: ContactsTable, body: Static<typeof UpdateContactBody>, customFields: Record<string, unknown>, now: string, normalize: typeof normalizePhone): ContactsTable {
   const next = { ...row };
   if (body.name !== undefined) next.name = normalizeName(body.name);
-  if (body.phone !== undefined) next.phone = body.phone === null ? null : normalizePhone(body.phone, 'body.phone');
+  if (body.phone !== undefined) next.phone = body.phone === null ? null : normalize(body.phone, 'body.phone');
   if (body.email !== undefined) next.email = emailOf(body.email);
   if (!next.phone && !next.email) throw invalidField(body.phone === null ? 'body.phone' : 'body.email', 'cannot be removed: a contact keeps a phone or an email');
   if (body.tags !== undefined) next.tags = JSON.stringify(normalizeTags(body.tags));
@@ -182,22 +191,39 @@ export async function updateContact(db: Db, queue: JobQueue, workspaceId: string
 /** updateContact of the loaded `row` inside the caller's transaction `trx` (the caller notifies the queue after commit when `emitted`); nothing is written when it throws. */
 export async function updateContactIn(trx: Db, queue: JobQueue, workspaceId: string, row: ContactsTable, body: Static<typeof UpdateContactBody>, definitions: Map<string, CustomFieldView>): Promise<{ view: ContactView; emitted: boolean }> {
   const id = row.id;
-  const customFields = body.custom_fields === undefined ? {} : validateCustomFieldValues(definitions, body.custom_fields, true);
-  const now = nowIso();
-  const next = nextRow(row, body, customFields, now);
   const windows = (await loadWindows(trx, workspaceId, [id])).get(id);
+  const plan = planUpdate(row, body, definitions, windows, nowIso());
+  if (plan.changed.length === 0) return { view: plan.view, emitted: false };
+  await refuseDuplicate(trx, workspaceId, plan.changed.includes('phone') ? plan.next.phone : null, plan.changed.includes('email') ? plan.next.email : null, id);
+  await q.updateContact(trx, workspaceId, id, plan.changes);
+  await recordEvent(trx, queue, workspaceId, 'contact_updated', { ...plan.view, changed_fields: plan.changed });
+  if (plan.changed.includes('consent')) await recordConsentEvents(trx, queue, workspaceId, row.consent, plan.view);
+  return { view: plan.view, emitted: true };
+}
+
+/** What an update does to a contact, worked out without writing: the changed fields, the columns to write and the view after it. */
+export interface UpdatePlan {
+  /** Changed fields in PATCHABLE order (empty: the update changes nothing, and `view` is the current view). */
+  changed: (typeof PATCHABLE)[number][];
+  /** The row with the update applied (before `updated_at`). */
+  next: ContactsTable;
+  /** `updated_at` and the changed columns. */
+  changes: Partial<ContactsTable>;
+  view: ContactView;
+}
+
+/** Applies an update body to a loaded `row` with its WhatsApp `windows` at `now` (400 when a value is bad); writes nothing. `normalize` is normalizePhone or a cache of it. */
+export function planUpdate(row: ContactsTable, body: Static<typeof UpdateContactBody>, definitions: Map<string, CustomFieldView>, windows: StoredWindow[] | undefined,
+  now: string, normalize: typeof normalizePhone = normalizePhone): UpdatePlan {
+  const customFields = body.custom_fields === undefined ? {} : validateCustomFieldValues(definitions, body.custom_fields, true);
+  const next = nextRow(row, body, customFields, now, normalize);
   const oldView = contactView(row, windows);
   const newView = contactView(next, windows);
   const changed = PATCHABLE.filter((field) => JSON.stringify(oldView[field]) !== JSON.stringify(newView[field]));
-  if (changed.length === 0) return { view: oldView, emitted: false };
-  await refuseDuplicate(trx, workspaceId, changed.includes('phone') ? next.phone : null, changed.includes('email') ? next.email : null, id);
+  if (changed.length === 0) return { changed, next, changes: {}, view: oldView };
   const changes: Partial<ContactsTable> = { updated_at: now };
   for (const field of changed) Object.assign(changes, { [field]: next[field] });
-  await q.updateContact(trx, workspaceId, id, changes);
-  const view = contactView({ ...next, updated_at: now }, windows);
-  await recordEvent(trx, queue, workspaceId, 'contact_updated', { ...view, changed_fields: changed });
-  if (changed.includes('consent')) await recordConsentEvents(trx, queue, workspaceId, row.consent, view);
-  return { view, emitted: true };
+  return { changed, next, changes, view: contactView({ ...next, updated_at: now }, windows) };
 }
 
 /** Deletes a contact and all its messages (privacy first: nothing of the person stays readable); emits contact_deleted with its last view. */

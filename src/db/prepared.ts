@@ -32,21 +32,47 @@ export function prepared<Args extends unknown[], R>(build: (db: Db, ...args: Arg
 
 const inserts = new Map<string, string>();
 
+/** Most bound parameters one multi-row statement carries (SQLite allows 32,766, PostgreSQL 65,535). */
+export const MAX_PARAMETERS = 30_000;
+
+async function writeRows(db: Db, table: string, rows: Record<string, unknown>[], conflict: { column: string } | null): Promise<void> {
+  const columns = Object.keys(rows[0]);
+  const per = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
+  for (let start = 0; start < rows.length; start += per) {
+    const chunk = start === 0 && rows.length <= per ? rows : rows.slice(start, start + per);
+    const key = `${dialectOf(db)}|${table}|${chunk.length}|${columns.join(',')}|${conflict?.column ?? ''}`;
+    let sql = inserts.get(key);
+    if (!sql) {
+      const dummy = Object.fromEntries(columns.map((c) => [c, null]));
+      let query = db.insertInto(table as keyof Database & string).values(chunk.map(() => dummy) as never);
+      if (conflict) {
+        const updated = columns.filter((c) => c !== conflict.column);
+        query = query.onConflict((oc) => oc.column(conflict.column as never).doUpdateSet((eb) => Object.fromEntries(updated.map((c) => [c, eb.ref(`excluded.${c}` as never)])) as never));
+      }
+      sql = query.compile().sql;
+      inserts.set(key, sql);
+    }
+    const parameters: unknown[] = [];
+    for (const row of chunk) for (const column of columns) parameters.push(row[column] ?? null);
+    await db.executeQuery(CompiledQuery.raw(sql, parameters));
+  }
+}
+
 /**
- * Inserts rows into a table with SQL compiled once per dialect, table, column list and row count. Every row
- * must have the same keys in the same order; undefined values are stored as NULL.
+ * Inserts rows into a table with SQL compiled once per dialect, table, column list and row count (in statements of
+ * at most MAX_PARAMETERS values). Every row must have the same keys in the same order; undefined values are stored as NULL.
  */
 export async function insertRows<T extends keyof Database & string>(db: Db, table: T, rows: Insertable<Database[T]>[]): Promise<void> {
   if (rows.length === 0) return;
-  const columns = Object.keys(rows[0]);
-  const key = `${dialectOf(db)}|${table}|${rows.length}|${columns.join(',')}`;
-  let sql = inserts.get(key);
-  if (!sql) {
-    const dummy = Object.fromEntries(columns.map((c) => [c, null]));
-    sql = db.insertInto(table).values(rows.map(() => dummy) as never).compile().sql;
-    inserts.set(key, sql);
-  }
-  const parameters: unknown[] = [];
-  for (const row of rows) for (const column of columns) parameters.push((row as Record<string, unknown>)[column] ?? null);
-  await db.executeQuery(CompiledQuery.raw(sql, parameters));
+  await writeRows(db, table, rows as Record<string, unknown>[], null);
+}
+
+/**
+ * Writes whole rows that already exist (matched by `key`, usually the primary key) as insertRows does, in multi-row
+ * `INSERT … ON CONFLICT (key) DO UPDATE` statements (SQLite and PostgreSQL): every other column takes the given value.
+ * A row must not appear twice in one call.
+ */
+export async function overwriteRows<T extends keyof Database & string>(db: Db, table: T, key: string, rows: Insertable<Database[T]>[]): Promise<void> {
+  if (rows.length === 0) return;
+  await writeRows(db, table, rows as Record<string, unknown>[], { column: key });
 }

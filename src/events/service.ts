@@ -2,7 +2,7 @@ import type { Db } from '../db/connect.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import { newId } from '../lib/ids.ts';
 import { nowIso } from '../lib/time.ts';
-import { fanOutEvent } from '../webhooks/fanout.ts';
+import { fanOutEvent, fanOutEvents } from '../webhooks/fanout.ts';
 import { insertRows } from '../db/prepared.ts';
 
 /** Every event type a webhook endpoint may subscribe to. */
@@ -34,14 +34,18 @@ export async function recordEvent(trx: Db, queue: JobQueue, workspaceId: string,
   return id;
 }
 
-/**
- * Stores many events of one type in `trx` with one multi-row insert, then fans each out to the subscribed webhook
- * endpoints (stopping at the first that no endpoint wants: they all share workspace and type). Returns their ids.
- */
-export async function recordEvents(trx: Db, queue: JobQueue, workspaceId: string, type: EventType, payloads: unknown[]): Promise<string[]> {
-  const at = nowIso();
-  const rows = payloads.map((payload) => ({ id: newId(), workspace_id: workspaceId, type, payload: JSON.stringify(payload), created_at: at }));
-  for (let i = 0; i < rows.length; i += 1000) await insertRows(trx, 'events', rows.slice(i, i + 1000));
-  for (const row of rows) if ((await fanOutEvent(trx, queue, { id: row.id, workspace_id: workspaceId, type })) === 0) break;
-  return rows.map((row) => row.id);
+/** An event to record with recordEvents: its type, its payload and when it happened. */
+export interface NewEvent {
+  type: EventType;
+  payload: unknown;
+  created_at: string;
+}
+
+/** recordEvent for many events of one workspace at once, in order (multi-row inserts, one endpoint lookup); returns their ids. */
+export async function recordEvents(trx: Db, queue: JobQueue, workspaceId: string, events: NewEvent[]): Promise<string[]> {
+  if (events.length === 0) return [];
+  const rows = events.map((e) => ({ id: newId(), workspace_id: workspaceId, type: e.type, payload: JSON.stringify(e.payload), created_at: e.created_at }));
+  await insertRows(trx, 'events', rows);
+  await fanOutEvents(trx, queue, workspaceId, rows);
+  return rows.map((r) => r.id);
 }

@@ -1,14 +1,12 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { parse } from 'csv-parse';
 import type { Db } from '../db/connect.ts';
 import type { ImportsTable } from '../db/types.ts';
 import type { JobQueue } from '../jobs/queue.ts';
-import { countResults, MAX_BATCH, upsertContactsIn, type BatchOptions, type RecordResult } from '../contacts/batch.ts';
+import { countResults, MAX_BATCH, upsertCheckedIn, upsertContext, type BatchOptions, type RecordResult } from '../contacts/batch.ts';
 import { parseJson } from '../lib/json.ts';
 import { nowIso } from '../lib/time.ts';
-import { recordOf, type Mapping } from './mapping.ts';
+import type { Mapping } from './mapping.ts';
 import * as q from './queries.ts';
+import { readBatches, ReaderFileError, type ReadRow } from './reader.ts';
 
 /** Errors an import keeps (the first ones, with their line numbers); the counts cover the rest. */
 export const MAX_IMPORT_ERRORS = 100;
@@ -23,39 +21,6 @@ export interface ImportError {
 
 /** An import file could not be read as its format (a broken CSV quote, a missing file): the import fails without retrying. */
 export class ImportFileError extends Error {}
-
-interface Row {
-  line: number;
-  record?: Record<string, unknown> | unknown;
-  parseError?: string;
-}
-
-async function* csvRows(file: string): AsyncGenerator<Row> {
-  const parser = createReadStream(file).pipe(parse({ columns: true, bom: true, skip_empty_lines: true, relax_column_count: true, info: true }));
-  try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) yield { line: info.lines, record };
-  } catch (error) {
-    throw new ImportFileError(`the file is not valid CSV: ${(error as Error).message}`);
-  }
-}
-
-async function* ndjsonRows(file: string): AsyncGenerator<Row> {
-  let line = 0;
-  for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
-    line++;
-    if (!text.trim()) continue;
-    try {
-      yield { line, record: JSON.parse(text) };
-    } catch {
-      yield { line, parseError: 'is not valid JSON' };
-    }
-  }
-}
-
-function toRecord(row: Row, mapping: Mapping): unknown {
-  const r = row.record;
-  return r !== null && typeof r === 'object' && !Array.isArray(r) ? recordOf(r as Record<string, unknown>, mapping) : r;
-}
 
 /** Progress of an import after a batch. */
 export interface ImportProgress {
@@ -79,13 +44,11 @@ export async function runImport(db: Db, queue: JobQueue, id: string, options: { 
   const mapping = parseJson<Mapping>(row.mapping, {});
   const batchOptions = parseJson<BatchOptions>(row.options, { allowInsert: true, allowUpdate: true, skipDuplicates: false });
   const errors = parseJson<ImportError[]>(row.errors, []);
-  const rows = row.format === 'ndjson' ? ndjsonRows(row.file) : csvRows(row.file);
-  let seen = 0;
-  let batch: Row[] = [];
-  const flush = async () => {
-    const parsed = batch.filter((r) => r.parseError === undefined);
+  const context = await upsertContext(db, row.workspace_id); // custom field definitions, once per run
+  const flush = async (batch: ReadRow[]) => {
+    const parsed = batch.filter((r) => r.item !== undefined);
     const results = await db.transaction().execute(async (trx) => {
-      const done = await upsertContactsIn(trx, queue, row.workspace_id, parsed.map((r) => toRecord(r, mapping)), batchOptions, (i) => `line.${parsed[i].line}`);
+      const done = await upsertCheckedIn(trx, queue, row.workspace_id, parsed.map((r) => r.item!), batchOptions, (i) => `line.${parsed[i].line}`, context);
       const all: (RecordResult & { line: number })[] = done.map((r) => ({ ...r, line: parsed[r.index].line }));
       for (const r of batch) {
         if (r.parseError !== undefined) all.push({ index: -1, line: r.line, status: 'failed', uuid: null, reason: null, error: { code: 'invalid_json', detail: `line ${r.line} ${r.parseError}`, errors: [{ path: `line.${r.line}`, message: r.parseError }] } });
@@ -101,22 +64,18 @@ export async function runImport(db: Db, queue: JobQueue, id: string, options: { 
       return next;
     });
     row = { ...row, ...results };
-    batch = [];
     queue.notify();
     options.onProgress?.({ rowsDone: row.rows_done, inserted: row.inserted, updated: row.updated, failed: row.failed });
   };
-  for await (const r of rows) {
-    if (seen++ < row.rows_done) continue;
-    batch.push(r);
-    if (batch.length === MAX_BATCH) {
-      await flush();
-      if (options.sliceMs !== undefined && Date.now() - started > options.sliceMs) {
-        await rows.return(undefined);
-        return 'more';
-      }
+  try {
+    for await (const batch of readBatches({ file: row.file, format: row.format as 'csv' | 'ndjson', mapping, skip: row.rows_done, batchSize: MAX_BATCH })) {
+      await flush(batch);
+      if (batch.length === MAX_BATCH && options.sliceMs !== undefined && Date.now() - started > options.sliceMs) return 'more';
     }
+  } catch (error) {
+    if (error instanceof ReaderFileError) throw new ImportFileError(error.message);
+    throw error;
   }
-  if (batch.length > 0) await flush();
   const now = nowIso();
   await q.updateImport(db, id, { status: 'completed', completed_at: now, updated_at: now });
   return 'done';

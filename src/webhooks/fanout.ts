@@ -32,3 +32,23 @@ export async function fanOutEvent(trx: Db, queue: JobQueue, event: { id: string;
   await queue.enqueueMany(trx, rows.map((r) => ({ task: DELIVER_WEBHOOK_TASK, payload: { delivery_id: r.id, endpoint_id: r.endpoint_id, attempt: 1, retry: 0 } })));
   return rows.length;
 }
+
+/** fanOutEvent for many events of one workspace (one endpoint lookup, multi-row inserts), in their order; returns how many deliveries. */
+export async function fanOutEvents(trx: Db, queue: JobQueue, workspaceId: string, events: { id: string; type: string }[]): Promise<number> {
+  const endpoints = (await q.enabledEndpoints(trx, workspaceId)).map((e) => ({ id: e.id, events: parseJson<string[]>(e.events, []) }));
+  if (endpoints.length === 0 || events.length === 0) return 0;
+  const now = new Date().toISOString();
+  const rows: WebhookDeliveriesTable[] = [];
+  for (const event of events) {
+    for (const e of endpoints) {
+      if (!subscribes(e.events, event.type)) continue;
+      rows.push({
+        id: newId(), workspace_id: workspaceId, endpoint_id: e.id, event_id: event.id, event_type: event.type, status: 'pending',
+        attempt_count: 0, next_attempt_at: now, last_status_code: null, last_error: null, created_at: now, updated_at: now,
+      });
+    }
+  }
+  await q.insertDeliveries(trx, rows);
+  await queue.enqueueMany(trx, rows.map((r) => ({ task: DELIVER_WEBHOOK_TASK, payload: { delivery_id: r.id, endpoint_id: r.endpoint_id, attempt: 1, retry: 0 } })));
+  return rows.length;
+}
