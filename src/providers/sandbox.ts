@@ -115,7 +115,7 @@ export function sandboxTasks(deps: Deps): Record<string, Task> {
         if (!getsRead(message.address)) return;
         // a read receipt due at once is played right after delivery, in the same transaction, without a trip through the queue
         if (readDelay === 0) {
-          read = await applyStatusIn(trx, deps, { providerMessageId: payload.provider_message_id }, { status: 'read' });
+          read = await applyStatusIn(trx, deps, { id: message.id }, { status: 'read' });
           return;
         }
         const next: SandboxStatusPayload = { provider_message_id: payload.provider_message_id, status: 'read' };
