@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 
 /** Every benchmark, in the order a run executes them. */
-export const BENCHMARKS = ['footprint', 'accept', 'pipeline', 'isolation', 'segment_count', 'import'] as const;
+export const BENCHMARKS = ['footprint', 'accept', 'pipeline', 'isolation', 'segment_count', 'import', 'campaign'] as const;
 
 /** One of BENCHMARKS. */
 export type BenchName = (typeof BENCHMARKS)[number];
@@ -38,7 +38,7 @@ export const USAGE = `Usage: npm run bench -- [--quick] [--only ${BENCHMARKS.joi
   --quick        everything small (the test suite runs this)
   --only         run only these benchmarks (comma-separated)
   --duration     seconds of each accept load run (full 10, quick 2)
-  --messages     pipeline messages (full 100000, quick 2000)
+  --messages     pipeline messages and campaign recipients (full 100000, quick 2000 and 1000)
   --events       isolation events per run (full 100000, quick 200); each goes to every endpoint
   --connections  accept connections (64)
   --concurrency  in-flight requests of the bench's own senders (64)

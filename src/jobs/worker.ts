@@ -27,6 +27,8 @@ export class Worker {
   private readonly options: Required<WorkerOptions>;
   private running = false;
   private inFlight = new Set<Promise<void>>();
+  /** Completions of finished jobs not committed yet: they no longer hold a slot (the job stays locked until then). */
+  private completing = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private looping: Promise<void> | null = null;
   private again = false;
@@ -51,7 +53,7 @@ export class Worker {
     this.options.queue.wake.off('wake', this.kick);
     if (this.timer) clearTimeout(this.timer);
     // a claim under way may still hand back jobs: wait for it, then for every job it started
-    while (this.looping || this.inFlight.size > 0) await Promise.allSettled([this.looping, ...this.inFlight]);
+    while (this.looping || this.inFlight.size > 0 || this.completing.size > 0) await Promise.allSettled([this.looping, ...this.inFlight, ...this.completing]);
   }
 
   private kick = (): void => {
@@ -100,7 +102,6 @@ export class Worker {
     try {
       if (!task) throw new Error(`no task named ${job.task}`);
       await task(JSON.parse(job.payload), { attempt: job.attempts, maxAttempts: job.max_attempts });
-      await queue.complete(job.id);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       try {
@@ -116,7 +117,21 @@ export class Worker {
       } catch (storeErr) {
         log.error({ err: storeErr, job: job.id }, 'could not record job outcome; the lease will expire and it will run again');
       }
+      return;
     }
+    this.complete(job.id);
+  }
+
+  /**
+   * Deletes a finished job in the next group commit without holding its slot until then: the job stays locked (its
+   * lease) until the delete commits, so no claim takes it again; a crash before that runs it again, as before.
+   */
+  private complete(id: number): void {
+    const done = this.options.queue.complete(id).catch((err: unknown) => {
+      this.options.log.error({ err, job: id }, 'could not record job completion; the lease will expire and it will run again');
+    });
+    this.completing.add(done);
+    void done.finally(() => this.completing.delete(done));
   }
 }
 

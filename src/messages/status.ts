@@ -84,35 +84,45 @@ async function locate(trx: Db, where: Locator): Promise<MessagesTable | undefine
  * callbacks for the same message never both apply.
  */
 export async function applyStatus(deps: StatusDeps, where: Locator, change: StatusChange, within?: WithinChange): Promise<StatusOutcome> {
-  const result = await deps.writer.run(async (trx): Promise<StatusOutcome> => {
-    for (let tries = 0; tries < 5; tries++) {
-      const current = await locate(trx, where);
-      if (!current) return { outcome: 'unknown' };
-      if (!canTransition(current.status, change.status)) return { outcome: 'ignored', message: current };
-      const at = change.at ?? nowIso();
-      const history = parseJson<StatusEntry[]>(current.status_history, []);
-      history.push({ status: change.status, at });
-      const next: MessagesTable = {
-        ...current,
-        status: change.status,
-        status_history: toJson(history),
-        provider_message_id: change.providerMessageId ?? current.provider_message_id,
-        error: change.error ? toJson(change.error) : current.error,
-        updated_at: nowIso(),
-      };
-      const updated = await q.updateStatusIf(trx, current.id, current.status, next);
-      if (!updated) continue;
-      if (!next.deleted_at) await recordEvent(trx, deps.queue, next.workspace_id, 'message_status_updated', messageView(next));
-      if (within) await within(trx, next);
-      return { outcome: 'applied', message: next };
-    }
-    throw new Error(`message status kept changing under us; giving up on ${change.status}`);
-  });
-  if (result.outcome === 'applied') {
-    deps.metrics.messagesByStatus.inc({ status: change.status, direction: result.message.direction });
-    deps.queue.notify();
-  }
+  const result = await deps.writer.run((trx) => applyStatusIn(trx, deps, where, change, within));
+  statusCommitted(deps, change.status, result);
   return result;
+}
+
+/**
+ * applyStatus inside the caller's transaction `trx` (e.g. a second status played in the same commit as the first);
+ * the caller calls statusCommitted with the outcome once the transaction committed.
+ */
+export async function applyStatusIn(trx: Db, deps: Pick<StatusDeps, 'queue'>, where: Locator, change: StatusChange, within?: WithinChange): Promise<StatusOutcome> {
+  for (let tries = 0; tries < 5; tries++) {
+    const current = await locate(trx, where);
+    if (!current) return { outcome: 'unknown' };
+    if (!canTransition(current.status, change.status)) return { outcome: 'ignored', message: current };
+    const at = change.at ?? nowIso();
+    const history = parseJson<StatusEntry[]>(current.status_history, []);
+    history.push({ status: change.status, at });
+    const next: MessagesTable = {
+      ...current,
+      status: change.status,
+      status_history: toJson(history),
+      provider_message_id: change.providerMessageId ?? current.provider_message_id,
+      error: change.error ? toJson(change.error) : current.error,
+      updated_at: nowIso(),
+    };
+    const updated = await q.updateStatusIf(trx, current.id, current.status, next);
+    if (!updated) continue;
+    if (!next.deleted_at) await recordEvent(trx, deps.queue, next.workspace_id, 'message_status_updated', messageView(next));
+    if (within) await within(trx, next);
+    return { outcome: 'applied', message: next };
+  }
+  throw new Error(`message status kept changing under us; giving up on ${change.status}`);
+}
+
+/** After the commit of an applied status change: counts it in the metrics and wakes the workers for the jobs it enqueued. */
+export function statusCommitted(deps: Pick<StatusDeps, 'queue' | 'metrics'>, status: OutboundStatus, result: StatusOutcome): void {
+  if (result.outcome !== 'applied') return;
+  deps.metrics.messagesByStatus.inc({ status, direction: result.message.direction });
+  deps.queue.notify();
 }
 
 /**

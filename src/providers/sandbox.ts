@@ -2,7 +2,7 @@ import type { Deps } from '../deps.ts';
 import { RetryLater, type Task } from '../jobs/queue.ts';
 import { newId } from '../lib/ids.ts';
 import { nowIso } from '../lib/time.ts';
-import { applyProviderStatus, type MessageError } from '../messages/status.ts';
+import { applyProviderStatus, applyStatusIn, statusCommitted, type MessageError, type StatusOutcome } from '../messages/status.ts';
 import { markSandboxAccepted, recordSandboxCall } from '../sandbox/queries.ts';
 import { ProviderError, type ProviderAdapter } from './types.ts';
 
@@ -77,16 +77,21 @@ export function createSandboxProvider(deps: Pick<Deps, 'writer' | 'config'>): Pr
       // the simulated provider answers `sentDelay` ms after the message was accepted; until then the job waits in the queue, not in a worker slot
       const wait = Date.parse(message.createdAt) + sentDelay - Date.now();
       if (wait > 0) throw new RetryLater(wait, 'the sandbox provider has not answered yet');
-      const record = await deps.writer.run((trx) => recordSandboxCall(trx, message.idempotencyKey, message.to, `sbx_${newId()}`, nowIso()));
-      if (record.accepted_at) return { providerMessageId: record.provider_message_id };
       const magic = magicOf(message.to);
+      const refuses = (calls: number) => magic === 'rejected' || magic === 'unavailable' || (magic === 'flaky' && calls <= 2);
+      // the call is recorded, and accepted when the number does not refuse it, in one (group-committed) transaction
+      const record = await deps.writer.run(async (trx) => {
+        const call = await recordSandboxCall(trx, message.idempotencyKey, message.to, `sbx_${newId()}`, nowIso());
+        if (!call.accepted_at && !refuses(call.calls)) await markSandboxAccepted(trx, message.idempotencyKey, nowIso());
+        return call;
+      });
+      if (record.accepted_at) return { providerMessageId: record.provider_message_id };
       if (magic === 'rejected') {
         throw new ProviderError('provider_rejected', 'the provider refused the message (sandbox test number +1 202 555 0105)', false);
       }
-      if (magic === 'unavailable' || (magic === 'flaky' && record.calls <= 2)) {
+      if (refuses(record.calls)) {
         throw new ProviderError('provider_unavailable', `the provider is unavailable, try again (sandbox test number ${message.to}, call ${record.calls})`, true);
       }
-      await deps.writer.run((trx) => markSandboxAccepted(trx, message.idempotencyKey, nowIso()));
       return { providerMessageId: record.provider_message_id };
     },
     async afterSent(trx, queue, _channel, message, result) {
@@ -105,14 +110,20 @@ export function sandboxTasks(deps: Deps): Record<string, Task> {
   return {
     async [SANDBOX_STATUS_TASK](payload: SandboxStatusPayload) {
       const getsRead = (address: string | null) => payload.status === 'delivered' && magicOf(address ?? '') !== 'never_read';
+      let read = null as StatusOutcome | null;
       const outcome = await applyProviderStatus(deps, payload.provider_message_id, { status: payload.status, error: payload.error }, async (trx, message) => {
-        if (readDelay === 0 || !getsRead(message.address)) return;
+        if (!getsRead(message.address)) return;
+        // a read receipt due at once is played right after delivery, in the same transaction, without a trip through the queue
+        if (readDelay === 0) {
+          read = await applyStatusIn(trx, deps, { id: message.id }, { status: 'read' });
+          return;
+        }
         const next: SandboxStatusPayload = { provider_message_id: payload.provider_message_id, status: 'read' };
         await deps.queue.enqueue(trx, SANDBOX_STATUS_TASK, next, { runAt: new Date(Date.now() + readDelay) });
       });
-      // a read receipt due at once is played right after delivery, without a trip through the queue (and again
-      // if this job runs twice: a repeated read is absorbed)
-      if (readDelay === 0 && outcome.outcome !== 'unknown' && getsRead(outcome.message.address)) {
+      if (read) statusCommitted(deps, 'read', read);
+      // this job ran before (delivered was already applied): play the read again (a repeated read is absorbed)
+      if (readDelay === 0 && outcome.outcome === 'ignored' && getsRead(outcome.message.address)) {
         await applyProviderStatus(deps, payload.provider_message_id, { status: 'read' });
       }
     },
