@@ -1,0 +1,38 @@
+import type { Kysely } from 'kysely';
+
+/**
+ * Rate limits shared by every process of a PostgreSQL deployment: fixed-window request counters per API key
+ * (rate_limit_counters) and per-channel send pacing (channel_send_pacing, with the slots handed to sends told to wait
+ * in channel_send_slots). The SQLite store keeps these limits in memory and leaves the tables empty.
+ */
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema.createTable('rate_limit_counters')
+    .addColumn('key', 'text', (c) => c.primaryKey())
+    .addColumn('count', 'integer', (c) => c.notNull())
+    // end of the current window, in milliseconds since the epoch (the database's clock)
+    .addColumn('window_ends', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('rate_limit_counters_window_ends').on('rate_limit_counters').column('window_ends').execute();
+
+  await db.schema.createTable('channel_send_pacing')
+    .addColumn('channel_id', 'text', (c) => c.primaryKey())
+    // GCRA theoretical arrival time, pause end and burst tolerance, in milliseconds (epoch for the first two)
+    .addColumn('tat', 'double precision', (c) => c.notNull())
+    .addColumn('paused_until', 'double precision', (c) => c.notNull().defaultTo(0))
+    .addColumn('tolerance', 'double precision', (c) => c.notNull().defaultTo(0))
+    .execute();
+
+  await db.schema.createTable('channel_send_slots')
+    .addColumn('key', 'text', (c) => c.primaryKey())
+    .addColumn('channel_id', 'text', (c) => c.notNull())
+    .addColumn('slot', 'double precision', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('channel_send_slots_slot').on('channel_send_slots').column('slot').execute();
+}
+
+/** Drops the tables. */
+export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable('channel_send_slots').ifExists().execute();
+  await db.schema.dropTable('channel_send_pacing').ifExists().execute();
+  await db.schema.dropTable('rate_limit_counters').ifExists().execute();
+}
