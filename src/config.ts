@@ -32,6 +32,10 @@ export interface Config {
   readonly secretKey: Buffer | undefined;
   /** Days events are kept for GET /v1/events and stream resumption before the cleanup timer deletes them. */
   readonly eventRetentionDays: number;
+  /** PostgreSQL connection URL (DATABASE_URL); undefined: the embedded SQLite store in dataDir. */
+  readonly databaseUrl: string | undefined;
+  /** Connections each process keeps to PostgreSQL at most. */
+  readonly databasePoolSize: number;
 }
 
 /** Flags parsed from the command line that override the environment. */
@@ -39,6 +43,7 @@ export interface ConfigFlags {
   port?: string;
   host?: string;
   data?: string;
+  databaseUrl?: string;
 }
 
 /** Error thrown when a setting cannot be understood; the message names the variable. */
@@ -68,6 +73,8 @@ export const CONFIG_VARIABLES: readonly { name: string; flag?: string; default: 
   { name: 'BECKON_WORKER_CONCURRENCY', default: '32', meaning: 'Message jobs (sends, status callbacks) one process runs at once' },
   { name: 'BECKON_WEBHOOK_CONCURRENCY', default: '128', meaning: 'Webhook delivery attempts one process makes at once; one endpoint gets at most a quarter of them' },
   { name: 'BECKON_SECRET_KEY', default: '(generated: DATA_DIR/secret.key)', meaning: 'Key encrypting channel secrets at rest (AES-256-GCM): 32 bytes as base64 or 64 hex characters (openssl rand -base64 32); unset, one is generated into the data directory (mode 0600)' },
+  { name: 'DATABASE_URL', flag: '--database-url', default: '(none: SQLite in BECKON_DATA_DIR)', meaning: 'postgres://user:password@host:5432/db stores everything in PostgreSQL (jobs on graphile-worker) instead of the embedded SQLite file' },
+  { name: 'BECKON_DATABASE_POOL_SIZE', default: '10', meaning: 'Connections each process keeps to PostgreSQL at most (DATABASE_URL only)' },
   { name: 'BECKON_EVENT_RETENTION_DAYS', default: '30', meaning: 'Days events are kept for GET /v1/events and stream resumption (Last-Event-ID); older ones are deleted hourly' },
 ];
 
@@ -111,6 +118,18 @@ function secretKey(raw: string | undefined): Buffer | undefined {
   return key;
 }
 
+function databaseUrl(name: string, raw: string | undefined): string | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw.trim());
+  } catch {
+    throw new ConfigError(`${name} must be a postgres://user:password@host:port/database URL`);
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') throw new ConfigError(`${name} must be a postgres:// (or postgresql://) URL, got the scheme "${parsed.protocol}"`);
+  return raw.trim();
+}
+
 /** Builds the frozen configuration from environment variables and command-line flags, or throws a ConfigError naming the bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFlags = {}): Config {
   const portName = flags.port !== undefined ? '--port' : 'BECKON_PORT';
@@ -145,5 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     webhookConcurrency: int('BECKON_WEBHOOK_CONCURRENCY', env.BECKON_WEBHOOK_CONCURRENCY, 128, 1),
     secretKey: secretKey(env.BECKON_SECRET_KEY),
     eventRetentionDays: int('BECKON_EVENT_RETENTION_DAYS', env.BECKON_EVENT_RETENTION_DAYS, 30, 1),
+    databaseUrl: databaseUrl(flags.databaseUrl !== undefined ? '--database-url' : 'DATABASE_URL', flags.databaseUrl ?? env.DATABASE_URL),
+    databasePoolSize: int('BECKON_DATABASE_POOL_SIZE', env.BECKON_DATABASE_POOL_SIZE, 10, 2),
   });
 }

@@ -1,11 +1,10 @@
 import pino from 'pino';
 import type { Config } from './config.ts';
-import { connectSqlite } from './db/connect.ts';
+import { connectStore, type Store } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Deps } from './deps.ts';
 import type { App } from './http.ts';
 import { SqliteQueue } from './jobs/sqlite-queue.ts';
-import { GroupCommitter } from './db/group-commit.ts';
 import { Worker, Workers } from './jobs/worker.ts';
 import { DELIVER_WEBHOOK_TASK } from './webhooks/engine.ts';
 import { buildApp } from './app.ts';
@@ -25,6 +24,8 @@ export interface Runtime {
   /** The job workers: one for message work, one for webhook deliveries (so neither can starve the other). */
   worker: Workers;
   queue: SqliteQueue;
+  /** The open store (its kind, and on PostgreSQL its pool and URL). */
+  store: Store;
   /** The admin key created on first start (null when the store already existed or a bootstrap key was given). */
   createdKey: string | null;
   /** Stops taking work, drains in-flight jobs and requests, closes the store. */
@@ -37,10 +38,15 @@ export async function startRuntime(config: Config, options: { logger?: pino.Logg
   const secretKey = loadSecretKey(config.secretKey, config.dataDir);
   if (secretKey.created) log.info({ path: secretKey.source }, 'generated the key that encrypts channel secrets: back it up with the store (or set BECKON_SECRET_KEY)');
   if (secretKey.exposed) log.warn({ path: secretKey.source }, 'the secret key file is readable by other users: chmod 600 it');
-  const db = connectSqlite(config.dataDir);
-  await migrateToLatest(db);
-  const { createdKey } = await bootstrap(db, config.bootstrapKey);
-  const writer = new GroupCommitter(db);
+  const store = connectStore(config);
+  const { db, writer } = store;
+  // Processes starting together against one PostgreSQL migrate and bootstrap one at a time.
+  const { createdKey } = await store.withStartupLock(async () => {
+    await migrateToLatest(db);
+    return bootstrap(db, config.bootstrapKey);
+  });
+  // TODO(pg-queue): on PostgreSQL (store.kind === 'postgres') take the queue from src/jobs/pg-queue.ts (graphile-worker);
+  // until then the jobs-table queue below also runs on PostgreSQL (one process only).
   const queue = new SqliteQueue(db, writer, { [DELIVER_WEBHOOK_TASK]: WEBHOOK_LANE });
   const deps: Deps = { db, writer, queue, config, metrics: createMetrics(), log, secrets: new SecretBox(secretKey.key) };
   const app = await buildApp(deps);
@@ -55,7 +61,7 @@ export async function startRuntime(config: Config, options: { logger?: pino.Logg
   }
   let stopped = false;
   return {
-    app, deps, worker, queue, createdKey,
+    app, deps, worker, queue, store, createdKey,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -64,7 +70,7 @@ export async function startRuntime(config: Config, options: { logger?: pino.Logg
       await app.close().finally(() => clearInterval(reaper));
       await worker.stop();
       await closeProviders(deps);
-      await db.destroy();
+      await store.close();
     },
   };
 }

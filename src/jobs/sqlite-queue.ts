@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
-import type { GroupCommitter } from '../db/group-commit.ts';
+import type { Writer } from '../db/group-commit.ts';
 import type { EnqueueOptions, JobQueue } from './queue.ts';
 import { nowIso } from '../lib/time.ts';
 import { insertRows } from '../db/prepared.ts';
@@ -37,13 +37,13 @@ function row(lanes: Record<string, string>, task: string, payload: unknown, opti
 export class SqliteQueue implements JobQueue {
   readonly wake = new EventEmitter();
   private readonly db: Db;
-  private readonly writer: GroupCommitter;
+  private readonly writer: Writer;
   private readonly lanes: Record<string, string>;
   private completed: number[] = [];
   private flushing: Promise<void> | null = null;
 
   /** `lanes` maps task names to their lane; unlisted tasks go to the default lane. */
-  constructor(db: Db, writer: GroupCommitter, lanes: Record<string, string> = {}) {
+  constructor(db: Db, writer: Writer, lanes: Record<string, string> = {}) {
     this.db = db;
     this.writer = writer;
     this.lanes = lanes;
