@@ -8,6 +8,8 @@ import { buildProviders, providerTasks } from '../providers/index.ts';
 import { ProviderError, type OutboundMessage, type OutboundTemplate, type ProviderAdapter, type ProviderChannel } from '../providers/types.ts';
 import { publicConfigOf } from './rules.ts';
 import { createThrottle, sendRateOf, type ChannelThrottle } from './throttle.ts';
+import { createPgThrottle, type SharedChannelThrottle } from './throttle-pg.ts';
+import { isPostgres } from '../db/limits.ts';
 import { applyStatus, type MessageError } from './status.ts';
 import * as q from './queries.ts';
 
@@ -45,12 +47,12 @@ function classify(err: unknown): ProviderError {
  * providers/types.ts for the guarantee). Permanent provider errors fail the message at once; retryable ones are
  * rethrown for a backoff retry and fail it on the last attempt. A deleted message is never sent.
  *
- * Throughput: each channel sends at most its rate (throttle.ts: `rate_per_second`, default by type); a job over the
- * rate is put back until its slot (RetryLater, no attempt counted). A provider's throughput error carrying
+ * Throughput: each channel sends at most its rate (throttle.ts: `rate_per_second`, default by type; throttle-pg.ts
+ * shares it between processes on PostgreSQL); a job over the rate is put back until its slot (RetryLater, no attempt counted). A provider's throughput error carrying
  * `retryAfterMs` pauses the whole channel that long and puts the job back the same way, until THROTTLED_GIVE_UP_MS
  * after the message was accepted.
  */
-export function sendMessageTask(deps: Deps, providers: Record<string, ProviderAdapter>, throttle: ChannelThrottle = createThrottle()): Task {
+export function sendMessageTask(deps: Deps, providers: Record<string, ProviderAdapter>, throttle: ChannelThrottle | SharedChannelThrottle = createThrottle()): Task {
   const fail = (messageId: string, error: MessageError) => applyStatus(deps, { id: messageId }, { status: 'failed', error });
 
   return async function sendMessage(payload: SendMessagePayload, context: TaskContext): Promise<void> {
@@ -67,7 +69,7 @@ export function sendMessageTask(deps: Deps, providers: Record<string, ProviderAd
       return;
     }
     const rate = sendRateOf({ type: channelRow.type, provider: channelRow.provider, config: publicConfigOf(channelRow) });
-    const wait = throttle.take(channelRow.id, rate, message.id);
+    const wait = await throttle.take(channelRow.id, rate, message.id);
     if (wait > 0) throw new RetryLater(wait, `channel ${channelRow.id} sends at most ${rate} messages per second`);
     const outbound = toOutbound(message);
     let channel: ProviderChannel;
@@ -80,7 +82,7 @@ export function sendMessageTask(deps: Deps, providers: Record<string, ProviderAd
       if (err instanceof RetryLater) throw err;
       const error = classify(err);
       if (error.retryable && error.retryAfterMs !== undefined) {
-        throttle.pause(channelRow.id, error.retryAfterMs);
+        await throttle.pause(channelRow.id, error.retryAfterMs);
         if (Date.now() - Date.parse(message.created_at) < THROTTLED_GIVE_UP_MS) {
           throw new RetryLater(error.retryAfterMs, `the provider asked to slow down (${error.code}: ${error.message})`);
         }
@@ -103,7 +105,8 @@ export function sendMessageTask(deps: Deps, providers: Record<string, ProviderAd
 export function messageTasks(deps: Deps): Record<string, Task> {
   const providers = buildProviders(deps);
   return {
-    [SEND_MESSAGE_TASK]: sendMessageTask(deps, providers),
+    // several worker processes share a PostgreSQL store, so its channels are paced in the database (throttle-pg.ts)
+    [SEND_MESSAGE_TASK]: sendMessageTask(deps, providers, isPostgres(deps.db) ? createPgThrottle(deps.db) : createThrottle()),
     ...providerTasks(deps),
   };
 }

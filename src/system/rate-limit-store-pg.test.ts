@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import Fastify from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import * as sharedLimits from '../db/migrations/0014_shared_limits.ts';
+import { deleteExpiredCounters, pgRateLimitStore } from './rate-limit-store-pg.ts';
+import { limitsDb } from '../db/limits.ts';
+import { freshPgDatabase, pgHandle, pgUnavailable } from '../../test/pg-fresh.ts';
+
+const skip = await pgUnavailable();
+
+/** An API process: its own pool, @fastify/rate-limit with the PostgreSQL store, the key taken from a header. */
+async function apiProcess(t: { after(fn: () => Promise<void>): void }, url: string, max: number) {
+  const db = pgHandle(url);
+  const counters = pgRateLimitStore(db as never);
+  const app = Fastify();
+  await app.register(rateLimit, { store: counters.Store, max, timeWindow: 60_000, keyGenerator: (request) => String(request.headers['x-key']) });
+  app.get('/', async () => 'ok');
+  t.after(async () => {
+    counters.stop();
+    await app.close();
+  });
+  return app;
+}
+
+test('pg rate-limit store: one key\'s budget holds across two API processes; keys are apart; a window ends', { skip: skip ?? false }, async (t) => {
+  const url = await freshPgDatabase(t, 'beckon_rl');
+  const admin = pgHandle(url);
+  await sharedLimits.up(admin);
+  const apps = [await apiProcess(t, url, 5), await apiProcess(t, url, 5)];
+
+  // 12 concurrent requests with one key, alternating between the processes: exactly 5 pass
+  const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => apps[i % 2].inject({ url: '/', headers: { 'x-key': 'k1' } })));
+  assert.deepEqual(answers.map((a) => a.statusCode).sort(), [200, 200, 200, 200, 200, 429, 429, 429, 429, 429, 429, 429]);
+  assert.deepEqual(answers.filter((a) => a.statusCode === 200).map((a) => a.headers['x-ratelimit-remaining']).sort(), ['0', '1', '2', '3', '4']);
+  const retryAfter = Number(answers.find((a) => a.statusCode === 429)!.headers['retry-after']);
+  assert.ok(retryAfter > 0 && retryAfter <= 60, `retry-after ${retryAfter}`);
+
+  // another key has its own budget, in either process
+  const other = await apps[1].inject({ url: '/', headers: { 'x-key': 'k2' } });
+  assert.equal(other.statusCode, 200);
+  assert.equal(other.headers['x-ratelimit-remaining'], '4');
+
+  // when the window has ended (moved into the past rather than waited for), the count starts again at 1
+  await admin.updateTable('rate_limit_counters').set({ window_ends: 0 }).where('key', '=', 'k1').execute();
+  const again = await apps[0].inject({ url: '/', headers: { 'x-key': 'k1' } });
+  assert.equal(again.statusCode, 200);
+  assert.equal(again.headers['x-ratelimit-remaining'], '4');
+
+  // the sweep deletes counters whose window ended over a minute ago, and only those
+  await admin.updateTable('rate_limit_counters').set({ window_ends: 1 }).where('key', '=', 'k2').execute();
+  assert.equal(await deleteExpiredCounters(limitsDb(admin)), 1);
+  assert.deepEqual((await admin.selectFrom('rate_limit_counters').select(['key', 'count']).execute()).map((r) => [r.key, Number(r.count)]), [['k1', 1]]);
+});

@@ -1,0 +1,55 @@
+import pg from 'pg';
+import { Kysely, PostgresDialect } from 'kysely';
+import { randomBytes } from 'node:crypto';
+
+/** The server tests create their databases on: BECKON_TEST_DATABASE_URL, else the local default (trust auth). */
+export const PG_ADMIN_URL = process.env.BECKON_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** Null when a PostgreSQL server answers at PG_ADMIN_URL, else the reason to skip (for `test(name, { skip })`). */
+export async function pgUnavailable(): Promise<string | null> {
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return null;
+  } catch (err) {
+    return `no PostgreSQL at ${PG_ADMIN_URL.replace(/:[^:@/]*@/, ':***@')} (${err instanceof Error ? err.message : String(err)}); set BECKON_TEST_DATABASE_URL`;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** Creates an empty database `<prefix>_<random>` on the test server, returns its URL, and drops it after the test. */
+export async function freshPgDatabase(t: { after(fn: () => Promise<void>): void }, prefix: string): Promise<string> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  t.after(async () => {
+    for (const handle of handles.get(url.toString()) ?? []) await handle.destroy();
+    handles.delete(url.toString());
+    const dropper = new pg.Client({ connectionString: PG_ADMIN_URL });
+    await dropper.connect();
+    try {
+      await dropper.query(`drop database if exists ${name} with (force)`);
+    } finally {
+      await dropper.end();
+    }
+  });
+  return url.toString();
+}
+
+const handles = new Map<string, Kysely<any>[]>();
+
+/** A Kysely handle with its own pool on a freshPgDatabase `url` (one "process"), destroyed before the database is dropped. */
+export function pgHandle(url: string, max = 4): Kysely<any> {
+  const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max }) }) });
+  handles.set(url, [...(handles.get(url) ?? []), db]);
+  return db;
+}
