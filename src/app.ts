@@ -11,7 +11,7 @@ import { handleError, sendProblem } from './system/problem.ts';
 import { idempotencyOnRoute, startIdempotencyCleanup } from './system/idempotency.ts';
 import { documentRoute } from './system/openapi.ts';
 import { registerRoutes } from './routes.ts';
-import { isPostgres } from './db/limits.ts';
+import { isPostgres } from './db/dialect.ts';
 import { pgRateLimitStore } from './system/rate-limit-store-pg.ts';
 
 /** Largest request body accepted (1 MiB); larger bodies get a 413. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { FakeWhatsAppCloud, inboundValue, signedWebhook, webhookEnvelope } from './fakes/whatsapp-cloud.ts';
-import { freshPgDatabase, pgUnavailable } from './pg-fresh.ts';
+import { closeBeforeDrop, freshPgDatabase, pgUnavailable } from './pg-fresh.ts';
 import { killProcess, startProcess, type BeckonProcess } from './multiprocess-harness.ts';
 
 /**
@@ -41,7 +41,7 @@ test(`multi-process: 2 api + 2 worker processes on one PostgreSQL, ${COUNT} mess
   };
   const processes: BeckonProcess[] = [];
   const db = new pg.Pool({ connectionString: url, max: 2 });
-  t.after(async () => {
+  closeBeforeDrop(url, async () => {
     await Promise.all(processes.map((p) => killProcess(p, 'SIGKILL')));
     await db.end();
     await fake.stop();

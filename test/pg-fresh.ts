@@ -32,8 +32,8 @@ export async function freshPgDatabase(t: { after(fn: () => Promise<void>): void 
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
   t.after(async () => {
-    for (const handle of handles.get(url.toString()) ?? []) await handle.destroy();
-    handles.delete(url.toString());
+    for (const close of closers.get(url.toString()) ?? []) await close();
+    closers.delete(url.toString());
     const dropper = new pg.Client({ connectionString: PG_ADMIN_URL });
     await dropper.connect();
     try {
@@ -45,11 +45,16 @@ export async function freshPgDatabase(t: { after(fn: () => Promise<void>): void 
   return url.toString();
 }
 
-const handles = new Map<string, Kysely<any>[]>();
+const closers = new Map<string, (() => Promise<void>)[]>();
+
+/** Registers `close` (a pool, a runtime) to run before the freshPgDatabase `url` is dropped, in registration order. */
+export function closeBeforeDrop(url: string, close: () => Promise<void>): void {
+  closers.set(url, [...(closers.get(url) ?? []), close]);
+}
 
 /** A Kysely handle with its own pool on a freshPgDatabase `url` (one "process"), destroyed before the database is dropped. */
 export function pgHandle(url: string, max = 4): Kysely<any> {
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max }) }) });
-  handles.set(url, [...(handles.get(url) ?? []), db]);
+  closeBeforeDrop(url, () => db.destroy());
   return db;
 }

@@ -1,4 +1,4 @@
-import { PostgresAdapter, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Db } from './connect.ts';
 
 /** A fixed-window request counter (migration 0014). */
@@ -37,9 +37,4 @@ export type LimitsDb = Kysely<LimitTables>;
 /** The store's handle typed for the shared-limit tables. */
 export function limitsDb(db: Db | Kysely<any>): LimitsDb {
   return db.withTables<LimitTables>() as unknown as LimitsDb;
-}
-
-/** True when the handle talks to PostgreSQL (several processes may share it, so limits must live in the database). */
-export function isPostgres(db: Kysely<any>): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
 }

@@ -9,7 +9,7 @@ import { ProviderError, type OutboundMessage, type OutboundTemplate, type Provid
 import { publicConfigOf } from './rules.ts';
 import { createThrottle, sendRateOf, type ChannelThrottle } from './throttle.ts';
 import { createPgThrottle, type SharedChannelThrottle } from './throttle-pg.ts';
-import { isPostgres } from '../db/limits.ts';
+import { isPostgres } from '../db/dialect.ts';
 import { applyStatus, type MessageError } from './status.ts';
 import * as q from './queries.ts';
 

@@ -1,11 +1,17 @@
 import { test } from 'node:test';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import Fastify from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import * as sharedLimits from '../db/migrations/0014_shared_limits.ts';
 import { deleteExpiredCounters, pgRateLimitStore } from './rate-limit-store-pg.ts';
 import { limitsDb } from '../db/limits.ts';
-import { freshPgDatabase, pgHandle, pgUnavailable } from '../../test/pg-fresh.ts';
+import { loadConfig } from '../config.ts';
+import { startRuntime, type Runtime } from '../runtime.ts';
+import { closeBeforeDrop, freshPgDatabase, pgHandle, pgUnavailable } from '../../test/pg-fresh.ts';
 
 const skip = await pgUnavailable();
 
@@ -51,4 +57,31 @@ test('pg rate-limit store: one key\'s budget holds across two API processes; key
   await admin.updateTable('rate_limit_counters').set({ window_ends: 1 }).where('key', '=', 'k2').execute();
   assert.equal(await deleteExpiredCounters(limitsDb(admin)), 1);
   assert.deepEqual((await admin.selectFrom('rate_limit_counters').select(['key', 'count']).execute()).map((r) => [r.key, Number(r.count)]), [['k1', 1]]);
+});
+
+test('pg rate-limit store: two Beckon runtimes on one PostgreSQL database share an API key\'s budget', { skip: skip ?? false }, async (t) => {
+  const url = await freshPgDatabase(t, 'beckon_rl');
+  const key = 'bk_test_shared_limit_' + Math.random().toString(36).slice(2);
+  const env = {
+    DATABASE_URL: url, BECKON_BOOTSTRAP_KEY: key, BECKON_SECRET_KEY: randomBytes(32).toString('base64'), BECKON_LOG_LEVEL: 'silent',
+    BECKON_RATE_LIMIT: '3', BECKON_RATE_LIMIT_WINDOW_MS: '60000',
+  };
+  const runtimes: Runtime[] = [];
+  closeBeforeDrop(url, async () => {
+    for (const runtime of runtimes) await runtime.stop();
+  });
+  for (let i = 0; i < 2; i++) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'beckon-rl-'));
+    t.after(async () => rmSync(dataDir, { recursive: true, force: true }));
+    runtimes.push(await startRuntime(loadConfig({ ...env, BECKON_DATA_DIR: dataDir }), { worker: false }));
+  }
+  const me = (i: number) => runtimes[i % 2].app.inject({ method: 'GET', url: '/v1/auth/me', headers: { authorization: `Bearer ${key}` } });
+  const answers = [];
+  for (let i = 0; i < 5; i++) answers.push(await me(i));
+  assert.deepEqual(answers.map((a) => a.statusCode), [200, 200, 200, 429, 429]);
+  assert.deepEqual(answers.map((a) => a.headers['ratelimit-remaining']), ['2', '1', '0', '0', '0']);
+  assert.equal(answers[3].json().code, 'rate_limited');
+  const counters = await runtimes[0].deps.db.withTables<{ rate_limit_counters: { key: string; count: number } }>()
+    .selectFrom('rate_limit_counters').select(['key', 'count']).execute();
+  assert.deepEqual(counters.map((c) => Number(c.count)), [5], 'one counter row, for the key, counting every request of both runtimes');
 });
