@@ -36,7 +36,7 @@ export async function startProcess(role: BeckonProcess['role'], env: Record<stri
   const port = await freePort();
   // with DATABASE_URL the data directory holds nothing shared; each process gets its own
   const dataDir = mkdtempSync(join(tmpdir(), `beckon-mp-${role}-`));
-  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', 'src/main.ts', 'start', '--role', role, '--port', String(port)], {
+  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', 'src/main.ts', 'start', ...(role === 'all' ? [] : ['--role', role]), '--port', String(port)], {
     cwd: ROOT,
     env: { ...process.env, BECKON_LOG_LEVEL: 'error', BECKON_HOST: '127.0.0.1', BECKON_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
