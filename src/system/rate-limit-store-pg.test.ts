@@ -34,6 +34,9 @@ test('pg rate-limit store: one key\'s budget holds across two API processes; key
   const admin = pgHandle(url);
   await sharedLimits.up(admin);
   const apps = [await apiProcess(t, url, 5), await apiProcess(t, url, 5)];
+  const persistence = await admin.selectFrom('pg_class').select(['relname', 'relpersistence'])
+    .where('relname', 'in', ['rate_limit_counters', 'channel_send_pacing', 'channel_send_slots']).orderBy('relname').execute();
+  assert.deepEqual(persistence.map((r) => [r.relname, r.relpersistence]), [['channel_send_pacing', 'u'], ['channel_send_slots', 'u'], ['rate_limit_counters', 'u']], 'unlogged: no WAL flush per counted request');
 
   // 12 concurrent requests with one key, alternating between the processes: exactly 5 pass
   const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => apps[i % 2].inject({ url: '/', headers: { 'x-key': 'k1' } })));
