@@ -10,7 +10,9 @@ import { AppError } from './errors.ts';
 const USAGE = `Beckon: self-hosted customer messaging (WhatsApp, SMS, email), contacts and signed webhooks.
 
 Usage:
-  beckon start [--port N] [--host H] [--data DIR]    run the API and the worker in one process
+  beckon start [--port N] [--host H] [--data DIR] [--database-url URL] [--role api|worker|all]
+                                                     run the API and the job runners (role all, the default), or
+                                                     only the API or only the runners (PostgreSQL, many processes)
   beckon migrate [--data DIR]                        bring the store's schema up to date
   beckon workspaces create NAME [--data DIR]         create a workspace; prints its admin key
   beckon keys create --workspace NAME --name LABEL [--scopes read,full,admin] [--data DIR]
@@ -44,7 +46,8 @@ async function start(flags: ConfigFlags): Promise<void> {
     process.stdout.write(`\nBeckon created the workspace "default" with a sandbox WhatsApp channel.\nAdmin API key (shown once, keep it): ${runtime.createdKey}\n\n`);
   }
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  app.log.info({ url: `http://${host}:${port}`, port, data: config.dataDir, docs: `http://${host}:${port}/docs` }, 'beckon is ready');
+  const store = config.databaseUrl ? { database: config.databaseUrl.replace(/:[^:@/]*@/, ':***@') } : { data: config.dataDir };
+  app.log.info({ url: `http://${host}:${port}`, port, role: config.role, ...store, ...(config.role === 'worker' ? {} : { docs: `http://${host}:${port}/docs` }) }, 'beckon is ready');
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) {
@@ -94,6 +97,7 @@ async function main(argv: string[]): Promise<void> {
     allowPositionals: true,
     options: {
       port: { type: 'string' }, host: { type: 'string' }, data: { type: 'string' },
+      'database-url': { type: 'string' }, role: { type: 'string' },
       workspace: { type: 'string' }, name: { type: 'string' }, scopes: { type: 'string' }, help: { type: 'boolean', short: 'h' },
       map: { type: 'string' },
     },
@@ -104,7 +108,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (!command) throw new ConfigError(`no command given\n\n${USAGE}`);
-  if (command === 'start' && !sub) return start(values);
+  if (command === 'start' && !sub) return start({ ...values, databaseUrl: values['database-url'] });
   if (command === 'migrate' && !sub) {
     const { migrateToLatest } = await import('./db/migrate.ts');
     const applied = await withStore(values.data, migrateToLatest, false);

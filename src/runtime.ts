@@ -1,3 +1,4 @@
+import pg from 'pg';
 import pino from 'pino';
 import type { Config } from './config.ts';
 import { connectStore, type Store } from './db/connect.ts';
@@ -6,6 +7,11 @@ import type { Deps } from './deps.ts';
 import type { App } from './http.ts';
 import { SqliteQueue } from './jobs/sqlite-queue.ts';
 import { Worker, Workers } from './jobs/worker.ts';
+import type { JobQueue } from './jobs/queue.ts';
+import { PgQueue } from './jobs/pg-queue.ts';
+import { DEFAULT_LANE, PgRunners } from './jobs/pg-runner.ts';
+import { PgEventSignals } from './jobs/pg-signals.ts';
+import { buildWorkerApp } from './system/worker-app.ts';
 import { DELIVER_WEBHOOK_TASK } from './webhooks/engine.ts';
 import { buildApp } from './app.ts';
 import { buildTasks } from './tasks.ts';
@@ -17,13 +23,22 @@ import { loadSecretKey, SecretBox } from './lib/secret-box.ts';
 /** The lane of webhook delivery jobs. */
 export const WEBHOOK_LANE = 'webhooks';
 
+/** The job runners of a process, started and stopped together. */
+export interface JobRunners {
+  /** Starts taking jobs. */
+  start(): void | Promise<void>;
+  /** Stops taking jobs and waits for the running ones to finish. */
+  stop(): Promise<void>;
+}
+
 /** A running Beckon: its app (not yet listening), worker and dependencies. */
 export interface Runtime {
+  /** The HTTP app: the whole API (roles api and all) or only /healthz, /readyz and /metrics (role worker). */
   app: App;
   deps: Deps;
-  /** The job workers: one for message work, one for webhook deliveries (so neither can starve the other). */
-  worker: Workers;
-  queue: SqliteQueue;
+  /** The job runners: one for message work, one for webhook deliveries (so neither can starve the other); idle in role api. */
+  worker: JobRunners;
+  queue: JobQueue;
   /** The open store (its kind, and on PostgreSQL its pool and URL). */
   store: Store;
   /** The admin key created on first start (null when the store already existed or a bootstrap key was given). */
@@ -45,19 +60,25 @@ export async function startRuntime(config: Config, options: { logger?: pino.Logg
     await migrateToLatest(db);
     return bootstrap(db, config.bootstrapKey);
   });
-  // TODO(pg-queue): on PostgreSQL (store.kind === 'postgres') take the queue from src/jobs/pg-queue.ts (graphile-worker);
-  // until then the jobs-table queue below also runs on PostgreSQL (one process only).
-  const queue = new SqliteQueue(db, writer, { [DELIVER_WEBHOOK_TASK]: WEBHOOK_LANE });
+  const lanes = { [DELIVER_WEBHOOK_TASK]: WEBHOOK_LANE };
+  // On PostgreSQL the queue is graphile-worker's (its own pool: fetching jobs never waits behind the API's queries).
+  const jobPool = store.kind === 'postgres' ? new pg.Pool({ connectionString: store.databaseUrl!, max: 10 }) : null;
+  jobPool?.on('error', (err) => log.warn({ err }, 'job queue connection lost; the pool replaces it'));
+  const queue = jobPool
+    ? new PgQueue(db, config.workerSchema, new PgEventSignals(store.databaseUrl!, log))
+    : new SqliteQueue(db, writer, lanes);
   const deps: Deps = { db, writer, queue, config, metrics: createMetrics(), log, secrets: new SecretBox(secretKey.key) };
-  const app = await buildApp(deps);
+  const app = config.role === 'worker' ? await buildWorkerApp(deps) : await buildApp(deps);
   const tasks = buildTasks(deps);
-  const worker = new Workers([
-    new Worker({ queue, tasks, concurrency: config.workerConcurrency, log }),
-    new Worker({ queue, tasks, lane: WEBHOOK_LANE, concurrency: config.webhookConcurrency, log }),
-  ]);
-  if (options.worker !== false) {
-    await queue.releaseAll();
-    worker.start();
+  const worker: JobRunners = queue instanceof PgQueue
+    ? new PgRunners({ pool: jobPool!, queue, tasks, lanes, concurrency: { [DEFAULT_LANE]: config.workerConcurrency, [WEBHOOK_LANE]: config.webhookConcurrency }, log })
+    : new Workers([
+      new Worker({ queue, tasks, concurrency: config.workerConcurrency, log }),
+      new Worker({ queue, tasks, lane: WEBHOOK_LANE, concurrency: config.webhookConcurrency, log }),
+    ]);
+  if (options.worker !== false && config.role !== 'api') {
+    if (queue instanceof SqliteQueue) await queue.releaseAll();
+    await worker.start();
   }
   let stopped = false;
   return {
@@ -69,6 +90,8 @@ export async function startRuntime(config: Config, options: { logger?: pino.Logg
       const reaper = setInterval(() => app.server.closeIdleConnections(), 50);
       await app.close().finally(() => clearInterval(reaper));
       await worker.stop();
+      await queue.signals.close();
+      await jobPool?.end();
       await closeProviders(deps);
       await store.close();
     },

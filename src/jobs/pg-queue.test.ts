@@ -9,6 +9,7 @@ import type { Db } from '../db/connect.ts';
 import { waitFor } from '../../test/helpers.ts';
 import { RetryLater, type Task, type TaskContext } from './queue.ts';
 import { PgQueue } from './pg-queue.ts';
+import { PgEventSignals } from './pg-signals.ts';
 import { DEFAULT_LANE, migrateWorkerSchema, PgRunners } from './pg-runner.ts';
 import { PoolMarker, sweepOrphanedJobs } from './pg-sweeper.ts';
 import { tempDatabase } from './pg-test-database.ts';
@@ -22,10 +23,11 @@ async function setup(t: { after(fn: () => Promise<void>): void }) {
   const pool = new pg.Pool({ connectionString: url, max: 8 });
   pool.on('error', () => {});
   const db: Db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 4 }) }) });
-  const queue = new PgQueue(db, SCHEMA);
+  const queue = new PgQueue(db, SCHEMA, new PgEventSignals(url, log));
   const runnersToStop: PgRunners[] = [];
   t.after(async () => {
     for (const r of runnersToStop) await r.stop();
+    await queue.signals.close();
     await db.destroy();
     await pool.end();
     await drop();

@@ -2,12 +2,10 @@ import { sql } from 'kysely';
 import type pg from 'pg';
 import type { Db } from '../db/connect.ts';
 import type { EnqueueOptions, JobQueue } from './queue.ts';
+import type { EventSignals } from './signals.ts';
 
 /** Attempts before a job is marked failed when the caller gives none (as on SQLite). */
 export const DEFAULT_MAX_ATTEMPTS = 10;
-
-/** The default schema of graphile-worker's tables and functions (BECKON_WORKER_SCHEMA). */
-export const DEFAULT_WORKER_SCHEMA = 'beckon_worker';
 
 /** Key of the payload wrapper a job rescheduled by RetryLater carries (the attempts already used before it). */
 export const CARRY_KEY = 'beckon_carry';
@@ -45,12 +43,14 @@ function spec(task: string, payload: unknown, options: EnqueueOptions = {}) {
  */
 export class PgQueue implements JobQueue {
   readonly schema: string;
+  readonly signals: EventSignals;
   private readonly db: Db;
 
-  /** `db` reads the queue depth; `schema` is graphile-worker's schema. */
-  constructor(db: Db, schema: string = DEFAULT_WORKER_SCHEMA) {
+  /** `db` reads the queue depth; `schema` is graphile-worker's schema; `signals` are the store's (PgEventSignals). */
+  constructor(db: Db, schema: string, signals: EventSignals) {
     this.db = db;
     this.schema = schema;
+    this.signals = signals;
   }
 
   async enqueue(trx: Db, task: string, payload: unknown, options?: EnqueueOptions): Promise<void> {
@@ -73,7 +73,7 @@ export class PgQueue implements JobQueue {
   async depth(): Promise<{ depth: number; oldestAgeSeconds: number }> {
     const { rows } = await sql<{ n: string | number; age: string | number | null }>`
       select count(*) as n, extract(epoch from now() - min(run_at)) as age
-      from ${sql.id(this.schema, '_private_jobs')} where attempts < max_attempts`.execute(this.db);
+      from ${sql.id(this.schema, '_private_jobs')} where attempts < max_attempts or locked_at is not null`.execute(this.db);
     const age = rows[0]?.age == null ? 0 : Math.max(0, Number(rows[0].age));
     return { depth: Number(rows[0]?.n ?? 0), oldestAgeSeconds: age };
   }

@@ -1,4 +1,5 @@
 import type { Db } from '../db/connect.ts';
+import type { EventSignals } from './signals.ts';
 
 /** Options for one enqueued job. */
 export interface EnqueueOptions {
@@ -18,6 +19,8 @@ export interface JobQueue {
   notify(): void;
   /** Number of runnable (not failed) jobs and the age in seconds of the oldest one, for /metrics. */
   depth(): Promise<{ depth: number; oldestAgeSeconds: number }>;
+  /** The signal that new events were committed (in this process or, on PostgreSQL, any other): live streams wake on it. */
+  readonly signals: EventSignals;
 }
 
 /** Context handed to a task alongside its payload. */

@@ -5,6 +5,7 @@ import type { Writer } from '../db/group-commit.ts';
 import type { EnqueueOptions, JobQueue } from './queue.ts';
 import { nowIso } from '../lib/time.ts';
 import { insertRows } from '../db/prepared.ts';
+import { LocalEventSignals } from './signals.ts';
 
 const DEFAULT_MAX_ATTEMPTS = 10;
 
@@ -36,6 +37,7 @@ function row(lanes: Record<string, string>, task: string, payload: unknown, opti
 /** The embedded queue: a jobs table in the same SQLite file as the data it follows from. */
 export class SqliteQueue implements JobQueue {
   readonly wake = new EventEmitter();
+  readonly signals = new LocalEventSignals(this.wake);
   private readonly db: Db;
   private readonly writer: Writer;
   private readonly lanes: Record<string, string>;
