@@ -9,7 +9,7 @@ import { SqliteQueue } from './jobs/sqlite-queue.ts';
 import { Worker, Workers } from './jobs/worker.ts';
 import type { JobQueue } from './jobs/queue.ts';
 import { PgQueue } from './jobs/pg-queue.ts';
-import { DEFAULT_LANE, PgRunners } from './jobs/pg-runner.ts';
+import { DEFAULT_LANE, migrateWorkerSchema, PgRunners } from './jobs/pg-runner.ts';
 import { PgEventSignals } from './jobs/pg-signals.ts';
 import { buildWorkerApp } from './system/worker-app.ts';
 import { DELIVER_WEBHOOK_TASK } from './webhooks/engine.ts';
@@ -64,6 +64,9 @@ export async function startRuntime(config: Config, options: { logger?: pino.Logg
   // On PostgreSQL the queue is graphile-worker's (its own pool: fetching jobs never waits behind the API's queries).
   const jobPool = store.kind === 'postgres' ? new pg.Pool({ connectionString: store.databaseUrl!, max: 10 }) : null;
   jobPool?.on('error', (err) => log.warn({ err }, 'job queue connection lost; the pool replaces it'));
+  jobPool?.on('connect', (client) => client.on('error', (err) => log.warn({ err }, 'job queue connection error')));
+  // every role enqueues, so graphile-worker's schema is installed (under its own advisory lock) whatever the role
+  if (jobPool) await migrateWorkerSchema(jobPool, config.workerSchema, log);
   const queue = jobPool
     ? new PgQueue(db, config.workerSchema, new PgEventSignals(store.databaseUrl!, log))
     : new SqliteQueue(db, writer, lanes);

@@ -22,6 +22,7 @@ async function setup(t: { after(fn: () => Promise<void>): void }) {
   const { url, drop } = await tempDatabase();
   const pool = new pg.Pool({ connectionString: url, max: 8 });
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db: Db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 4 }) }) });
   const queue = new PgQueue(db, SCHEMA, new PgEventSignals(url, log));
   const runnersToStop: PgRunners[] = [];
