@@ -74,7 +74,13 @@ export async function startRuntime(config: Config, options: { logger?: pino.Logg
   const app = config.role === 'worker' ? await buildWorkerApp(deps) : await buildApp(deps);
   const tasks = buildTasks(deps);
   const worker: JobRunners = queue instanceof PgQueue
-    ? new PgRunners({ pool: jobPool!, queue, tasks, lanes, concurrency: { [DEFAULT_LANE]: config.workerConcurrency, [WEBHOOK_LANE]: config.webhookConcurrency }, log })
+    ? new PgRunners({
+      pool: jobPool!, queue, tasks, lanes, log,
+      concurrency: { [DEFAULT_LANE]: config.workerConcurrency, [WEBHOOK_LANE]: config.webhookConcurrency },
+      // each idle worker polls for jobs that became due: ~32 queries/s for messages (paced sends come back on time),
+      // ~26/s for the many webhook workers, whose retries wait seconds to hours anyway
+      pollMs: { [DEFAULT_LANE]: 1000, [WEBHOOK_LANE]: 5000 },
+    })
     : new Workers([
       new Worker({ queue, tasks, concurrency: config.workerConcurrency, log }),
       new Worker({ queue, tasks, lane: WEBHOOK_LANE, concurrency: config.webhookConcurrency, log }),

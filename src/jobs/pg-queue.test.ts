@@ -172,7 +172,8 @@ test('stop() waits for the running job to finish and completes it', async (t) =>
   const stopping = r.stop();
   let stopped = false;
   void stopping.then(() => { stopped = true; });
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  const [running] = await jobRows(pool);
+  assert.notEqual(running.locked_by, null, 'the job is still running');
   assert.equal(stopped, false, 'stop waits for the running job');
   release();
   await stopping;

@@ -20,8 +20,11 @@ export interface PgRunnersOptions {
   /** Jobs each lane runs at once, by lane name. */
   concurrency: Record<string, number>;
   log: FastifyBaseLogger;
-  /** How often a runner looks for due jobs that no notification announced (ms; default 1000). */
-  pollMs?: number;
+  /**
+   * How often each idle worker of a lane looks for jobs that became due (run_at in the future when added); new jobs
+   * are announced by NOTIFY. By lane name; default 1000 ms. An idle lane costs concurrency / pollMs queries a second.
+   */
+  pollMs?: Record<string, number>;
   /** How often jobs locked by a dead process are released (ms; default 15000; 0 disables). */
   sweepMs?: number;
 }
@@ -31,6 +34,8 @@ function graphileLogger(log: FastifyBaseLogger): Logger {
   return new Logger(() => (level, message, meta) => {
     const fields = { ...meta, component: 'graphile-worker' };
     if (level === 'error') log.error(fields, message);
+    // runners share a small pool on purpose: fetching and completing jobs is brief, tasks use the store's pool
+    else if (level === 'warning' && message.startsWith('WARNING: having maxPoolSize')) log.debug(fields, message);
     else if (level === 'warning') log.warn(fields, message);
     else if (level === 'info') log.debug(fields, message);
     else log.trace(fields, message);
@@ -127,7 +132,7 @@ export class PgRunners {
         concurrency: concurrency[lane] ?? 1,
         taskList,
         noHandleSignals: true,
-        pollInterval: this.options.pollMs ?? 1000,
+        pollInterval: this.options.pollMs?.[lane] ?? 1000,
         logger: graphileLogger(log.child({ lane })),
         events,
       });
