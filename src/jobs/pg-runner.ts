@@ -135,6 +135,9 @@ export class PgRunners {
         pollInterval: this.options.pollMs?.[lane] ?? 1000,
         logger: graphileLogger(log.child({ lane })),
         events,
+        // completions and failures of one tick go out in one statement, and shutdown waits for the last of them
+        // (unbatched, graphile-worker does not await a completion before the worker counts as released)
+        preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
       });
       this.runners.push(runner);
       this.markers.push(await PoolMarker.open(pool, await created, log));
