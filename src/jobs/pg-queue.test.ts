@@ -13,7 +13,9 @@ import { PgEventSignals } from './pg-signals.ts';
 import { DEFAULT_LANE, migrateWorkerSchema, PgRunners } from './pg-runner.ts';
 import { PoolMarker, sweepOrphanedJobs } from './pg-sweeper.ts';
 import { tempDatabase } from './pg-test-database.ts';
+import { pgUnavailable } from '../../test/pg-fresh.ts';
 
+const skip = (await pgUnavailable()) ?? false;
 const log = pino({ level: 'silent' }) as unknown as FastifyBaseLogger;
 const SCHEMA = 'beckon_worker_test';
 
@@ -47,7 +49,7 @@ async function jobRows(pool: pg.Pool) {
   return rows as { task: string; payload: unknown; attempts: number; max_attempts: number; locked_by: string | null; last_error: string | null; key: string | null }[];
 }
 
-test('a job enqueued in a rolled-back transaction never exists; a committed one runs once with its payload', async (t) => {
+test('a job enqueued in a rolled-back transaction never exists; a committed one runs once with its payload', { skip }, async (t) => {
   const { db, pool, queue, runners } = await setup(t);
   await assert.rejects(db.transaction().execute(async (trx) => {
     await queue.enqueue(trx, 'record', { n: 1 });
@@ -68,7 +70,7 @@ test('a job enqueued in a rolled-back transaction never exists; a committed one 
   assert.deepEqual(await queue.depth(), { depth: 0, oldestAgeSeconds: 0 });
 });
 
-test('enqueueMany adds every job in one statement; a job with a future runAt waits', async (t) => {
+test('enqueueMany adds every job in one statement; a job with a future runAt waits', { skip }, async (t) => {
   const { db, pool, queue, runners } = await setup(t);
   await db.transaction().execute((trx) => queue.enqueueMany(trx, [
     { task: 'record', payload: { n: 1 } },
@@ -88,7 +90,7 @@ test('enqueueMany adds every job in one statement; a job with a future runAt wai
   assert.deepEqual((await jobRows(pool)).map((r) => r.payload), [{ n: 3 }]);
 });
 
-test('RetryLater runs the job again without counting an attempt', async (t) => {
+test('RetryLater runs the job again without counting an attempt', { skip }, async (t) => {
   const { db, pool, queue, runners } = await setup(t);
   const contexts: TaskContext[] = [];
   await runners({
@@ -103,7 +105,7 @@ test('RetryLater runs the job again without counting an attempt', async (t) => {
   assert.deepEqual(contexts, Array(4).fill({ attempt: 1, maxAttempts: 1 }));
 });
 
-test('a failing job retries with backoff, keeps its attempt count across RetryLater, and fails for good at maxAttempts', async (t) => {
+test('a failing job retries with backoff, keeps its attempt count across RetryLater, and fails for good at maxAttempts', { skip }, async (t) => {
   const { db, pool, queue, runners } = await setup(t);
   const contexts: TaskContext[] = [];
   await runners({
@@ -136,7 +138,7 @@ test('a failing job retries with backoff, keeps its attempt count across RetryLa
   assert.deepEqual(await queue.depth(), { depth: 0, oldestAgeSeconds: 0 });
 });
 
-test('lanes run independently: a blocked webhook lane does not hold back message jobs', async (t) => {
+test('lanes run independently: a blocked webhook lane does not hold back message jobs', { skip }, async (t) => {
   const { db, pool, queue, runners } = await setup(t);
   let release!: () => void;
   const blocked = new Promise<void>((resolve) => { release = resolve; });
@@ -159,7 +161,7 @@ test('lanes run independently: a blocked webhook lane does not hold back message
   assert.equal(delivering.length, 2);
 });
 
-test('stop() waits for the running job to finish and completes it', async (t) => {
+test('stop() waits for the running job to finish and completes it', { skip }, async (t) => {
   const { db, pool, queue, runners } = await setup(t);
   let release!: () => void;
   const blocked = new Promise<void>((resolve) => { release = resolve; });
@@ -181,7 +183,7 @@ test('stop() waits for the running job to finish and completes it', async (t) =>
   assert.deepEqual(await jobRows(pool), []);
 });
 
-test('graphile-worker schema migration is safe when several processes start at once', async (t) => {
+test('graphile-worker schema migration is safe when several processes start at once', { skip }, async (t) => {
   const { url, drop } = await tempDatabase();
   const pools = [1, 2, 3].map(() => new pg.Pool({ connectionString: url, max: 2 }));
   t.after(async () => { for (const p of pools) await p.end(); await drop(); });
@@ -190,7 +192,7 @@ test('graphile-worker schema migration is safe when several processes start at o
   assert.ok(Number(rows[0].id) >= 20, `migrated to ${rows[0].id}`);
 });
 
-test('the sweeper releases jobs locked by a pool whose process is gone, not those of a live pool', async (t) => {
+test('the sweeper releases jobs locked by a pool whose process is gone, not those of a live pool', { skip }, async (t) => {
   const { db, pool, queue } = await setup(t);
   await db.transaction().execute((trx) => queue.enqueueMany(trx, [{ task: 'a', payload: { n: 1 } }, { task: 'a', payload: { n: 2 } }, { task: 'a', payload: { n: 3 } }]));
   const marker = await PoolMarker.open(pool, 'pool-alive', log);

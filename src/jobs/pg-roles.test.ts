@@ -16,7 +16,7 @@ import { openSse } from '../events/sse-client.ts';
 import { STREAM_SETTINGS } from '../events/stream.ts';
 import { tempDatabase } from './pg-test-database.ts';
 
-const skip = await pgUnavailable();
+const skip = (await pgUnavailable()) ?? false;
 const KEY = 'bk_test_roles_' + randomBytes(6).toString('hex');
 
 /** Starts processes (runtimes) of the given roles on one fresh PostgreSQL database; all stopped, then the database dropped, after the test. */
@@ -78,7 +78,7 @@ test('on SQLite only role all is accepted: api and worker need DATABASE_URL', as
   }
 });
 
-test('a worker process answers /healthz, /readyz and /metrics only', { skip: skip ?? false }, async (t) => {
+test('a worker process answers /healthz, /readyz and /metrics only', { skip }, async (t) => {
   const { start } = await cluster(t);
   const worker = await start('worker');
   const get = (url: string) => worker.app.inject({ method: 'GET', url });
@@ -98,7 +98,7 @@ test('a worker process answers /healthz, /readyz and /metrics only', { skip: ski
   }
 });
 
-test('an api process runs no jobs; a worker process on the same database sends the message to delivered', { skip: skip ?? false }, async (t) => {
+test('an api process runs no jobs; a worker process on the same database sends the message to delivered', { skip }, async (t) => {
   const { start, sql } = await cluster(t);
   const api = await start('api');
   const sent = await call(api, 'POST', '/v1/messages/send', { to: '+393331234567', from: 'whatsapp', type: 'text', content: { text: 'hi from the api' } });
@@ -123,7 +123,7 @@ test('an api process runs no jobs; a worker process on the same database sends t
   assert.match((await worker.app.inject({ method: 'GET', url: '/metrics' })).body, /^beckon_queue_depth 0$/m);
 });
 
-test('an event stream on one api process receives the events another process records (LISTEN/NOTIFY)', { skip: skip ?? false }, async (t) => {
+test('an event stream on one api process receives the events another process records (LISTEN/NOTIFY)', { skip }, async (t) => {
   // no fallback poll: the events must arrive through the beckon_events notification
   const savedPoll = STREAM_SETTINGS.pollMs;
   STREAM_SETTINGS.pollMs = 3_600_000;
