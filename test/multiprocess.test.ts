@@ -8,7 +8,7 @@ import { killProcess, startProcess, type BeckonProcess } from './multiprocess-ha
 
 /**
  * Two `--role api` and two `--role worker` processes on one fresh PostgreSQL database, a WhatsApp Cloud channel whose
- * Graph API is a local fake counting the calls it receives per message. BECKON_MP_MESSAGES messages (default 2,000 for
+ * Graph API is a local fake counting the calls it receives per message. BECKON_MP_MESSAGES messages (default 1,000 for
  * `npm test`; the documented full run is 20,000, see docs/scaling.md) are sent through both APIs; one worker is killed
  * with SIGKILL mid-run. Every accepted message must reach a final status for this test (sent or failed: the fake
  * sends no status callbacks, so `sent` is as far as a message goes), and the fake must have been called for each.
@@ -20,7 +20,7 @@ import { killProcess, startProcess, type BeckonProcess } from './multiprocess-ha
  */
 
 const skip = await pgUnavailable();
-const COUNT = Number(process.env.BECKON_MP_MESSAGES ?? 2000);
+const COUNT = Number(process.env.BECKON_MP_MESSAGES ?? 1000);
 /** Requests in flight per API process. */
 const CONCURRENCY = Number(process.env.BECKON_MP_CONCURRENCY ?? 16);
 const WORKER_CONCURRENCY = 32;
@@ -91,6 +91,7 @@ test(`multi-process: 2 api + 2 worker processes on one PostgreSQL, ${COUNT} mess
       if (res.status !== 200) throw new Error(`send ${i} through ${api.role} ${api.base} answered ${res.status}: ${body}`);
       accepted.set(JSON.parse(body).message.uuid, i);
       if (!killedAt && accepted.size >= COUNT * 0.4 && fake.sends.length > 0) {
+        for (const p of processes) assert.equal(p.child.exitCode, null, `the ${p.role} process on ${p.base} exited on its own before the kill:\n${p.output()}`);
         killedAt = { accepted: accepted.size, providerCalls: fake.sends.length };
         void killProcess(worker1, 'SIGKILL');
       }
@@ -100,7 +101,9 @@ test(`multi-process: 2 api + 2 worker processes on one PostgreSQL, ${COUNT} mess
   const acceptSeconds = (Date.now() - started) / 1000;
   assert.equal(accepted.size, COUNT);
   assert.ok(killedAt, 'a worker was killed mid-run');
-  assert.equal((await worker1.exited).signal, 'SIGKILL');
+  const exit = await worker1.exited;
+  assert.equal(exit.signal, 'SIGKILL', `the killed worker had exited with code ${exit.code}:\n${worker1.output()}`);
+  for (const p of [api1, api2, worker2]) assert.equal(p.child.exitCode, null, `the ${p.role} process on ${p.base} exited:\n${p.output()}`);
 
   // every accepted message leaves `enqueued` (the surviving worker takes over the killed one's jobs)
   const deadline = Date.now() + 600_000;
