@@ -135,6 +135,9 @@ test('a failing job retries with backoff, keeps its attempt count across RetryLa
   // the rescheduled job carries the attempt used before it; it is now failed for good and not runnable
   assert.equal(last.attempts, last.max_attempts);
   assert.deepEqual(last.payload, { beckon_carry: { attempts_used: 1, payload: { id: 'a' } } });
+  const [view] = await queue.jobs('flaky');
+  assert.deepEqual({ ...view, runAt: '', createdAt: '' }, { task: 'flaky', payload: { id: 'a' }, attempts: 3, maxAttempts: 3, runAt: '', createdAt: '', lastError: 'boom 4', failed: true });
+  assert.deepEqual(await queue.jobs('other'), []);
   assert.deepEqual(await queue.depth(), { depth: 0, oldestAgeSeconds: 0 });
 });
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type pg from 'pg';
 import type { Db } from '../db/connect.ts';
-import type { EnqueueOptions, JobQueue } from './queue.ts';
+import type { EnqueueOptions, JobQueue, JobView } from './queue.ts';
 import type { EventSignals } from './signals.ts';
 
 /** Attempts before a job is marked failed when the caller gives none (as on SQLite). */
@@ -76,6 +76,22 @@ export class PgQueue implements JobQueue {
       from ${sql.id(this.schema, '_private_jobs')} where attempts < max_attempts or locked_at is not null`.execute(this.db);
     const age = rows[0]?.age == null ? 0 : Math.max(0, Number(rows[0].age));
     return { depth: Number(rows[0]?.n ?? 0), oldestAgeSeconds: age };
+  }
+
+  /** The jobs of `task` (every task when not given), in the order they were added; attempts include those carried over by RetryLater. */
+  async jobs(task?: string): Promise<JobView[]> {
+    const { rows } = await sql<{ task: string; payload: unknown; attempts: number; max_attempts: number; run_at: Date; created_at: Date; last_error: string | null; locked: boolean }>`
+      select t.identifier as task, j.payload, j.attempts, j.max_attempts, j.run_at, j.created_at, j.last_error, j.locked_at is not null as locked
+      from ${sql.id(this.schema, '_private_jobs')} j join ${sql.id(this.schema, '_private_tasks')} t on t.id = j.task_id
+      where ${task === undefined ? sql`true` : sql`t.identifier = ${task}`} order by j.id`.execute(this.db);
+    return rows.map((r) => {
+      const { payload, attemptsUsed } = unwrapPayload(r.payload);
+      return {
+        task: r.task, payload, attempts: attemptsUsed + r.attempts, maxAttempts: attemptsUsed + r.max_attempts,
+        runAt: new Date(r.run_at).toISOString(), createdAt: new Date(r.created_at).toISOString(), lastError: r.last_error,
+        failed: r.attempts >= r.max_attempts && !r.locked,
+      };
+    });
   }
 
   /** Adds a job through a plain pg client (outside any Kysely transaction): used to reschedule a RetryLater job. */

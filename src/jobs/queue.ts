@@ -9,6 +9,22 @@ export interface EnqueueOptions {
   maxAttempts?: number;
 }
 
+/** A queued job as inspection shows it (tests, operators), the same on every store. */
+export interface JobView {
+  task: string;
+  payload: unknown;
+  /** Failed attempts so far plus the running one (RetryLater does not count). */
+  attempts: number;
+  maxAttempts: number;
+  /** ISO time the job may run at. */
+  runAt: string;
+  /** ISO time the job (or, after RetryLater, its latest copy) was added. */
+  createdAt: string;
+  lastError: string | null;
+  /** True once it failed maxAttempts times: it stays for inspection and never runs again. */
+  failed: boolean;
+}
+
 /** The queue port: jobs are enqueued inside the caller's transaction so they commit with the change. */
 export interface JobQueue {
   /** Adds a job in `trx`; it becomes visible to workers when `trx` commits. */
@@ -19,6 +35,8 @@ export interface JobQueue {
   notify(): void;
   /** Number of runnable (not failed) jobs and the age in seconds of the oldest one, for /metrics. */
   depth(): Promise<{ depth: number; oldestAgeSeconds: number }>;
+  /** The queue's jobs of `task` (every task when not given), in the order they were added: for tests and inspection. */
+  jobs(task?: string): Promise<JobView[]>;
   /** The signal that new events were committed (in this process or, on PostgreSQL, any other): live streams wake on it. */
   readonly signals: EventSignals;
 }

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import type { Writer } from '../db/group-commit.ts';
-import type { EnqueueOptions, JobQueue } from './queue.ts';
+import type { EnqueueOptions, JobQueue, JobView } from './queue.ts';
 import { nowIso } from '../lib/time.ts';
 import { insertRows } from '../db/prepared.ts';
 import { LocalEventSignals } from './signals.ts';
@@ -113,6 +113,16 @@ export class SqliteQueue implements JobQueue {
   /** Releases every lock: in embedded mode one process owns the queue, so locks left by a crash are orphans. */
   async releaseAll(): Promise<void> {
     await this.db.updateTable('jobs').set({ locked_until: null }).where('locked_until', 'is not', null).execute();
+  }
+
+  /** The jobs of `task` (every task when not given), oldest first. */
+  async jobs(task?: string): Promise<JobView[]> {
+    let query = this.db.selectFrom('jobs').selectAll().orderBy('id');
+    if (task !== undefined) query = query.where('task', '=', task);
+    return (await query.execute()).map((r) => ({
+      task: r.task, payload: JSON.parse(r.payload), attempts: r.attempts, maxAttempts: r.max_attempts, runAt: r.run_at,
+      createdAt: r.created_at, lastError: r.last_error, failed: r.failed_at !== null,
+    }));
   }
 
   /** Number of runnable jobs and the age in seconds of the oldest one. */
