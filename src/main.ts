@@ -69,16 +69,17 @@ async function start(flags: ConfigFlags): Promise<void> {
 }
 
 /** Opens the store named by --data or the environment, migrates it unless told not to, and runs `fn` on it. */
-async function withStore<T>(data: string | undefined, fn: (db: Db) => Promise<T>, migrate = true): Promise<T> {
-  const config = loadConfig(process.env, { data });
-  const { connectSqlite } = await import('./db/connect.ts');
+async function withStore<T>(flags: ConfigFlags, fn: (db: Db) => Promise<T>, migrate = true): Promise<T> {
+  const config = loadConfig(process.env, flags);
+  const { connectStore } = await import('./db/connect.ts');
   const { migrateToLatest } = await import('./db/migrate.ts');
-  const db = connectSqlite(config.dataDir);
+  const store = connectStore(config);
   try {
-    if (migrate) await migrateToLatest(db);
-    return await fn(db);
+    // Processes migrating together against one PostgreSQL take turns (a no-op lock on SQLite).
+    if (migrate) await store.withStartupLock(() => migrateToLatest(store.db));
+    return await fn(store.db);
   } finally {
-    await db.destroy();
+    await store.close();
   }
 }
 
@@ -108,17 +109,18 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (!command) throw new ConfigError(`no command given\n\n${USAGE}`);
-  if (command === 'start' && !sub) return start({ ...values, databaseUrl: values['database-url'] });
+  const storeFlags: ConfigFlags = { data: values.data, databaseUrl: values['database-url'] };
+  if (command === 'start' && !sub) return start({ ...values, ...storeFlags });
   if (command === 'migrate' && !sub) {
     const { migrateToLatest } = await import('./db/migrate.ts');
-    const applied = await withStore(values.data, migrateToLatest, false);
+    const applied = await withStore(storeFlags, (db) => migrateToLatest(db), false);
     process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'schema is up to date\n');
     return;
   }
   if (command === 'workspaces' && sub === 'create' && rest.length === 0) {
     if (!arg) throw new ConfigError('workspaces create needs a NAME');
     const { createWorkspaceWithDefaults } = await import('./bootstrap.ts');
-    const { secret } = await withStore(values.data, (db) => createWorkspaceWithDefaults(db, arg));
+    const { secret } = await withStore(storeFlags, (db) => createWorkspaceWithDefaults(db, arg));
     process.stdout.write(secret + '\n');
     return;
   }
@@ -127,7 +129,7 @@ async function main(argv: string[]): Promise<void> {
     const scopes = parseScopes(values.scopes);
     const { findWorkspaceByName } = await import('./auth/queries.ts');
     const { createApiKey } = await import('./auth/service.ts');
-    const secret = await withStore(values.data, async (db) => {
+    const secret = await withStore(storeFlags, async (db) => {
       const workspace = await findWorkspaceByName(db, values.workspace!);
       if (!workspace) throw new ConfigError(`no workspace named "${values.workspace}"`);
       return (await createApiKey(db, workspace.id, values.name!, scopes)).secret;
@@ -138,7 +140,7 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'import' && sub === 'contacts' && rest.length === 0) {
     if (!arg || !values.workspace) throw new ConfigError('import contacts needs FILE and --workspace NAME');
     const { importContactsCommand, importSummary } = await import('./imports/cli.ts');
-    const view = await withStore(values.data, (db) => importContactsCommand(db, { workspace: values.workspace!, file: arg, map: values.map }, process.stderr));
+    const view = await withStore(storeFlags, (db) => importContactsCommand(db, { workspace: values.workspace!, file: arg, map: values.map }, process.stderr));
     process.stdout.write(importSummary(view, arg));
     return;
   }
