@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -206,4 +207,25 @@ test('the sweeper releases jobs locked by a pool whose process is gone, not thos
   await marker.close();
   const rows = await jobRows(pool);
   assert.deepEqual(rows.map((r) => [(r.payload as { n: number }).n, r.locked_by, r.attempts]), [[1, null, 1], [2, 'pool-alive', 1], [3, 'pool-recent', 1]]);
+});
+
+test('a job running in a worker process killed with SIGKILL is released by the sweeper and runs again elsewhere', { skip }, async (t) => {
+  const { url, db, pool, queue, runners } = await setup(t);
+  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', 'src/jobs/pg-test-hanging-worker.ts', url, SCHEMA], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  t.after(async () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); await exited; });
+  const running = new Promise((resolve) => child.stdout.on('data', (chunk) => { if (String(chunk).includes('running')) resolve(true); }));
+  await db.transaction().execute((trx) => queue.enqueue(trx, 'hang', { n: 1 }, { maxAttempts: 5 }));
+  await running;
+  const [locked] = await jobRows(pool);
+  assert.notEqual(locked.locked_by, null);
+  assert.equal(await sweepOrphanedJobs(pool, SCHEMA, 0), 0, 'a live process keeps its jobs');
+
+  child.kill('SIGKILL');
+  await exited;
+  await waitFor('the dead pool\'s marker connection to go', async () => (await sweepOrphanedJobs(pool, SCHEMA, 0)) === 1);
+  const contexts: TaskContext[] = [];
+  await runners({ hang: async (_payload, context) => { contexts.push(context); } }).start();
+  await waitFor('the job to run again and complete', async () => (await jobRows(pool)).length === 0);
+  assert.deepEqual(contexts, [{ attempt: 2, maxAttempts: 5 }], 'the attempt cut short by the crash stays counted');
 });

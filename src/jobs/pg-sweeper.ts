@@ -63,11 +63,11 @@ export class PoolMarker {
  * died without shutting down); graphile-worker alone would wait 4 hours. The attempt they were on stays counted.
  * Returns the number of jobs released.
  */
-export async function sweepOrphanedJobs(pool: pg.Pool, schema: string): Promise<number> {
+export async function sweepOrphanedJobs(pool: pg.Pool, schema: string, graceSeconds = SWEEP_GRACE_SECONDS): Promise<number> {
   const result = await pool.query(`
     update ${quoteIdent(schema)}._private_jobs as jobs set locked_by = null, locked_at = null
     where locked_by is not null and locked_at < now() - make_interval(secs => $2)
       and not exists (select 1 from pg_stat_activity a where a.application_name = $1 || jobs.locked_by)`,
-  [MARKER_PREFIX, SWEEP_GRACE_SECONDS]);
+  [MARKER_PREFIX, graceSeconds]);
   return result.rowCount ?? 0;
 }
