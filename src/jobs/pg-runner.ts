@@ -25,7 +25,7 @@ export interface PgRunnersOptions {
    * are announced by NOTIFY. By lane name; default 1000 ms. An idle lane costs concurrency / pollMs queries a second.
    */
   pollMs?: Record<string, number>;
-  /** How often jobs locked by a dead process are released (ms; default 15000; 0 disables). */
+  /** How often jobs locked by a dead process are released (ms; default 5000; 0 disables). */
   sweepMs?: number;
 }
 
@@ -142,7 +142,7 @@ export class PgRunners {
       this.runners.push(runner);
       this.markers.push(await PoolMarker.open(pool, await created, log));
     }
-    const sweepMs = this.options.sweepMs ?? 15_000;
+    const sweepMs = this.options.sweepMs ?? 5_000;
     if (sweepMs > 0) {
       this.sweeper = setInterval(() => {
         sweepOrphanedJobs(pool, queue.schema).then((n) => {

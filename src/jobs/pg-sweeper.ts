@@ -6,7 +6,7 @@ import { quoteIdent } from './pg-queue.ts';
 export const MARKER_PREFIX = 'beckon-pool:';
 
 /** How long a job must have been locked before the sweeper considers it (seconds): a pool's marker connects right after it starts. */
-export const SWEEP_GRACE_SECONDS = 30;
+export const SWEEP_GRACE_SECONDS = 10;
 
 /**
  * An idle connection named `beckon-pool:<graphile pool id>` held while the pool runs: PostgreSQL drops it when the
