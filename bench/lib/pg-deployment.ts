@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -50,7 +51,12 @@ export async function startPgDeployment(workers: number, options: BeckonOptions 
     dropped = true;
     await admin(`drop database if exists ${name} with (force)`);
   };
-  onExit(() => void drop().catch(() => {}));
+  // the bench may exit (Ctrl-C, its time cap) without awaiting anything: drop the database from a child, synchronously
+  onExit(() => {
+    if (dropped) return;
+    const script = `import pg from 'pg'; const c = new pg.Client({ connectionString: process.env.ADMIN_URL }); await c.connect(); await c.query('drop database if exists ${name} with (force)'); await c.end();`;
+    spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, env: { ...process.env, ADMIN_URL: BENCH_PG_URL }, stdio: 'ignore', timeout: 10_000 });
+  });
   const key = 'bk_bench_' + 'k'.repeat(8) + Math.random().toString(36).slice(2);
   const dirs: string[] = [];
   const env = {
