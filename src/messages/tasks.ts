@@ -40,6 +40,11 @@ function classify(err: unknown): ProviderError {
   return new ProviderError('provider_error', err instanceof Error ? err.message : String(err), true);
 }
 
+/** The channel pacer for the store: in memory on SQLite (one process), in the database on PostgreSQL (shared by every worker process). */
+export function throttleFor(deps: Deps): ChannelThrottle | SharedChannelThrottle {
+  return isPostgres(deps.db) ? createPgThrottle(deps.db) : createThrottle();
+}
+
 /**
  * Builds send_message: load the message, call the provider, then record `sent` (with the provider id, its event and
  * the provider's follow-up jobs) in one transaction. A job that runs again finds the message no longer `enqueued`
@@ -52,7 +57,7 @@ function classify(err: unknown): ProviderError {
  * `retryAfterMs` pauses the whole channel that long and puts the job back the same way, until THROTTLED_GIVE_UP_MS
  * after the message was accepted.
  */
-export function sendMessageTask(deps: Deps, providers: Record<string, ProviderAdapter>, throttle: ChannelThrottle | SharedChannelThrottle = createThrottle()): Task {
+export function sendMessageTask(deps: Deps, providers: Record<string, ProviderAdapter>, throttle: ChannelThrottle | SharedChannelThrottle = throttleFor(deps)): Task {
   const fail = (messageId: string, error: MessageError) => applyStatus(deps, { id: messageId }, { status: 'failed', error });
 
   return async function sendMessage(payload: SendMessagePayload, context: TaskContext): Promise<void> {
@@ -105,8 +110,7 @@ export function sendMessageTask(deps: Deps, providers: Record<string, ProviderAd
 export function messageTasks(deps: Deps): Record<string, Task> {
   const providers = buildProviders(deps);
   return {
-    // several worker processes share a PostgreSQL store, so its channels are paced in the database (throttle-pg.ts)
-    [SEND_MESSAGE_TASK]: sendMessageTask(deps, providers, isPostgres(deps.db) ? createPgThrottle(deps.db) : createThrottle()),
+    [SEND_MESSAGE_TASK]: sendMessageTask(deps, providers),
     ...providerTasks(deps),
   };
 }

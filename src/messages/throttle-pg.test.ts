@@ -1,8 +1,17 @@
 import { test } from 'node:test';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import * as sharedLimits from '../db/migrations/0014_shared_limits.ts';
 import { createPgThrottle } from './throttle-pg.ts';
-import { freshPgDatabase, pgHandle, pgUnavailable } from '../../test/pg-fresh.ts';
+import { sendMessageTask } from './tasks.ts';
+import { RetryLater } from '../jobs/queue.ts';
+import { ProviderError, type ProviderAdapter } from '../providers/types.ts';
+import { loadConfig } from '../config.ts';
+import { startRuntime, type Runtime } from '../runtime.ts';
+import { closeBeforeDrop, freshPgDatabase, pgHandle, pgUnavailable } from '../../test/pg-fresh.ts';
 
 const skip = await pgUnavailable();
 
@@ -45,4 +54,58 @@ test('pg throttle: concurrent takes from two processes hand out each slot once',
   // a burst of 10 at once, then one slot per 100 ms: 30 distinct slots 100..3000
   assert.equal(waits.filter((w) => w === 0).length, 10);
   assert.deepEqual(waits.filter((w) => w > 0).sort((x, y) => x - y), Array.from({ length: 30 }, (_, i) => (i + 1) * 100));
+});
+
+test('send_message on two Beckon runtimes sharing one PostgreSQL database: one channel rate, one provider pause', { skip: skip ?? false }, async (t) => {
+  const url = await freshPgDatabase(t, 'beckon_rl');
+  const key = 'bk_test_shared_pace_' + Math.random().toString(36).slice(2);
+  const env = { DATABASE_URL: url, BECKON_BOOTSTRAP_KEY: key, BECKON_SECRET_KEY: randomBytes(32).toString('base64'), BECKON_LOG_LEVEL: 'silent' };
+  const runtimes: Runtime[] = [];
+  closeBeforeDrop(url, async () => {
+    for (const runtime of runtimes) await runtime.stop();
+  });
+  for (let i = 0; i < 2; i++) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'beckon-pace-'));
+    t.after(async () => rmSync(dataDir, { recursive: true, force: true }));
+    runtimes.push(await startRuntime(loadConfig({ ...env, BECKON_DATA_DIR: dataDir }), { worker: false }));
+  }
+  const call = (method: 'GET' | 'POST', path: string, body?: unknown) =>
+    runtimes[0].app.inject({ method, url: path, headers: { authorization: `Bearer ${key}` }, ...(body === undefined ? {} : { payload: body as object }) });
+  const created = await call('POST', '/v1/channels', { type: 'whatsapp', provider: 'sandbox', title: 'Paced', config: { rate_per_second: 1 } });
+  assert.equal(created.statusCode, 201, created.body);
+  const channel = created.json().channel.uuid;
+  const ids: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    // two on the paced channel, two on the default sandbox channel (unpaced: only a provider's pause holds it)
+    const sent = await call('POST', '/v1/messages/send', { to: `+3933312345${10 + i}`, from: 'whatsapp', type: 'text', content: { text: 'hi' }, ...(i < 2 ? { channel_uuid: channel } : {}) });
+    assert.equal(sent.statusCode, 200, sent.body);
+    ids.push(sent.json().message.uuid);
+  }
+  const calls: string[] = [];
+  let throttled = false;
+  const adapter: ProviderAdapter = {
+    name: 'sandbox', deduplicates: true,
+    async send(_channel, message) {
+      calls.push(message.id);
+      if (throttled) throw new ProviderError('throughput_exceeded', 'too many messages sent from this phone number', true, 30_000);
+      return { providerMessageId: `p-${message.id}` };
+    },
+  };
+  // each runtime's send_message as its worker process builds it: the PostgreSQL pacer on its own store
+  const [runA, runB] = runtimes.map((r) => sendMessageTask(r.deps, { sandbox: adapter }));
+  const context = { attempt: 1, maxAttempts: 10 };
+  const outcome = (p: Promise<void>) => p.then(() => 'sent', (err: unknown) => err);
+
+  assert.equal(await outcome(runA({ message_id: ids[0] }, context)), 'sent');
+  const held = await outcome(runB({ message_id: ids[1] }, context));
+  assert.ok(held instanceof RetryLater && held.delayMs > 0 && held.delayMs <= 1000, `the other runtime waits for the next slot (${String(held)})`);
+  assert.deepEqual(calls, [ids[0]]);
+
+  // on the unpaced channel, a throughput error in one runtime pauses the channel in the other
+  throttled = true;
+  const backOff = await outcome(runA({ message_id: ids[2] }, context));
+  assert.ok(backOff instanceof RetryLater && backOff.delayMs === 30_000);
+  const paused = await outcome(runB({ message_id: ids[3] }, context));
+  assert.ok(paused instanceof RetryLater && paused.delayMs > 28_000 && paused.delayMs <= 31_000, `paused in the other runtime too (${paused instanceof RetryLater ? paused.delayMs : String(paused)} ms)`);
+  assert.deepEqual(calls, [ids[0], ids[2]], 'nothing was sent on the paused channel');
 });
