@@ -62,7 +62,7 @@ export async function startRuntime(config: Config, options: { logger?: pino.Logg
   });
   const lanes = { [DELIVER_WEBHOOK_TASK]: WEBHOOK_LANE };
   // On PostgreSQL the queue is graphile-worker's (its own pool: fetching jobs never waits behind the API's queries).
-  const jobPool = store.kind === 'postgres' ? new pg.Pool({ connectionString: store.databaseUrl!, max: 10 }) : null;
+  const jobPool = store.kind === 'postgres' ? new pg.Pool({ connectionString: store.databaseUrl!, max: config.databasePoolSize }) : null;
   jobPool?.on('error', (err) => log.warn({ err }, 'job queue connection lost; the pool replaces it'));
   jobPool?.on('connect', (client) => client.on('error', (err) => log.warn({ err }, 'job queue connection error')));
   // every role enqueues, so graphile-worker's schema is installed (under its own advisory lock) whatever the role
