@@ -34,7 +34,7 @@ export interface Config {
   readonly eventRetentionDays: number;
   /** PostgreSQL connection URL (DATABASE_URL); undefined: the embedded SQLite store in dataDir. */
   readonly databaseUrl: string | undefined;
-  /** Connections each process keeps to PostgreSQL at most. */
+  /** Connections in each of the process's PostgreSQL pools (queries; graphile-worker's jobs) at most. */
   readonly databasePoolSize: number;
   /** What this process runs: the HTTP API, the job runners, or both (only `all` on SQLite). */
   readonly role: Role;
@@ -87,7 +87,7 @@ export const CONFIG_VARIABLES: readonly { name: string; flag?: string; default: 
   { name: 'DATABASE_URL', flag: '--database-url', default: '(none: SQLite in BECKON_DATA_DIR)', meaning: 'postgres://user:password@host:5432/db stores everything in PostgreSQL (jobs on graphile-worker) instead of the embedded SQLite file' },
   { name: 'BECKON_ROLE', flag: '--role', default: 'all', meaning: 'What this process runs: api (the HTTP API, no jobs), worker (the job runners; its port answers /healthz, /readyz, /metrics only) or all; api and worker need DATABASE_URL' },
   { name: 'BECKON_WORKER_SCHEMA', default: 'beckon_worker', meaning: 'PostgreSQL schema of the job queue\'s tables (graphile-worker; DATABASE_URL only)' },
-  { name: 'BECKON_DATABASE_POOL_SIZE', default: '10', meaning: 'Connections each process keeps to PostgreSQL at most (DATABASE_URL only)' },
+  { name: 'BECKON_DATABASE_POOL_SIZE', default: '10', meaning: 'Connections in each of a process\'s two PostgreSQL pools at most: queries, and graphile-worker\'s jobs (DATABASE_URL only)' },
   { name: 'BECKON_EVENT_RETENTION_DAYS', default: '30', meaning: 'Days events are kept for GET /v1/events and stream resumption (Last-Event-ID); older ones are deleted hourly' },
 ];
 
