@@ -1,8 +1,8 @@
 import { enableCompileCache } from 'node:module';
 import { parseArgs } from 'node:util';
 import type { AddressInfo } from 'node:net';
-import { CONFIG_VARIABLES, ConfigError, loadConfig, type ConfigFlags } from './config.ts';
-import type { Db } from './db/connect.ts';
+import { CONFIG_VARIABLES, ConfigError, loadConfig, type Config, type ConfigFlags } from './config.ts';
+import type { Db, Store } from './db/connect.ts';
 import { SCOPES, type Scope } from './auth/scopes.ts';
 import { AppError } from './errors.ts';
 // The server and the store are imported when a command needs them, so --help and bad flags answer at once.
@@ -69,7 +69,7 @@ async function start(flags: ConfigFlags): Promise<void> {
 }
 
 /** Opens the store named by --data or the environment, migrates it unless told not to, and runs `fn` on it. */
-async function withStore<T>(flags: ConfigFlags, fn: (db: Db) => Promise<T>, migrate = true): Promise<T> {
+async function withStore<T>(flags: ConfigFlags, fn: (db: Db, store: Store, config: Config) => Promise<T>, migrate = true): Promise<T> {
   const config = loadConfig(process.env, flags);
   const { connectStore } = await import('./db/connect.ts');
   const { migrateToLatest } = await import('./db/migrate.ts');
@@ -77,7 +77,7 @@ async function withStore<T>(flags: ConfigFlags, fn: (db: Db) => Promise<T>, migr
   try {
     // Processes migrating together against one PostgreSQL take turns (a no-op lock on SQLite).
     if (migrate) await store.withStartupLock(() => migrateToLatest(store.db));
-    return await fn(store.db);
+    return await fn(store.db, store, config);
   } finally {
     await store.close();
   }
@@ -139,8 +139,15 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === 'import' && sub === 'contacts' && rest.length === 0) {
     if (!arg || !values.workspace) throw new ConfigError('import contacts needs FILE and --workspace NAME');
-    const { importContactsCommand, importSummary } = await import('./imports/cli.ts');
-    const view = await withStore(storeFlags, (db) => importContactsCommand(db, { workspace: values.workspace!, file: arg, map: values.map }, process.stderr));
+    const { commandQueue, importContactsCommand, importSummary } = await import('./imports/cli.ts');
+    const view = await withStore(storeFlags, async (db, store, config) => {
+      const { queue, close } = await commandQueue(store, config.workerSchema);
+      try {
+        return await importContactsCommand(db, { workspace: values.workspace!, file: arg, map: values.map }, process.stderr, queue);
+      } finally {
+        await close();
+      }
+    });
     process.stdout.write(importSummary(view, arg));
     return;
   }

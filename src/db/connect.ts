@@ -81,8 +81,9 @@ function kyselyPool(pool: pg.Pool): pg.Pool {
 /** Opens a PostgreSQL pool of at most `poolSize` connections and a Kysely handle over it. */
 export function connectPostgres(databaseUrl: string, poolSize = 10): { db: Db; pool: pg.Pool } {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, types: PG_TYPES });
-  // An idle client losing its connection (server restart) must not crash the process; the pool replaces it.
+  // A client losing its connection (server restart) must not crash the process: its query fails, the pool replaces it.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: kyselyPool(pool) }) });
   return { db, pool };
 }
