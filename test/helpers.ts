@@ -9,6 +9,8 @@ import { createWorkspaceWithDefaults } from '../src/bootstrap.ts';
 import pg from 'pg';
 import { connectPostgres, connectSqlite, type Db } from '../src/db/connect.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
+import { sql } from 'kysely';
+import { PgQueue } from '../src/jobs/pg-queue.ts';
 
 /**
  * The PostgreSQL server the suite runs against (BECKON_TEST_DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/test),
@@ -113,6 +115,18 @@ export async function startBeckon(env: Record<string, string> = {}, options: { w
       }
     },
   };
+}
+
+/** Makes the queued jobs of `task` due now ("time passes"), on either store's queue; the workers pick them up on their next poll. */
+export async function makeJobsDue(beckon: TestBeckon, task: string): Promise<void> {
+  const { db, queue } = beckon.runtime.deps;
+  if (queue instanceof PgQueue) {
+    await sql`update ${sql.id(queue.schema, '_private_jobs')} set run_at = now()
+      where task_id in (select id from ${sql.id(queue.schema, '_private_tasks')} where identifier = ${task})`.execute(db);
+  } else {
+    await db.updateTable('jobs').set({ run_at: new Date().toISOString() }).where('task', '=', task).execute();
+  }
+  queue.notify();
 }
 
 /** Polls `check` until it returns a truthy value or `timeoutMs` passes (then throws with `what`). */
