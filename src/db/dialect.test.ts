@@ -45,6 +45,12 @@ test('dialect: the JSON and LIKE helpers give the same answers on both stores', 
   assert.deepEqual(await ids(j.objectHasEntry('contacts.custom_fields', 'plan', {})), []);
   const keys = await sql<{ key: string }>`select distinct k.key as key from contacts, ${j.objectKeys('contacts.custom_fields', 'k')} order by k.key`.execute(db);
   assert.deepEqual(keys.rows.map((r) => r.key), ['none', 'odd "key"', 'paid', 'plan', 'ratio', 'seats']);
+  // array elements (each may be an object): one row per element, its keys read as text (null when absent)
+  await db.updateTable('contacts').set({ tags: JSON.stringify([{ status: 'sent', at: '2026-01-01T10:00' }, { status: 'read', 'odd key': 'y' }]) }).where('id', '=', 'c').execute();
+  const elements = await sql<{ status: string; at: string | null; odd: string | null }>`select ${j.elementText('e.value', 'status')} as status,
+    ${j.elementText('e.value', 'at')} as at, ${j.elementText('e.value', 'odd key')} as odd
+    from contacts, ${j.arrayElements('contacts.tags', 'e')} where contacts.id = ${'c'} order by 1`.execute(db);
+  assert.deepEqual(elements.rows.map((r) => ({ ...r })), [{ status: 'read', at: null, odd: 'y' }, { status: 'sent', at: '2026-01-01T10:00', odd: null }]);
   // LIKE: % and _ in the pattern are literal once escaped
   assert.deepEqual(await ids(sql<boolean>`contacts.name like ${`%${escapeLike('50%_')}%`} ${likeEscape()}`), ['a']);
   assert.deepEqual(await ids(sql<boolean>`contacts.name like ${'50%'} ${likeEscape()}`), ['a', 'b']);
