@@ -45,6 +45,12 @@ test('dialect: the JSON and LIKE helpers give the same answers on both stores', 
   assert.deepEqual(await ids(j.objectHasEntry('contacts.custom_fields', 'plan', {})), []);
   const keys = await sql<{ key: string }>`select distinct k.key as key from contacts, ${j.objectKeys('contacts.custom_fields', 'k')} order by k.key`.execute(db);
   assert.deepEqual(keys.rows.map((r) => r.key), ['none', 'odd "key"', 'paid', 'plan', 'ratio', 'seats']);
+  // the elements of a JSON array of objects (a message's status_history), grouped by one of their fields
+  const history = JSON.stringify([{ status: 'sent', at: '2026-01-01T10:05:00.000Z' }, { status: 'read', at: '2026-01-01T11:00:00.000Z' }]);
+  await db.updateTable('contacts').set({ tags: history }).where('id', 'in', ['a', 'b']).execute();
+  const hours = await sql<{ hour: string; status: string; n: number }>`select substr(${j.elementText('h', 'at')}, 1, 13) as hour, ${j.elementText('h', 'status')} as status, count(*) as n
+    from contacts as c, ${j.arrayElements('c.tags', 'h')} where c.id in ('a', 'b') group by 1, 2 order by 1, 2`.execute(db);
+  assert.deepEqual(hours.rows.map((r) => ({ ...r, n: Number(r.n) })), [{ hour: '2026-01-01T10', status: 'sent', n: 2 }, { hour: '2026-01-01T11', status: 'read', n: 2 }]);
   // LIKE: % and _ in the pattern are literal once escaped
   assert.deepEqual(await ids(sql<boolean>`contacts.name like ${`%${escapeLike('50%_')}%`} ${likeEscape()}`), ['a']);
   assert.deepEqual(await ids(sql<boolean>`contacts.name like ${'50%'} ${likeEscape()}`), ['a', 'b']);

@@ -46,6 +46,10 @@ export interface JsonSql {
   objectHasEntry(column: string, key: string, match: { text?: string; number?: number; bool?: boolean }): RawBuilder<boolean>;
   /** A set-returning FROM item listing the keys of the JSON object in `column`, exposed as `alias.key`. */
   objectKeys(column: string, alias: string): RawBuilder<unknown>;
+  /** A set-returning FROM item over the elements of the JSON array in `column`; read their fields with elementText(alias, key). */
+  arrayElements(column: string, alias: string): RawBuilder<unknown>;
+  /** The text of field `key` of the current element of an arrayElements(…, alias) item (null when absent). */
+  elementText(alias: string, key: string): RawBuilder<string | null>;
   /** Boolean literals valid in a WHERE clause of this store. */
   readonly true: RawBuilder<boolean>;
   readonly false: RawBuilder<boolean>;
@@ -72,6 +76,8 @@ const SQLITE_JSON: JsonSql = {
     return sql<boolean>`exists (select 1 from json_each(${sql.ref(column)}) as j where j.key = ${key} and (${any}))`;
   },
   objectKeys: (column, alias) => sql`json_each(${sql.ref(column)}) as ${sql.id(alias)}`,
+  arrayElements: (column, alias) => sql`json_each(${sql.ref(column)}) as ${sql.id(alias)}`,
+  elementText: (alias, key) => sql<string | null>`json_extract(${sql.ref(`${alias}.value`)}, ${sqlitePath([key])})`,
   true: sql<boolean>`true`,
   false: sql<boolean>`false`,
 };
@@ -113,6 +119,8 @@ const POSTGRES_JSON: JsonSql = {
     return alternatives.length > 0 ? sql<boolean>`(${sql.join(alternatives, sql` or `)})` : sql<boolean>`false`;
   },
   objectKeys: (column, alias) => sql`jsonb_object_keys(${pgJson(column)}) as ${sql.id(alias)}(key)`,
+  arrayElements: (column, alias) => sql`jsonb_array_elements(${pgJson(column)}) as ${sql.id(alias)}(value)`,
+  elementText: (alias, key) => sql<string | null>`(${sql.ref(`${alias}.value`)} ->> ${key}::text)`,
   true: sql<boolean>`true`,
   false: sql<boolean>`false`,
 };
