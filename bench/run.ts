@@ -11,6 +11,7 @@ import { footprint, withLoadRss } from './benchmarks/footprint.ts';
 import { importContacts } from './benchmarks/import.ts';
 import { isolation } from './benchmarks/isolation.ts';
 import { pipeline } from './benchmarks/pipeline.ts';
+import { postgresScaling } from './benchmarks/postgres.ts';
 import { segmentCount } from './benchmarks/segment-count.ts';
 import { parseOptions, USAGE, type BenchName, type BenchOptions } from './lib/options.ts';
 import { killAll } from './lib/procs.ts';
@@ -67,11 +68,18 @@ async function main(opts: BenchOptions): Promise<number> {
     }
   }
   loadRssFigure(results);
+  const all = results as Record<string, BenchResult>;
+  if (opts.store === 'postgres') {
+    const t0 = performance.now();
+    ctx.log('── postgres (accept and pipeline with 1 and 2 worker processes)');
+    all.postgres = await postgresScaling(ctx, { accept: results.accept, pipeline: results.pipeline });
+    ctx.log(`postgres: ${all.postgres.status} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
   const { only, ...params } = opts;
   const report: RunReport = {
     schema: 1,
     run: { ...env, mode: opts.mode, benchmarks: only, params, store_ceiling: store, wall_seconds: (performance.now() - started) / 1000 },
-    benchmarks: results as Record<string, BenchResult>,
+    benchmarks: all,
   };
   const paths = writeReport(opts.out, report);
   process.stdout.write('\n' + toMarkdown(report) + '\n');

@@ -11,6 +11,8 @@ import { handleError, sendProblem } from './system/problem.ts';
 import { idempotencyOnRoute, startIdempotencyCleanup } from './system/idempotency.ts';
 import { documentRoute } from './system/openapi.ts';
 import { registerRoutes } from './routes.ts';
+import { isPostgres } from './db/dialect.ts';
+import { pgRateLimitStore } from './system/rate-limit-store-pg.ts';
 
 /** Largest request body accepted (1 MiB); larger bodies get a 413. */
 export const BODY_LIMIT = 1024 * 1024;
@@ -50,8 +52,12 @@ export async function buildApp(deps: Deps): Promise<App> {
 
   const verifier = new KeyVerifier(deps.db);
   app.addHook('onRequest', authHook(verifier));
-  // Per API key, counted after authentication; public routes and rejected keys are not counted.
+  // Per API key, counted after authentication; public routes and rejected keys are not counted. On PostgreSQL the
+  // counters live in the database so the limit holds across every API process (system/rate-limit-store-pg.ts).
+  const sharedCounters = isPostgres(deps.db) ? pgRateLimitStore(deps.db) : null;
+  if (sharedCounters) app.addHook('onClose', async () => sharedCounters.stop());
   await app.register(rateLimit, {
+    ...(sharedCounters ? { store: sharedCounters.Store } : {}),
     hook: 'preParsing',
     max: deps.config.rateLimitMax,
     timeWindow: deps.config.rateLimitWindowMs,

@@ -32,13 +32,29 @@ export interface Config {
   readonly secretKey: Buffer | undefined;
   /** Days events are kept for GET /v1/events and stream resumption before the cleanup timer deletes them. */
   readonly eventRetentionDays: number;
+  /** PostgreSQL connection URL (DATABASE_URL); undefined: the embedded SQLite store in dataDir. */
+  readonly databaseUrl: string | undefined;
+  /** Connections in each of the process's PostgreSQL pools (queries; graphile-worker's jobs) at most. */
+  readonly databasePoolSize: number;
+  /** What this process runs: the HTTP API, the job runners, or both (only `all` on SQLite). */
+  readonly role: Role;
+  /** PostgreSQL schema of graphile-worker's job tables (DATABASE_URL only). */
+  readonly workerSchema: string;
 }
+
+/** The roles of `beckon start --role`: api (HTTP API, no jobs), worker (jobs; /healthz, /readyz, /metrics only), all (both). */
+export const ROLES = ['api', 'worker', 'all'] as const;
+
+/** One of ROLES. */
+export type Role = (typeof ROLES)[number];
 
 /** Flags parsed from the command line that override the environment. */
 export interface ConfigFlags {
   port?: string;
   host?: string;
   data?: string;
+  databaseUrl?: string;
+  role?: string;
 }
 
 /** Error thrown when a setting cannot be understood; the message names the variable. */
@@ -68,6 +84,10 @@ export const CONFIG_VARIABLES: readonly { name: string; flag?: string; default: 
   { name: 'BECKON_WORKER_CONCURRENCY', default: '32', meaning: 'Message jobs (sends, status callbacks) one process runs at once' },
   { name: 'BECKON_WEBHOOK_CONCURRENCY', default: '128', meaning: 'Webhook delivery attempts one process makes at once; one endpoint gets at most a quarter of them' },
   { name: 'BECKON_SECRET_KEY', default: '(generated: DATA_DIR/secret.key)', meaning: 'Key encrypting channel secrets at rest (AES-256-GCM): 32 bytes as base64 or 64 hex characters (openssl rand -base64 32); unset, one is generated into the data directory (mode 0600)' },
+  { name: 'DATABASE_URL', flag: '--database-url', default: '(none: SQLite in BECKON_DATA_DIR)', meaning: 'postgres://user:password@host:5432/db stores everything in PostgreSQL (jobs on graphile-worker) instead of the embedded SQLite file' },
+  { name: 'BECKON_ROLE', flag: '--role', default: 'all', meaning: 'What this process runs: api (the HTTP API, no jobs), worker (the job runners; its port answers /healthz, /readyz, /metrics only) or all; api and worker need DATABASE_URL' },
+  { name: 'BECKON_WORKER_SCHEMA', default: 'beckon_worker', meaning: 'PostgreSQL schema of the job queue\'s tables (graphile-worker; DATABASE_URL only)' },
+  { name: 'BECKON_DATABASE_POOL_SIZE', default: '10', meaning: 'Connections in each of a process\'s two PostgreSQL pools at most: queries, and graphile-worker\'s jobs (DATABASE_URL only)' },
   { name: 'BECKON_EVENT_RETENTION_DAYS', default: '30', meaning: 'Days events are kept for GET /v1/events and stream resumption (Last-Event-ID); older ones are deleted hourly' },
 ];
 
@@ -111,6 +131,33 @@ function secretKey(raw: string | undefined): Buffer | undefined {
   return key;
 }
 
+function role(name: string, raw: string | undefined, databaseUrl: string | undefined): Role {
+  const value = (raw ?? '').trim() || 'all';
+  if (!(ROLES as readonly string[]).includes(value)) throw new ConfigError(`${name} must be one of ${ROLES.join(', ')}, got "${value}"`);
+  if (value !== 'all' && !databaseUrl) {
+    throw new ConfigError(`${name}=${value} needs DATABASE_URL: the embedded SQLite store belongs to one process, which runs the API and the jobs together (role all)`);
+  }
+  return value as Role;
+}
+
+function schemaName(name: string, raw: string | undefined): string {
+  const value = (raw ?? '').trim() || 'beckon_worker';
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(value)) throw new ConfigError(`${name} must be a lowercase PostgreSQL identifier (letters, digits, _), got "${value}"`);
+  return value;
+}
+
+function databaseUrl(name: string, raw: string | undefined): string | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw.trim());
+  } catch {
+    throw new ConfigError(`${name} must be a postgres://user:password@host:port/database URL`);
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') throw new ConfigError(`${name} must be a postgres:// (or postgresql://) URL, got the scheme "${parsed.protocol}"`);
+  return raw.trim();
+}
+
 /** Builds the frozen configuration from environment variables and command-line flags, or throws a ConfigError naming the bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFlags = {}): Config {
   const portName = flags.port !== undefined ? '--port' : 'BECKON_PORT';
@@ -127,6 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     : DEFAULT_WEBHOOK_RETRY_SCHEDULE;
   const logLevel = env.BECKON_LOG_LEVEL || 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new ConfigError(`BECKON_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  const dbUrl = databaseUrl(flags.databaseUrl !== undefined ? '--database-url' : 'DATABASE_URL', flags.databaseUrl ?? env.DATABASE_URL);
   return Object.freeze({
     port,
     host,
@@ -145,5 +193,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     webhookConcurrency: int('BECKON_WEBHOOK_CONCURRENCY', env.BECKON_WEBHOOK_CONCURRENCY, 128, 1),
     secretKey: secretKey(env.BECKON_SECRET_KEY),
     eventRetentionDays: int('BECKON_EVENT_RETENTION_DAYS', env.BECKON_EVENT_RETENTION_DAYS, 30, 1),
+    databaseUrl: dbUrl,
+    databasePoolSize: int('BECKON_DATABASE_POOL_SIZE', env.BECKON_DATABASE_POOL_SIZE, 10, 2),
+    role: role(flags.role !== undefined ? '--role' : 'BECKON_ROLE', flags.role ?? env.BECKON_ROLE, dbUrl),
+    workerSchema: schemaName('BECKON_WORKER_SCHEMA', env.BECKON_WORKER_SCHEMA),
   });
 }

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config.ts';
 import type { Db } from './db/connect.ts';
-import type { GroupCommitter } from './db/group-commit.ts';
+import type { Writer } from './db/group-commit.ts';
 import type { JobQueue } from './jobs/queue.ts';
 import type { Metrics } from './system/metrics.ts';
 import type { SecretBox } from './lib/secret-box.ts';
@@ -9,8 +9,8 @@ import type { SecretBox } from './lib/secret-box.ts';
 /** What every domain's routes and tasks are built from; wired once in main.ts (or a test). */
 export interface Deps {
   db: Db;
-  /** Runs a unit of writes in a transaction shared with concurrent units (one durable commit for many); use it on hot paths. */
-  writer: GroupCommitter;
+  /** Runs a unit of writes in a transaction (on SQLite shared with concurrent units: one durable commit for many); use it on hot paths. */
+  writer: Writer;
   queue: JobQueue;
   config: Config;
   metrics: Metrics;

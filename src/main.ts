@@ -1,8 +1,8 @@
 import { enableCompileCache } from 'node:module';
 import { parseArgs } from 'node:util';
 import type { AddressInfo } from 'node:net';
-import { CONFIG_VARIABLES, ConfigError, loadConfig, type ConfigFlags } from './config.ts';
-import type { Db } from './db/connect.ts';
+import { CONFIG_VARIABLES, ConfigError, loadConfig, type Config, type ConfigFlags } from './config.ts';
+import type { Db, Store } from './db/connect.ts';
 import { SCOPES, type Scope } from './auth/scopes.ts';
 import { AppError } from './errors.ts';
 // The server and the store are imported when a command needs them, so --help and bad flags answer at once.
@@ -10,7 +10,9 @@ import { AppError } from './errors.ts';
 const USAGE = `Beckon: self-hosted customer messaging (WhatsApp, SMS, email), contacts and signed webhooks.
 
 Usage:
-  beckon start [--port N] [--host H] [--data DIR]    run the API and the worker in one process
+  beckon start [--port N] [--host H] [--data DIR] [--database-url URL] [--role api|worker|all]
+                                                     run the API and the job runners (role all, the default), or
+                                                     only the API or only the runners (PostgreSQL, many processes)
   beckon migrate [--data DIR]                        bring the store's schema up to date
   beckon workspaces create NAME [--data DIR]         create a workspace; prints its admin key
   beckon keys create --workspace NAME --name LABEL [--scopes read,full,admin] [--data DIR]
@@ -44,7 +46,8 @@ async function start(flags: ConfigFlags): Promise<void> {
     process.stdout.write(`\nBeckon created the workspace "default" with a sandbox WhatsApp channel.\nAdmin API key (shown once, keep it): ${runtime.createdKey}\n\n`);
   }
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  app.log.info({ url: `http://${host}:${port}`, port, data: config.dataDir, docs: `http://${host}:${port}/docs` }, 'beckon is ready');
+  const store = config.databaseUrl ? { database: config.databaseUrl.replace(/:[^:@/]*@/, ':***@') } : { data: config.dataDir };
+  app.log.info({ url: `http://${host}:${port}`, port, role: config.role, ...store, ...(config.role === 'worker' ? {} : { docs: `http://${host}:${port}/docs` }) }, 'beckon is ready');
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) {
@@ -66,16 +69,17 @@ async function start(flags: ConfigFlags): Promise<void> {
 }
 
 /** Opens the store named by --data or the environment, migrates it unless told not to, and runs `fn` on it. */
-async function withStore<T>(data: string | undefined, fn: (db: Db) => Promise<T>, migrate = true): Promise<T> {
-  const config = loadConfig(process.env, { data });
-  const { connectSqlite } = await import('./db/connect.ts');
+async function withStore<T>(flags: ConfigFlags, fn: (db: Db, store: Store, config: Config) => Promise<T>, migrate = true): Promise<T> {
+  const config = loadConfig(process.env, flags);
+  const { connectStore } = await import('./db/connect.ts');
   const { migrateToLatest } = await import('./db/migrate.ts');
-  const db = connectSqlite(config.dataDir);
+  const store = connectStore(config);
   try {
-    if (migrate) await migrateToLatest(db);
-    return await fn(db);
+    // Processes migrating together against one PostgreSQL take turns (a no-op lock on SQLite).
+    if (migrate) await store.withStartupLock(() => migrateToLatest(store.db));
+    return await fn(store.db, store, config);
   } finally {
-    await db.destroy();
+    await store.close();
   }
 }
 
@@ -94,6 +98,7 @@ async function main(argv: string[]): Promise<void> {
     allowPositionals: true,
     options: {
       port: { type: 'string' }, host: { type: 'string' }, data: { type: 'string' },
+      'database-url': { type: 'string' }, role: { type: 'string' },
       workspace: { type: 'string' }, name: { type: 'string' }, scopes: { type: 'string' }, help: { type: 'boolean', short: 'h' },
       map: { type: 'string' },
     },
@@ -104,17 +109,18 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (!command) throw new ConfigError(`no command given\n\n${USAGE}`);
-  if (command === 'start' && !sub) return start(values);
+  const storeFlags: ConfigFlags = { data: values.data, databaseUrl: values['database-url'] };
+  if (command === 'start' && !sub) return start({ ...values, ...storeFlags });
   if (command === 'migrate' && !sub) {
     const { migrateToLatest } = await import('./db/migrate.ts');
-    const applied = await withStore(values.data, migrateToLatest, false);
+    const applied = await withStore(storeFlags, (db) => migrateToLatest(db), false);
     process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'schema is up to date\n');
     return;
   }
   if (command === 'workspaces' && sub === 'create' && rest.length === 0) {
     if (!arg) throw new ConfigError('workspaces create needs a NAME');
     const { createWorkspaceWithDefaults } = await import('./bootstrap.ts');
-    const { secret } = await withStore(values.data, (db) => createWorkspaceWithDefaults(db, arg));
+    const { secret } = await withStore(storeFlags, (db) => createWorkspaceWithDefaults(db, arg));
     process.stdout.write(secret + '\n');
     return;
   }
@@ -123,7 +129,7 @@ async function main(argv: string[]): Promise<void> {
     const scopes = parseScopes(values.scopes);
     const { findWorkspaceByName } = await import('./auth/queries.ts');
     const { createApiKey } = await import('./auth/service.ts');
-    const secret = await withStore(values.data, async (db) => {
+    const secret = await withStore(storeFlags, async (db) => {
       const workspace = await findWorkspaceByName(db, values.workspace!);
       if (!workspace) throw new ConfigError(`no workspace named "${values.workspace}"`);
       return (await createApiKey(db, workspace.id, values.name!, scopes)).secret;
@@ -133,8 +139,15 @@ async function main(argv: string[]): Promise<void> {
   }
   if (command === 'import' && sub === 'contacts' && rest.length === 0) {
     if (!arg || !values.workspace) throw new ConfigError('import contacts needs FILE and --workspace NAME');
-    const { importContactsCommand, importSummary } = await import('./imports/cli.ts');
-    const view = await withStore(values.data, (db) => importContactsCommand(db, { workspace: values.workspace!, file: arg, map: values.map }, process.stderr));
+    const { commandQueue, importContactsCommand, importSummary } = await import('./imports/cli.ts');
+    const view = await withStore(storeFlags, async (db, store, config) => {
+      const { queue, close } = await commandQueue(store, config.workerSchema);
+      try {
+        return await importContactsCommand(db, { workspace: values.workspace!, file: arg, map: values.map }, process.stderr, queue);
+      } finally {
+        await close();
+      }
+    });
     process.stdout.write(importSummary(view, arg));
     return;
   }

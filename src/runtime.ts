@@ -1,12 +1,17 @@
+import pg from 'pg';
 import pino from 'pino';
 import type { Config } from './config.ts';
-import { connectSqlite } from './db/connect.ts';
+import { connectStore, type Store } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Deps } from './deps.ts';
 import type { App } from './http.ts';
 import { SqliteQueue } from './jobs/sqlite-queue.ts';
-import { GroupCommitter } from './db/group-commit.ts';
 import { Worker, Workers } from './jobs/worker.ts';
+import type { JobQueue } from './jobs/queue.ts';
+import { PgQueue } from './jobs/pg-queue.ts';
+import { DEFAULT_LANE, migrateWorkerSchema, PgRunners } from './jobs/pg-runner.ts';
+import { PgEventSignals } from './jobs/pg-signals.ts';
+import { buildWorkerApp } from './system/worker-app.ts';
 import { DELIVER_WEBHOOK_TASK } from './webhooks/engine.ts';
 import { buildApp } from './app.ts';
 import { buildTasks } from './tasks.ts';
@@ -18,13 +23,24 @@ import { loadSecretKey, SecretBox } from './lib/secret-box.ts';
 /** The lane of webhook delivery jobs. */
 export const WEBHOOK_LANE = 'webhooks';
 
+/** The job runners of a process, started and stopped together. */
+export interface JobRunners {
+  /** Starts taking jobs. */
+  start(): void | Promise<void>;
+  /** Stops taking jobs and waits for the running ones to finish. */
+  stop(): Promise<void>;
+}
+
 /** A running Beckon: its app (not yet listening), worker and dependencies. */
 export interface Runtime {
+  /** The HTTP app: the whole API (roles api and all) or only /healthz, /readyz and /metrics (role worker). */
   app: App;
   deps: Deps;
-  /** The job workers: one for message work, one for webhook deliveries (so neither can starve the other). */
-  worker: Workers;
-  queue: SqliteQueue;
+  /** The job runners: one for message work, one for webhook deliveries (so neither can starve the other); idle in role api. */
+  worker: JobRunners;
+  queue: JobQueue;
+  /** The open store (its kind, and on PostgreSQL its pool and URL). */
+  store: Store;
   /** The admin key created on first start (null when the store already existed or a bootstrap key was given). */
   createdKey: string | null;
   /** Stops taking work, drains in-flight jobs and requests, closes the store. */
@@ -37,25 +53,45 @@ export async function startRuntime(config: Config, options: { logger?: pino.Logg
   const secretKey = loadSecretKey(config.secretKey, config.dataDir);
   if (secretKey.created) log.info({ path: secretKey.source }, 'generated the key that encrypts channel secrets: back it up with the store (or set BECKON_SECRET_KEY)');
   if (secretKey.exposed) log.warn({ path: secretKey.source }, 'the secret key file is readable by other users: chmod 600 it');
-  const db = connectSqlite(config.dataDir);
-  await migrateToLatest(db);
-  const { createdKey } = await bootstrap(db, config.bootstrapKey);
-  const writer = new GroupCommitter(db);
-  const queue = new SqliteQueue(db, writer, { [DELIVER_WEBHOOK_TASK]: WEBHOOK_LANE });
+  const store = connectStore(config);
+  const { db, writer } = store;
+  // Processes starting together against one PostgreSQL migrate and bootstrap one at a time.
+  const { createdKey } = await store.withStartupLock(async () => {
+    await migrateToLatest(db);
+    return bootstrap(db, config.bootstrapKey);
+  });
+  const lanes = { [DELIVER_WEBHOOK_TASK]: WEBHOOK_LANE };
+  // On PostgreSQL the queue is graphile-worker's (its own pool: fetching jobs never waits behind the API's queries).
+  const jobPool = store.kind === 'postgres' ? new pg.Pool({ connectionString: store.databaseUrl!, max: config.databasePoolSize }) : null;
+  jobPool?.on('error', (err) => log.warn({ err }, 'job queue connection lost; the pool replaces it'));
+  jobPool?.on('connect', (client) => client.on('error', (err) => log.warn({ err }, 'job queue connection error')));
+  // every role enqueues, so graphile-worker's schema is installed (under its own advisory lock) whatever the role
+  if (jobPool) await migrateWorkerSchema(jobPool, config.workerSchema, log);
+  const queue = jobPool
+    ? new PgQueue(db, config.workerSchema, new PgEventSignals(store.databaseUrl!, log))
+    : new SqliteQueue(db, writer, lanes);
   const deps: Deps = { db, writer, queue, config, metrics: createMetrics(), log, secrets: new SecretBox(secretKey.key) };
-  const app = await buildApp(deps);
+  const app = config.role === 'worker' ? await buildWorkerApp(deps) : await buildApp(deps);
   const tasks = buildTasks(deps);
-  const worker = new Workers([
-    new Worker({ queue, tasks, concurrency: config.workerConcurrency, log }),
-    new Worker({ queue, tasks, lane: WEBHOOK_LANE, concurrency: config.webhookConcurrency, log }),
-  ]);
-  if (options.worker !== false) {
-    await queue.releaseAll();
-    worker.start();
+  const worker: JobRunners = queue instanceof PgQueue
+    ? new PgRunners({
+      pool: jobPool!, queue, tasks, lanes, log,
+      concurrency: { [DEFAULT_LANE]: config.workerConcurrency, [WEBHOOK_LANE]: config.webhookConcurrency },
+      // each idle worker polls for jobs that became due: ~32 queries/s for messages (paced sends come back on time),
+      // ~26/s for the many webhook workers, whose retries wait seconds to hours anyway
+      pollMs: { [DEFAULT_LANE]: 1000, [WEBHOOK_LANE]: 5000 },
+    })
+    : new Workers([
+      new Worker({ queue, tasks, concurrency: config.workerConcurrency, log }),
+      new Worker({ queue, tasks, lane: WEBHOOK_LANE, concurrency: config.webhookConcurrency, log }),
+    ]);
+  if (options.worker !== false && config.role !== 'api') {
+    if (queue instanceof SqliteQueue) await queue.releaseAll();
+    await worker.start();
   }
   let stopped = false;
   return {
-    app, deps, worker, queue, createdKey,
+    app, deps, worker, queue, store, createdKey,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -63,8 +99,10 @@ export async function startRuntime(config: Config, options: { logger?: pino.Logg
       const reaper = setInterval(() => app.server.closeIdleConnections(), 50);
       await app.close().finally(() => clearInterval(reaper));
       await worker.stop();
+      await queue.signals.close();
+      await jobPool?.end();
       await closeProviders(deps);
-      await db.destroy();
+      await store.close();
     },
   };
 }

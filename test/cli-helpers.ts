@@ -7,9 +7,9 @@ export const ROOT = resolve(import.meta.dirname, '..');
 /** Node arguments that run Beckon's CLI. */
 export const CLI = ['--disable-warning=ExperimentalWarning', 'src/main.ts'];
 
-/** This process's environment without any BECKON_ variable, plus `extra` (logs at info unless it says otherwise). */
+/** This process's environment without any BECKON_ variable or DATABASE_URL, plus `extra` (logs at info unless it says otherwise). */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('BECKON_')));
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('BECKON_') && name !== 'DATABASE_URL'));
   return { ...env, BECKON_LOG_LEVEL: 'info', ...extra };
 }
 

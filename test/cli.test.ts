@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, ROOT, cleanEnv, runCli as run } from './cli-helpers.ts';
+import { createTestDatabase, TEST_DATABASE_URL } from './helpers.ts';
 
 /** Starts `beckon start` and resolves once it logged that it is ready, with its URL and everything it printed so far. */
 function startServer(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string; stdout: () => string; exit: Promise<number | null> }> {
@@ -37,6 +38,15 @@ function tempDir(t: { after: (fn: () => void) => void }): string {
   return dir;
 }
 
+/** A data directory, and on the PostgreSQL suite a fresh database named by `env` (DATABASE_URL), both removed after the test. */
+async function tempStore(t: { after: (fn: () => void | Promise<void>) => void }): Promise<{ data: string; env: Record<string, string> }> {
+  const data = tempDir(t);
+  if (!TEST_DATABASE_URL) return { data, env: {} };
+  const database = await createTestDatabase();
+  t.after(() => database.drop());
+  return { data, env: { DATABASE_URL: database.url } };
+}
+
 test('cli: --help and unknown commands', async () => {
   const help = await run(['--help']);
   assert.equal(help.code, 0);
@@ -67,31 +77,32 @@ test('cli: a bad configuration value exits 2 naming the variable (every variable
 });
 
 test('cli: migrate is idempotent; workspaces create and keys create print one key that authenticates', async (t) => {
-  const data = tempDir(t);
-  const first = await run(['migrate', '--data', data]);
+  const { data, env } = await tempStore(t);
+  // on PostgreSQL the first command names the database with the flag, the others with DATABASE_URL
+  const first = await run(['migrate', '--data', data, ...(env.DATABASE_URL ? ['--database-url', env.DATABASE_URL] : [])]);
   assert.equal(first.code, 0, first.stderr);
   assert.match(first.stdout, /^applied: 0001_core, /);
-  const second = await run(['migrate'], { BECKON_DATA_DIR: data });
+  const second = await run(['migrate'], { BECKON_DATA_DIR: data, ...env });
   assert.equal(second.code, 0);
   assert.equal(second.stdout, 'schema is up to date\n');
 
-  const ws = await run(['workspaces', 'create', 'acme', '--data', data]);
+  const ws = await run(['workspaces', 'create', 'acme', '--data', data], env);
   assert.equal(ws.code, 0, ws.stderr);
   assert.match(ws.stdout, /^bk_\S+\n$/);
   const adminKey = ws.stdout.trim();
-  const dup = await run(['workspaces', 'create', 'acme', '--data', data]);
+  const dup = await run(['workspaces', 'create', 'acme', '--data', data], env);
   assert.equal(dup.code, 2);
   assert.match(dup.stderr, /already exists/);
 
-  const key = await run(['keys', 'create', '--workspace', 'acme', '--name', 'reporting', '--scopes', 'read', '--data', data]);
+  const key = await run(['keys', 'create', '--workspace', 'acme', '--name', 'reporting', '--scopes', 'read', '--data', data], env);
   assert.equal(key.code, 0, key.stderr);
   assert.match(key.stdout, /^bk_\S+\n$/);
   const readKey = key.stdout.trim();
-  const missing = await run(['keys', 'create', '--workspace', 'nope', '--name', 'x', '--data', data]);
+  const missing = await run(['keys', 'create', '--workspace', 'nope', '--name', 'x', '--data', data], env);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /no workspace named "nope"/);
 
-  const server = await startServer(['--data', data]);
+  const server = await startServer(['--data', data], env);
   t.after(() => server.child.kill('SIGKILL'));
   assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
   assert.doesNotMatch(server.url, /:0$/);
@@ -107,8 +118,8 @@ test('cli: migrate is idempotent; workspaces create and keys create print one ke
 });
 
 test('cli: start prints the admin key on the first start only; SIGTERM exits 0', async (t) => {
-  const data = tempDir(t);
-  const first = await startServer(['--data', data]);
+  const { data, env } = await tempStore(t);
+  const first = await startServer(['--data', data], env);
   t.after(() => first.child.kill('SIGKILL'));
   const printed = /Admin API key \(shown once, keep it\): (bk_\S+)/.exec(first.stdout());
   assert.ok(printed, first.stdout());
@@ -118,7 +129,7 @@ test('cli: start prints the admin key on the first start only; SIGTERM exits 0',
   assert.equal(await first.exit, 0);
   assert.match(first.stdout(), /"msg":"draining in-flight work"/);
 
-  const second = await startServer([], { BECKON_DATA_DIR: data });
+  const second = await startServer([], { BECKON_DATA_DIR: data, ...env });
   t.after(() => second.child.kill('SIGKILL'));
   assert.doesNotMatch(second.stdout(), /Admin API key/);
   assert.equal((await me(second.url, printed[1])).status, 200);

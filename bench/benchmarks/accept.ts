@@ -1,4 +1,4 @@
-import { routeMissing, startBeckon } from '../lib/beckon.ts';
+import { routeMissing } from '../lib/beckon.ts';
 import { acceptLoad, sendBody } from '../lib/load.ts';
 import { figure, skipped, type BenchResult } from '../lib/report.ts';
 import { warmupSeconds } from './baselines.ts';
@@ -12,7 +12,7 @@ import type { BenchContext } from './context.ts';
 export async function accept(ctx: BenchContext): Promise<BenchResult> {
   const { opts } = ctx;
   const base = await ctx.baselines.acceptBaseline(); // measured before Beckon starts, so they never overlap
-  const beckon = await startBeckon({ profileDir: ctx.profileDir('accept') });
+  const beckon = await ctx.startBeckon({ profileDir: ctx.profileDir('accept') });
   let result: BenchResult;
   try {
     if (await routeMissing(beckon, 'POST', '/v1/messages/send')) return skipped('route missing: POST /v1/messages/send');

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { BenchOptions } from '../lib/options.ts';
 import type { Baselines } from './baselines.ts';
+import { startBeckon, type BeckonOptions, type BeckonServer } from '../lib/beckon.ts';
 
 /** What every benchmark receives: the run's options, the shared baselines, and where to put profiles. */
 export interface BenchContext {
@@ -10,6 +11,8 @@ export interface BenchContext {
   profileDir(name: string): string | undefined;
   /** Progress lines for the person watching the run. */
   log(line: string): void;
+  /** Starts the Beckon a benchmark measures: embedded SQLite by default; `--store postgres` swaps in a PostgreSQL deployment. */
+  startBeckon(options?: BeckonOptions): Promise<BeckonServer>;
 }
 
 /** Builds the context of one run. */
@@ -19,6 +22,7 @@ export function createContext(opts: BenchOptions, baselines: Baselines): BenchCo
     baselines,
     profileDir: (name) => (opts.profile ? join(opts.out, 'profiles', name) : undefined),
     log: (line) => process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`),
+    startBeckon,
   };
 }
 

@@ -1,4 +1,4 @@
-import { routeMissing, startBeckon } from '../lib/beckon.ts';
+import { routeMissing } from '../lib/beckon.ts';
 import { clock, percentile, runBounded, sendBody, timeline, until } from '../lib/load.ts';
 import { freePort, rssBytes, sampleRss } from '../lib/procs.ts';
 import { startReceiver, type ReceiverStats } from '../lib/receiver-client.ts';
@@ -16,7 +16,7 @@ export async function pipeline(ctx: BenchContext): Promise<BenchResult> {
   const base = await ctx.baselines.acceptBaseline(); // measured before Beckon starts, so they never overlap
   const port = await freePort();
   const receiver = await startReceiver([{ name: 'pipeline', port, mode: 'ok', track: true }]);
-  const beckon = await startBeckon({ profileDir: ctx.profileDir('pipeline') });
+  const beckon = await ctx.startBeckon({ profileDir: ctx.profileDir('pipeline') });
   try {
     for (const [method, path] of [['POST', '/v1/messages/send'], ['POST', '/v1/webhooks']] as const) {
       if (await routeMissing(beckon, method, path)) return skipped(`route missing: ${method} ${path}`);

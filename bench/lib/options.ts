@@ -30,11 +30,14 @@ export interface BenchOptions {
   rows: number;
   profile: boolean;
   out: string;
+  /** sqlite (the default) runs everything on the embedded store; postgres also runs accept and pipeline on PostgreSQL with 1 and 2 worker processes. */
+  store: 'sqlite' | 'postgres';
 }
 
 /** The usage text of `npm run bench -- --help`. */
 export const USAGE = `Usage: npm run bench -- [--quick] [--only ${BENCHMARKS.join(',')}] [--duration S] [--messages N]
                        [--events N] [--connections N] [--concurrency N] [--timeout S] [--profile] [--out DIR]
+                       [--store sqlite|postgres]
   --quick        everything small (the test suite runs this)
   --only         run only these benchmarks (comma-separated)
   --duration     seconds of each accept load run (full 10, quick 2)
@@ -45,7 +48,10 @@ export const USAGE = `Usage: npm run bench -- [--quick] [--only ${BENCHMARKS.joi
   --rows         rows of the import benchmark's CSV (full 1000000, quick 5000)
   --timeout      cap in seconds on each waiting phase (full 600, quick 20)
   --profile      run Beckon with --cpu-prof; profiles and a top-functions summary go to OUT/profiles
-  --out          where latest.json and latest.md go (bench/results)`;
+  --out          where latest.json and latest.md go (bench/results)
+  --store        postgres: also run accept and pipeline on PostgreSQL (one api process with 1, then 2 worker
+                 processes, a fresh database each; BECKON_BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test)
+                 next to the SQLite figures, with the scaling ratio (default sqlite)`;
 
 function positiveInt(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
@@ -61,7 +67,7 @@ export function parseOptions(argv: string[]): BenchOptions | null {
     options: {
       quick: { type: 'boolean' }, only: { type: 'string' }, duration: { type: 'string' }, messages: { type: 'string' },
       events: { type: 'string' }, connections: { type: 'string' }, concurrency: { type: 'string' }, timeout: { type: 'string' },
-      rows: { type: 'string' }, profile: { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      rows: { type: 'string' }, profile: { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' }, store: { type: 'string' },
     },
   });
   if (values.help) return null;
@@ -71,6 +77,8 @@ export function parseOptions(argv: string[]): BenchOptions | null {
     if (!(BENCHMARKS as readonly string[]).includes(name)) throw new Error(`unknown benchmark "${name}"; choose from ${BENCHMARKS.join(', ')}`);
   }
   const duration = positiveInt('duration', values.duration, quick ? 2 : 10);
+  const store = values.store ?? 'sqlite';
+  if (store !== 'sqlite' && store !== 'postgres') throw new Error(`--store must be sqlite or postgres, got "${store}"`);
   return {
     mode: quick ? 'quick' : 'full',
     only: BENCHMARKS.filter((b) => only.includes(b)),
@@ -86,5 +94,6 @@ export function parseOptions(argv: string[]): BenchOptions | null {
     rows: positiveInt('rows', values.rows, quick ? 5_000 : 1_000_000),
     profile: values.profile === true,
     out: resolve(values.out ?? fileURLToPath(new URL('../results/', import.meta.url))),
+    store,
   };
 }

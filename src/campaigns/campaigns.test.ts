@@ -110,8 +110,8 @@ test('campaigns: lifecycle steps and illegal transitions are 409s naming the sta
   const summer = await step(beckon, uuid, 'schedule', { send_at: '2030-07-15T09:00', time_zone: 'America/Montreal' });
   assert.equal(summer.send_at, '2030-07-15T13:00:00.000Z', 'daylight saving time: UTC-4 in July');
   assert.equal((await step(beckon, uuid, 'schedule', { send_at: '2030-01-15T09:00:00+01:00' })).send_at, '2030-01-15T08:00:00.000Z');
-  const jobs = await beckon.runtime.deps.db.selectFrom('jobs').select(['task', 'run_at']).where('task', '=', 'campaign_start').orderBy('run_at').execute();
-  assert.deepEqual(jobs.map((j) => j.run_at), ['2030-01-15T08:00:00.000Z', '2030-01-15T14:00:00.000Z', '2030-07-15T13:00:00.000Z']);
+  const jobs = await beckon.runtime.deps.queue.jobs('campaign_start');
+  assert.deepEqual(jobs.map((j) => j.runAt).sort(), ['2030-01-15T08:00:00.000Z', '2030-01-15T14:00:00.000Z', '2030-07-15T13:00:00.000Z']);
 
   assertField(await beckon.call('POST', `/v1/campaigns/${uuid}/schedule`, { body: { send_at: '2030-01-15T09:00', time_zone: 'Mars/Olympus' } }), 'body.time_zone');
   assertField(await beckon.call('POST', `/v1/campaigns/${uuid}/schedule`, { body: { send_at: '2030-01-15T09:00' } }), 'body.time_zone');

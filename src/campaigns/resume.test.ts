@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import pino from 'pino';
 import { loadConfig } from '../config.ts';
 import { startRuntime } from '../runtime.ts';
@@ -24,8 +23,7 @@ async function bulkAudience(beckon: TestBeckon): Promise<string> {
 }
 
 async function pendingJobs(beckon: TestBeckon): Promise<unknown[]> {
-  const rows = await beckon.runtime.deps.db.selectFrom('jobs').select('payload').where('task', '=', 'campaign_send').execute();
-  return rows.map((r) => JSON.parse(r.payload as string));
+  return (await beckon.runtime.deps.queue.jobs('campaign_send')).map((j) => j.payload);
 }
 
 async function countStates(beckon: TestBeckon, uuid: string): Promise<Record<string, number>> {
@@ -36,9 +34,10 @@ async function countStates(beckon: TestBeckon, uuid: string): Promise<Record<str
 
 test('a crash mid-campaign resumes after a restart with no recipient sent twice', async (t) => {
   const beckon = await startBeckon({}, { worker: false });
-  let dataDirRemoved = false;
+  let restarted: Awaited<ReturnType<typeof startRuntime>> | undefined;
   t.after(async () => {
-    if (!dataDirRemoved) await beckon.stop();
+    await restarted?.stop();
+    await beckon.stop();
   });
   const segment = await bulkAudience(beckon);
   const campaign = await createCampaign(beckon, { name: 'Bulk', channel_uuid: await whatsappChannel(beckon), segment_uuids: [segment], content: { text: 'Hi {{ contact.name }}' } });
@@ -56,13 +55,8 @@ test('a crash mid-campaign resumes after a restart with no recipient sent twice'
   assert.deepEqual(await countStates(beckon, uuid), { messaged: 1000, pending: 100 });
 
   await beckon.runtime.stop();
-  const config = loadConfig({ BECKON_SANDBOX_DELAYS: '0,0,0', BECKON_LOG_LEVEL: 'silent', BECKON_DATA_DIR: beckon.dataDir, BECKON_BOOTSTRAP_KEY: beckon.key });
-  const restarted = await startRuntime(config, { logger: pino({ level: 'silent' }) });
-  t.after(async () => {
-    await restarted.stop();
-    rmSync(beckon.dataDir, { recursive: true, force: true });
-  });
-  dataDirRemoved = true;
+  const config = loadConfig({ BECKON_SANDBOX_DELAYS: '0,0,0', BECKON_LOG_LEVEL: 'silent', ...beckon.storeEnv, BECKON_BOOTSTRAP_KEY: beckon.key });
+  restarted = await startRuntime(config, { logger: pino({ level: 'silent' }) });
   const db = restarted.deps.db;
   await waitFor('the campaign to complete after the restart', async () => (await db.selectFrom('campaigns').select('status').where('id', '=', uuid).executeTakeFirst())?.status === 'completed');
   const rows = await db.selectFrom('campaign_recipients').selectAll().where('campaign_id', '=', uuid).execute();

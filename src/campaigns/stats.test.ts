@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBeckon, waitFor } from '../../test/helpers.ts';
+import { makeJobsDue, startBeckon, waitFor } from '../../test/helpers.ts';
 import { campaignMessages, contact, createCampaign, optedIn, recipients, staticSegment, step, waitForStatus, whatsappChannel } from '../../test/campaign-fixtures.ts';
 import { newId } from '../lib/ids.ts';
 import type { EngagementsTable } from '../db/types.ts';
@@ -100,12 +100,10 @@ test('a scheduled campaign starts from its job at send_at; an unscheduled one do
   await step(beckon, never.uuid, 'schedule', { send_at: '2030-01-15T09:00', time_zone: 'America/Montreal' });
   await step(beckon, never.uuid, 'unschedule');
   // time passes: the start jobs become due
-  const db = beckon.runtime.deps.db;
-  await db.updateTable('jobs').set({ run_at: new Date().toISOString() }).where('task', '=', 'campaign_start').execute();
-  beckon.runtime.deps.queue.notify();
+  await makeJobsDue(beckon, 'campaign_start');
   const done = await waitForStatus(beckon, later.uuid, 'completed');
   assert.equal(done.send_at, '2030-01-15T14:00:00.000Z');
-  await waitFor('the start jobs to be done', async () => (await db.selectFrom('jobs').select('id').where('task', '=', 'campaign_start').execute()).length === 0);
+  await waitFor('the start jobs to be done', async () => (await beckon.runtime.deps.queue.jobs('campaign_start')).length === 0);
   assert.equal((await beckon.call('GET', `/v1/campaigns/${never.uuid}`)).json().campaign.status, 'draft');
   assert.equal((await campaignMessages(beckon, later.uuid)).length, 1);
 });

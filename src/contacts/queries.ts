@@ -3,6 +3,7 @@ import type { Db } from '../db/connect.ts';
 import type { ContactsTable, Database } from '../db/types.ts';
 import type { Cursor } from '../lib/cursor.ts';
 import { insertRows, overwriteRows, prepared } from '../db/prepared.ts';
+import { escapeLike, jsonSql, likeEscape } from '../db/dialect.ts';
 
 /** A custom field value to match: a string, number or boolean, or (for keys without a definition) any of them. */
 export interface CustomFieldMatch {
@@ -123,18 +124,6 @@ export async function setLastInbound(db: Db, workspaceId: string, id: string, at
   await db.updateTable('contacts').set({ last_inbound_at: at, updated_at: at }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
 }
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => '\\' + c);
-}
-
-function customFieldCondition(match: CustomFieldMatch) {
-  const alternatives = [];
-  if (match.text !== undefined) alternatives.push(sql`(j.type = 'text' and j.value = ${match.text})`);
-  if (match.number !== undefined) alternatives.push(sql`(j.type in ('integer', 'real') and j.value = ${match.number})`);
-  if (match.bool !== undefined) alternatives.push(sql`j.type = ${match.bool ? 'true' : 'false'}`);
-  const any = alternatives.length > 0 ? sql.join(alternatives, sql` or `) : sql`0`;
-  return sql<boolean>`exists (select 1 from json_each(contacts.custom_fields) as j where j.key = ${match.key} and (${any}))`;
-}
 
 function olderThan(eb: ExpressionBuilder<Database, 'contacts'> | ExpressionBuilder<Database, 'messages'>, cursor: Cursor) {
   const e = eb as ExpressionBuilder<Database, 'contacts'>;
@@ -144,7 +133,8 @@ function olderThan(eb: ExpressionBuilder<Database, 'contacts'> | ExpressionBuild
 /** A page of a workspace's contacts matching the filters, newest first (limit + 1 rows, to know if more follow). */
 export async function listContacts(db: Db, workspaceId: string, filters: ContactFilters, limit: number, cursor?: Cursor) {
   let query = db.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId);
-  for (const tag of filters.tags ?? []) query = query.where(sql<boolean>`exists (select 1 from json_each(contacts.tags) as t where t.value = ${tag})`);
+  const json = jsonSql(db);
+  for (const tag of filters.tags ?? []) query = query.where(json.arrayHas('contacts.tags', tag));
   if (filters.source !== undefined) query = query.where('source', '=', filters.source);
   if (filters.phone !== undefined) query = query.where('phone', '=', filters.phone);
   if (filters.email !== undefined) query = query.where('email', '=', filters.email);
@@ -153,10 +143,11 @@ export async function listContacts(db: Db, workspaceId: string, filters: Contact
   if (filters.q !== undefined) {
     const pattern = `%${escapeLike(filters.q)}%`;
     const digits = filters.qPhone ? `${filters.qPhone.prefix ? '+' : '%'}${filters.qPhone.digits}%` : null;
-    query = query.where(sql<boolean>`(lower(coalesce(contacts.name, '')) like ${pattern} escape '\\' or coalesce(contacts.email, '') like ${pattern} escape '\\'
-      or coalesce(contacts.phone, '') like ${pattern} escape '\\'${digits ? sql` or coalesce(contacts.phone, '') like ${digits}` : sql``})`);
+    const escape = likeEscape();
+    query = query.where(sql<boolean>`(lower(coalesce(contacts.name, '')) like ${pattern} ${escape} or lower(coalesce(contacts.email, '')) like ${pattern} ${escape}
+      or coalesce(contacts.phone, '') like ${pattern} ${escape}${digits ? sql` or coalesce(contacts.phone, '') like ${digits}` : sql``})`);
   }
-  for (const match of filters.customFields ?? []) query = query.where(customFieldCondition(match));
+  for (const match of filters.customFields ?? []) query = query.where(json.objectHasEntry('contacts.custom_fields', match.key, match));
   if (cursor) query = query.where((eb) => olderThan(eb, cursor));
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
 }

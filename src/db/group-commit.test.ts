@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tempStore } from '../../test/helpers.ts';
-import { GroupCommitter } from './group-commit.ts';
+import { GroupCommitter, TransactionWriter } from './group-commit.ts';
 
 test('group commit: concurrent units share transactions; a failing unit rolls back alone', async (t) => {
   const db = await tempStore(t);
@@ -19,4 +19,28 @@ test('group commit: concurrent units share transactions; a failing unit rolls ba
   const rows = await db.selectFrom('workspaces').select('id').execute();
   assert.equal(rows.length, 108);
   assert.ok(!rows.some((r) => r.id === 'w3' || r.id === 'w113'));
+});
+
+test('transaction writer: each unit commits or rolls back alone; a deadlocked unit runs again', async (t) => {
+  const db = await tempStore(t);
+  const writer = new TransactionWriter(db);
+  const now = new Date().toISOString();
+  const results = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => writer.run(async (trx) => {
+    await trx.insertInto('workspaces').values({ id: `w${i}`, name: `ws-${i}`, created_at: now }).execute();
+    if (i % 10 === 3) throw new Error(`unit ${i} refused`);
+    return i;
+  })));
+  assert.deepEqual(results.filter((r) => r.status === 'rejected').map((r) => ((r as PromiseRejectedResult).reason as Error).message), ['unit 3 refused', 'unit 13 refused', 'unit 23 refused']);
+  assert.equal((await db.selectFrom('workspaces').select('id').execute()).length, 27);
+
+  let tries = 0;
+  const value = await writer.run(async (trx) => {
+    tries += 1;
+    await trx.updateTable('workspaces').set({ name: `renamed-${tries}` }).where('id', '=', 'w0').execute();
+    if (tries < 3) throw Object.assign(new Error('deadlock detected'), { code: '40P01' });
+    return 'done';
+  });
+  assert.equal(value, 'done');
+  assert.equal(tries, 3);
+  assert.equal((await db.selectFrom('workspaces').select('name').where('id', '=', 'w0').executeTakeFirstOrThrow()).name, 'renamed-3');
 });

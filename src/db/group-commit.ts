@@ -5,6 +5,12 @@ const SAVEPOINT = CompiledQuery.raw('SAVEPOINT unit');
 const RELEASE = CompiledQuery.raw('RELEASE unit');
 const ROLLBACK_TO = CompiledQuery.raw('ROLLBACK TO unit');
 
+/** Runs units of writes atomically; callers don't know whether units share a commit (SQLite) or not (PostgreSQL). */
+export interface Writer {
+  /** Runs `work` in a transaction (possibly shared with other concurrent units); resolves after the commit. */
+  run<T>(work: (trx: Db) => Promise<T>): Promise<T>;
+}
+
 interface Unit<T> {
   work: (trx: Db) => Promise<T>;
   resolve: (value: T) => void;
@@ -16,7 +22,7 @@ interface Unit<T> {
  * commit is in progress joins the next one, so many requests pay for one durable commit. Each unit runs
  * inside its own savepoint: a unit that throws rolls back alone and rejects; the others commit.
  */
-export class GroupCommitter {
+export class GroupCommitter implements Writer {
   private readonly db: Db;
   private readonly maxBatch: number;
   private pending: Unit<any>[] = [];
@@ -68,5 +74,34 @@ export class GroupCommitter {
       return;
     }
     batch.forEach((unit, i) => (outcomes[i].ok ? unit.resolve(outcomes[i].value) : unit.reject(outcomes[i].value)));
+  }
+}
+
+// Serialization failure and deadlock: the transaction was rolled back whole and can run again.
+const RETRYABLE = new Set(['40001', '40P01']);
+const MAX_TRIES = 5;
+
+/**
+ * The PostgreSQL writer: each unit runs in its own transaction on the pool (concurrent units commit in parallel, the
+ * server groups their WAL flushes). A unit rolled back by a deadlock or serialization failure runs again, up to 5 times.
+ */
+export class TransactionWriter implements Writer {
+  private readonly db: Db;
+
+  constructor(db: Db) {
+    this.db = db;
+  }
+
+  /** Runs `work` in a transaction of its own; resolves after the commit. */
+  async run<T>(work: (trx: Db) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.db.transaction().execute(work);
+      } catch (error) {
+        const code = (error as { code?: unknown } | null)?.code;
+        if (attempt >= MAX_TRIES || typeof code !== 'string' || !RETRYABLE.has(code)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, attempt * 5 + Math.random() * 10));
+      }
+    }
   }
 }

@@ -11,6 +11,7 @@ import * as inboundDedupe from './migrations/0008_inbound_dedupe.ts';
 import * as imports from './migrations/0009_imports.ts';
 import * as segments from './migrations/0010_segments.ts';
 import * as campaigns from './migrations/0011_campaigns.ts';
+import * as sharedLimits from './migrations/0014_shared_limits.ts';
 
 /** Every migration in order; add new ones here (the one list serves both stores). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009_imports': imports,
   '0010_segments': segments,
   '0011_campaigns': campaigns,
+  '0014_shared_limits': sharedLimits,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

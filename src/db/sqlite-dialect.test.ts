@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tempStore } from '../../test/helpers.ts';
+import { sqliteOnly, tempStore } from '../../test/helpers.ts';
 
 const at = '2026-01-01T00:00:00.000Z';
 
-test('read/write dialect: reads never wait for an open write transaction and see only commits; writes queue behind it', async (t) => {
+test('read/write dialect: reads never wait for an open write transaction and see only commits; writes queue behind it', sqliteOnly, async (t) => {
   const db = await tempStore(t);
   const names = async () => (await db.selectFrom('workspaces').select('name').orderBy('name').execute()).map((r) => r.name);
 

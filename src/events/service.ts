@@ -25,12 +25,13 @@ export type EventType = (typeof EVENT_TYPES)[number];
 
 /**
  * Stores a domain event in `trx` and, in the same transaction, one delivery job per subscribed webhook endpoint
- * (the caller calls queue.notify() after commit). Returns the event id.
+ * and the new-events signal (sent on commit; the caller also calls queue.notify() after commit). Returns the event id.
  */
 export async function recordEvent(trx: Db, queue: JobQueue, workspaceId: string, type: EventType, payload: unknown): Promise<string> {
   const id = newId();
   await insertRows(trx, 'events', [{ id, workspace_id: workspaceId, type, payload: JSON.stringify(payload), created_at: nowIso() }]);
   await fanOutEvent(trx, queue, { id, workspace_id: workspaceId, type });
+  await queue.signals.recorded(trx, workspaceId);
   return id;
 }
 

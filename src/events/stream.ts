@@ -1,4 +1,3 @@
-import type { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyReply } from 'fastify';
 import type { Deps } from '../deps.ts';
@@ -40,7 +39,7 @@ class Subscriber {
   private readonly heartbeat: NodeJS.Timeout;
   private readonly db: Db;
   private readonly log: FastifyBaseLogger;
-  private readonly workspaceId: string;
+  readonly workspaceId: string;
   private readonly types: ReadonlySet<string>;
   private readonly res: ServerResponse;
   private position: Cursor;
@@ -107,21 +106,20 @@ class Subscriber {
 
 /**
  * The open event streams of one app. New events are found by reading the events table after each stream's
- * (created_at, id) position when this process's queue is notified (every writer of events notifies after commit),
- * and every STREAM_SETTINGS.pollMs for writes made elsewhere; no event is held in memory.
+ * (created_at, id) position when the queue's event signal fires (SQLite: this process notified after commit;
+ * PostgreSQL: a NOTIFY from any process, naming the workspace), and every STREAM_SETTINGS.pollMs as a fallback;
+ * no event is held in memory.
  */
 export class EventStreams {
   private readonly subscribers = new Set<Subscriber>();
   private readonly deps: Deps;
-  private readonly wake: EventEmitter | undefined;
-  private readonly onWake = () => this.signal();
+  private unsubscribe: (() => void) | null = null;
   private poll: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(deps: Deps) {
     this.deps = deps;
-    this.wake = (deps.queue as { wake?: EventEmitter }).wake;
-    this.wake?.on('wake', this.onWake);
+    this.unsubscribe = deps.queue.signals.onNewEvents((workspaceId) => this.signal(workspaceId));
   }
 
   /** Number of open streams. */
@@ -129,9 +127,9 @@ export class EventStreams {
     return this.subscribers.size;
   }
 
-  /** Kicks every open stream to read what was committed since its position. */
-  signal(): void {
-    for (const s of this.subscribers) s.kick();
+  /** Kicks the open streams of `workspaceId` (every stream when not given) to read what was committed since their position. */
+  signal(workspaceId: string | null = null): void {
+    for (const s of this.subscribers) if (workspaceId === null || s.workspaceId === workspaceId) s.kick();
   }
 
   /** Takes over the reply and streams the workspace's events of `types` after `position` until the client leaves or the app closes. */
@@ -165,7 +163,8 @@ export class EventStreams {
   /** Ends every open stream and stops listening (app shutdown). */
   close(): void {
     this.closed = true;
-    this.wake?.off('wake', this.onWake);
+    this.unsubscribe?.();
+    this.unsubscribe = null;
     if (this.poll) clearInterval(this.poll);
     this.poll = undefined;
     for (const s of [...this.subscribers]) s.end();

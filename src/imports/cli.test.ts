@@ -4,13 +4,20 @@ import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../test/cli-helpers.ts';
+import { createTestDatabase, TEST_DATABASE_URL } from '../../test/helpers.ts';
 
-
-const run = (args: string[]) => runCli(args, { BECKON_LOG_LEVEL: 'silent' });
+// On the PostgreSQL suite every command of a test names its own fresh database with DATABASE_URL.
+let storeEnv: Record<string, string> = {};
+const run = (args: string[]) => runCli(args, { BECKON_LOG_LEVEL: 'silent', ...storeEnv });
 
 test('beckon import contacts FILE --workspace NAME --map …: imports with a progress bar on stderr, a summary on stdout; keeps the file', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'beckon-cli-import-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
+  if (TEST_DATABASE_URL) {
+    const database = await createTestDatabase();
+    t.after(() => database.drop());
+    storeEnv = { DATABASE_URL: database.url };
+  }
   const data = join(dir, 'data');
   assert.equal((await run(['workspaces', 'create', 'acme', '--data', data])).code, 0);
   const file = join(dir, 'people.csv');

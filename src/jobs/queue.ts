@@ -1,4 +1,5 @@
 import type { Db } from '../db/connect.ts';
+import type { EventSignals } from './signals.ts';
 
 /** Options for one enqueued job. */
 export interface EnqueueOptions {
@@ -6,6 +7,22 @@ export interface EnqueueOptions {
   runAt?: Date;
   /** Attempts before the job is marked failed (default 10). */
   maxAttempts?: number;
+}
+
+/** A queued job as inspection shows it (tests, operators), the same on every store. */
+export interface JobView {
+  task: string;
+  payload: unknown;
+  /** Failed attempts so far plus the running one (RetryLater does not count). */
+  attempts: number;
+  maxAttempts: number;
+  /** ISO time the job may run at. */
+  runAt: string;
+  /** ISO time the job (or, after RetryLater, its latest copy) was added. */
+  createdAt: string;
+  lastError: string | null;
+  /** True once it failed maxAttempts times: it stays for inspection and never runs again. */
+  failed: boolean;
 }
 
 /** The queue port: jobs are enqueued inside the caller's transaction so they commit with the change. */
@@ -18,6 +35,10 @@ export interface JobQueue {
   notify(): void;
   /** Number of runnable (not failed) jobs and the age in seconds of the oldest one, for /metrics. */
   depth(): Promise<{ depth: number; oldestAgeSeconds: number }>;
+  /** The queue's jobs of `task` (every task when not given), in the order they were added: for tests and inspection. */
+  jobs(task?: string): Promise<JobView[]>;
+  /** The signal that new events were committed (in this process or, on PostgreSQL, any other): live streams wake on it. */
+  readonly signals: EventSignals;
 }
 
 /** Context handed to a task alongside its payload. */

@@ -1,10 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
-import type { GroupCommitter } from '../db/group-commit.ts';
-import type { EnqueueOptions, JobQueue } from './queue.ts';
+import type { Writer } from '../db/group-commit.ts';
+import type { EnqueueOptions, JobQueue, JobView } from './queue.ts';
 import { nowIso } from '../lib/time.ts';
 import { insertRows } from '../db/prepared.ts';
+import { LocalEventSignals } from './signals.ts';
 
 const DEFAULT_MAX_ATTEMPTS = 10;
 
@@ -36,14 +37,15 @@ function row(lanes: Record<string, string>, task: string, payload: unknown, opti
 /** The embedded queue: a jobs table in the same SQLite file as the data it follows from. */
 export class SqliteQueue implements JobQueue {
   readonly wake = new EventEmitter();
+  readonly signals = new LocalEventSignals(this.wake);
   private readonly db: Db;
-  private readonly writer: GroupCommitter;
+  private readonly writer: Writer;
   private readonly lanes: Record<string, string>;
   private completed: number[] = [];
   private flushing: Promise<void> | null = null;
 
   /** `lanes` maps task names to their lane; unlisted tasks go to the default lane. */
-  constructor(db: Db, writer: GroupCommitter, lanes: Record<string, string> = {}) {
+  constructor(db: Db, writer: Writer, lanes: Record<string, string> = {}) {
     this.db = db;
     this.writer = writer;
     this.lanes = lanes;
@@ -111,6 +113,16 @@ export class SqliteQueue implements JobQueue {
   /** Releases every lock: in embedded mode one process owns the queue, so locks left by a crash are orphans. */
   async releaseAll(): Promise<void> {
     await this.db.updateTable('jobs').set({ locked_until: null }).where('locked_until', 'is not', null).execute();
+  }
+
+  /** The jobs of `task` (every task when not given), oldest first. */
+  async jobs(task?: string): Promise<JobView[]> {
+    let query = this.db.selectFrom('jobs').selectAll().orderBy('id');
+    if (task !== undefined) query = query.where('task', '=', task);
+    return (await query.execute()).map((r) => ({
+      task: r.task, payload: JSON.parse(r.payload), attempts: r.attempts, maxAttempts: r.max_attempts, runAt: r.run_at,
+      createdAt: r.created_at, lastError: r.last_error, failed: r.failed_at !== null,
+    }));
   }
 
   /** Number of runnable jobs and the age in seconds of the oldest one. */

@@ -83,8 +83,8 @@ test('delete: 204, hidden from every read; an enqueued message deleted before it
   assert.equal((await beckon.call('DELETE', `/v1/messages/${gone.uuid}`)).statusCode, 404);
   assert.deepEqual(await texts(beckon, ''), ['keep']);
 
-  beckon.runtime.worker.start();
-  await waitFor('send jobs to finish', async () => (await beckon.runtime.deps.db.selectFrom('jobs').select('id').where('task', '=', 'send_message').execute()).length === 0);
+  await beckon.runtime.worker.start();
+  await waitFor('send jobs to finish', async () => (await beckon.runtime.queue.jobs('send_message')).length === 0);
   const sends = await beckon.runtime.deps.db.selectFrom('sandbox_sends').select('idempotency_key').execute();
   assert.deepEqual(sends.map((s) => s.idempotency_key), [keep.uuid], 'only the kept message reached the provider');
   const row = await beckon.runtime.deps.db.selectFrom('messages').select(['status', 'deleted_at']).where('id', '=', gone.uuid).executeTakeFirstOrThrow();

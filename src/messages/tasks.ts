@@ -8,6 +8,8 @@ import { buildProviders, providerTasks } from '../providers/index.ts';
 import { ProviderError, type OutboundMessage, type OutboundTemplate, type ProviderAdapter, type ProviderChannel } from '../providers/types.ts';
 import { publicConfigOf } from './rules.ts';
 import { createThrottle, sendRateOf, type ChannelThrottle } from './throttle.ts';
+import { createPgThrottle, type SharedChannelThrottle } from './throttle-pg.ts';
+import { isPostgres } from '../db/dialect.ts';
 import { applyStatus, type MessageError } from './status.ts';
 import * as q from './queries.ts';
 import { listUnsubscribeUrl } from '../tracking/tokens.ts';
@@ -39,6 +41,11 @@ function classify(err: unknown): ProviderError {
   return new ProviderError('provider_error', err instanceof Error ? err.message : String(err), true);
 }
 
+/** The channel pacer for the store: in memory on SQLite (one process), in the database on PostgreSQL (shared by every worker process). */
+export function throttleFor(deps: Deps): ChannelThrottle | SharedChannelThrottle {
+  return isPostgres(deps.db) ? createPgThrottle(deps.db) : createThrottle();
+}
+
 /**
  * Builds send_message: load the message, call the provider, then record `sent` (with the provider id, its event and
  * the provider's follow-up jobs) in one transaction. A job that runs again finds the message no longer `enqueued`
@@ -46,12 +53,12 @@ function classify(err: unknown): ProviderError {
  * providers/types.ts for the guarantee). Permanent provider errors fail the message at once; retryable ones are
  * rethrown for a backoff retry and fail it on the last attempt. A deleted message is never sent.
  *
- * Throughput: each channel sends at most its rate (throttle.ts: `rate_per_second`, default by type); a job over the
- * rate is put back until its slot (RetryLater, no attempt counted). A provider's throughput error carrying
+ * Throughput: each channel sends at most its rate (throttle.ts: `rate_per_second`, default by type; throttle-pg.ts
+ * shares it between processes on PostgreSQL); a job over the rate is put back until its slot (RetryLater, no attempt counted). A provider's throughput error carrying
  * `retryAfterMs` pauses the whole channel that long and puts the job back the same way, until THROTTLED_GIVE_UP_MS
  * after the message was accepted.
  */
-export function sendMessageTask(deps: Deps, providers: Record<string, ProviderAdapter>, throttle: ChannelThrottle = createThrottle()): Task {
+export function sendMessageTask(deps: Deps, providers: Record<string, ProviderAdapter>, throttle: ChannelThrottle | SharedChannelThrottle = throttleFor(deps)): Task {
   const fail = (messageId: string, error: MessageError) => applyStatus(deps, { id: messageId }, { status: 'failed', error });
 
   return async function sendMessage(payload: SendMessagePayload, context: TaskContext): Promise<void> {
@@ -68,7 +75,7 @@ export function sendMessageTask(deps: Deps, providers: Record<string, ProviderAd
       return;
     }
     const rate = sendRateOf({ type: channelRow.type, provider: channelRow.provider, config: publicConfigOf(channelRow) });
-    const wait = throttle.take(channelRow.id, rate, message.id);
+    const wait = await throttle.take(channelRow.id, rate, message.id);
     if (wait > 0) throw new RetryLater(wait, `channel ${channelRow.id} sends at most ${rate} messages per second`);
     const outbound = toOutbound(message);
     const unsubscribeUrl = listUnsubscribeUrl(deps.config.publicUrl, deps.secrets, message);
@@ -83,7 +90,7 @@ export function sendMessageTask(deps: Deps, providers: Record<string, ProviderAd
       if (err instanceof RetryLater) throw err;
       const error = classify(err);
       if (error.retryable && error.retryAfterMs !== undefined) {
-        throttle.pause(channelRow.id, error.retryAfterMs);
+        await throttle.pause(channelRow.id, error.retryAfterMs);
         if (Date.now() - Date.parse(message.created_at) < THROTTLED_GIVE_UP_MS) {
           throw new RetryLater(error.retryAfterMs, `the provider asked to slow down (${error.code}: ${error.message})`);
         }

@@ -5,7 +5,8 @@
  * N messages is rescheduled about once each instead of polling. A provider's throughput error pauses the channel.
  *
  * The state lives in this process. Embedded (SQLite) Beckon runs every worker in one process, so the rate holds
- * exactly; with several worker processes each one paces on its own (see docs/sending-rules.md).
+ * exactly; on PostgreSQL, where several worker processes share the store, throttle-pg.ts keeps the same state in the
+ * database (see docs/sending-rules.md).
  */
 
 /** Sends per second when the channel sets no `rate_per_second`: WhatsApp Cloud's default throughput, and conservative SMS and email figures. */

@@ -17,7 +17,7 @@ async function message(beckon: TestBeckon, uuid: string) {
 async function settled(beckon: TestBeckon, uuid: string, status: string) {
   await waitFor(`${uuid} ${status}`, async () => (await message(beckon, uuid)).status === status, 20_000);
   await waitFor('no message job left', async () => {
-    const jobs = await beckon.runtime.deps.db.selectFrom('jobs').select('task').where('task', 'in', ['send_message', 'sandbox_status']).execute();
+    const jobs = (await beckon.runtime.queue.jobs()).filter((j) => ['send_message', 'sandbox_status'].includes(j.task));
     return jobs.length === 0;
   });
   const m = await message(beckon, uuid);
@@ -98,6 +98,6 @@ test('sandbox: a send repeated after a crash reuses the first provider id and re
   assert.equal(log[0].calls, 2, 'the rerun after `sent` does not call the provider again');
   const events = await deps.db.selectFrom('events').select('id').where('type', '=', 'message_status_updated').execute();
   assert.equal(events.length, 1);
-  const callbacks = await deps.db.selectFrom('jobs').select('payload').where('task', '=', 'sandbox_status').execute();
+  const callbacks = await deps.queue.jobs('sandbox_status');
   assert.equal(callbacks.length, 1, 'one delivery callback is scheduled, with the send');
 });

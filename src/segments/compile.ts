@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { CampaignEvent, Condition, RuleNode } from './rules.ts';
 import { consentStatus, customType, customValue, tagsHave, tagsHaveAny, tagsNotEmpty } from './sql-json.ts';
+import { escapeLike, likeEscape, type JsonSql } from '../db/dialect.ts';
 
 /** What a `segment` condition refers to: a static list (its member rows) or a dynamic segment (its checked rules). */
 export type ResolvedSegment = { type: 'static'; id: string } | { type: 'dynamic'; id: string; rules: RuleNode };
@@ -10,8 +11,8 @@ export type ResolvedSegments = Map<string, ResolvedSegment>;
 
 type Bool = RawBuilder<boolean>;
 
-const TRUE: Bool = sql<boolean>`1`;
-const FALSE: Bool = sql<boolean>`0`;
+const TRUE: Bool = sql<boolean>`true`;
+const FALSE: Bool = sql<boolean>`false`;
 
 function and(parts: Bool[]): Bool {
   return parts.length === 0 ? TRUE : sql<boolean>`(${sql.join(parts, sql` and `)})`;
@@ -25,12 +26,8 @@ function not(part: Bool): Bool {
   return sql<boolean>`(not ${part})`;
 }
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => '\\' + c);
-}
-
 function like(value: RawBuilder<unknown>, pattern: string): Bool {
-  return sql<boolean>`lower(${value}) like ${pattern.toLowerCase()} escape '\\'`;
+  return sql<boolean>`lower(${value}) like ${pattern.toLowerCase()} ${likeEscape()}`;
 }
 
 function daysAgo(days: number): string {
@@ -73,25 +70,25 @@ function jsonTypesOf(v: unknown): string[] {
 }
 
 /** A custom field condition: each compared value only matches stored values of its JSON type. */
-function customCondition(key: string, op: Condition['op'], v: unknown, dateOnly: boolean): Bool {
-  const type = customType(key);
-  const value = customValue(key);
+function customCondition(j: JsonSql, key: string, op: Condition['op'], v: unknown, dateOnly: boolean): Bool {
+  const type = customType(j, key);
   if (op === 'exists') return sql<boolean>`${type} not in ('missing', 'null')`;
-  if (op === 'within_days') return and([sql<boolean>`${type} = 'text'`, compare(value, op, v, true)]);
+  if (op === 'within_days') return and([sql<boolean>`${type} = 'text'`, compare(customValue(j, key, 'text'), op, v, true)]);
   const one = (item: unknown, itemOp: Condition['op']): Bool => {
     const guard = sql<boolean>`${type} in (${sql.join(jsonTypesOf(item))})`;
+    const value = customValue(j, key, typeof item === 'number' ? 'number' : 'text');
     return typeof item === 'boolean' ? guard : and([guard, compare(value, itemOp, item, dateOnly)]);
   };
   if (op === 'in') return or((v as unknown[]).map((item) => one(item, 'eq')));
   return one(v, op);
 }
 
-function columnCondition(column: string, kind: Condition['fieldKind'], op: Condition['op'], v: unknown): Bool {
+function columnCondition(j: JsonSql, column: string, kind: Condition['fieldKind'], op: Condition['op'], v: unknown): Bool {
   const ref = sql.ref(`contacts.${column}`);
   if (kind === 'tags') {
-    if (op === 'exists') return tagsNotEmpty();
-    if (op === 'in') return tagsHaveAny(v as string[]);
-    return tagsHave(v as string);
+    if (op === 'exists') return tagsNotEmpty(j);
+    if (op === 'in') return tagsHaveAny(j, v as string[]);
+    return tagsHave(j, v as string);
   }
   if (op === 'exists') return kind === 'text' ? sql<boolean>`(${ref} is not null and ${ref} != '')` : sql<boolean>`${ref} is not null`;
   return and([sql<boolean>`${ref} is not null`, compare(ref, op, v)]);
@@ -116,31 +113,31 @@ function campaignCondition(event: CampaignEvent, campaignId: string): Bool {
   }
 }
 
-function conditionSql(node: Condition, segments: ResolvedSegments): Bool {
+function conditionSql(node: Condition, segments: ResolvedSegments, j: JsonSql): Bool {
   const { op, negate } = positiveOp(node.op);
   let positive: Bool;
   const target = node.target;
-  if (target.type === 'column') positive = columnCondition(target.column, node.fieldKind, op, node.value);
-  else if (target.type === 'custom') positive = customCondition(target.key, op, node.value, node.fieldKind === 'date');
-  else if (target.type === 'consent') positive = compare(consentStatus(target.channel), op, node.value);
+  if (target.type === 'column') positive = columnCondition(j, target.column, node.fieldKind, op, node.value);
+  else if (target.type === 'custom') positive = customCondition(j, target.key, op, node.value, node.fieldKind === 'date');
+  else if (target.type === 'consent') positive = compare(consentStatus(j, target.channel), op, node.value);
   else if (target.type === 'campaign') positive = campaignCondition(target.event, node.value as string);
   else {
     const segment = segments.get(node.value as string);
     if (!segment) throw new Error(`segment ${String(node.value)} was not resolved before compiling`);
     positive = segment.type === 'static'
       ? sql<boolean>`contacts.id in (select sc.contact_id from segment_contacts as sc where sc.segment_id = ${segment.id})`
-      : compileRules(segment.rules, segments);
+      : compileRules(segment.rules, segments, j);
   }
   return negate ? not(positive) : positive;
 }
 
 /**
  * Compiles a checked rule tree to a boolean SQL expression over the `contacts` table (never SQL NULL, so `not`
- * groups behave as two-valued logic). Every user value is a bound parameter.
+ * groups behave as two-valued logic) in the dialect of `j` (jsonSql(db)). Every user value is a bound parameter.
  */
-export function compileRules(node: RuleNode, segments: ResolvedSegments): Bool {
-  if (node.kind === 'condition') return conditionSql(node, segments);
-  if (node.kind === 'not') return not(compileRules(node.child, segments));
-  const parts = node.children.map((child) => compileRules(child, segments));
+export function compileRules(node: RuleNode, segments: ResolvedSegments, j: JsonSql): Bool {
+  if (node.kind === 'condition') return conditionSql(node, segments, j);
+  if (node.kind === 'not') return not(compileRules(node.child, segments, j));
+  const parts = node.children.map((child) => compileRules(child, segments, j));
   return node.kind === 'all' ? and(parts) : or(parts);
 }

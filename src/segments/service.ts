@@ -11,6 +11,7 @@ import { newId } from '../lib/ids.ts';
 import { parseJson } from '../lib/json.ts';
 import { nowIso } from '../lib/time.ts';
 import { compileRules, type ResolvedSegments } from './compile.ts';
+import { jsonSql } from '../db/dialect.ts';
 import * as q from './queries.ts';
 import { campaignReferences, parseRules, segmentReferences, type CustomFieldTypes, type RuleNode } from './rules.ts';
 
@@ -90,11 +91,11 @@ function compiledSize(node: RuleNode, segments: ResolvedSegments, memo: Map<stri
   return size;
 }
 
-function compileChecked(rules: RuleNode, segments: ResolvedSegments, path: string): RawBuilder<boolean> {
+function compileChecked(db: Db, rules: RuleNode, segments: ResolvedSegments, path: string): RawBuilder<boolean> {
   if (compiledSize(rules, segments, new Map()) > MAX_COMPILED_VALUES) {
     throw invalidField(path, `is too large once the segments it refers to are included (at most ${MAX_COMPILED_VALUES} values in all)`);
   }
-  return compileRules(rules, segments);
+  return compileRules(rules, segments, jsonSql(db));
 }
 
 /** Checks a rule tree from a request (400 naming the bad node under `path`) and compiles it to a membership condition. */
@@ -105,7 +106,7 @@ export async function compileRequestRules(db: Db, workspaceId: string, raw: unkn
   const known = await q.existingCampaignIds(db, workspaceId, campaigns.map((c) => c.uuid));
   const unknown = campaigns.find((c) => !known.has(c.uuid));
   if (unknown) throw invalidField(unknown.path, 'is not a campaign of this workspace');
-  return compileChecked(rules, await resolveReferences(db, workspaceId, rules, types, selfId), path);
+  return compileChecked(db, rules, await resolveReferences(db, workspaceId, rules, types, selfId), path);
 }
 
 /** The membership condition of a stored segment: its rules, or its member rows for a static list. */
@@ -113,7 +114,7 @@ export async function membershipCondition(db: Db, workspaceId: string, row: Segm
   const node: unknown = { field: 'segment', op: 'eq', value: row.id };
   const types = await customTypes(db, workspaceId);
   const rules = parseRules(node, 'segment', types);
-  return compileChecked(rules, await resolveReferences(db, workspaceId, rules, types), 'segment');
+  return compileChecked(db, rules, await resolveReferences(db, workspaceId, rules, types), 'segment');
 }
 
 async function findOr404(db: Db, workspaceId: string, id: string): Promise<SegmentsTable> {

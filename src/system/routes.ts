@@ -9,12 +9,22 @@ const Status = Type.Object({ status: Type.Literal('ok') });
 
 /** Operational routes, all public and outside the API reference: liveness, readiness, metrics, the OpenAPI document. */
 export function systemRoutes(app: App, deps: Deps): void {
-  let migrated = false;
-
   app.get('/', {
     config: { scope: 'public' },
     schema: { hide: true, response: { 200: Type.Object({ name: Type.String(), docs: Type.String(), openapi: Type.String() }) } },
   }, async () => ({ name: 'Beckon', docs: '/docs', openapi: '/openapi.json' }));
+
+  probeRoutes(app, deps);
+
+  app.get('/openapi.json', {
+    config: { scope: 'public' },
+    schema: { hide: true, summary: 'The OpenAPI 3.1 document of the API' },
+  }, async () => app.swagger());
+}
+
+/** The routes every process answers whatever its role: /healthz, /readyz and /metrics. */
+export function probeRoutes(app: App, deps: Deps): void {
+  let migrated = false;
 
   app.get('/healthz', {
     config: { scope: 'public' },
@@ -53,9 +63,4 @@ export function systemRoutes(app: App, deps: Deps): void {
     const text = await deps.metrics.registry.metrics();
     return reply.type(deps.metrics.registry.contentType).send(text);
   });
-
-  app.get('/openapi.json', {
-    config: { scope: 'public' },
-    schema: { hide: true, summary: 'The OpenAPI 3.1 document of the API' },
-  }, async () => app.swagger());
 }

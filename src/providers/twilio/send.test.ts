@@ -84,8 +84,8 @@ test('twilio send: a 429 pauses the channel for Retry-After and the message then
   bed.fake.script({ status: 429, headers: { 'retry-after': '1' }, body: { code: 20429, message: 'Too Many Requests', more_info: 'https://www.twilio.com/docs/errors/20429', status: 429 } });
   const uuid = await send(bed, { to: '+14155550145', content: { text: 'hi' } });
   const job = await waitFor('the job put back about 1 s later', async () => {
-    const row = await bed.beckon.runtime.deps.db.selectFrom('jobs').selectAll().where('task', '=', 'send_message').executeTakeFirst();
-    return row && Date.parse(row.run_at) >= Date.parse(row.created_at) + 900 ? row : undefined;
+    const [row] = await bed.beckon.runtime.queue.jobs('send_message');
+    return row && Date.parse(row.runAt) >= Date.parse(row.createdAt) + 900 ? row : undefined;
   });
   assert.equal(job.attempts, 0, 'a throughput pause is not a failed attempt');
   const message = await settled(bed, uuid, 'sent');

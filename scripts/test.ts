@@ -1,0 +1,73 @@
+// `npm test`: type-check, the whole suite on SQLite, then the whole suite again on PostgreSQL when
+// BECKON_TEST_DATABASE_URL is set or a server answers on 127.0.0.1:5432 (BECKON_TEST_DATABASE_URL=off skips it).
+// Arguments after `npm test --` go to both `node --test` runs: flags (e.g. --test-only), and files instead of the whole suite.
+import { spawnSync } from 'node:child_process';
+import { createConnection } from 'node:net';
+import { resolve } from 'node:path';
+import pg from 'pg';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+const FILES = ['src/**/*.test.ts', 'test/**/*.test.ts'];
+
+function run(label: string, command: string, args: string[], env: NodeJS.ProcessEnv): boolean {
+  process.stdout.write(`\n== ${label}\n`);
+  const result = spawnSync(command, args, { cwd: ROOT, env, stdio: 'inherit' });
+  return result.status === 0;
+}
+
+function answers(host: string, port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = createConnection({ host, port });
+    const finish = (ok: boolean) => {
+      socket.destroy();
+      done(ok);
+    };
+    socket.setTimeout(1000, () => finish(false));
+    socket.once('connect', () => finish(true));
+    socket.once('error', () => finish(false));
+  });
+}
+
+/** The server URL of the PostgreSQL suite, null to skip it, or an Error saying why it cannot run. */
+async function postgresUrl(): Promise<string | null | Error> {
+  const given = process.env.BECKON_TEST_DATABASE_URL;
+  if (given === 'off') return null;
+  if (!given && !(await answers('127.0.0.1', 5432))) return null;
+  const url = given || DEFAULT_URL;
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return url;
+  } catch (err) {
+    return new Error(`PostgreSQL at ${url} refused the test suite (${(err as Error).message}): set BECKON_TEST_DATABASE_URL to a server URL whose user may create databases, or to "off"`);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+const node = process.execPath;
+const flags = process.argv.slice(2).filter((arg) => arg.startsWith('-'));
+const files = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+const testArgs = ['--disable-warning=ExperimentalWarning', '--test', '--test-concurrency=2', '--test-timeout=120000', ...flags, ...(files.length > 0 ? files : FILES)];
+const results: [string, boolean | 'skipped' | string][] = [];
+
+const typecheck = run('type-check (tsc --noEmit)', node, [resolve(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit'], process.env);
+results.push(['type-check', typecheck]);
+
+const sqliteEnv = { ...process.env };
+delete sqliteEnv.BECKON_TEST_DATABASE_URL;
+results.push(['suite on SQLite', run('suite on SQLite', node, testArgs, sqliteEnv)]);
+
+const url = await postgresUrl();
+if (url instanceof Error) results.push(['suite on PostgreSQL', url.message]);
+else if (url === null) results.push(['suite on PostgreSQL', 'skipped']);
+else results.push(['suite on PostgreSQL', run(`suite on PostgreSQL (${url}, a database per test)`, node, testArgs, { ...process.env, BECKON_TEST_DATABASE_URL: url })]);
+
+process.stdout.write('\n== summary\n');
+for (const [label, outcome] of results) {
+  const text = outcome === true ? 'passed' : outcome === false ? 'FAILED' : outcome === 'skipped' ? 'skipped (no server on 127.0.0.1:5432 and no BECKON_TEST_DATABASE_URL)' : `FAILED: ${outcome}`;
+  process.stdout.write(`${label}: ${text}\n`);
+}
+process.exit(results.every(([, outcome]) => outcome === true || outcome === 'skipped') ? 0 : 1);

@@ -1,0 +1,107 @@
+import { sql } from 'kysely';
+import type pg from 'pg';
+import type { Db } from '../db/connect.ts';
+import type { EnqueueOptions, JobQueue, JobView } from './queue.ts';
+import type { EventSignals } from './signals.ts';
+
+/** Attempts before a job is marked failed when the caller gives none (as on SQLite). */
+export const DEFAULT_MAX_ATTEMPTS = 10;
+
+/** Key of the payload wrapper a job rescheduled by RetryLater carries (the attempts already used before it). */
+export const CARRY_KEY = 'beckon_carry';
+
+/** A payload as stored for graphile-worker: plain for a fresh job, wrapped with the attempts used for a rescheduled one. */
+export function wrapPayload(payload: unknown, attemptsUsed: number): unknown {
+  const plain = payload ?? {};
+  return attemptsUsed > 0 ? { [CARRY_KEY]: { attempts_used: attemptsUsed, payload: plain } } : plain;
+}
+
+/** The payload a task sees and the attempts used before this job (0 for a fresh job). */
+export function unwrapPayload(stored: unknown): { payload: unknown; attemptsUsed: number } {
+  if (stored && typeof stored === 'object' && !Array.isArray(stored)) {
+    const carry = (stored as Record<string, unknown>)[CARRY_KEY] as { attempts_used?: unknown; payload?: unknown } | undefined;
+    if (carry && Object.keys(stored).length === 1 && typeof carry.attempts_used === 'number') {
+      return { payload: carry.payload, attemptsUsed: carry.attempts_used };
+    }
+  }
+  return { payload: stored, attemptsUsed: 0 };
+}
+
+function spec(task: string, payload: unknown, options: EnqueueOptions = {}) {
+  return {
+    identifier: task,
+    payload: wrapPayload(payload, 0),
+    run_at: (options.runAt ?? new Date()).toISOString(),
+    max_attempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+  };
+}
+
+/**
+ * The queue on PostgreSQL: graphile-worker's jobs table in its own schema. Jobs are added with
+ * `add_job`/`add_jobs` through the caller's transaction, so they commit (and wake graphile-worker's
+ * LISTENers in every process) with the change, or vanish with its rollback.
+ */
+export class PgQueue implements JobQueue {
+  readonly schema: string;
+  readonly signals: EventSignals;
+  private readonly db: Db;
+
+  /** `db` reads the queue depth; `schema` is graphile-worker's schema; `signals` are the store's (PgEventSignals). */
+  constructor(db: Db, schema: string, signals: EventSignals) {
+    this.db = db;
+    this.schema = schema;
+    this.signals = signals;
+  }
+
+  async enqueue(trx: Db, task: string, payload: unknown, options?: EnqueueOptions): Promise<void> {
+    const s = spec(task, payload, options);
+    await sql`select ${sql.id(this.schema, 'add_job')}(${s.identifier}::text, ${JSON.stringify(s.payload)}::json,
+      run_at => ${s.run_at}::timestamptz, max_attempts => ${s.max_attempts}::int)`.execute(trx);
+  }
+
+  async enqueueMany(trx: Db, jobs: { task: string; payload: unknown; options?: EnqueueOptions }[]): Promise<void> {
+    if (jobs.length === 0) return;
+    const specs = JSON.stringify(jobs.map((j) => spec(j.task, j.payload, j.options)));
+    await sql`select ${sql.id(this.schema, 'add_jobs')}(array(
+      select s from json_populate_recordset(null::${sql.id(this.schema, 'job_spec')}, ${specs}::json) s))`.execute(trx);
+  }
+
+  /** Nothing to do: add_job notifies graphile-worker's LISTENing runners (in every process) on commit. */
+  notify(): void {}
+
+  /** Runnable jobs (waiting or running, not failed for good) and the age in seconds of the oldest one's run_at. */
+  async depth(): Promise<{ depth: number; oldestAgeSeconds: number }> {
+    const { rows } = await sql<{ n: string | number; age: string | number | null }>`
+      select count(*) as n, extract(epoch from now() - min(run_at)) as age
+      from ${sql.id(this.schema, '_private_jobs')} where attempts < max_attempts or locked_at is not null`.execute(this.db);
+    const age = rows[0]?.age == null ? 0 : Math.max(0, Number(rows[0].age));
+    return { depth: Number(rows[0]?.n ?? 0), oldestAgeSeconds: age };
+  }
+
+  /** The jobs of `task` (every task when not given), in the order they were added; attempts include those carried over by RetryLater. */
+  async jobs(task?: string): Promise<JobView[]> {
+    const { rows } = await sql<{ task: string; payload: unknown; attempts: number; max_attempts: number; run_at: Date; created_at: Date; last_error: string | null; locked: boolean }>`
+      select t.identifier as task, j.payload, j.attempts, j.max_attempts, j.run_at, j.created_at, j.last_error, j.locked_at is not null as locked
+      from ${sql.id(this.schema, '_private_jobs')} j join ${sql.id(this.schema, '_private_tasks')} t on t.id = j.task_id
+      where ${task === undefined ? sql`true` : sql`t.identifier = ${task}`} order by j.id`.execute(this.db);
+    return rows.map((r) => {
+      const { payload, attemptsUsed } = unwrapPayload(r.payload);
+      return {
+        task: r.task, payload, attempts: attemptsUsed + r.attempts, maxAttempts: attemptsUsed + r.max_attempts,
+        runAt: new Date(r.run_at).toISOString(), createdAt: new Date(r.created_at).toISOString(), lastError: r.last_error,
+        failed: r.attempts >= r.max_attempts && !r.locked,
+      };
+    });
+  }
+
+  /** Adds a job through a plain pg client (outside any Kysely transaction): used to reschedule a RetryLater job. */
+  async addWithClient(client: pg.PoolClient | pg.Client, job: { task: string; payload: unknown; runAt: Date; maxAttempts: number; jobKey: string }): Promise<void> {
+    await client.query(`select ${quoteIdent(this.schema)}.add_job($1::text, $2::json, run_at => $3::timestamptz, max_attempts => $4::int, job_key => $5::text)`,
+      [job.task, JSON.stringify(job.payload), job.runAt.toISOString(), job.maxAttempts, job.jobKey]);
+  }
+}
+
+/** Quotes a PostgreSQL identifier. */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
