@@ -25,8 +25,8 @@ export async function pgUnavailable(): Promise<string | null> {
   }
 }
 
-/** Creates an empty database `<prefix>_<random>` on the test server, returns its URL, and drops it after the test. */
-export async function freshPgDatabase(t: { after(fn: () => Promise<void>): void }, prefix: string): Promise<string> {
+/** Creates an empty database `<prefix>_<random>` on the test server; returns its URL and a function dropping it (after its connections end). */
+export async function createPgDatabase(prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
   await admin.connect();
@@ -37,9 +37,7 @@ export async function freshPgDatabase(t: { after(fn: () => Promise<void>): void 
   }
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
-  t.after(async () => {
-    for (const close of closers.get(url.toString()) ?? []) await close();
-    closers.delete(url.toString());
+  const drop = async () => {
     const dropper = new pg.Client({ connectionString: PG_ADMIN_URL });
     await dropper.connect();
     try {
@@ -54,8 +52,19 @@ export async function freshPgDatabase(t: { after(fn: () => Promise<void>): void 
     } finally {
       await dropper.end();
     }
+  };
+  return { url: url.toString(), drop };
+}
+
+/** Creates an empty database `<prefix>_<random>` on the test server, returns its URL, and drops it after the test. */
+export async function freshPgDatabase(t: { after(fn: () => Promise<void>): void }, prefix: string): Promise<string> {
+  const { url, drop } = await createPgDatabase(prefix);
+  t.after(async () => {
+    for (const close of closers.get(url) ?? []) await close();
+    closers.delete(url);
+    await drop();
   });
-  return url.toString();
+  return url;
 }
 
 const closers = new Map<string, (() => Promise<void>)[]>();

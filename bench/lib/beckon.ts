@@ -79,21 +79,7 @@ export async function startBeckon(options: BeckonOptions = {}): Promise<BeckonSe
         throw new Error(`Beckon exited during the benchmark (code ${child.proc.exitCode}, signal ${child.proc.signalCode}); its last output:\n${child.output()}`);
       }
     },
-    async call(method, path, body) {
-      const res = await api.request({
-        method, path,
-        headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.body.text();
-      let parsed: unknown = text;
-      try {
-        parsed = text ? JSON.parse(text) : null;
-      } catch {
-        // keep the text
-      }
-      return { status: res.statusCode, body: parsed };
-    },
+    call: apiCaller(api, key),
     async stop() {
       stopping = true;
       if (!api.closed) await api.close();
@@ -116,4 +102,23 @@ export async function startBaseline(): Promise<Server> {
 export async function routeMissing(beckon: BeckonServer, method: 'GET' | 'POST', path: string): Promise<boolean> {
   const res = await beckon.call(method, path, method === 'POST' ? {} : undefined);
   return res.status === 404 && typeof res.body?.detail === 'string' && res.body.detail.startsWith('no route for');
+}
+
+/** BeckonServer.call over an undici pool: sends JSON with the key, answers the status and the parsed body (or its text). */
+export function apiCaller(api: Pool, key: string): BeckonServer['call'] {
+  return async (method, path, body) => {
+    const res = await api.request({
+      method, path,
+      headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.body.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      // keep the text
+    }
+    return { status: res.statusCode, body: parsed };
+  };
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Pool } from 'undici';
-import type { BeckonOptions, BeckonServer } from './beckon.ts';
+import { apiCaller, type BeckonOptions, type BeckonServer } from './beckon.ts';
 import { freePort, onExit, spawnNode, stopChild, waitReady, type Child } from './procs.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -94,21 +94,7 @@ export async function startPgDeployment(workers: number, options: BeckonOptions 
       const gone = [apiProc, ...workerProcs].find((p) => p.child.proc.exitCode !== null || p.child.proc.signalCode !== null)!;
       throw new Error(`a Beckon process exited during the benchmark (code ${gone.child.proc.exitCode}, signal ${gone.child.proc.signalCode}); its last output:\n${gone.child.output()}`);
     },
-    async call(method, path, body) {
-      const res = await api.request({
-        method, path,
-        headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.body.text();
-      let parsed: unknown = text;
-      try {
-        parsed = text ? JSON.parse(text) : null;
-      } catch {
-        // keep the text
-      }
-      return { status: res.statusCode, body: parsed };
-    },
+    call: apiCaller(api, key),
     async stop() {
       stopping = true;
       if (!api.closed) await api.close();

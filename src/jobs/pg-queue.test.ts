@@ -13,8 +13,7 @@ import { PgQueue } from './pg-queue.ts';
 import { PgEventSignals } from './pg-signals.ts';
 import { DEFAULT_LANE, migrateWorkerSchema, PgRunners } from './pg-runner.ts';
 import { PoolMarker, sweepOrphanedJobs } from './pg-sweeper.ts';
-import { tempDatabase } from './pg-test-database.ts';
-import { pgUnavailable } from '../../test/pg-fresh.ts';
+import { createPgDatabase, pgUnavailable } from '../../test/pg-fresh.ts';
 
 const skip = (await pgUnavailable()) ?? false;
 const log = pino({ level: 'silent' }) as unknown as FastifyBaseLogger;
@@ -22,7 +21,7 @@ const SCHEMA = 'beckon_worker_test';
 
 /** A fresh database with a Kysely handle, a graphile pool and a PgQueue, all closed after the test. */
 async function setup(t: { after(fn: () => Promise<void>): void }) {
-  const { url, drop } = await tempDatabase();
+  const { url, drop } = await createPgDatabase('beckon_q');
   const pool = new pg.Pool({ connectionString: url, max: 8 });
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
@@ -188,7 +187,7 @@ test('stop() waits for the running job to finish and completes it', { skip }, as
 });
 
 test('graphile-worker schema migration is safe when several processes start at once', { skip }, async (t) => {
-  const { url, drop } = await tempDatabase();
+  const { url, drop } = await createPgDatabase('beckon_q');
   const pools = [1, 2, 3].map(() => new pg.Pool({ connectionString: url, max: 2 }));
   t.after(async () => { for (const p of pools) await p.end(); await drop(); });
   await Promise.all(pools.map((p) => migrateWorkerSchema(p, 'concurrent_worker', log)));

@@ -11,17 +11,16 @@ import { ConfigError, loadConfig } from '../config.ts';
 import { startRuntime, type Runtime } from '../runtime.ts';
 import { waitFor } from '../../test/helpers.ts';
 import { runCli } from '../../test/cli-helpers.ts';
-import { pgUnavailable } from '../../test/pg-fresh.ts';
+import { createPgDatabase, pgUnavailable } from '../../test/pg-fresh.ts';
 import { openSse } from '../events/sse-client.ts';
 import { STREAM_SETTINGS } from '../events/stream.ts';
-import { tempDatabase } from './pg-test-database.ts';
 
 const skip = (await pgUnavailable()) ?? false;
 const KEY = 'bk_test_roles_' + randomBytes(6).toString('hex');
 
 /** Starts processes (runtimes) of the given roles on one fresh PostgreSQL database; all stopped, then the database dropped, after the test. */
 async function cluster(t: { after(fn: () => Promise<void>): void }) {
-  const { url, drop } = await tempDatabase();
+  const { url, drop } = await createPgDatabase('beckon_q');
   const secret = randomBytes(32).toString('base64');
   const runtimes: Runtime[] = [];
   const dirs: string[] = [];

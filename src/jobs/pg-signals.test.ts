@@ -6,15 +6,14 @@ import pino from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../db/types.ts';
 import { waitFor } from '../../test/helpers.ts';
-import { pgUnavailable } from '../../test/pg-fresh.ts';
+import { createPgDatabase, pgUnavailable } from '../../test/pg-fresh.ts';
 import { PgEventSignals } from './pg-signals.ts';
-import { tempDatabase } from './pg-test-database.ts';
 
 const skip = (await pgUnavailable()) ?? false;
 const log = pino({ level: 'silent' }) as unknown as FastifyBaseLogger;
 
 test('event signals reach every listening process on commit, once per workspace and transaction, never on rollback', { skip }, async (t) => {
-  const { url, drop } = await tempDatabase();
+  const { url, drop } = await createPgDatabase('beckon_q');
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 2 }) }) });
   const writer = new PgEventSignals(url, log);
   const listeners = [new PgEventSignals(url, log), new PgEventSignals(url, log)];
