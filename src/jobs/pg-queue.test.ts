@@ -25,7 +25,9 @@ async function setup(t: { after(fn: () => Promise<void>): void }) {
   const pool = new pg.Pool({ connectionString: url, max: 8 });
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
-  const db: Db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 4 }) }) });
+  const dbPool = new pg.Pool({ connectionString: url, max: 4 });
+  dbPool.on('error', () => {}); // an idle connection ended by the server: the pool replaces it
+  const db: Db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: dbPool }) });
   const queue = new PgQueue(db, SCHEMA, new PgEventSignals(url, log));
   const runnersToStop: PgRunners[] = [];
   t.after(async () => {
@@ -188,7 +190,7 @@ test('stop() waits for the running job to finish and completes it', { skip }, as
 
 test('graphile-worker schema migration is safe when several processes start at once', { skip }, async (t) => {
   const { url, drop } = await createPgDatabase('beckon_q');
-  const pools = [1, 2, 3].map(() => new pg.Pool({ connectionString: url, max: 2 }));
+  const pools = [1, 2, 3].map(() => new pg.Pool({ connectionString: url, max: 2 }).on('error', () => {}).on('connect', (client) => client.on('error', () => {})));
   t.after(async () => { for (const p of pools) await p.end(); await drop(); });
   await Promise.all(pools.map((p) => migrateWorkerSchema(p, 'concurrent_worker', log)));
   const { rows } = await pools[0].query('select max(id) as id from concurrent_worker.migrations');
