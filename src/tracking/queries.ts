@@ -1,3 +1,4 @@
+import { isPostgres } from '../db/dialect.ts';
 import type { Db } from '../db/connect.ts';
 import type { EngagementsTable } from '../db/types.ts';
 import { insertRows } from '../db/prepared.ts';
@@ -27,6 +28,14 @@ export async function findLinkUrl(db: Db, campaignId: string, linkId: number): P
 /** Inserts one engagement row. */
 export async function insertEngagement(db: Db, row: EngagementsTable): Promise<void> {
   await insertRows(db, 'engagements', [row]);
+}
+
+/**
+ * Serializes engagement checks of one message until `trx` ends: on PostgreSQL the message row is locked (two processes
+ * recording a first open at once would both see none); SQLite has a single writer already.
+ */
+export async function lockMessageEngagements(trx: Db, messageId: string): Promise<void> {
+  if (isPostgres(trx)) await trx.selectFrom('messages').select('id').where('id', '=', messageId).forUpdate().execute();
 }
 
 /** True when the message already has an engagement of this type (human ones only when `humanOnly`). */

@@ -60,6 +60,7 @@ export async function recordOpen(deps: Deps, rawToken: string, visitor: Visitor)
   const at = nowIso();
   const machine = machineOpen(visitor.userAgent, message.status_history, at);
   const emitted = await deps.writer.run(async (trx) => {
+    await q.lockMessageEngagements(trx, message.id);
     const first = !machine && !(await q.hasEngagement(trx, message.id, 'open', true));
     await q.insertEngagement(trx, {
       id: newId(), workspace_id: message.workspace_id, type: 'open', message_id: message.id, contact_id: message.contact_id,
@@ -95,6 +96,7 @@ export async function unsubscribe(deps: Deps, rawToken: string, source: string, 
   const channel = (CONSENT_CHANNELS as readonly string[]).includes(message.channel_type ?? '') ? message.channel_type as ConsentChannel : 'email';
   const changed = await deps.writer.run(async (trx) => {
     if (!(await findContact(trx, message.workspace_id, message.contact_id))) return false;
+    await q.lockMessageEngagements(trx, message.id);
     const result = await setConsent(trx, deps.queue, message.workspace_id, message.contact_id, channel, 'opted_out', source);
     if (!(await q.hasEngagement(trx, message.id, 'unsubscribe'))) {
       await q.insertEngagement(trx, {
