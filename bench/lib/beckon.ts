@@ -56,15 +56,7 @@ export async function startBeckon(options: BeckonOptions = {}): Promise<BeckonSe
   const child = spawnNode(['src/main.ts', 'start', '--port', String(port), '--data', dataDir], {
     cwd: ROOT,
     nodeFlags,
-    env: {
-      ...process.env,
-      BECKON_BOOTSTRAP_KEY: key,
-      BECKON_SANDBOX_DELAYS: '0,0,0',
-      BECKON_LOG_LEVEL: 'warn',
-      BECKON_RATE_LIMIT: '1000000000',
-      BECKON_WEBHOOK_ALLOW_PRIVATE: '127.0.0.0/8',
-      ...options.env,
-    },
+    env: benchEnv(key, options.env),
   });
   const base = `http://127.0.0.1:${port}`;
   const ready = await waitReady(child, base, ['/readyz', '/healthz'], 30_000);
@@ -120,5 +112,18 @@ export function apiCaller(api: Pool, key: string): BeckonServer['call'] {
       // keep the text
     }
     return { status: res.statusCode, body: parsed };
+  };
+}
+
+/** The environment every benchmarked Beckon process runs with: the admin key, instant sandbox, no practical rate limit, loopback webhooks. */
+export function benchEnv(key: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    BECKON_BOOTSTRAP_KEY: key,
+    BECKON_SANDBOX_DELAYS: '0,0,0',
+    BECKON_LOG_LEVEL: 'warn',
+    BECKON_RATE_LIMIT: '1000000000',
+    BECKON_WEBHOOK_ALLOW_PRIVATE: '127.0.0.0/8',
+    ...extra,
   };
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Pool } from 'undici';
-import { apiCaller, type BeckonOptions, type BeckonServer } from './beckon.ts';
+import { apiCaller, benchEnv, type BeckonOptions, type BeckonServer } from './beckon.ts';
 import { freePort, onExit, spawnNode, stopChild, waitReady, type Child } from './procs.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -59,17 +59,7 @@ export async function startPgDeployment(workers: number, options: BeckonOptions 
   });
   const key = 'bk_bench_' + 'k'.repeat(8) + Math.random().toString(36).slice(2);
   const dirs: string[] = [];
-  const env = {
-    ...process.env,
-    DATABASE_URL: databaseUrl,
-    BECKON_SECRET_KEY: randomBytes(32).toString('base64'),
-    BECKON_BOOTSTRAP_KEY: key,
-    BECKON_SANDBOX_DELAYS: '0,0,0',
-    BECKON_LOG_LEVEL: 'warn',
-    BECKON_RATE_LIMIT: '1000000000',
-    BECKON_WEBHOOK_ALLOW_PRIVATE: '127.0.0.0/8',
-    ...options.env,
-  };
+  const env = benchEnv(key, { DATABASE_URL: databaseUrl, BECKON_SECRET_KEY: randomBytes(32).toString('base64'), ...options.env });
   const spawnRole = async (role: 'api' | 'worker') => {
     const dataDir = mkdtempSync(join(tmpdir(), `beckon-bench-${role}-`));
     dirs.push(dataDir);
