@@ -3,7 +3,7 @@ import type { Db } from '../db/connect.ts';
 import type { CampaignsTable, ChannelsTable } from '../db/types.ts';
 import { AppError, invalidField, notFound } from '../errors.ts';
 import { findChannel } from '../channels/queries.ts';
-import { cursorOf } from '../contacts/list-service.ts';
+import { decodeCursor } from '../lib/cursor.ts';
 import { pageOf } from '../lib/cursor.ts';
 import { newId } from '../lib/ids.ts';
 import { parseJson, toJson } from '../lib/json.ts';
@@ -106,7 +106,7 @@ export async function getCampaign(deps: Pick<Deps, 'db'>, workspaceId: string, i
 /** A page of the workspace's campaigns, newest first, optionally of one status. */
 export async function listCampaigns(deps: Pick<Deps, 'db'>, workspaceId: string, query: { limit?: number; cursor?: string; status?: string }): Promise<{ campaigns: CampaignView[]; meta: { next_cursor: string | null } }> {
   const limit = query.limit ?? 20;
-  const rows = await q.listCampaigns(deps.db, workspaceId, limit, cursorOf(query.cursor), query.status);
+  const rows = await q.listCampaigns(deps.db, workspaceId, limit, decodeCursor(query.cursor), query.status);
   const page = pageOf(rows, limit, (row) => row.created_at);
   return { campaigns: page.items.map(campaignView), meta: { next_cursor: page.next_cursor } };
 }

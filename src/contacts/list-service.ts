@@ -18,15 +18,6 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i;
 const PHONE_TYPING = /^[\d\s+().\-/]+$/;
 
-/** Decodes a list cursor, or throws a 400 naming `query.cursor`. */
-export function cursorOf(raw: string | undefined): Cursor | undefined {
-  try {
-    return decodeCursor(raw);
-  } catch {
-    throw invalidField('query.cursor', 'is not a cursor returned by this API');
-  }
-}
-
 function instantOf(raw: string, path: string): string {
   const ms = DATE_ONLY.test(raw) || DATE_TIME.test(raw) ? Date.parse(raw.length === 10 ? raw + 'T00:00:00Z' : raw) : NaN;
   if (Number.isNaN(ms)) throw invalidField(path, `"${raw}" is not an ISO 8601 date (2025-01-31) or date-time (2025-01-31T12:00:00Z)`);
@@ -76,7 +67,7 @@ export async function filtersOf(db: Db, workspaceId: string, query: Static<typeo
 /** A page of the workspace's contacts matching the query, newest first. */
 export async function listContacts(db: Db, workspaceId: string, query: Static<typeof ListContactsQuery>): Promise<{ contacts: ContactView[]; meta: { next_cursor: string | null } }> {
   const limit = query.limit ?? DEFAULT_LIMIT;
-  const cursor = cursorOf(query.cursor);
+  const cursor = decodeCursor(query.cursor);
   const filters = await filtersOf(db, workspaceId, query);
   const page = pageOf(await q.listContacts(db, workspaceId, filters, limit, cursor), limit, (row) => row.created_at);
   const windows = await loadWindows(db, workspaceId, page.items.map((row) => row.id));
@@ -86,7 +77,7 @@ export async function listContacts(db: Db, workspaceId: string, query: Static<ty
 /** A page of one contact's messages, newest first; 404 when the contact is not in the workspace. */
 export async function listContactMessages(db: Db, workspaceId: string, contactId: string, query: { limit?: number; cursor?: string }): Promise<{ messages: MessageView[]; meta: { next_cursor: string | null } }> {
   const limit = query.limit ?? DEFAULT_LIMIT;
-  const cursor = cursorOf(query.cursor);
+  const cursor = decodeCursor(query.cursor);
   if (!(await q.findContact(db, workspaceId, contactId))) throw notFound('contact');
   const page = pageOf(await q.listContactMessages(db, workspaceId, contactId, limit, cursor), limit, (row) => row.created_at);
   return { messages: page.items.map(messageView), meta: { next_cursor: page.next_cursor } };

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import type { Deps } from '../deps.ts';
 import type { App } from '../http.ts';
 import { AppError } from '../errors.ts';
-import { cursorOf } from '../contacts/list-service.ts';
+import { decodeCursor } from '../lib/cursor.ts';
 import { parseMapping } from './mapping.ts';
 import { createImport, getImport, listImports, storeUpload } from './service.ts';
 
@@ -97,7 +97,7 @@ export function importRoutes(app: App, deps: Deps): void {
       }, { additionalProperties: false }),
       response: { 200: Type.Object({ imports: Type.Array(ImportSchema), meta: Type.Object({ next_cursor: Type.Union([Type.String(), Type.Null()]) }) }) },
     },
-  }, async (request) => listImports(deps.db, request.auth.workspaceId, request.query.limit ?? 20, cursorOf(request.query.cursor)));
+  }, async (request) => listImports(deps.db, request.auth.workspaceId, request.query.limit ?? 20, decodeCursor(request.query.cursor)));
 
   app.get('/v1/imports/:uuid', {
     config: { scope: 'read' },

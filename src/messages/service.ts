@@ -176,14 +176,6 @@ export interface ListInput {
   cursor?: string;
 }
 
-function cursorOf(raw: string | undefined) {
-  try {
-    return decodeCursor(raw);
-  } catch {
-    throw invalidField('query.cursor', 'is not a cursor returned by this API');
-  }
-}
-
 /** A page of the workspace's messages, newest first, with the cursor of the next page (null on the last one). */
 export async function listMessages(deps: Pick<Deps, 'db'>, workspaceId: string, input: ListInput): Promise<{ messages: MessageView[]; next_cursor: string | null }> {
   const limit = input.limit ?? 20;
@@ -191,7 +183,7 @@ export async function listMessages(deps: Pick<Deps, 'db'>, workspaceId: string, 
     status: input.status, direction: input.direction, channelId: input.channel_uuid, contactId: input.contact_uuid,
     createdAfter: input.created_after ? new Date(input.created_after).toISOString() : undefined,
     createdBefore: input.created_before ? new Date(input.created_before).toISOString() : undefined,
-  }, limit + 1, cursorOf(input.cursor));
+  }, limit + 1, decodeCursor(input.cursor));
   const page = pageOf(rows, limit, (row) => row.created_at);
   return { messages: page.items.map(messageView), next_cursor: page.next_cursor };
 }

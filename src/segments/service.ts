@@ -2,7 +2,7 @@ import type { RawBuilder } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import type { SegmentsTable } from '../db/types.ts';
 import { AppError, invalidField, notFound } from '../errors.ts';
-import { cursorOf } from '../contacts/list-service.ts';
+import { decodeCursor } from '../lib/cursor.ts';
 import { definitionsByKey } from '../contacts/custom-fields-service.ts';
 import { contactView, type ContactView } from '../contacts/service.ts';
 import { loadWindows } from '../contacts/windows.ts';
@@ -143,7 +143,7 @@ export async function getSegment(db: Db, workspaceId: string, id: string): Promi
 /** A page of the workspace's segments, newest first. */
 export async function listSegments(db: Db, workspaceId: string, query: { limit?: number; cursor?: string }): Promise<{ segments: SegmentView[]; meta: { next_cursor: string | null } }> {
   const limit = query.limit ?? DEFAULT_LIMIT;
-  const page = pageOf(await q.listSegments(db, workspaceId, limit, cursorOf(query.cursor)), limit, (row) => row.created_at);
+  const page = pageOf(await q.listSegments(db, workspaceId, limit, decodeCursor(query.cursor)), limit, (row) => row.created_at);
   return { segments: page.items.map(segmentView), meta: { next_cursor: page.next_cursor } };
 }
 
@@ -197,7 +197,7 @@ async function contactViews(db: Db, workspaceId: string, rows: Awaited<ReturnTyp
 /** A page of a segment's current members, newest contacts first. */
 export async function listSegmentContacts(db: Db, workspaceId: string, id: string, query: { limit?: number; cursor?: string }): Promise<{ contacts: ContactView[]; meta: { next_cursor: string | null } }> {
   const limit = query.limit ?? DEFAULT_LIMIT;
-  const cursor = cursorOf(query.cursor);
+  const cursor = decodeCursor(query.cursor);
   const condition = await membershipCondition(db, workspaceId, await findOr404(db, workspaceId, id));
   const page = pageOf(await q.pageContacts(db, workspaceId, condition, limit, cursor), limit, (row) => row.created_at);
   return { contacts: await contactViews(db, workspaceId, page.items), meta: { next_cursor: page.next_cursor } };

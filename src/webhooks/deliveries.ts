@@ -6,7 +6,7 @@ import { pageOf } from '../lib/cursor.ts';
 import { newId } from '../lib/ids.ts';
 import { DELIVER_WEBHOOK_TASK, type DeliveryEngine, type DeliveryJob } from './engine.ts';
 import { TEST_EVENT_TYPE, type DELIVERY_STATUSES } from './schema.ts';
-import { cursorOf } from './service.ts';
+import { decodeCursor } from '../lib/cursor.ts';
 import * as q from './queries.ts';
 
 /** One HTTP attempt as the API shows it. */
@@ -51,7 +51,7 @@ export function deliveryView(row: WebhookDeliveriesTable, attempts: Selectable<W
 
 /** A page of an endpoint's deliveries, newest first, each with its attempts; 404 when the endpoint is not the workspace's. */
 export async function listDeliveries(deps: Deps, workspaceId: string, endpointId: string, options: { limit: number; cursor?: string; status?: string }): Promise<{ deliveries: DeliveryView[]; next_cursor: string | null }> {
-  const cursor = cursorOf(options.cursor);
+  const cursor = decodeCursor(options.cursor);
   if (!(await q.findEndpoint(deps.db, workspaceId, endpointId))) throw notFound('webhook');
   const rows = await q.listDeliveries(deps.db, workspaceId, endpointId, options.limit, options.status, cursor);
   const page = pageOf(rows, options.limit, (r) => r.created_at);

@@ -52,15 +52,6 @@ export function endpointView(row: WebhookEndpointsTable): EndpointView {
   };
 }
 
-/** Decodes a list cursor, or throws a 400 naming `query.cursor`. */
-export function cursorOf(raw: string | undefined): Cursor | undefined {
-  try {
-    return decodeCursor(raw);
-  } catch {
-    throw invalidField('query.cursor', 'is not a cursor returned by this API');
-  }
-}
-
 /** Checks a webhook URL against the SSRF guard; a refusal is a 400 webhook_url_refused naming `path`. */
 export async function checkUrl(allow: AllowList, url: string, path: string): Promise<string> {
   const trimmed = url.trim();
@@ -100,7 +91,7 @@ export async function createEndpoint(db: Db, allow: AllowList, workspaceId: stri
 
 /** A page of the workspace's endpoints, newest first. */
 export async function listEndpoints(db: Db, workspaceId: string, limit: number, rawCursor?: string): Promise<{ webhooks: EndpointView[]; next_cursor: string | null }> {
-  const rows = await q.listEndpoints(db, workspaceId, limit, cursorOf(rawCursor));
+  const rows = await q.listEndpoints(db, workspaceId, limit, decodeCursor(rawCursor));
   const page = pageOf(rows, limit, (r) => r.created_at);
   return { webhooks: page.items.map(endpointView), next_cursor: page.next_cursor };
 }
