@@ -2,7 +2,7 @@ import type { Db } from '../db/connect.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import { newId } from '../lib/ids.ts';
 import { nowIso } from '../lib/time.ts';
-import { fanOutEvent, fanOutEvents } from '../webhooks/fanout.ts';
+import { fanOutEvents } from '../webhooks/fanout.ts';
 import { insertRows } from '../db/prepared.ts';
 
 /** Every event type a webhook endpoint may subscribe to. */
@@ -28,10 +28,7 @@ export type EventType = (typeof EVENT_TYPES)[number];
  * and the new-events signal (sent on commit; the caller also calls queue.notify() after commit). Returns the event id.
  */
 export async function recordEvent(trx: Db, queue: JobQueue, workspaceId: string, type: EventType, payload: unknown): Promise<string> {
-  const id = newId();
-  await insertRows(trx, 'events', [{ id, workspace_id: workspaceId, type, payload: JSON.stringify(payload), created_at: nowIso() }]);
-  await fanOutEvent(trx, queue, { id, workspace_id: workspaceId, type });
-  await queue.signals.recorded(trx, workspaceId);
+  const [id] = await recordEvents(trx, queue, workspaceId, [{ type, payload, created_at: nowIso() }]);
   return id;
 }
 
@@ -42,11 +39,12 @@ export interface NewEvent {
   created_at: string;
 }
 
-/** recordEvent for many events of one workspace at once, in order (multi-row inserts, one endpoint lookup); returns their ids. */
+/** recordEvent for many events of one workspace at once, in order (multi-row inserts, one endpoint lookup, one signal); returns their ids. */
 export async function recordEvents(trx: Db, queue: JobQueue, workspaceId: string, events: NewEvent[]): Promise<string[]> {
   if (events.length === 0) return [];
   const rows = events.map((e) => ({ id: newId(), workspace_id: workspaceId, type: e.type, payload: JSON.stringify(e.payload), created_at: e.created_at }));
   await insertRows(trx, 'events', rows);
   await fanOutEvents(trx, queue, workspaceId, rows);
+  await queue.signals.recorded(trx, workspaceId);
   return rows.map((r) => r.id);
 }

@@ -142,4 +142,10 @@ test('an event stream on one api process receives the events another process rec
   assert.equal(frame.event, 'contact_created');
   assert.equal(JSON.parse(frame.data).payload.uuid, created.json().contact.uuid);
   assert.equal(JSON.parse(frame.data).payload.email, 'far@example.com');
+
+  // events recorded in a batch (POST /v1/contacts/batch, imports, campaigns) signal too
+  const batch = await call(writing, 'POST', '/v1/contacts/batch', { contacts: [{ email: 'one@example.com' }, { email: 'two@example.com' }] });
+  assert.equal(batch.statusCode, 200, batch.body);
+  const frames = await stream.waitFrames(3);
+  assert.deepEqual(frames.slice(1).map((f) => [f.event, JSON.parse(f.data).payload.email]), [['contact_created', 'one@example.com'], ['contact_created', 'two@example.com']]);
 });

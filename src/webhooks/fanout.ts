@@ -17,23 +17,10 @@ export function subscribes(events: string[], type: string): boolean {
 }
 
 /**
- * Creates, in the event's own transaction, one pending delivery and one deliver_webhook job per enabled endpoint of
- * the workspace subscribed to the event's type; returns how many. An event no endpoint wants costs one indexed read.
+ * Creates, in the events' own transaction, one pending delivery and one deliver_webhook job per enabled endpoint of
+ * the workspace subscribed to each event's type (one endpoint lookup, multi-row inserts, in the events' order);
+ * returns how many. Events no endpoint wants cost one indexed read.
  */
-export async function fanOutEvent(trx: Db, queue: JobQueue, event: { id: string; workspace_id: string; type: string }): Promise<number> {
-  const endpoints = (await q.enabledEndpoints(trx, event.workspace_id)).filter((e) => subscribes(parseJson<string[]>(e.events, []), event.type));
-  if (endpoints.length === 0) return 0;
-  const now = new Date().toISOString();
-  const rows: WebhookDeliveriesTable[] = endpoints.map((e) => ({
-    id: newId(), workspace_id: event.workspace_id, endpoint_id: e.id, event_id: event.id, event_type: event.type, status: 'pending',
-    attempt_count: 0, next_attempt_at: now, last_status_code: null, last_error: null, created_at: now, updated_at: now,
-  }));
-  await q.insertDeliveries(trx, rows);
-  await queue.enqueueMany(trx, rows.map((r) => ({ task: DELIVER_WEBHOOK_TASK, payload: { delivery_id: r.id, endpoint_id: r.endpoint_id, attempt: 1, retry: 0 } })));
-  return rows.length;
-}
-
-/** fanOutEvent for many events of one workspace (one endpoint lookup, multi-row inserts), in their order; returns how many deliveries. */
 export async function fanOutEvents(trx: Db, queue: JobQueue, workspaceId: string, events: { id: string; type: string }[]): Promise<number> {
   const endpoints = (await q.enabledEndpoints(trx, workspaceId)).map((e) => ({ id: e.id, events: parseJson<string[]>(e.events, []) }));
   if (endpoints.length === 0 || events.length === 0) return 0;
@@ -48,6 +35,7 @@ export async function fanOutEvents(trx: Db, queue: JobQueue, workspaceId: string
       });
     }
   }
+  if (rows.length === 0) return 0;
   await q.insertDeliveries(trx, rows);
   await queue.enqueueMany(trx, rows.map((r) => ({ task: DELIVER_WEBHOOK_TASK, payload: { delivery_id: r.id, endpoint_id: r.endpoint_id, attempt: 1, retry: 0 } })));
   return rows.length;
