@@ -33,6 +33,15 @@ export async function insertContact(db: Db, row: ContactsTable): Promise<void> {
   await insertRows(db, 'contacts', [row]);
 }
 
+/**
+ * Inserts a contact unless its phone or email is already taken in the workspace; true when inserted. On PostgreSQL a
+ * concurrent transaction inserting the same address first makes this wait for it and insert nothing (no error).
+ */
+export async function insertContactIfAbsent(db: Db, row: ContactsTable): Promise<boolean> {
+  const inserted = await db.insertInto('contacts').values(row).onConflict((oc) => oc.doNothing()).returning('id').executeTakeFirst();
+  return inserted !== undefined;
+}
+
 /** Inserts contacts (multi-row statements). */
 export async function insertContacts(db: Db, rows: ContactsTable[]): Promise<void> {
   await insertRows(db, 'contacts', rows);

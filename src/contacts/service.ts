@@ -61,22 +61,28 @@ export async function loadContactView(db: Db, row: ContactsTable): Promise<Conta
 
 /** Finds the contact with this email address (already normalized), or creates it (emitting contact_created) in `trx`. */
 export async function findOrCreateContactByEmail(trx: Db, queue: JobQueue, workspaceId: string, email: string, source: string): Promise<{ contact: ContactsTable; created: boolean }> {
-  const existing = await q.findContactByEmail(trx, workspaceId, email);
-  if (existing) return { contact: existing, created: false };
-  const now = nowIso();
-  const row: ContactsTable = { id: newId(), workspace_id: workspaceId, name: null, phone: null, email, tags: '[]', custom_fields: '{}', source, consent: '{}', blocked: 0, last_inbound_at: null, created_at: now, updated_at: now };
-  await q.insertContact(trx, row);
-  await recordEvent(trx, queue, workspaceId, 'contact_created', contactView(row));
-  return { contact: row, created: true };
+  return findOrCreateContact(trx, queue, workspaceId, { phone: null, email }, () => q.findContactByEmail(trx, workspaceId, email), source);
 }
 
 /** Finds the contact with this E.164 phone, or creates it (emitting contact_created) in `trx`. */
 export async function findOrCreateContactByPhone(trx: Db, queue: JobQueue, workspaceId: string, phone: string, source: string): Promise<{ contact: ContactsTable; created: boolean }> {
-  const existing = await q.findContactByPhone(trx, workspaceId, phone);
+  return findOrCreateContact(trx, queue, workspaceId, { phone, email: null }, () => q.findContactByPhone(trx, workspaceId, phone), source);
+}
+
+/** The contact `find` returns, or a new one with this address; a concurrent transaction creating it first is found, not duplicated. */
+async function findOrCreateContact(
+  trx: Db, queue: JobQueue, workspaceId: string, address: { phone: string | null; email: string | null },
+  find: () => Promise<ContactsTable | undefined>, source: string,
+): Promise<{ contact: ContactsTable; created: boolean }> {
+  const existing = await find();
   if (existing) return { contact: existing, created: false };
   const now = nowIso();
-  const row: ContactsTable = { id: newId(), workspace_id: workspaceId, name: null, phone, email: null, tags: '[]', custom_fields: '{}', source, consent: '{}', blocked: 0, last_inbound_at: null, created_at: now, updated_at: now };
-  await q.insertContact(trx, row);
+  const row: ContactsTable = { id: newId(), workspace_id: workspaceId, name: null, ...address, tags: '[]', custom_fields: '{}', source, consent: '{}', blocked: 0, last_inbound_at: null, created_at: now, updated_at: now };
+  if (!(await q.insertContactIfAbsent(trx, row))) {
+    const winner = await find();
+    if (!winner) throw new Error(`contact ${address.phone ?? address.email} was neither inserted nor found`);
+    return { contact: winner, created: false };
+  }
   await recordEvent(trx, queue, workspaceId, 'contact_created', contactView(row));
   return { contact: row, created: true };
 }

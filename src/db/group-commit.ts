@@ -77,10 +77,8 @@ export class GroupCommitter implements Writer {
   }
 }
 
-// Serialization failure, deadlock and unique violation: the transaction was rolled back whole and can run again. A
-// unique violation is a concurrent transaction that created the same row first (two first sends to one new number
-// both insert its contact): run again, the unit's own lookup finds that row (SQLite's single writer never races).
-const RETRYABLE = new Set(['40001', '40P01', '23505']);
+// Serialization failure and deadlock: the transaction was rolled back whole and can run again.
+const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_TRIES = 5;
 
 /**
