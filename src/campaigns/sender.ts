@@ -79,29 +79,39 @@ export async function freezeAudience(deps: SenderDeps, campaign: CampaignsTable)
   deps.queue.notify();
 }
 
-async function skipOf(trx: Db, channel: ChannelsTable, campaign: CampaignsTable, contact: ContactsTable | null, now: string): Promise<string | null> {
+/** Why a contact is not sent a message of this kind on this channel (contact_deleted, no_address, a send-rule code), or null. */
+export async function skipOf(trx: Db, channel: ChannelsTable, kind: SendKind, contact: ContactsTable | null, now: string): Promise<string | null> {
   if (contact === null) return 'contact_deleted';
   if (addressFor(channel.type, contact) === null) return 'no_address';
-  const refusal = await sendRuleRefusal(trx, channel, contact, campaignKind(campaign), now);
+  const refusal = await sendRuleRefusal(trx, channel, contact, kind, now);
   return refusal ? refusal.code : null;
 }
 
-/** The message row of one rendered campaign message (status enqueued). */
+/** The message row of one rendered campaign message (status enqueued); campaignId is null for test sends. */
 export function campaignMessage(
-  id: string, campaign: CampaignsTable | null, channel: ChannelsTable, contact: ContactsTable, rendered: RenderedMessage, now: string, metadata: Record<string, string> | null = null,
+  id: string, ids: { campaignId: string | null; templateId: string | null }, channel: ChannelsTable, contact: ContactsTable, rendered: RenderedMessage, now: string,
+  metadata: Record<string, string> | null = null,
 ): MessagesTable {
-  const content = rendered.url === undefined ? { text: rendered.text } : rendered.text === undefined ? { url: rendered.url } : { url: rendered.url, text: rendered.text };
   return {
     id, workspace_id: channel.workspace_id, channel_id: channel.id, contact_id: contact.id, direction: 'outbound', type: rendered.type,
-    content: toJson(content), status: 'enqueued', status_history: toJson([{ status: 'enqueued', at: now }]), provider_message_id: null,
+    content: toJson({ url: rendered.url, text: rendered.text }), status: 'enqueued', status_history: toJson([{ status: 'enqueued', at: now }]), provider_message_id: null,
     error: null, metadata: metadata ? toJson(metadata) : null, created_at: now, updated_at: now, deleted_at: null,
-    channel_type: channel.type, address: addressFor(channel.type, contact), template_uuid: campaign?.template_id ?? null,
+    channel_type: channel.type, address: addressFor(channel.type, contact), template_uuid: ids.templateId,
     template_values: rendered.values ? toJson(rendered.values) : null, optin_contact: null,
-    template: rendered.template ? toJson(rendered.template) : null, subject: rendered.subject, html: rendered.html ?? null, campaign_id: campaign?.id ?? null,
+    template: rendered.template ? toJson(rendered.template) : null, subject: rendered.subject, html: rendered.html ?? null, campaign_id: ids.campaignId,
   };
 }
 
-async function renderOrSkip(deps: SenderDeps, channel: ChannelsTable, compiled: CompiledCampaign, contact: ContactsTable): Promise<RenderedMessage | string> {
+/** Stores enqueued messages in `trx` with their message_created events and send_message jobs (multi-row statements). */
+export async function enqueueMessages(trx: Db, deps: SenderDeps, workspaceId: string, messages: MessagesTable[], now: string): Promise<void> {
+  if (messages.length === 0) return;
+  await insertRows(trx, 'messages', messages);
+  await recordEvents(trx, deps.queue, workspaceId, messages.map((m) => ({ type: 'message_created' as const, payload: messageView(m), created_at: now })));
+  await deps.queue.enqueueMany(trx, messages.map((m) => ({ task: SEND_MESSAGE_TASK, payload: { message_id: m.id } })));
+}
+
+/** The message rendered for one contact, or the skip reason when it cannot be (content_too_long, template_values_invalid, …). */
+export async function renderOrSkip(deps: SenderDeps, channel: ChannelsTable, compiled: CompiledCampaign, contact: ContactsTable): Promise<RenderedMessage | string> {
   try {
     const rendered = await renderFor(deps.db, channel.workspace_id, channel, compiled, contact);
     if (rendered.text !== undefined && rendered.text.length > (TEXT_LIMITS[channel.type] ?? MAX_TEXT_LENGTH)) return 'content_too_long';
@@ -148,6 +158,7 @@ export async function processBatch(deps: SenderDeps, campaignId: string, fromPos
     }
   }
   const settings = settingsOf(campaign);
+  const kind = campaignKind(campaign);
   const outcome = await deps.writer.run(async (trx): Promise<BatchOutcome> => {
     const current = await q.findCampaignById(trx, campaignId);
     if (!current || current.status !== 'sending') return { processed: 0, stopped: true, completed: false };
@@ -162,7 +173,7 @@ export async function processBatch(deps: SenderDeps, campaignId: string, fromPos
       };
       marks.push(mark);
       if (unavailable !== null || !channel || !compiled) continue;
-      const skip = await skipOf(trx, channel, campaign, recipient.contact, now);
+      const skip = await skipOf(trx, channel, kind, recipient.contact, now);
       if (skip !== null) {
         mark.skip_reason = skip;
         continue;
@@ -182,12 +193,10 @@ export async function processBatch(deps: SenderDeps, campaignId: string, fromPos
         rendered.text = tracked.text;
         rendered.html = tracked.html;
       }
-      messages.push(campaignMessage(id, campaign, channel, contact, rendered, now));
+      messages.push(campaignMessage(id, { campaignId, templateId: campaign.template_id }, channel, contact, rendered, now));
       Object.assign(mark, { state: 'messaged', skip_reason: null, message_id: id });
     }
-    for (let i = 0; i < messages.length; i += 250) await insertRows(trx, 'messages', messages.slice(i, i + 250));
-    await recordEvents(trx, deps.queue, campaign.workspace_id, messages.map((m) => ({ type: 'message_created' as const, payload: messageView(m), created_at: now })));
-    await deps.queue.enqueueMany(trx, messages.map((m) => ({ task: SEND_MESSAGE_TASK, payload: { message_id: m.id } })));
+    await enqueueMessages(trx, deps, campaign.workspace_id, messages, now);
     const marked = await q.markRecipients(trx, marks);
     if (marked !== marks.length) throw new Error(`campaign ${campaignId}: ${marks.length - marked} recipient(s) of this batch were processed concurrently; retrying`);
     if (batch.length === BATCH_SIZE) {

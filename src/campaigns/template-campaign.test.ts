@@ -21,6 +21,7 @@ test('template campaigns: values personalized with Liquid, allowed outside the 2
   assert.deepEqual([badLiquid.statusCode, badLiquid.json().errors.map((e: { path: string }) => e.path)], [400, ['body.template_values.0']]);
   const missing = await beckon.call('POST', '/v1/campaigns', { body: { ...base, template_values: ['only one'] } });
   assert.equal(missing.statusCode, 400, missing.body);
+  assert.notEqual(missing.json().errors.length, 0, missing.body);
   assert.ok(missing.json().errors.every((e: { path: string }) => e.path.startsWith('body.template_values')), missing.body);
   const both = await beckon.call('POST', '/v1/campaigns', { body: { ...base, template_values: ['a', 'b'], content: { text: 'Hi' } } });
   assert.deepEqual(both.json().errors.map((e: { path: string }) => e.path), ['body.content']);
@@ -31,6 +32,11 @@ test('template campaigns: values personalized with Liquid, allowed outside the 2
   await waitForStatus(beckon, campaign.uuid, 'completed');
   const rows = await recipients(beckon, campaign.uuid);
   assert.deepEqual(rows.map((r) => [r.contact_id, r.state, r.skip_reason]), [[ann, 'messaged', null], [bob, 'skipped', 'optin_required'], [cleo, 'skipped', 'template_values_invalid']]);
+
+  // a test send skips a contact whose values render empty the same way, instead of failing the whole request
+  const tested = await beckon.call('POST', `/v1/campaigns/${campaign.uuid}/test`, { body: { contact_uuids: [ann, cleo] } });
+  assert.equal(tested.statusCode, 200, tested.body);
+  assert.deepEqual(tested.json().results.map((r: { contact_uuid: string; skip_reason: string | null }) => [r.contact_uuid, r.skip_reason]), [[ann, null], [cleo, 'template_values_invalid']]);
   const message = (await beckon.call('GET', `/v1/messages/${rows[0].message_id}`)).json().message;
   assert.deepEqual([message.content, message.template_uuid, message.template_values], [{ text: 'Hi Ann, your order #42 has shipped' }, template, ['Ann', '#42']]);
 });

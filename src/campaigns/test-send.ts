@@ -2,15 +2,10 @@ import type { Deps } from '../deps.ts';
 import type { MessagesTable } from '../db/types.ts';
 import { invalidField } from '../errors.ts';
 import { findChannel } from '../channels/queries.ts';
-import { recordEvent } from '../events/service.ts';
-import { insertRows } from '../db/prepared.ts';
 import { newId } from '../lib/ids.ts';
 import { nowIso } from '../lib/time.ts';
-import { sendRuleRefusal } from '../messages/rules.ts';
-import { SEND_MESSAGE_TASK } from '../messages/tasks.ts';
-import { messageView } from '../messages/view.ts';
-import { compileCampaign, renderFor } from './content.ts';
-import { addressFor, campaignMessage } from './sender.ts';
+import { compileCampaign } from './content.ts';
+import { campaignMessage, enqueueMessages, renderOrSkip, skipOf } from './sender.ts';
 import * as q from './queries.ts';
 import { campaignRow } from './service.ts';
 
@@ -37,29 +32,28 @@ export async function testSendCampaign(deps: Deps, workspaceId: string, id: stri
   const channel = await findChannel(deps.db, workspaceId, campaign.channel_id);
   if (!channel) throw invalidField('channel_uuid', 'the campaign\'s channel no longer exists');
   const compiled = await compileCampaign(deps.db, campaign, channel);
+  const kind = { template: campaign.template_id !== null, marketing: false, optinContact: true };
   const results = await deps.writer.run(async (trx) => {
     const now = nowIso();
     const out: TestSendResult[] = [];
     const messages: MessagesTable[] = [];
     for (const contactId of [...new Set(ids)]) {
       const contact = contacts.get(contactId)!;
-      const refusal = addressFor(channel.type, contact) === null ? 'no_address'
-        : (await sendRuleRefusal(trx, channel, contact, { template: campaign.template_id !== null, marketing: false, optinContact: true }, now))?.code ?? null;
-      if (refusal !== null) {
-        out.push({ contact_uuid: contact.id, message_uuid: null, skip_reason: refusal });
+      const skip = await skipOf(trx, channel, kind, contact, now);
+      const rendered = skip === null ? await renderOrSkip(deps, channel, compiled, contact) : skip;
+      if (typeof rendered === 'string') {
+        out.push({ contact_uuid: contact.id, message_uuid: null, skip_reason: rendered });
         continue;
       }
-      const rendered = await renderFor(deps.db, workspaceId, channel, compiled, contact);
-      const message = campaignMessage(newId(), null, channel, contact, rendered, now, { campaign_uuid: campaign.id, campaign_test: 'true' });
-      message.template_uuid = campaign.template_id;
+      const message = campaignMessage(newId(), { campaignId: null, templateId: campaign.template_id }, channel, contact, rendered, now, { campaign_uuid: campaign.id, campaign_test: 'true' });
       messages.push(message);
       out.push({ contact_uuid: contact.id, message_uuid: message.id, skip_reason: null });
     }
-    if (messages.length > 0) await insertRows(trx, 'messages', messages);
-    for (const message of messages) await recordEvent(trx, deps.queue, workspaceId, 'message_created', messageView(message));
-    await deps.queue.enqueueMany(trx, messages.map((m) => ({ task: SEND_MESSAGE_TASK, payload: { message_id: m.id } })));
+    await enqueueMessages(trx, deps, workspaceId, messages, now);
     return out;
   });
+  const sent = results.filter((r) => r.message_uuid !== null).length;
+  if (sent > 0) deps.metrics.messagesByStatus.inc({ status: 'enqueued', direction: 'outbound' }, sent);
   deps.queue.notify();
   return results;
 }
