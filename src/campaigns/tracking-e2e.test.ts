@@ -42,6 +42,7 @@ test('campaign → tracked link clicked by the contact → stats count it per li
   assert.equal(click.headers.location, 'https://shop.example/sale');
   const again = await visit(beckon, 'GET', trackingPath(message.html, 'c'));
   assert.equal(again.headers.location, 'https://shop.example/sale', 'text and html share the link id');
+  assert.equal(trackingPath(message.html, 'c'), trackingPath(message.content.text, 'c'), 'one token: the same link id');
 
   const unsubscribe = await visit(beckon, 'POST', trackingPath(message.content.text, 'u'), 'List-Unsubscribe=One-Click');
   assert.equal(unsubscribe.statusCode, 200, unsubscribe.body);

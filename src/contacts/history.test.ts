@@ -19,7 +19,7 @@ async function history(beckon: TestBeckon, contactId: string, query = '', key?: 
 test('GET /v1/contacts/:uuid/history: messages both ways, opens, clicks, unsubscribes and consent changes in time order; pages; workspaces apart', async (t) => {
   const beckon = await startBeckon({ BECKON_PUBLIC_URL: 'https://beckon.example.com' }, { worker: false });
   t.after(() => beckon.stop());
-  await sandboxChannel(beckon, 'email');
+  const emailChannel = await sandboxChannel(beckon, 'email');
   const created = await beckon.call('POST', '/v1/contacts', { body: { name: 'Ann', phone: '+39 333 123 4567', email: 'ann@example.com', consent: { email: { status: 'opted_in', source: 'web_form' } } } });
   assert.equal(created.statusCode, 201, created.body);
   const ann = created.json().contact.uuid;
@@ -43,7 +43,7 @@ test('GET /v1/contacts/:uuid/history: messages both ways, opens, clicks, unsubsc
   const consentUuids = all.filter((i) => i.type === 'consent').map((i) => i.uuid);
   assert.deepEqual(strip(all), [
     { type: 'consent', uuid: consentUuids[0], channel_type: 'email', status: 'opted_in', source: 'web_form' },
-    { type: 'message', uuid: m.messageId, direction: 'outbound', channel: 'email', channel_uuid: all[1].channel_uuid, message_type: 'text', status: 'sent', campaign_uuid: m.campaignId, content: { text: 'https://shop.example/' }, subject: 'Sale' },
+    { type: 'message', uuid: m.messageId, direction: 'outbound', channel: 'email', channel_uuid: emailChannel, message_type: 'text', status: 'sent', campaign_uuid: m.campaignId, content: { text: 'https://shop.example/' }, subject: 'Sale' },
     { type: 'open', uuid: open, message_uuid: m.messageId, campaign_uuid: m.campaignId, machine: false },
     { type: 'click', uuid: click, message_uuid: m.messageId, campaign_uuid: m.campaignId, link_id: 1, url: 'https://shop.example/', machine: false },
     { type: 'message', uuid: inbound.json().message.uuid, direction: 'inbound', channel: 'whatsapp', channel_uuid: inbound.json().message.channel_uuid, message_type: 'text', status: 'received', campaign_uuid: null, content: { text: 'Is the sale still on?' } },
