@@ -4,7 +4,7 @@ import { invalidField } from '../errors.ts';
 import { parseJson } from '../lib/json.ts';
 import { TEXT_LIMITS, validateContent } from '../messages/service.ts';
 import type { OutboundTemplate } from '../providers/types.ts';
-import { resolveTemplateSend } from '../templates/service.ts';
+import { resolveTemplateSend, templateSender } from '../templates/service.ts';
 import { checkTemplate, hasLiquid, parseTemplate, renderTemplate, SAMPLE_SCOPE, scopeOf, type LiquidScope, type ParsedTemplate } from './liquid.ts';
 
 /** A campaign's message as stored in campaigns.content: the type and the Liquid sources. */
@@ -91,6 +91,8 @@ export interface CompiledCampaign {
   templateId: string | null;
   templateValues: TemplateValues | null;
   parsedValues: Map<string, ParsedTemplate>;
+  /** The template, found and checked once: fills it with one contact's values (null without a template). */
+  fillTemplate: ((values: TemplateValues) => OutboundTemplate) | null;
   /** The resolved template when no value holds Liquid (the same for every contact). */
   fixedTemplate: OutboundTemplate | null;
 }
@@ -109,10 +111,12 @@ export async function compileCampaign(db: Db, campaign: CampaignsTable, channel:
     templateId: campaign.template_id,
     templateValues: values,
     parsedValues,
+    fillTemplate: null,
     fixedTemplate: null,
   };
-  if (campaign.template_id !== null && parsedValues.size === 0) {
-    compiled.fixedTemplate = await resolveTemplateSend(db, campaign.workspace_id, campaign.template_id, values ?? [], { channel: { id: channel.id, type: channel.type } });
+  if (campaign.template_id !== null) {
+    compiled.fillTemplate = await templateSender(db, campaign.workspace_id, campaign.template_id, { channel: { id: channel.id, type: channel.type } });
+    if (parsedValues.size === 0) compiled.fixedTemplate = compiled.fillTemplate(values ?? []);
   }
   return compiled;
 }
@@ -129,14 +133,14 @@ export interface RenderedMessage {
   values: TemplateValues | null;
 }
 
-/** Renders a compiled campaign for one contact (a template with personalized values is resolved per contact). */
-export async function renderFor(db: Db, workspaceId: string, channel: ChannelsTable, compiled: CompiledCampaign, contact: ContactsTable): Promise<RenderedMessage> {
+/** Renders a compiled campaign for one contact (a template with personalized values is filled per contact; 400 on a bad value). */
+export function renderFor(compiled: CompiledCampaign, contact: ContactsTable): RenderedMessage {
   const scope = scopeOf(contact);
   let template = compiled.fixedTemplate;
   let values = compiled.templateValues;
-  if (compiled.templateId !== null && template === null) {
+  if (compiled.fillTemplate !== null && template === null) {
     values = renderValues(compiled.templateValues ?? [], compiled.parsedValues, scope);
-    template = await resolveTemplateSend(db, workspaceId, compiled.templateId, values, { channel: { id: channel.id, type: channel.type } });
+    template = compiled.fillTemplate(values);
   }
   if (template !== null) {
     const header = template.components?.header;

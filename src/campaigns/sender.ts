@@ -111,9 +111,9 @@ export async function enqueueMessages(trx: Db, deps: SenderDeps, workspaceId: st
 }
 
 /** The message rendered for one contact, or the skip reason when it cannot be (content_too_long, template_values_invalid, …). */
-export async function renderOrSkip(deps: SenderDeps, channel: ChannelsTable, compiled: CompiledCampaign, contact: ContactsTable): Promise<RenderedMessage | string> {
+export function renderOrSkip(channel: ChannelsTable, compiled: CompiledCampaign, contact: ContactsTable): RenderedMessage | string {
   try {
-    const rendered = await renderFor(deps.db, channel.workspace_id, channel, compiled, contact);
+    const rendered = renderFor(compiled, contact);
     if (rendered.text !== undefined && rendered.text.length > (TEXT_LIMITS[channel.type] ?? MAX_TEXT_LENGTH)) return 'content_too_long';
     return rendered;
   } catch (error) {
@@ -179,7 +179,7 @@ export async function processBatch(deps: SenderDeps, campaignId: string, fromPos
         continue;
       }
       const contact = recipient.contact as ContactsTable;
-      const rendered = await renderOrSkip(deps, channel, compiled, contact);
+      const rendered = renderOrSkip(channel, compiled, contact);
       if (typeof rendered === 'string') {
         mark.skip_reason = rendered;
         continue;

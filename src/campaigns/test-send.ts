@@ -40,7 +40,7 @@ export async function testSendCampaign(deps: Deps, workspaceId: string, id: stri
     for (const contactId of [...new Set(ids)]) {
       const contact = contacts.get(contactId)!;
       const skip = await skipOf(trx, channel, kind, contact, now);
-      const rendered = skip === null ? await renderOrSkip(deps, channel, compiled, contact) : skip;
+      const rendered = skip === null ? renderOrSkip(channel, compiled, contact) : skip;
       if (typeof rendered === 'string') {
         out.push({ contact_uuid: contact.id, message_uuid: null, skip_reason: rendered });
         continue;

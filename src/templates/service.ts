@@ -179,6 +179,14 @@ export interface TemplateSendOptions {
  * for WhatsApp, each part's parameters. The 5th argument is the values path, or options.
  */
 export async function resolveTemplateSend(db: Db, workspaceId: string, templateUuid: string, values: string[] | Record<string, string>, path: string | TemplateSendOptions = {}): Promise<OutboundTemplate> {
+  return (await templateSender(db, workspaceId, templateUuid, path))(values);
+}
+
+/**
+ * resolveTemplateSend in two steps, for many sends of one template (a campaign batch): finds and checks the template
+ * once (404, 422 template_not_approved, channel fit), then the returned function matches each send's values (400s).
+ */
+export async function templateSender(db: Db, workspaceId: string, templateUuid: string, path: string | TemplateSendOptions = {}): Promise<(values: string[] | Record<string, string>) => OutboundTemplate> {
   const options = typeof path === 'string' ? { paths: { values: path } } : path;
   const paths: SendPaths = { uuid: 'body.template_uuid', values: 'body.template_values', mediaUrl: 'body.content.url', ...options.paths };
   const row = await mustFind(db, workspaceId, templateUuid, paths.uuid);
@@ -190,7 +198,8 @@ export async function resolveTemplateSend(db: Db, workspaceId: string, templateU
     if (row.channel_type !== options.channel.type) throw invalidField(paths.uuid, `is a ${row.channel_type} template: it cannot be sent on a ${options.channel.type} channel`);
     if (row.channel_id !== null && row.channel_id !== options.channel.id) throw invalidField(paths.uuid, `belongs to the channel ${row.channel_id}: send it from that channel (channel_uuid)`);
   }
-  return outboundTemplate(fieldsOf(row), row.parameter_format as ParameterFormat, values, paths, { text: options.text, mediaUrl: options.mediaUrl });
+  const fields = fieldsOf(row);
+  return (values) => outboundTemplate(fields, row.parameter_format as ParameterFormat, values, paths, { text: options.text, mediaUrl: options.mediaUrl });
 }
 
 /** A provider's template as a sync reads it (WhatsApp's message_templates, mapped to Beckon's fields). */
