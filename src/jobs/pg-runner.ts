@@ -113,7 +113,7 @@ export class PgRunners {
     return byLane;
   }
 
-  /** Migrates graphile-worker's schema, then starts a runner per lane and the sweeper of dead processes' jobs. */
+  /** Starts a runner per lane and the sweeper of dead processes' jobs (graphile-worker's schema is migrated at start-up: migrateWorkerSchema). */
   start(): Promise<void> {
     this.starting ??= this.startRunners();
     return this.starting;
@@ -121,7 +121,6 @@ export class PgRunners {
 
   private async startRunners(): Promise<void> {
     const { pool, queue, log, concurrency } = this.options;
-    await migrateWorkerSchema(pool, queue.schema, log);
     for (const [lane, taskList] of this.laneTasks()) {
       if (Object.keys(taskList).length === 0) continue;
       const events: WorkerEvents = new EventEmitter();

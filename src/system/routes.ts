@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { ping } from '../db/connect.ts';
 import { Type } from 'typebox';
 import type { Deps } from '../deps.ts';
 import type { App } from '../http.ts';
@@ -36,7 +36,7 @@ export function probeRoutes(app: App, deps: Deps): void {
     schema: { hide: true, summary: 'Readiness: the store answers and its schema is current', response: { 200: Status } },
   }, async (request, reply) => {
     try {
-      await sql`select 1`.execute(deps.db);
+      await ping(deps.db);
       if (!migrated) {
         const pending = await pendingMigrations(deps.db);
         if (pending.length > 0) return sendProblem(reply, 503, 'not_ready', `migrations not applied: ${pending.join(', ')}`);
