@@ -6,6 +6,7 @@ import { normalizePhone } from '../lib/phone.ts';
 import type { RecordResult } from './batch.ts';
 import { emailOf, phoneOfCreate } from './input.ts';
 import { CreateContactBody } from './schema.ts';
+import { missingAddress } from './service.ts';
 
 // The checks of a batch record that need no store: kept apart (and light to import) so an import's reader thread can run them.
 
@@ -65,7 +66,7 @@ export function checkRecord(raw: unknown, index: number, prefix: string, normali
   try {
     const phone = phoneOfCreate(record, normalize);
     const email = emailOf(record.email);
-    if (!phone && !email) throw new AppError(400, 'validation_failed', 'a contact needs a phone (or identifier) or an email', [{ path: 'body.phone', message: 'is required when there is no email' }]);
+    if (!phone && !email) throw missingAddress();
     return { index, record, phone, email };
   } catch (error) {
     if (!(error instanceof AppError)) throw error;

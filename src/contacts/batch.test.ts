@@ -86,6 +86,12 @@ test('POST /v1/contacts/batch: request limits, scope, and workspaces kept apart'
   assert.equal((await beckon.call('POST', '/v1/contacts/batch', { body: { contacts: [] } })).statusCode, 400);
   assert.equal((await beckon.call('POST', '/v1/contacts/batch', { body: { contacts: [{}], return_records: 'some' } })).statusCode, 400);
 
+  // a record with neither phone nor email fails with the same errors as POST /v1/contacts (paths under the record)
+  const single = (await beckon.call('POST', '/v1/contacts', { body: { name: 'Nobody' } })).json();
+  const noAddress = (await beckon.call('POST', '/v1/contacts/batch', { body: { contacts: [{ name: 'Nobody' }] } })).json().results[0];
+  assert.deepEqual(noAddress.error.errors.map((e: { path: string }) => e.path), single.errors.map((e: { path: string }) => e.path.replace('body.', 'body.contacts.0.')));
+  assert.equal(noAddress.error.errors.length, 2);
+
   const full = await beckon.call('POST', '/v1/contacts/batch', { body: { contacts: Array.from({ length: 1000 }, (_, i) => ({ email: `c${i}@example.com` })) } });
   assert.deepEqual(full.json().meta, { received: 1000, inserted: 1000, updated: 0, unchanged: 0, skipped: 0, failed: 0 });
 

@@ -11,7 +11,7 @@ import { definitionsByKey, type CustomFieldView } from './custom-fields-service.
 import { checkRecord, failure, phoneCache, type Checked, type Record_ } from './batch-check.ts';
 import * as q from './queries.ts';
 import type { UpdateContactBody } from './schema.ts';
-import { contactView, newContactRow, planUpdate } from './service.ts';
+import { contactView, duplicateContact, newContactRow, planUpdate } from './service.ts';
 import { loadWindows, type StoredWindow } from './windows.ts';
 
 /** Most contacts one batch call (or one import batch) upserts. */
@@ -134,11 +134,7 @@ function matchOf(state: BatchState, phone: string | null, email: string | null):
 // what refuseDuplicate in service.ts answers, from the batch's state (every phone and email of the batch is in it)
 function refuseDuplicate(state: BatchState, phone: string | null, email: string | null, exceptId: string): void {
   const holder = [state.byPhoneOf(phone), state.byEmailOf(email)].find((c) => c !== undefined && c.id !== exceptId);
-  if (!holder) return;
-  const errors: FieldError[] = [];
-  if (phone && holder.phone === phone) errors.push({ path: 'body.phone', message: `is already the phone of contact ${holder.id}` });
-  if (email && holder.email === email) errors.push({ path: 'body.email', message: `is already the email of contact ${holder.id}` });
-  throw new AppError(409, 'duplicate_contact', `a contact with this ${errors.map((e) => e.path.slice(5)).join(' and ')} already exists: ${holder.id}`, errors, { existing_uuid: holder.id });
+  if (holder) throw duplicateContact(holder, phone, email);
 }
 
 async function windowsOf(trx: Db, workspaceId: string, state: BatchState, id: string): Promise<StoredWindow[] | undefined> {

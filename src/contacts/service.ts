@@ -104,10 +104,20 @@ export async function getContactByPhone(db: Db, workspaceId: string, typed: stri
 async function refuseDuplicate(db: Db, workspaceId: string, phone: string | null, email: string | null, exceptId?: string): Promise<void> {
   const existing = await q.findContactWithPhoneOrEmail(db, workspaceId, phone, email, exceptId);
   if (!existing) return;
+  throw duplicateContact(existing, phone, email);
+}
+
+/** The 409 duplicate_contact naming which of `phone` and `email` the existing contact `holder` already has. */
+export function duplicateContact(holder: Pick<ContactsTable, 'id' | 'phone' | 'email'>, phone: string | null, email: string | null): AppError {
   const errors: FieldError[] = [];
-  if (phone && existing.phone === phone) errors.push({ path: 'body.phone', message: `is already the phone of contact ${existing.id}` });
-  if (email && existing.email === email) errors.push({ path: 'body.email', message: `is already the email of contact ${existing.id}` });
-  throw new AppError(409, 'duplicate_contact', `a contact with this ${errors.map((e) => e.path.slice(5)).join(' and ')} already exists: ${existing.id}`, errors, { existing_uuid: existing.id });
+  if (phone && holder.phone === phone) errors.push({ path: 'body.phone', message: `is already the phone of contact ${holder.id}` });
+  if (email && holder.email === email) errors.push({ path: 'body.email', message: `is already the email of contact ${holder.id}` });
+  return new AppError(409, 'duplicate_contact', `a contact with this ${errors.map((e) => e.path.slice(5)).join(' and ')} already exists: ${holder.id}`, errors, { existing_uuid: holder.id });
+}
+
+/** The 400 for a contact with neither a phone nor an email. */
+export function missingAddress(): AppError {
+  return new AppError(400, 'validation_failed', 'a contact needs a phone (or identifier) or an email', [{ path: 'body.phone', message: 'is required when there is no email' }, { path: 'body.email', message: 'is required when there is no phone' }]);
 }
 
 function checkFieldCount(values: Record<string, unknown>): void {
@@ -125,9 +135,7 @@ export async function createContact(db: Db, queue: JobQueue, workspaceId: string
 export async function createContactIn(trx: Db, queue: JobQueue, workspaceId: string, body: Static<typeof CreateContactBody>, definitions: Map<string, CustomFieldView>): Promise<ContactView> {
   const phone = phoneOfCreate(body);
   const email = emailOf(body.email);
-  if (!phone && !email) {
-    throw new AppError(400, 'validation_failed', 'a contact needs a phone (or identifier) or an email', [{ path: 'body.phone', message: 'is required when there is no email' }, { path: 'body.email', message: 'is required when there is no phone' }]);
-  }
+  if (!phone && !email) throw missingAddress();
   const draft = newContactRow(workspaceId, body, phone, email, definitions);
   await refuseDuplicate(trx, workspaceId, phone, email);
   const row = draft(nowIso());
