@@ -9,19 +9,15 @@ import { SqliteQueue } from './jobs/sqlite-queue.ts';
 import { Worker, Workers } from './jobs/worker.ts';
 import type { JobQueue } from './jobs/queue.ts';
 import { PgQueue } from './jobs/pg-queue.ts';
-import { DEFAULT_LANE, migrateWorkerSchema, PgRunners } from './jobs/pg-runner.ts';
-import { PgEventSignals } from './jobs/pg-signals.ts';
+import { DEFAULT_LANE, PgRunners } from './jobs/pg-runner.ts';
+import { JOB_LANES, openJobQueue, WEBHOOK_LANE } from './job-queue.ts';
 import { buildWorkerApp } from './system/worker-app.ts';
-import { DELIVER_WEBHOOK_TASK } from './webhooks/engine.ts';
 import { buildApp } from './app.ts';
 import { buildTasks } from './tasks.ts';
 import { closeProviders } from './providers/index.ts';
 import { createMetrics } from './system/metrics.ts';
 import { bootstrap } from './bootstrap.ts';
 import { loadSecretKey, SecretBox } from './lib/secret-box.ts';
-
-/** The lane of webhook delivery jobs. */
-export const WEBHOOK_LANE = 'webhooks';
 
 /** The job runners of a process, started and stopped together. */
 export interface JobRunners {
@@ -60,22 +56,17 @@ export async function startRuntime(config: Config, options: { logger?: pino.Logg
     await migrateToLatest(db);
     return bootstrap(db, config.bootstrapKey);
   });
-  const lanes = { [DELIVER_WEBHOOK_TASK]: WEBHOOK_LANE };
   // On PostgreSQL the queue is graphile-worker's (its own pool: fetching jobs never waits behind the API's queries).
   const jobPool = store.kind === 'postgres' ? new pg.Pool({ connectionString: store.databaseUrl!, max: config.databasePoolSize }) : null;
   jobPool?.on('error', (err) => log.warn({ err }, 'job queue connection lost; the pool replaces it'));
   jobPool?.on('connect', (client) => client.on('error', (err) => log.warn({ err }, 'job queue connection error')));
-  // every role enqueues, so graphile-worker's schema is installed (under its own advisory lock) whatever the role
-  if (jobPool) await migrateWorkerSchema(jobPool, config.workerSchema, log);
-  const queue = jobPool
-    ? new PgQueue(db, config.workerSchema, new PgEventSignals(store.databaseUrl!, log))
-    : new SqliteQueue(db, writer, lanes);
+  const queue = await openJobQueue(store, config.workerSchema, log, jobPool);
   const deps: Deps = { db, writer, queue, config, metrics: createMetrics(), log, secrets: new SecretBox(secretKey.key) };
   const app = config.role === 'worker' ? await buildWorkerApp(deps) : await buildApp(deps);
   const tasks = buildTasks(deps);
   const worker: JobRunners = queue instanceof PgQueue
     ? new PgRunners({
-      pool: jobPool!, queue, tasks, lanes, log,
+      pool: jobPool!, queue, tasks, lanes: JOB_LANES, log,
       concurrency: { [DEFAULT_LANE]: config.workerConcurrency, [WEBHOOK_LANE]: config.webhookConcurrency },
       // each idle worker polls for jobs that became due: ~32 queries/s for messages (paced sends come back on time),
       // ~26/s for the many webhook workers, whose retries wait seconds to hours anyway

@@ -3,15 +3,10 @@ import { extname, resolve } from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import pino from 'pino';
 import type { Db, Store } from '../db/connect.ts';
-import { GroupCommitter } from '../db/group-commit.ts';
-import { SqliteQueue } from '../jobs/sqlite-queue.ts';
 import type { JobQueue } from '../jobs/queue.ts';
-import { PgQueue } from '../jobs/pg-queue.ts';
-import { migrateWorkerSchema } from '../jobs/pg-runner.ts';
-import { PgEventSignals } from '../jobs/pg-signals.ts';
-import { DELIVER_WEBHOOK_TASK } from '../webhooks/engine.ts';
-import { WEBHOOK_LANE } from '../runtime.ts';
+import { openJobQueue } from '../job-queue.ts';
 import { AppError } from '../errors.ts';
+import { DEFAULT_BATCH_OPTIONS } from '../contacts/batch.ts';
 import { parseMapping } from './mapping.ts';
 import * as q from './queries.ts';
 import { ImportFileError, runImport, type ImportProgress } from './runner.ts';
@@ -39,7 +34,7 @@ export function progressLine(p: ImportProgress, total: number): string {
  * the workspace in this process, as POST /v1/imports would (the import is listed by GET /v1/imports), drawing a progress
  * bar on `progress`; the file is read where it is and kept.
  */
-export async function importContactsCommand(db: Db, input: { workspace: string; file: string; map?: string }, progress: NodeJS.WritableStream, jobQueue?: JobQueue): Promise<ImportView> {
+export async function importContactsCommand(db: Db, input: { workspace: string; file: string; map?: string }, progress: NodeJS.WritableStream, queue: JobQueue): Promise<ImportView> {
   const workspaceId = await q.findWorkspaceIdByName(db, input.workspace);
   if (!workspaceId) throw new AppError(404, 'not_found', `no workspace named "${input.workspace}"`);
   const file = resolve(input.file);
@@ -51,16 +46,14 @@ export async function importContactsCommand(db: Db, input: { workspace: string; 
   const mapping = parseMapping(input.map, '--map');
   const format = ['.ndjson', '.jsonl'].includes(extname(file).toLowerCase()) ? 'ndjson' : 'csv';
   const total = Math.max(0, (await countLines(file)) - (format === 'csv' ? 1 : 0));
-  const row = newImportRow(workspaceId, file, format, mapping, { allowInsert: true, allowUpdate: true, skipDuplicates: false });
+  const row = newImportRow(workspaceId, file, format, mapping, DEFAULT_BATCH_OPTIONS);
   await q.insertImport(db, row);
-  const queue = jobQueue ?? new SqliteQueue(db, new GroupCommitter(db), { [DELIVER_WEBHOOK_TASK]: WEBHOOK_LANE });
   const draw = (p: ImportProgress) => progress.write(`\r${progressLine(p, total)}`);
   draw({ rowsDone: 0, inserted: 0, updated: 0, failed: 0 });
   try {
     await runImport(db, queue, row.id, { onProgress: draw });
   } catch (error) {
-    if (!(error instanceof ImportFileError)) throw error;
-    await q.updateImport(db, row.id, { status: 'failed', error: error.message, completed_at: new Date().toISOString() });
+    if (!(error instanceof ImportFileError)) throw error; // runImport marked it failed
     throw new AppError(400, 'validation_failed', error.message);
   } finally {
     progress.write('\n');
@@ -68,18 +61,10 @@ export async function importContactsCommand(db: Db, input: { workspace: string; 
   return getImport(db, workspaceId, row.id);
 }
 
-/**
- * The queue a CLI command enqueues into (webhook deliveries of the events it records): graphile-worker's on PostgreSQL
- * (its schema installed if no process did yet), the jobs table on SQLite. close() ends its LISTEN connection.
- */
+/** The queue a CLI command enqueues into (webhook deliveries of the events it records); close() ends its LISTEN connection. */
 export async function commandQueue(store: Store, workerSchema: string): Promise<{ queue: JobQueue; close(): Promise<void> }> {
-  if (store.kind === 'postgres' && store.pool && store.databaseUrl) {
-    const log = pino({ level: 'warn' }) as unknown as FastifyBaseLogger;
-    await migrateWorkerSchema(store.pool, workerSchema, log);
-    const signals = new PgEventSignals(store.databaseUrl, log);
-    return { queue: new PgQueue(store.db, workerSchema, signals), close: () => signals.close() };
-  }
-  return { queue: new SqliteQueue(store.db, store.writer, { [DELIVER_WEBHOOK_TASK]: WEBHOOK_LANE }), close: async () => {} };
+  const queue = await openJobQueue(store, workerSchema, pino({ level: 'warn' }) as unknown as FastifyBaseLogger);
+  return { queue, close: () => queue.signals.close() };
 }
 
 /** The summary the CLI prints once an import is done. */
