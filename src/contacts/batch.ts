@@ -27,6 +27,9 @@ export interface BatchOptions {
   skipDuplicates: boolean;
 }
 
+/** The batch options when none are given: insert and update, apply repeated records in order. */
+export const DEFAULT_BATCH_OPTIONS: BatchOptions = { allowInsert: true, allowUpdate: true, skipDuplicates: false };
+
 /** What happened to one record. */
 export type RecordStatus = 'inserted' | 'updated' | 'unchanged' | 'skipped' | 'failed';
 

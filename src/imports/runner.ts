@@ -1,7 +1,7 @@
 import type { Db } from '../db/connect.ts';
 import type { ImportsTable } from '../db/types.ts';
 import type { JobQueue } from '../jobs/queue.ts';
-import { countResults, MAX_BATCH, upsertCheckedIn, upsertContext, type BatchOptions, type RecordResult } from '../contacts/batch.ts';
+import { countResults, DEFAULT_BATCH_OPTIONS, MAX_BATCH, upsertCheckedIn, upsertContext, type BatchOptions, type RecordResult } from '../contacts/batch.ts';
 import { parseJson } from '../lib/json.ts';
 import { nowIso } from '../lib/time.ts';
 import type { Mapping } from './mapping.ts';
@@ -34,7 +34,7 @@ export interface ImportProgress {
  * Runs (or resumes, from rows_done) an import: streams its file in batches of MAX_BATCH rows through the batch upsert,
  * each batch committed with the import's counts so a crash resumes after the last committed batch. Stops after a batch
  * once `sliceMs` has passed and returns 'more' (the caller reschedules); 'done' when the file is finished.
- * Throws ImportFileError when the file cannot be read as its format.
+ * When the file cannot be read as its format the import is marked failed (with the reason) and ImportFileError is thrown.
  */
 export async function runImport(db: Db, queue: JobQueue, id: string, options: { sliceMs?: number; onProgress?: (p: ImportProgress) => void } = {}): Promise<'done' | 'more'> {
   const started = Date.now();
@@ -42,7 +42,7 @@ export async function runImport(db: Db, queue: JobQueue, id: string, options: { 
   if (row.status === 'completed' || row.status === 'failed') return 'done';
   if (row.status !== 'running') await q.updateImport(db, id, { status: 'running', updated_at: nowIso() });
   const mapping = parseJson<Mapping>(row.mapping, {});
-  const batchOptions = parseJson<BatchOptions>(row.options, { allowInsert: true, allowUpdate: true, skipDuplicates: false });
+  const batchOptions = parseJson<BatchOptions>(row.options, DEFAULT_BATCH_OPTIONS);
   const errors = parseJson<ImportError[]>(row.errors, []);
   const context = await upsertContext(db, row.workspace_id); // custom field definitions, once per run
   const flush = async (batch: ReadRow[]) => {
@@ -73,8 +73,10 @@ export async function runImport(db: Db, queue: JobQueue, id: string, options: { 
       if (batch.length === MAX_BATCH && options.sliceMs !== undefined && Date.now() - started > options.sliceMs) return 'more';
     }
   } catch (error) {
-    if (error instanceof ReaderFileError) throw new ImportFileError(error.message);
-    throw error;
+    if (!(error instanceof ReaderFileError)) throw error;
+    const now = nowIso();
+    await q.updateImport(db, id, { status: 'failed', error: error.message, completed_at: now, updated_at: now });
+    throw new ImportFileError(error.message);
   }
   const now = nowIso();
   await q.updateImport(db, id, { status: 'completed', completed_at: now, updated_at: now });

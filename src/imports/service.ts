@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Db } from '../db/connect.ts';
 import type { ImportsTable } from '../db/types.ts';
 import type { JobQueue } from '../jobs/queue.ts';
-import type { BatchOptions } from '../contacts/batch.ts';
+import { DEFAULT_BATCH_OPTIONS, type BatchOptions } from '../contacts/batch.ts';
 import { AppError, notFound } from '../errors.ts';
 import { pageOf, type Cursor } from '../lib/cursor.ts';
 import { newId } from '../lib/ids.ts';
@@ -45,7 +45,7 @@ export interface ImportView {
 
 /** Maps an import row to its API view. */
 export function importView(row: ImportsTable): ImportView {
-  const options = parseJson<BatchOptions>(row.options, { allowInsert: true, allowUpdate: true, skipDuplicates: false });
+  const options = parseJson<BatchOptions>(row.options, DEFAULT_BATCH_OPTIONS);
   return {
     uuid: row.id, status: row.status as ImportView['status'], format: row.format as ImportView['format'], mapping: parseJson(row.mapping, {}),
     allow_insert: options.allowInsert, allow_update: options.allowUpdate, skip_duplicates: options.skipDuplicates,

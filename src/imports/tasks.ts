@@ -1,7 +1,6 @@
 import { rmSync } from 'node:fs';
 import type { Deps } from '../deps.ts';
 import { RetryLater, type Task } from '../jobs/queue.ts';
-import { nowIso } from '../lib/time.ts';
 import { ImportFileError, runImport } from './runner.ts';
 import { IMPORT_TASK } from './service.ts';
 import * as q from './queries.ts';
@@ -19,9 +18,7 @@ export function importTasks(deps: Deps): Record<string, Task> {
       try {
         outcome = await runImport(deps.db, deps.queue, row.id, { sliceMs: IMPORT_SLICE_MS });
       } catch (error) {
-        if (!(error instanceof ImportFileError)) throw error;
-        const now = nowIso();
-        await q.updateImport(deps.db, row.id, { status: 'failed', error: error.message, completed_at: now, updated_at: now });
+        if (!(error instanceof ImportFileError)) throw error; // runImport marked it failed
         outcome = 'done';
       }
       if (outcome === 'more') throw new RetryLater(0, 'import continues');
