@@ -10,7 +10,7 @@ import { KeyVerifier } from './auth/service.ts';
 import { handleError, sendProblem } from './system/problem.ts';
 import { idempotencyOnRoute, startIdempotencyCleanup } from './system/idempotency.ts';
 import { documentRoute } from './system/openapi.ts';
-import { registerRoutes } from './routes.ts';
+import { registerRoutes } from './modules.ts';
 import { isPostgres } from './db/dialect.ts';
 import { pgRateLimitStore } from './system/rate-limit-store-pg.ts';
 

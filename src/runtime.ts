@@ -13,7 +13,7 @@ import { DEFAULT_LANE, PgRunners } from './jobs/pg-runner.ts';
 import { JOB_LANES, openJobQueue, WEBHOOK_LANE } from './job-queue.ts';
 import { buildWorkerApp } from './system/worker-app.ts';
 import { buildApp } from './app.ts';
-import { buildTasks } from './tasks.ts';
+import { buildTasks } from './modules.ts';
 import { closeProviders } from './providers/index.ts';
 import { createMetrics } from './system/metrics.ts';
 import { bootstrap } from './bootstrap.ts';

@@ -1,0 +1,30 @@
+import type { Db } from '../db/connect.ts';
+import type { JobQueue } from '../jobs/queue.ts';
+
+/** An event as it was stored, as subscribers receive it (payload is the stored JSON text). */
+export interface RecordedEvent {
+  id: string;
+  workspace_id: string;
+  type: string;
+  payload: string;
+  created_at: string;
+}
+
+/** What recording an event needs: the queue its follow-up jobs go to, and the subscribers it is handed to. */
+export interface EventBus {
+  queue: JobQueue;
+  subscribers: readonly EventSubscriber[];
+}
+
+/**
+ * A listener of recorded events (webhooks first; automations and the inbox next): it declares the event types it
+ * wants and is handed each batch of them in the transaction that recorded them, so what it writes commits with the event.
+ */
+export interface EventSubscriber {
+  /** A short name for logs and docs (webhooks, automations …). */
+  name: string;
+  /** The event types it wants, or '*' for every type, present and future. */
+  types: readonly string[] | '*';
+  /** Runs in the events' transaction with the events of its types, in the order they were recorded. */
+  handle(trx: Db, queue: JobQueue, workspaceId: string, events: RecordedEvent[]): Promise<void>;
+}
