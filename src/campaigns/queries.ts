@@ -1,7 +1,7 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import type { CampaignRecipientsTable, CampaignsTable, ContactsTable, Database } from '../db/types.ts';
-import type { Cursor } from '../lib/cursor.ts';
+import { type Cursor, pastCursor } from '../lib/cursor.ts';
 
 /** Inserts a campaign. */
 export async function insertCampaign(db: Db, row: CampaignsTable): Promise<void> {
@@ -22,7 +22,7 @@ export async function findCampaignById(db: Db, id: string): Promise<CampaignsTab
 export async function listCampaigns(db: Db, workspaceId: string, limit: number, cursor: Cursor | undefined, status?: string): Promise<CampaignsTable[]> {
   let query = db.selectFrom('campaigns').selectAll().where('workspace_id', '=', workspaceId);
   if (status) query = query.where('status', '=', status);
-  if (cursor) query = query.where((eb) => eb.or([eb('created_at', '<', cursor.at), eb.and([eb('created_at', '=', cursor.at), eb('id', '<', cursor.id)])]));
+  if (cursor) query = query.where(pastCursor(cursor));
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
 }
 

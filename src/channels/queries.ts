@@ -1,6 +1,6 @@
 import type { Db } from '../db/connect.ts';
 import type { ChannelsTable } from '../db/types.ts';
-import type { Cursor } from '../lib/cursor.ts';
+import { type Cursor, pastCursor } from '../lib/cursor.ts';
 import { prepared } from '../db/prepared.ts';
 
 /** Columns of a channel that may change after creation. */
@@ -27,7 +27,7 @@ export async function listChannelsPage(db: Db, workspaceId: string, filters: Cha
   let query = db.selectFrom('channels').selectAll().where('workspace_id', '=', workspaceId);
   if (filters.type) query = query.where('type', '=', filters.type);
   if (filters.provider) query = query.where('provider', '=', filters.provider);
-  if (cursor) query = query.where((eb) => eb.or([eb('created_at', '>', cursor.at), eb.and([eb('created_at', '=', cursor.at), eb('id', '>', cursor.id)])]));
+  if (cursor) query = query.where(pastCursor(cursor, 'asc'));
   return query.orderBy('created_at').orderBy('id').limit(limit + 1).execute();
 }
 

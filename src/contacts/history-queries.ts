@@ -1,14 +1,12 @@
 import type { Db } from '../db/connect.ts';
-import type { Cursor } from '../lib/cursor.ts';
+import { type Cursor, pastCursor } from '../lib/cursor.ts';
 
 /** Which way a history page runs: newest first or oldest first. */
 export type HistoryOrder = 'asc' | 'desc';
 
-/** A keyset condition on (created_at, id) strictly past `after` in `order`. */
+/** The query restricted to rows strictly past `after` in `order` (unchanged without a position). */
 function past<QB extends { where: (...args: any[]) => QB }>(query: QB, order: HistoryOrder, after: Cursor | undefined): QB {
-  if (!after) return query;
-  const op = order === 'desc' ? '<' : '>';
-  return query.where((eb: any) => eb.or([eb('created_at', op, after.at), eb.and([eb('created_at', '=', after.at), eb('id', op, after.id)])]));
+  return after ? query.where(pastCursor(after, order)) : query;
 }
 
 /** Up to `limit` of a contact's visible messages (both directions) past `after` in `order`. */

@@ -1,7 +1,7 @@
-import { CompiledQuery, sql, type ExpressionBuilder } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
-import type { ContactsTable, Database } from '../db/types.ts';
-import type { Cursor } from '../lib/cursor.ts';
+import type { ContactsTable } from '../db/types.ts';
+import { type Cursor, pastCursor } from '../lib/cursor.ts';
 import { insertRows, overwriteRows, prepared } from '../db/prepared.ts';
 import { escapeLike, jsonSql, likeEscape } from '../db/dialect.ts';
 
@@ -133,12 +133,6 @@ export async function setLastInbound(db: Db, workspaceId: string, id: string, at
   await db.updateTable('contacts').set({ last_inbound_at: at, updated_at: at }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
 }
 
-
-function olderThan(eb: ExpressionBuilder<Database, 'contacts'> | ExpressionBuilder<Database, 'messages'>, cursor: Cursor) {
-  const e = eb as ExpressionBuilder<Database, 'contacts'>;
-  return e.or([e('created_at', '<', cursor.at), e.and([e('created_at', '=', cursor.at), e('id', '<', cursor.id)])]);
-}
-
 /** A page of a workspace's contacts matching the filters, newest first (limit + 1 rows, to know if more follow). */
 export async function listContacts(db: Db, workspaceId: string, filters: ContactFilters, limit: number, cursor?: Cursor) {
   let query = db.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId);
@@ -157,14 +151,14 @@ export async function listContacts(db: Db, workspaceId: string, filters: Contact
       or coalesce(contacts.phone, '') like ${pattern} ${escape}${digits ? sql` or coalesce(contacts.phone, '') like ${digits}` : sql``})`);
   }
   for (const match of filters.customFields ?? []) query = query.where(json.objectHasEntry('contacts.custom_fields', match.key, match));
-  if (cursor) query = query.where((eb) => olderThan(eb, cursor));
+  if (cursor) query = query.where(pastCursor(cursor));
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
 }
 
 /** A page of a contact's messages (not deleted), newest first (limit + 1 rows). */
 export async function listContactMessages(db: Db, workspaceId: string, contactId: string, limit: number, cursor?: Cursor) {
   let query = db.selectFrom('messages').selectAll().where('workspace_id', '=', workspaceId).where('contact_id', '=', contactId).where('deleted_at', 'is', null);
-  if (cursor) query = query.where((eb) => olderThan(eb, cursor));
+  if (cursor) query = query.where(pastCursor(cursor));
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
 }
 

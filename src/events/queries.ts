@@ -1,5 +1,5 @@
 import type { Db } from '../db/connect.ts';
-import type { Cursor } from '../lib/cursor.ts';
+import { type Cursor, pastCursor } from '../lib/cursor.ts';
 
 /** An event row as the list and the stream read it. */
 export interface EventRow {
@@ -15,7 +15,7 @@ export async function listEvents(db: Db, workspaceId: string, types: readonly st
     .where('workspace_id', '=', workspaceId)
     .where('type', 'in', types);
   if (createdAfter) query = query.where('created_at', '>', createdAfter);
-  if (before) query = query.where((eb) => eb.or([eb('created_at', '<', before.at), eb.and([eb('created_at', '=', before.at), eb('id', '<', before.id)])]));
+  if (before) query = query.where(pastCursor(before));
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }
 
@@ -23,7 +23,7 @@ export async function listEvents(db: Db, workspaceId: string, types: readonly st
 export async function eventsAfter(db: Db, workspaceId: string, after: Cursor, limit: number): Promise<EventRow[]> {
   return db.selectFrom('events').select(['id', 'type', 'payload', 'created_at'])
     .where('workspace_id', '=', workspaceId)
-    .where((eb) => eb.or([eb('created_at', '>', after.at), eb.and([eb('created_at', '=', after.at), eb('id', '>', after.id)])]))
+    .where(pastCursor(after, 'asc'))
     .orderBy('created_at').orderBy('id').limit(limit).execute();
 }
 

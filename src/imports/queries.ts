@@ -1,6 +1,6 @@
 import type { Db } from '../db/connect.ts';
 import type { ImportsTable } from '../db/types.ts';
-import type { Cursor } from '../lib/cursor.ts';
+import { type Cursor, pastCursor } from '../lib/cursor.ts';
 
 /** Inserts an import. */
 export async function insertImport(db: Db, row: ImportsTable): Promise<void> {
@@ -25,7 +25,7 @@ export async function updateImport(db: Db, id: string, changes: Partial<Omit<Imp
 /** A page of a workspace's imports, newest first (limit + 1 rows). */
 export async function listImports(db: Db, workspaceId: string, limit: number, cursor?: Cursor) {
   let query = db.selectFrom('imports').selectAll().where('workspace_id', '=', workspaceId);
-  if (cursor) query = query.where((eb) => eb.or([eb('created_at', '<', cursor.at), eb.and([eb('created_at', '=', cursor.at), eb('id', '<', cursor.id)])]));
+  if (cursor) query = query.where(pastCursor(cursor));
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
 }
 

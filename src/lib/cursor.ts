@@ -1,3 +1,4 @@
+import { sql, type RawBuilder, type SqlBool } from 'kysely';
 import { invalidField } from '../errors.ts';
 
 /** A keyset position: the sort timestamp and the id that breaks ties. */
@@ -29,4 +30,15 @@ export function pageOf<T extends { id: string }>(rows: T[], limit: number, at: (
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   return { items, next_cursor: encodeCursor({ at: at(last), id: last.id }) };
+}
+
+/**
+ * The keyset condition "strictly past `cursor`" for a list ordered by (created_at, id): `desc` (newest first) keeps
+ * older rows, `asc` newer ones; `table` qualifies the columns when the query joins.
+ */
+export function pastCursor(cursor: Cursor, order: 'asc' | 'desc' = 'desc', table?: string): RawBuilder<SqlBool> {
+  const at = sql.ref(table ? `${table}.created_at` : 'created_at');
+  const id = sql.ref(table ? `${table}.id` : 'id');
+  const op = sql.raw(order === 'desc' ? '<' : '>');
+  return sql<SqlBool>`(${at} ${op} ${cursor.at} or (${at} = ${cursor.at} and ${id} ${op} ${cursor.id}))`;
 }

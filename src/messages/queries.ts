@@ -1,6 +1,6 @@
 import type { Db } from '../db/connect.ts';
 import type { MessagesTable } from '../db/types.ts';
-import type { Cursor } from '../lib/cursor.ts';
+import { type Cursor, pastCursor } from '../lib/cursor.ts';
 import { insertRows, prepared } from '../db/prepared.ts';
 
 /** Inserts a message. */
@@ -62,11 +62,6 @@ export async function listMessages(db: Db, workspaceId: string, filters: Message
   if (filters.contactId) query = query.where('contact_id', '=', filters.contactId);
   if (filters.createdAfter) query = query.where('created_at', '>', filters.createdAfter);
   if (filters.createdBefore) query = query.where('created_at', '<', filters.createdBefore);
-  if (cursor) {
-    query = query.where((eb) => eb.or([
-      eb('created_at', '<', cursor.at),
-      eb.and([eb('created_at', '=', cursor.at), eb('id', '<', cursor.id)]),
-    ]));
-  }
+  if (cursor) query = query.where(pastCursor(cursor));
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }

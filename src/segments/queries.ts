@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import type { SegmentsTable } from '../db/types.ts';
-import type { Cursor } from '../lib/cursor.ts';
+import { type Cursor, pastCursor } from '../lib/cursor.ts';
 
 /** Inserts a segment. */
 export async function insertSegment(db: Db, row: SegmentsTable): Promise<void> {
@@ -28,7 +28,7 @@ export async function findSegmentsMentioning(db: Db, workspaceId: string, id: st
 /** A page of the workspace's segments, newest first (limit + 1 rows). */
 export async function listSegments(db: Db, workspaceId: string, limit: number, cursor?: Cursor) {
   let query = db.selectFrom('segments').selectAll().where('workspace_id', '=', workspaceId);
-  if (cursor) query = query.where((eb) => eb.or([eb('created_at', '<', cursor.at), eb.and([eb('created_at', '=', cursor.at), eb('id', '<', cursor.id)])]));
+  if (cursor) query = query.where(pastCursor(cursor));
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
 }
 
@@ -87,6 +87,6 @@ export async function countContacts(db: Db, workspaceId: string, condition: RawB
 /** A page of the workspace's contacts matching the condition, newest first (limit + 1 rows). */
 export async function pageContacts(db: Db, workspaceId: string, condition: RawBuilder<boolean>, limit: number, cursor?: Cursor) {
   let query = contactsWhere(db, workspaceId, condition).selectAll('contacts');
-  if (cursor) query = query.where((eb) => eb.or([eb('contacts.created_at', '<', cursor.at), eb.and([eb('contacts.created_at', '=', cursor.at), eb('contacts.id', '<', cursor.id)])]));
+  if (cursor) query = query.where(pastCursor(cursor, 'desc', 'contacts'));
   return query.orderBy('contacts.created_at', 'desc').orderBy('contacts.id', 'desc').limit(limit + 1).execute();
 }

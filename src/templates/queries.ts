@@ -1,6 +1,6 @@
 import type { Db } from '../db/connect.ts';
 import type { TemplatesTable } from '../db/types.ts';
-import type { Cursor } from '../lib/cursor.ts';
+import { type Cursor, pastCursor } from '../lib/cursor.ts';
 
 /** Columns of a template that may change after creation. */
 export type TemplateChanges = Partial<Omit<TemplatesTable, 'id' | 'workspace_id' | 'created_at'>>;
@@ -27,7 +27,7 @@ export async function listTemplates(db: Db, workspaceId: string, filters: Templa
   if (filters.status) query = query.where('status', '=', filters.status);
   if (filters.category) query = query.where('category', '=', filters.category);
   if (filters.name) query = query.where('name', '=', filters.name);
-  if (cursor) query = query.where((eb) => eb.or([eb('created_at', '<', cursor.at), eb.and([eb('created_at', '=', cursor.at), eb('id', '<', cursor.id)])]));
+  if (cursor) query = query.where(pastCursor(cursor));
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
 }
 

@@ -1,6 +1,6 @@
 import type { Db } from '../db/connect.ts';
 import type { EventsTable, WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from '../db/types.ts';
-import type { Cursor } from '../lib/cursor.ts';
+import { type Cursor, pastCursor } from '../lib/cursor.ts';
 import { insertRows, prepared } from '../db/prepared.ts';
 
 /** Columns of an endpoint that may change after creation. */
@@ -14,7 +14,7 @@ export async function insertEndpoint(db: Db, row: WebhookEndpointsTable): Promis
 /** A page (limit + 1 rows) of a workspace's endpoints, newest first, after the cursor. */
 export async function listEndpoints(db: Db, workspaceId: string, limit: number, cursor?: Cursor) {
   let query = db.selectFrom('webhook_endpoints').selectAll().where('workspace_id', '=', workspaceId);
-  if (cursor) query = query.where((eb) => eb.or([eb('created_at', '<', cursor.at), eb.and([eb('created_at', '=', cursor.at), eb('id', '<', cursor.id)])]));
+  if (cursor) query = query.where(pastCursor(cursor));
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
 }
 
@@ -121,7 +121,7 @@ const endpointById = prepared((db, id: string) => db.selectFrom('webhook_endpoin
 export async function listDeliveries(db: Db, workspaceId: string, endpointId: string, limit: number, status?: string, cursor?: Cursor) {
   let query = db.selectFrom('webhook_deliveries').selectAll().where('workspace_id', '=', workspaceId).where('endpoint_id', '=', endpointId);
   if (status) query = query.where('status', '=', status);
-  if (cursor) query = query.where((eb) => eb.or([eb('created_at', '<', cursor.at), eb.and([eb('created_at', '=', cursor.at), eb('id', '<', cursor.id)])]));
+  if (cursor) query = query.where(pastCursor(cursor));
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
 }
 
