@@ -1,3 +1,4 @@
+import type { CampaignStatus, EngagementType } from '../db/enums.ts';
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import type { CampaignRecipientsTable, CampaignsTable, ContactsTable, Database } from '../db/types.ts';
@@ -19,7 +20,7 @@ export async function findCampaignById(db: Db, id: string): Promise<CampaignsTab
 }
 
 /** A page of the workspace's campaigns, newest first (limit + 1 rows), optionally of one status. */
-export async function listCampaigns(db: Db, workspaceId: string, limit: number, cursor: Cursor | undefined, status?: string): Promise<CampaignsTable[]> {
+export async function listCampaigns(db: Db, workspaceId: string, limit: number, cursor: Cursor | undefined, status?: CampaignStatus): Promise<CampaignsTable[]> {
   let query = db.selectFrom('campaigns').selectAll().where('workspace_id', '=', workspaceId);
   if (status) query = query.where('status', '=', status);
   if (cursor) query = query.where(pastCursor(cursor));
@@ -27,13 +28,13 @@ export async function listCampaigns(db: Db, workspaceId: string, limit: number, 
 }
 
 /** Writes a campaign's changed columns only while its status is one of `fromStatuses`; true when written. */
-export async function updateCampaignIf(db: Db, id: string, fromStatuses: string[], changes: Partial<CampaignsTable>): Promise<boolean> {
+export async function updateCampaignIf(db: Db, id: string, fromStatuses: readonly CampaignStatus[], changes: Partial<CampaignsTable>): Promise<boolean> {
   const result = await db.updateTable('campaigns').set(changes).where('id', '=', id).where('status', 'in', fromStatuses).executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 
 /** Deletes a campaign only while its status is one of `fromStatuses` (recipients and links go with it); true when deleted. */
-export async function deleteCampaignIf(db: Db, workspaceId: string, id: string, fromStatuses: string[]): Promise<boolean> {
+export async function deleteCampaignIf(db: Db, workspaceId: string, id: string, fromStatuses: readonly CampaignStatus[]): Promise<boolean> {
   const result = await db.deleteFrom('campaigns').where('workspace_id', '=', workspaceId).where('id', '=', id).where('status', 'in', fromStatuses).executeTakeFirst();
   return Number(result.numDeletedRows) === 1;
 }
@@ -150,7 +151,7 @@ export async function messageStatusCounts(db: Db, campaignId: string): Promise<{
 }
 
 /** Engagement counts of one type: human rows, distinct contacts among human rows, machine rows, and distinct contacts of all rows. */
-export async function engagementCounts(db: Db, campaignId: string, type: string): Promise<{ total: number; unique: number; machine: number; contacts: number }> {
+export async function engagementCounts(db: Db, campaignId: string, type: EngagementType): Promise<{ total: number; unique: number; machine: number; contacts: number }> {
   const row = await db.selectFrom('engagements')
     .select([
       sql<number>`coalesce(sum(case when machine = 0 then 1 else 0 end), 0)`.as('total'),

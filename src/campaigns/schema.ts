@@ -1,14 +1,13 @@
 import { Type } from 'typebox';
+import { CAMPAIGN_STATUSES } from '../db/enums.ts';
+import type { CampaignStatus } from '../db/enums.ts';
+
+/** The column values, declared with the table types (db/enums.ts). */
+export { CAMPAIGN_STATUSES, type CampaignStatus };
 
 const Uuid = Type.String({ format: 'uuid' });
 const Timestamp = Type.String({ format: 'date-time' });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
-
-/** Every status a campaign moves through. */
-export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'sending', 'paused', 'completed', 'cancelled'] as const;
-
-/** One of CAMPAIGN_STATUSES. */
-export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
 const ContentBody = Type.Object({
   text: Type.Optional(Type.String({ minLength: 1, maxLength: 100_000, description: 'The text (a caption for media; the plain-text body of an email), a Liquid template' })),

@@ -1,3 +1,4 @@
+import type { CampaignStatus } from '../db/enums.ts';
 import type { Deps } from '../deps.ts';
 import type { Db } from '../db/connect.ts';
 import type { CampaignsTable, ChannelsTable } from '../db/types.ts';
@@ -41,8 +42,8 @@ export interface CampaignInput {
 /** PATCH /v1/campaigns/:uuid: any field of a campaign. */
 export type CampaignPatch = Partial<CampaignInput>;
 
-const EDITABLE = ['draft', 'scheduled'];
-const DELETABLE = ['draft', 'scheduled', 'completed', 'cancelled'];
+const EDITABLE: CampaignStatus[] = ['draft', 'scheduled'];
+const DELETABLE: CampaignStatus[] = ['draft', 'scheduled', 'completed', 'cancelled'];
 
 async function findOr404(db: Db, workspaceId: string, id: string): Promise<CampaignsTable> {
   const row = await q.findCampaign(db, workspaceId, id);
@@ -104,7 +105,7 @@ export async function getCampaign(deps: Pick<Deps, 'db'>, workspaceId: string, i
 }
 
 /** A page of the workspace's campaigns, newest first, optionally of one status. */
-export async function listCampaigns(deps: Pick<Deps, 'db'>, workspaceId: string, query: { limit?: number; cursor?: string; status?: string }): Promise<{ campaigns: CampaignView[]; meta: { next_cursor: string | null } }> {
+export async function listCampaigns(deps: Pick<Deps, 'db'>, workspaceId: string, query: { limit?: number; cursor?: string; status?: CampaignStatus }): Promise<{ campaigns: CampaignView[]; meta: { next_cursor: string | null } }> {
   const limit = query.limit ?? 20;
   const rows = await q.listCampaigns(deps.db, workspaceId, limit, decodeCursor(query.cursor), query.status);
   const page = pageOf(rows, limit, (row) => row.created_at);
@@ -137,7 +138,7 @@ export async function deleteCampaign(deps: Pick<Deps, 'db'>, workspaceId: string
   if (!(await q.deleteCampaignIf(deps.db, workspaceId, id, DELETABLE))) throw illegalTransition(row, 'delete', DELETABLE);
 }
 
-async function transition(deps: Pick<Deps, 'db' | 'writer' | 'queue'>, workspaceId: string, id: string, action: string, from: string[],
+async function transition(deps: Pick<Deps, 'db' | 'writer' | 'queue'>, workspaceId: string, id: string, action: string, from: CampaignStatus[],
   changes: (row: CampaignsTable, now: string) => Partial<CampaignsTable>, within?: (trx: Db, row: CampaignsTable) => Promise<void>): Promise<CampaignView> {
   const row = await findOr404(deps.db, workspaceId, id);
   if (!from.includes(row.status)) throw illegalTransition(row, action, from);

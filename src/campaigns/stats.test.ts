@@ -1,3 +1,4 @@
+import type { EngagementType } from '../db/enums.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeJobsDue, startBeckon, waitFor } from '../../test/helpers.ts';
@@ -32,7 +33,7 @@ test('stats: exact counts of statuses, skips, human and machine opens, clicks pe
 
   const messageOf = new Map((await recipients(beckon, uuid)).map((r) => [r.contact_id, r.message_id as string]));
   const at = '2030-01-01T10:15:00.000Z';
-  const engagement = (contactId: string, type: string, extra: Partial<EngagementsTable> = {}): EngagementsTable => ({
+  const engagement = (contactId: string, type: EngagementType, extra: Partial<EngagementsTable> = {}): EngagementsTable => ({
     id: newId(), workspace_id: '', type, message_id: messageOf.get(contactId)!, contact_id: contactId, campaign_id: uuid,
     link_id: null, url: null, machine: 0, user_agent: null, created_at: at, ...extra,
   });

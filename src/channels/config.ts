@@ -1,12 +1,11 @@
 import { AppError, type FieldError } from '../errors.ts';
 import { isEmail } from '../lib/email.ts';
 import { normalizePhone } from '../lib/phone.ts';
+import { CHANNEL_TYPES } from '../db/enums.ts';
+import type { ChannelType } from '../db/enums.ts';
 
-/** Channel types Beckon sends on. */
-export const CHANNEL_TYPES = ['whatsapp', 'sms', 'email'] as const;
-
-/** One of CHANNEL_TYPES. */
-export type ChannelType = (typeof CHANNEL_TYPES)[number];
+/** The column values, declared with the table types (db/enums.ts). */
+export { CHANNEL_TYPES, type ChannelType };
 
 /** Providers a channel can use. */
 export const PROVIDERS = ['sandbox', 'whatsapp_cloud', 'twilio', 'smtp'] as const;

@@ -1,3 +1,4 @@
+import type { ChannelType } from '../db/enums.ts';
 import type { Db } from '../db/connect.ts';
 import type { ChannelsTable } from '../db/types.ts';
 import { type Cursor, pastCursor } from '../lib/cursor.ts';
@@ -18,7 +19,7 @@ export async function listChannels(db: Db, workspaceId: string) {
 
 /** Filters of a channel list. */
 export interface ChannelFilters {
-  type?: string;
+  type?: ChannelType;
   provider?: string;
 }
 
@@ -43,9 +44,9 @@ export async function findChannelById(db: Db, id: string) {
 
 /** The workspace's default channel of a type (or its oldest of that type). */
 export async function findDefaultChannel(db: Db, workspaceId: string, type: string) {
-  return (await defaultChannel(db, workspaceId, type))[0];
+  return (await defaultChannel(db, workspaceId, type as ChannelType))[0];
 }
-const defaultChannel = prepared((db, workspaceId: string, type: string) =>
+const defaultChannel = prepared((db, workspaceId: string, type: ChannelType) =>
   db.selectFrom('channels').selectAll().where('workspace_id', '=', workspaceId).where('type', '=', type)
     .orderBy('is_default', 'desc').orderBy('created_at').limit(1));
 
@@ -55,7 +56,7 @@ export async function updateChannel(db: Db, workspaceId: string, id: string, cha
 }
 
 /** Takes the default mark off the workspace's channels of a type (before another one gets it). */
-export async function clearDefault(db: Db, workspaceId: string, type: string, at: string): Promise<void> {
+export async function clearDefault(db: Db, workspaceId: string, type: ChannelType, at: string): Promise<void> {
   await db.updateTable('channels').set({ is_default: 0, updated_at: at }).where('workspace_id', '=', workspaceId).where('type', '=', type)
     .where('is_default', '=', 1).execute();
 }

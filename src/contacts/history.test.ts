@@ -1,3 +1,4 @@
+import type { EngagementType } from '../db/enums.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBeckon, type TestBeckon } from '../../test/helpers.ts';
@@ -37,7 +38,7 @@ test('GET /v1/contacts/:uuid/history: messages both ways, opens, clicks, unsubsc
   const bob = await campaignMessage(beckon, { from: 'email', to: 'bob@example.com', type: 'text', subject: 'Sale', content: { text: 'hi' } });
 
   const all = (await history(beckon, ann, '?order=asc&limit=100')).history;
-  const engagement = (type: string) => deps.db.selectFrom('engagements').select('id').where('type', '=', type).executeTakeFirstOrThrow().then((r) => r.id);
+  const engagement = (type: EngagementType) => deps.db.selectFrom('engagements').select('id').where('type', '=', type).executeTakeFirstOrThrow().then((r) => r.id);
   const [open, click, unsubscribe] = [await engagement('open'), await engagement('click'), await engagement('unsubscribe')];
   const strip = (items: Record<string, unknown>[]) => items.map(({ at, ...rest }) => { assert.match(at as string, /^\d{4}-\d\d-\d\dT/); return rest; });
   const consentUuids = all.filter((i) => i.type === 'consent').map((i) => i.uuid);

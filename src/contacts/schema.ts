@@ -1,4 +1,8 @@
 import { Type } from 'typebox';
+import { CUSTOM_FIELD_TYPES } from '../db/enums.ts';
+
+/** The column values, declared with the table types (db/enums.ts). */
+export { CUSTOM_FIELD_TYPES };
 
 const Timestamp = Type.String({ format: 'date-time' });
 
@@ -112,9 +116,6 @@ export const PageQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
   cursor: Type.Optional(Type.String({ description: 'meta.next_cursor of the previous page' })),
 }, { additionalProperties: false });
-
-/** Custom field types. */
-export const CUSTOM_FIELD_TYPES = ['text', 'email', 'number', 'date', 'dropdown', 'checkbox'] as const;
 
 const CustomFieldType = Type.Enum(['text', 'email', 'number', 'date', 'dropdown', 'checkbox']);
 const Options = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 500, uniqueItems: true, description: 'The allowed values of a dropdown (required, non-empty); empty for other types' });

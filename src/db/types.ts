@@ -1,4 +1,8 @@
 import type { Generated } from 'kysely';
+import type {
+  CampaignStatus, ChannelType, CustomFieldType, DeliveryStatus, EndpointOrigin, EngagementType, ImportFormat, ImportStatus, MessageDirection,
+  MessageStatus, ParameterFormat, RecipientState, SegmentType, TEMPLATE_CATEGORIES, TemplateStatus,
+} from './enums.ts';
 
 /** JSON values are stored as text on every store; queries parse them with lib/json.ts. */
 type Json = string;
@@ -48,7 +52,7 @@ export interface CustomFieldsTable {
   workspace_id: string;
   key: string;
   label: string;
-  type: string;
+  type: CustomFieldType;
   options: Json;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -58,7 +62,7 @@ export interface CustomFieldsTable {
 export interface ChannelsTable {
   id: string;
   workspace_id: string;
-  type: string;
+  type: ChannelType;
   provider: string;
   title: string;
   config: Json;
@@ -73,19 +77,18 @@ export interface ChannelsTable {
 export interface TemplatesTable {
   id: string;
   workspace_id: string;
-  channel_type: string;
+  channel_type: ChannelType;
   /** The channel it belongs to (a template synced from a WhatsApp Business Account), or null for any channel of its type. */
   channel_id: string | null;
   name: string;
   language: string;
-  category: string;
-  /** 'positional' ({{1}}) or 'named' ({{first_name}}). */
-  parameter_format: string;
+  category: (typeof TEMPLATE_CATEGORIES)[number];
+  parameter_format: ParameterFormat;
   header: Json | null;
   body: string;
   footer: string | null;
   buttons: Json;
-  status: string;
+  status: TemplateStatus;
   status_reason: string | null;
   provider_template_id: string | null;
   created_at: Timestamp;
@@ -98,10 +101,11 @@ export interface MessagesTable {
   workspace_id: string;
   channel_id: string;
   contact_id: string;
-  direction: string;
+  direction: MessageDirection;
+  /** One of MESSAGE_TYPES (db/enums.ts) for what Beckon sends; inbound messages keep the provider's type. */
   type: string;
   content: Json;
-  status: string;
+  status: MessageStatus;
   status_history: Json;
   provider_message_id: string | null;
   error: Json | null;
@@ -110,7 +114,7 @@ export interface MessagesTable {
   updated_at: Timestamp;
   deleted_at: Timestamp | null;
   /** The channel's type when the message was created (whatsapp, sms, email). */
-  channel_type: string | null;
+  channel_type: ChannelType | null;
   /** The contact-side address: the E.164 phone (or email) the message went to or came from. */
   address: string | null;
   template_uuid: string | null;
@@ -167,8 +171,7 @@ export interface WebhookEndpointsTable {
   disabled_reason: string | null;
   disabled_at: Timestamp | null;
   failing_since: Timestamp | null;
-  /** 'api' or 'callbell_subscribe' (the one endpoint Callbell's subscribe/unsubscribe manage). */
-  origin: string;
+  origin: EndpointOrigin;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -180,7 +183,7 @@ export interface WebhookDeliveriesTable {
   endpoint_id: string;
   event_id: string;
   event_type: string;
-  status: string;
+  status: DeliveryStatus;
   attempt_count: number;
   next_attempt_at: Timestamp | null;
   last_status_code: number | null;
@@ -234,7 +237,7 @@ export interface SegmentsTable {
   id: string;
   workspace_id: string;
   name: string;
-  type: string;
+  type: SegmentType;
   rules: Json | null;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -252,8 +255,8 @@ export interface SegmentContactsTable {
 export interface ImportsTable {
   id: string;
   workspace_id: string;
-  status: string;
-  format: string;
+  status: ImportStatus;
+  format: ImportFormat;
   file: string;
   mapping: Json;
   options: Json;
@@ -270,14 +273,12 @@ export interface ImportsTable {
   completed_at: Timestamp | null;
 }
 
-/** Every table Beckon stores, for Kysely's typed queries. */
 /** A marketing send to one or more segments on one channel. */
 export interface CampaignsTable {
   id: string;
   workspace_id: string;
   name: string;
-  /** draft | scheduled | sending | paused | completed | cancelled */
-  status: string;
+  status: CampaignStatus;
   channel_id: string;
   segment_ids: Json;
   exclude_segment_ids: Json;
@@ -306,8 +307,7 @@ export interface CampaignRecipientsTable {
   workspace_id: string;
   /** Order of sending, 0-based; sending resumes after the last processed position. */
   position: number;
-  /** pending | messaged | skipped */
-  state: string;
+  state: RecipientState;
   skip_reason: string | null;
   message_id: string | null;
   processed_at: Timestamp | null;
@@ -326,8 +326,7 @@ export interface CampaignLinksTable {
 export interface EngagementsTable {
   id: string;
   workspace_id: string;
-  /** open | click | unsubscribe */
-  type: string;
+  type: EngagementType;
   message_id: string;
   contact_id: string;
   campaign_id: string | null;
@@ -339,6 +338,30 @@ export interface EngagementsTable {
   created_at: Timestamp;
 }
 
+/** A fixed-window request counter per API key (PostgreSQL only: the SQLite store keeps it in memory; 0012_shared_limits). */
+export interface RateLimitCountersTable {
+  key: string;
+  count: number;
+  /** Milliseconds since the epoch (bigint); node-postgres returns bigint as a string. */
+  window_ends: number | string;
+}
+
+/** The GCRA state of one channel's send pacing, in milliseconds (PostgreSQL only; 0012_shared_limits). */
+export interface ChannelSendPacingTable {
+  channel_id: string;
+  tat: number;
+  paused_until: Generated<number>;
+  tolerance: Generated<number>;
+}
+
+/** A send slot handed to a send that was told to come back (PostgreSQL only; 0012_shared_limits). */
+export interface ChannelSendSlotsTable {
+  key: string;
+  channel_id: string;
+  slot: number;
+}
+
+/** Every table Beckon stores, for Kysely's typed queries. */
 export interface Database {
   workspaces: WorkspacesTable;
   api_keys: ApiKeysTable;
@@ -362,4 +385,7 @@ export interface Database {
   campaign_recipients: CampaignRecipientsTable;
   campaign_links: CampaignLinksTable;
   engagements: EngagementsTable;
+  rate_limit_counters: RateLimitCountersTable;
+  channel_send_pacing: ChannelSendPacingTable;
+  channel_send_slots: ChannelSendSlotsTable;
 }

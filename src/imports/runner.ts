@@ -58,7 +58,7 @@ export async function runImport(db: Db, queue: JobQueue, id: string, options: { 
       const c = countResults(all);
       const next = {
         rows_done: row.rows_done + batch.length, inserted: row.inserted + c.inserted, updated: row.updated + c.updated, unchanged: row.unchanged + c.unchanged,
-        skipped: row.skipped + c.skipped, failed: row.failed + c.failed, errors: JSON.stringify(errors), status: 'running', updated_at: nowIso(),
+        skipped: row.skipped + c.skipped, failed: row.failed + c.failed, errors: JSON.stringify(errors), status: 'running' as const, updated_at: nowIso(),
       };
       await q.updateImport(trx, id, next);
       return next;

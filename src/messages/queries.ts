@@ -1,3 +1,4 @@
+import type { MessageDirection, MessageStatus } from '../db/enums.ts';
 import type { Db } from '../db/connect.ts';
 import type { MessagesTable } from '../db/types.ts';
 import { type Cursor, pastCursor } from '../lib/cursor.ts';
@@ -28,11 +29,11 @@ const messageByProviderId = prepared((db, providerMessageId: string) =>
   db.selectFrom('messages').selectAll().where('provider_message_id', '=', providerMessageId).where('direction', '=', 'outbound').limit(1));
 
 /** Writes a status change only if the message is still in `expectedStatus`; true when it was written. */
-export async function updateStatusIf(db: Db, id: string, expectedStatus: string, next: MessagesTable): Promise<boolean> {
+export async function updateStatusIf(db: Db, id: string, expectedStatus: MessageStatus, next: MessagesTable): Promise<boolean> {
   const rows = await statusIf(db, next.status, next.status_history, next.provider_message_id, next.error, next.updated_at, id, expectedStatus);
   return rows.length === 1;
 }
-const statusIf = prepared((db, status: string, history: string, providerId: string | null, error: string | null, at: string, id: string, expected: string) =>
+const statusIf = prepared((db, status: MessageStatus, history: string, providerId: string | null, error: string | null, at: string, id: string, expected: MessageStatus) =>
   db.updateTable('messages').set({ status, status_history: history, provider_message_id: providerId, error, updated_at: at })
     .where('id', '=', id).where('status', '=', expected).returning('id'));
 
@@ -56,8 +57,8 @@ export interface MessageFilters {
 /** Lists a workspace's visible messages newest first, `limit` rows after the keyset `cursor`. */
 export async function listMessages(db: Db, workspaceId: string, filters: MessageFilters, limit: number, cursor?: Cursor): Promise<MessagesTable[]> {
   let query = db.selectFrom('messages').selectAll().where('workspace_id', '=', workspaceId).where('deleted_at', 'is', null);
-  if (filters.status) query = query.where('status', '=', filters.status);
-  if (filters.direction) query = query.where('direction', '=', filters.direction);
+  if (filters.status) query = query.where('status', '=', filters.status as MessageStatus); // the route's schema allows only MESSAGE_STATUSES
+  if (filters.direction) query = query.where('direction', '=', filters.direction as MessageDirection);
   if (filters.channelId) query = query.where('channel_id', '=', filters.channelId);
   if (filters.contactId) query = query.where('contact_id', '=', filters.contactId);
   if (filters.createdAfter) query = query.where('created_at', '>', filters.createdAfter);

@@ -1,8 +1,9 @@
 import { Type } from 'typebox';
 import { MESSAGE_STATUSES } from './status.ts';
+import { MESSAGE_TYPES } from '../db/enums.ts';
 
-/** Message types Beckon sends and receives. */
-export const MESSAGE_TYPES = ['text', 'image', 'document', 'audio', 'video'] as const;
+/** The column values, declared with the table types (db/enums.ts). */
+export { MESSAGE_TYPES };
 
 /** Longest text body (and media caption) accepted on WhatsApp, in characters (service.ts's TEXT_LIMITS has every channel's). */
 export const MAX_TEXT_LENGTH = 4096;

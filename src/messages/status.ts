@@ -6,18 +6,11 @@ import { parseJson, toJson } from '../lib/json.ts';
 import { nowIso } from '../lib/time.ts';
 import * as q from './queries.ts';
 import { messageView } from './view.ts';
+import { OUTBOUND_STATUSES, MESSAGE_STATUSES } from '../db/enums.ts';
+import type { OutboundStatus, MessageStatus } from '../db/enums.ts';
 
-/** Statuses of an outbound message, in the order they move (failed is reachable from any but read). */
-export const OUTBOUND_STATUSES = ['enqueued', 'sent', 'delivered', 'read', 'failed'] as const;
-
-/** Every status a message can have: the outbound ones, and `received` for inbound messages. */
-export const MESSAGE_STATUSES = [...OUTBOUND_STATUSES, 'received'] as const;
-
-/** One of OUTBOUND_STATUSES. */
-export type OutboundStatus = (typeof OUTBOUND_STATUSES)[number];
-
-/** One of MESSAGE_STATUSES. */
-export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+/** The column values, declared with the table types (db/enums.ts). */
+export { OUTBOUND_STATUSES, MESSAGE_STATUSES, type OutboundStatus, type MessageStatus };
 
 /** Why a message failed: a stable code and a sentence for people. */
 export interface MessageError {

@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
-import { limitsDb } from '../db/limits.ts';
 
 /**
  * Per-channel send pacing shared in PostgreSQL: the same GCRA as throttle.ts (a burst of one second's worth, then one
@@ -24,11 +23,10 @@ const SWEEP_EVERY = 1000;
 
 /** Creates a ChannelThrottle whose state lives in the PostgreSQL store `db`. */
 export function createPgThrottle(db: Db): SharedChannelThrottle {
-  const limits = limitsDb(db);
   let takes = 0;
 
   const pausedUntilOf = async (channelId: string): Promise<number> => {
-    const row = await limits.selectFrom('channel_send_pacing').select('paused_until').where('channel_id', '=', channelId).executeTakeFirst();
+    const row = await db.selectFrom('channel_send_pacing').select('paused_until').where('channel_id', '=', channelId).executeTakeFirst();
     return row ? Number(row.paused_until) : 0;
   };
 
@@ -39,21 +37,21 @@ export function createPgThrottle(db: Db): SharedChannelThrottle {
         return pausedUntil > now ? Math.ceil(pausedUntil - now) : 0;
       }
       if (++takes % SWEEP_EVERY === 0) {
-        await limits.deleteFrom('channel_send_slots').where('slot', '<', now - STALE_SLOT_MS).execute();
+        await db.deleteFrom('channel_send_slots').where('slot', '<', now - STALE_SLOT_MS).execute();
       }
-      const reserved = await limits.selectFrom('channel_send_slots').select('slot').where('key', '=', key).executeTakeFirst();
+      const reserved = await db.selectFrom('channel_send_slots').select('slot').where('key', '=', key).executeTakeFirst();
       if (reserved) {
         const slot = Number(reserved.slot);
         if (slot >= await pausedUntilOf(channelId)) {
           if (now < slot) return Math.ceil(slot - now);
-          await limits.deleteFrom('channel_send_slots').where('key', '=', key).execute();
+          await db.deleteFrom('channel_send_slots').where('key', '=', key).execute();
           return 0;
         }
         // handed out before a pause: take a new slot after it (the upsert below replaces it)
       }
       const interval = 1000 / ratePerSecond;
       const tolerance = (Math.max(1, Math.floor(ratePerSecond)) - 1) * interval;
-      const row = await limits.insertInto('channel_send_pacing')
+      const row = await db.insertInto('channel_send_pacing')
         .values({ channel_id: channelId, tat: now + interval, paused_until: 0, tolerance })
         .onConflict((oc) => oc.column('channel_id').doUpdateSet({
           tat: sql`greatest(channel_send_pacing.tat, ${now}::double precision, channel_send_pacing.paused_until) + ${interval}::double precision`,
@@ -63,17 +61,17 @@ export function createPgThrottle(db: Db): SharedChannelThrottle {
         .executeTakeFirstOrThrow();
       const slot = Math.max(now, Number(row.tat) - interval - tolerance, Number(row.paused_until));
       if (slot <= now) {
-        if (reserved) await limits.deleteFrom('channel_send_slots').where('key', '=', key).execute();
+        if (reserved) await db.deleteFrom('channel_send_slots').where('key', '=', key).execute();
         return 0;
       }
-      await limits.insertInto('channel_send_slots').values({ key, channel_id: channelId, slot })
+      await db.insertInto('channel_send_slots').values({ key, channel_id: channelId, slot })
         .onConflict((oc) => oc.column('key').doUpdateSet({ slot, channel_id: channelId }))
         .execute();
       return Math.ceil(slot - now);
     },
     async pause(channelId, ms, now = Date.now()) {
       const until = now + Math.max(0, ms);
-      await limits.insertInto('channel_send_pacing')
+      await db.insertInto('channel_send_pacing')
         .values({ channel_id: channelId, tat: until, paused_until: until, tolerance: 0 })
         .onConflict((oc) => oc.column('channel_id').doUpdateSet({
           tat: sql`case when ${until}::double precision > channel_send_pacing.paused_until then greatest(channel_send_pacing.tat, ${until}::double precision + channel_send_pacing.tolerance) else channel_send_pacing.tat end`,

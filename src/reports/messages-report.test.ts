@@ -1,3 +1,4 @@
+import type { MessageStatus } from '../db/enums.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBeckon, type TestBeckon } from '../../test/helpers.ts';
@@ -12,7 +13,7 @@ async function fixture(beckon: TestBeckon, key?: string) {
   const email = await sandboxChannel(beckon, 'email', key);
   const whatsapp = (await beckon.call('GET', '/v1/channels', { key })).json().channels.find((c: { type: string }) => c.type === 'whatsapp').uuid as string;
   const contact = (await beckon.call('POST', '/v1/contacts', { key, body: { phone: '+393331234567', email: 'ann@example.com' } })).json().contact.uuid as string;
-  const add = async (channelType: 'whatsapp' | 'email', createdAt: string, status: string, extra: { campaign?: string; deleted?: boolean } = {}) => {
+  const add = async (channelType: 'whatsapp' | 'email', createdAt: string, status: MessageStatus, extra: { campaign?: string; deleted?: boolean } = {}) => {
     await insertMessage(beckon.runtime.deps.db, {
       id: newId(), workspace_id: workspaceId, channel_id: channelType === 'email' ? email : whatsapp, contact_id: contact,
       direction: status === 'received' ? 'inbound' : 'outbound', type: 'text', content: '{"text":"x"}', status, status_history: '[]',

@@ -8,7 +8,6 @@ import Fastify from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import * as sharedLimits from '../db/migrations/0014_shared_limits.ts';
 import { deleteExpiredCounters, pgRateLimitStore } from './rate-limit-store-pg.ts';
-import { limitsDb } from '../db/limits.ts';
 import { loadConfig } from '../config.ts';
 import { startRuntime, type Runtime } from '../runtime.ts';
 import { closeBeforeDrop, freshPgDatabase, pgHandle, pgUnavailable } from '../../test/pg-fresh.ts';
@@ -58,7 +57,7 @@ test('pg rate-limit store: one key\'s budget holds across two API processes; key
 
   // the sweep deletes counters whose window ended over a minute ago, and only those
   await admin.updateTable('rate_limit_counters').set({ window_ends: 1 }).where('key', '=', 'k2').execute();
-  assert.equal(await deleteExpiredCounters(limitsDb(admin)), 1);
+  assert.equal(await deleteExpiredCounters(admin), 1);
   assert.deepEqual((await admin.selectFrom('rate_limit_counters').select(['key', 'count']).execute()).map((r) => [r.key, Number(r.count)]), [['k1', 1]]);
 });
 

@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { Db } from '../db/connect.ts';
-import { limitsDb, type LimitsDb } from '../db/limits.ts';
 
 /** How often a process deletes counters whose window ended long ago (each process does; the DELETE is idempotent). */
 export const COUNTER_CLEANUP_MS = 60_000;
@@ -23,7 +22,7 @@ export interface CounterState {
  * first after the window ended) starts a window at 1; later ones add 1. Concurrent requests from any number of
  * processes serialize on the row, so no two see the same count.
  */
-export async function incrementCounter(db: LimitsDb, key: string, windowMs: number): Promise<CounterState> {
+export async function incrementCounter(db: Db, key: string, windowMs: number): Promise<CounterState> {
   const row = await db.insertInto('rate_limit_counters')
     .values({ key, count: 1, window_ends: sql`${NOW_MS} + ${windowMs}` })
     .onConflict((oc) => oc.column('key').doUpdateSet({
@@ -36,7 +35,7 @@ export async function incrementCounter(db: LimitsDb, key: string, windowMs: numb
 }
 
 /** Deletes counters whose window ended more than a minute ago; returns how many. */
-export async function deleteExpiredCounters(db: LimitsDb): Promise<number> {
+export async function deleteExpiredCounters(db: Db): Promise<number> {
   const result = await db.deleteFrom('rate_limit_counters').where('window_ends', '<', sql<number>`${NOW_MS} - ${COUNTER_GRACE_MS}`).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
@@ -46,9 +45,8 @@ export async function deleteExpiredCounters(db: LimitsDb): Promise<number> {
  * the database. `stop` ends the periodic cleanup (call it when the app closes).
  */
 export function pgRateLimitStore(db: Db): { Store: FastifyRateLimitStoreCtor; stop(): void } {
-  const limits = limitsDb(db);
   const timer = setInterval(() => {
-    deleteExpiredCounters(limits).catch(() => {}); // a failed sweep is retried at the next tick
+    deleteExpiredCounters(db).catch(() => {}); // a failed sweep is retried at the next tick
   }, COUNTER_CLEANUP_MS);
   timer.unref();
 
@@ -58,7 +56,7 @@ export function pgRateLimitStore(db: Db): { Store: FastifyRateLimitStoreCtor; st
       this.prefix = prefix;
     }
     incr(key: string, callback: (error: Error | null, result?: CounterState) => void, timeWindow: number): void {
-      incrementCounter(limits, this.prefix + key, timeWindow).then((state) => callback(null, state), (err: Error) => callback(err));
+      incrementCounter(db, this.prefix + key, timeWindow).then((state) => callback(null, state), (err: Error) => callback(err));
     }
     child(routeOptions: { path?: string; prefix?: string; routeInfo?: { method?: unknown; url?: string } }): FastifyRateLimitStore {
       const route = routeOptions.routeInfo?.url ?? routeOptions.path ?? '';

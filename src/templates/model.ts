@@ -1,13 +1,12 @@
+import type { ChannelType } from '../db/enums.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { normalizePhone } from '../lib/phone.ts';
 import { checkPlaceholders, keysOf, type ParameterFormat, type TextPart } from './variables.ts';
 import { isHttpUrl } from '../lib/url.ts';
+import { TEMPLATE_CATEGORIES, TEMPLATE_STATUSES } from '../db/enums.ts';
 
-/** Template categories (WhatsApp's). */
-export const TEMPLATE_CATEGORIES = ['MARKETING', 'UTILITY', 'AUTHENTICATION'] as const;
-
-/** Template statuses: only approved templates send. */
-export const TEMPLATE_STATUSES = ['approved', 'pending', 'rejected', 'paused'] as const;
+/** The column values, declared with the table types (db/enums.ts). */
+export { TEMPLATE_CATEGORIES, TEMPLATE_STATUSES };
 
 /** Header formats of a WhatsApp template. */
 export const HEADER_FORMATS = ['TEXT', 'IMAGE', 'VIDEO', 'DOCUMENT'] as const;
@@ -35,7 +34,7 @@ export interface TemplateFields {
   name: string;
   language: string;
   category: (typeof TEMPLATE_CATEGORIES)[number];
-  channel_type: string;
+  channel_type: ChannelType;
   body: string;
   header: TemplateHeader | null;
   footer: string | null;

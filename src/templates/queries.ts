@@ -1,3 +1,4 @@
+import type { ChannelType, TemplateStatus } from '../db/enums.ts';
 import type { Db } from '../db/connect.ts';
 import type { TemplatesTable } from '../db/types.ts';
 import { type Cursor, pastCursor } from '../lib/cursor.ts';
@@ -12,10 +13,10 @@ export async function insertTemplate(db: Db, row: TemplatesTable): Promise<void>
 
 /** Filters of a template list. */
 export interface TemplateFilters {
-  channelType?: string;
+  channelType?: ChannelType;
   channelId?: string;
-  status?: string;
-  category?: string;
+  status?: TemplateStatus;
+  category?: TemplatesTable['category'];
   name?: string;
 }
 
@@ -37,7 +38,7 @@ export async function findTemplate(db: Db, workspaceId: string, id: string) {
 }
 
 /** The workspace's template with this name and language for a channel type and channel (null: any channel of the type). */
-export async function findTemplateByName(db: Db, workspaceId: string, key: { channelType: string; channelId: string | null; name: string; language: string }) {
+export async function findTemplateByName(db: Db, workspaceId: string, key: { channelType: ChannelType; channelId: string | null; name: string; language: string }) {
   return db.selectFrom('templates').selectAll().where('workspace_id', '=', workspaceId).where('channel_type', '=', key.channelType)
     .where('channel_id', key.channelId === null ? 'is' : '=', key.channelId).where('name', '=', key.name).where('language', '=', key.language)
     .executeTakeFirst();

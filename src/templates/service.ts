@@ -1,3 +1,4 @@
+import type { ChannelType } from '../db/enums.ts';
 import type { Db } from '../db/connect.ts';
 import type { TemplatesTable } from '../db/types.ts';
 import { AppError, invalidField, notFound } from '../errors.ts';
@@ -211,8 +212,8 @@ export type ProviderTemplateInput = Pick<TemplateFields, 'name' | 'language' | '
  * under `template.`) when the provider's template does not fit Beckon's rules; a sync can skip it and go on.
  */
 export async function upsertProviderTemplate(db: Db, workspaceId: string, channel: { id: string; type: string }, input: ProviderTemplateInput): Promise<{ template: TemplateView; created: boolean }> {
-  const { fields, format } = checkTemplate(merge({ ...EMPTY, ...required({ ...input, channel_type: channel.type }) }, input), 'template');
-  const key = { channelType: channel.type, name: fields.name, language: fields.language };
+  const { fields, format } = checkTemplate(merge({ ...EMPTY, ...required({ ...input, channel_type: channel.type as ChannelType }) }, input), 'template');
+  const key = { channelType: channel.type as ChannelType, name: fields.name, language: fields.language };
   const existing = await q.findTemplateByName(db, workspaceId, { ...key, channelId: channel.id }) ?? await q.findTemplateByName(db, workspaceId, { ...key, channelId: null });
   const now = nowIso();
   if (existing) {

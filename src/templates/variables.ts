@@ -1,7 +1,8 @@
 import type { FieldError } from '../errors.ts';
+import type { ParameterFormat } from '../db/enums.ts';
 
-/** How a template names its variables: positional `{{1}}`, `{{2}}`… or named `{{first_name}}` (Meta's parameter_format). */
-export type ParameterFormat = 'positional' | 'named';
+/** The column values, declared with the table types (db/enums.ts). */
+export { type ParameterFormat };
 
 /** One `{{…}}` occurrence in a text. */
 interface Placeholder {

@@ -1,3 +1,4 @@
+import type { EngagementType } from '../db/enums.ts';
 import { isPostgres } from '../db/dialect.ts';
 import type { Db } from '../db/connect.ts';
 import type { EngagementsTable } from '../db/types.ts';
@@ -39,7 +40,7 @@ export async function lockMessageEngagements(trx: Db, messageId: string): Promis
 }
 
 /** True when the message already has an engagement of this type (human ones only when `humanOnly`). */
-export async function hasEngagement(db: Db, messageId: string, type: string, humanOnly = false): Promise<boolean> {
+export async function hasEngagement(db: Db, messageId: string, type: EngagementType, humanOnly = false): Promise<boolean> {
   let query = db.selectFrom('engagements').select('id').where('message_id', '=', messageId).where('type', '=', type);
   if (humanOnly) query = query.where('machine', '=', 0);
   return (await query.limit(1).executeTakeFirst()) !== undefined;

@@ -1,3 +1,4 @@
+import type { DeliveryStatus } from '../db/enums.ts';
 import type { Selectable } from 'kysely';
 import type { WebhookAttemptsTable, WebhookDeliveriesTable } from '../db/types.ts';
 import type { Deps } from '../deps.ts';
@@ -50,7 +51,7 @@ export function deliveryView(row: WebhookDeliveriesTable, attempts: Selectable<W
 }
 
 /** A page of an endpoint's deliveries, newest first, each with its attempts; 404 when the endpoint is not the workspace's. */
-export async function listDeliveries(deps: Deps, workspaceId: string, endpointId: string, options: { limit: number; cursor?: string; status?: string }): Promise<{ deliveries: DeliveryView[]; next_cursor: string | null }> {
+export async function listDeliveries(deps: Deps, workspaceId: string, endpointId: string, options: { limit: number; cursor?: string; status?: DeliveryStatus }): Promise<{ deliveries: DeliveryView[]; next_cursor: string | null }> {
   const cursor = decodeCursor(options.cursor);
   if (!(await q.findEndpoint(deps.db, workspaceId, endpointId))) throw notFound('webhook');
   const rows = await q.listDeliveries(deps.db, workspaceId, endpointId, options.limit, options.status, cursor);

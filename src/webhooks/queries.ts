@@ -1,3 +1,4 @@
+import type { DeliveryStatus, EndpointOrigin } from '../db/enums.ts';
 import type { Db } from '../db/connect.ts';
 import type { EventsTable, WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from '../db/types.ts';
 import { type Cursor, pastCursor } from '../lib/cursor.ts';
@@ -24,7 +25,7 @@ export async function findEndpoint(db: Db, workspaceId: string, id: string) {
 }
 
 /** The endpoint Callbell's subscribe created in a workspace (the oldest, should there be several). */
-export async function findSubscribeEndpoint(db: Db, workspaceId: string, origin: string) {
+export async function findSubscribeEndpoint(db: Db, workspaceId: string, origin: EndpointOrigin) {
   return db.selectFrom('webhook_endpoints').selectAll().where('workspace_id', '=', workspaceId).where('origin', '=', origin)
     .orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
 }
@@ -41,7 +42,7 @@ export async function deleteEndpoint(db: Db, workspaceId: string, id: string): P
 }
 
 /** Deletes every endpoint of a workspace created with this origin; returns how many went. */
-export async function deleteEndpointsByOrigin(db: Db, workspaceId: string, origin: string): Promise<number> {
+export async function deleteEndpointsByOrigin(db: Db, workspaceId: string, origin: EndpointOrigin): Promise<number> {
   const r = await db.deleteFrom('webhook_endpoints').where('workspace_id', '=', workspaceId).where('origin', '=', origin).executeTakeFirst();
   return Number(r.numDeletedRows);
 }
@@ -118,7 +119,7 @@ export async function findEndpointById(db: Db, id: string) {
 const endpointById = prepared((db, id: string) => db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id));
 
 /** A page (limit + 1 rows) of an endpoint's deliveries, newest first, optionally of one status, after the cursor. */
-export async function listDeliveries(db: Db, workspaceId: string, endpointId: string, limit: number, status?: string, cursor?: Cursor) {
+export async function listDeliveries(db: Db, workspaceId: string, endpointId: string, limit: number, status?: DeliveryStatus, cursor?: Cursor) {
   let query = db.selectFrom('webhook_deliveries').selectAll().where('workspace_id', '=', workspaceId).where('endpoint_id', '=', endpointId);
   if (status) query = query.where('status', '=', status);
   if (cursor) query = query.where(pastCursor(cursor));

@@ -1,12 +1,13 @@
 import { Type } from 'typebox';
 import { EVENT_TYPES } from '../events/service.ts';
 import { ALL_EVENTS } from './engine.ts';
+import { DELIVERY_STATUSES } from '../db/enums.ts';
+
+/** The column values, declared with the table types (db/enums.ts). */
+export { DELIVERY_STATUSES };
 
 /** The event type of the event POST /v1/webhooks/:uuid/test sends (to that endpoint only; not subscribable). */
 export const TEST_EVENT_TYPE = 'webhook_test';
-
-/** Delivery statuses: pending (attempts left), succeeded (a 2xx), failed (retries exhausted, 410, or endpoint disabled). */
-export const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed'] as const;
 
 const Timestamp = Type.String({ format: 'date-time' });
 const NullableTimestamp = Type.Union([Timestamp, Type.Null()]);

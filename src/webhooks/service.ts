@@ -1,3 +1,4 @@
+import type { EndpointOrigin } from '../db/enums.ts';
 import type { Db } from '../db/connect.ts';
 import type { WebhookEndpointsTable } from '../db/types.ts';
 import { AppError, invalidField, notFound } from '../errors.ts';
@@ -13,10 +14,10 @@ import * as q from './queries.ts';
 export const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
 
 /** Origin of endpoints made through the API. */
-export const ORIGIN_API = 'api';
+export const ORIGIN_API: EndpointOrigin = 'api';
 
 /** Origin of the one endpoint Callbell's subscribe/unsubscribe manage. */
-export const ORIGIN_CALLBELL = 'callbell_subscribe';
+export const ORIGIN_CALLBELL: EndpointOrigin = 'callbell_subscribe';
 
 /** An endpoint as the API shows it (never the secret, except once at creation or rotation). */
 export interface EndpointView {

@@ -1,0 +1,61 @@
+// The values of the enum-like columns, declared once next to the table types (db/types.ts) so that db/ imports no
+// domain; the domains re-export the lists they validate or answer with.
+
+/** Channel types Beckon sends on. */
+export const CHANNEL_TYPES = ['whatsapp', 'sms', 'email'] as const;
+/** One of CHANNEL_TYPES. */
+export type ChannelType = (typeof CHANNEL_TYPES)[number];
+
+/** Statuses of an outbound message, in the order they move (failed is reachable from any but read). */
+export const OUTBOUND_STATUSES = ['enqueued', 'sent', 'delivered', 'read', 'failed'] as const;
+/** Every status a message can have: the outbound ones, and `received` for inbound messages. */
+export const MESSAGE_STATUSES = [...OUTBOUND_STATUSES, 'received'] as const;
+/** One of OUTBOUND_STATUSES. */
+export type OutboundStatus = (typeof OUTBOUND_STATUSES)[number];
+/** One of MESSAGE_STATUSES. */
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+/** Which way a message went. */
+export type MessageDirection = 'inbound' | 'outbound';
+/** Message types Beckon sends and receives. */
+export const MESSAGE_TYPES = ['text', 'image', 'document', 'audio', 'video'] as const;
+/** One of MESSAGE_TYPES. */
+export type MessageType = (typeof MESSAGE_TYPES)[number];
+
+/** Custom field types. */
+export const CUSTOM_FIELD_TYPES = ['text', 'email', 'number', 'date', 'dropdown', 'checkbox'] as const;
+/** One of CUSTOM_FIELD_TYPES. */
+export type CustomFieldType = (typeof CUSTOM_FIELD_TYPES)[number];
+
+/** Template categories (WhatsApp's). */
+export const TEMPLATE_CATEGORIES = ['MARKETING', 'UTILITY', 'AUTHENTICATION'] as const;
+/** Template statuses: only approved templates send. */
+export const TEMPLATE_STATUSES = ['approved', 'pending', 'rejected', 'paused'] as const;
+/** One of TEMPLATE_STATUSES. */
+export type TemplateStatus = (typeof TEMPLATE_STATUSES)[number];
+/** How a template names its variables: positional `{{1}}`, `{{2}}`… or named `{{first_name}}` (Meta's parameter_format). */
+export type ParameterFormat = 'positional' | 'named';
+
+/** Delivery statuses: pending (attempts left), succeeded (a 2xx), failed (retries exhausted, 410, or endpoint disabled). */
+export const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed'] as const;
+/** One of DELIVERY_STATUSES. */
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+/** Who manages a webhook endpoint: the API, or Callbell's subscribe/unsubscribe (its one endpoint). */
+export type EndpointOrigin = 'api' | 'callbell_subscribe';
+
+/** A segment: a static list of contacts or a dynamic rule tree. */
+export type SegmentType = 'static' | 'dynamic';
+
+/** Where a contact import is. */
+export type ImportStatus = 'queued' | 'running' | 'completed' | 'failed';
+/** The format of an imported file. */
+export type ImportFormat = 'csv' | 'ndjson';
+
+/** Every status a campaign moves through. */
+export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'sending', 'paused', 'completed', 'cancelled'] as const;
+/** One of CAMPAIGN_STATUSES. */
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+/** Where one recipient of a campaign's frozen audience is. */
+export type RecipientState = 'pending' | 'messaged' | 'skipped';
+
+/** What a tracking link recorded. */
+export type EngagementType = 'open' | 'click' | 'unsubscribe';
