@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import * as core from './migrations/0001_core.ts';
 import * as idempotencyReplay from './migrations/0002_idempotency_replay.ts';
@@ -11,7 +12,7 @@ import * as inboundDedupe from './migrations/0008_inbound_dedupe.ts';
 import * as imports from './migrations/0009_imports.ts';
 import * as segments from './migrations/0010_segments.ts';
 import * as campaigns from './migrations/0011_campaigns.ts';
-import * as sharedLimits from './migrations/0014_shared_limits.ts';
+import * as sharedLimits from './migrations/0012_shared_limits.ts';
 
 /** Every migration in order; add new ones here (the one list serves both stores). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -26,13 +27,24 @@ const MIGRATIONS: Record<string, Migration> = {
   '0009_imports': imports,
   '0010_segments': segments,
   '0011_campaigns': campaigns,
-  '0014_shared_limits': sharedLimits,
+  '0012_shared_limits': sharedLimits,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 
+/** Migrations renamed after stores applied them, old name → new name (Kysely's Migrator refuses an applied name it does not know). */
+const RENAMED: Record<string, string> = { '0014_shared_limits': '0012_shared_limits' };
+
+/** Renames the applied migrations of RENAMED in kysely_migration (a fresh store has no such table yet). */
+async function renameApplied(db: Kysely<any>): Promise<void> {
+  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
+  if (!tables.some((t) => t.name === 'kysely_migration')) return;
+  for (const [from, to] of Object.entries(RENAMED)) await sql`update kysely_migration set name = ${to} where name = ${from}`.execute(db);
+}
+
 /** Brings the schema up to date; throws with the failing migration's name. */
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  await renameApplied(db);
   const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {

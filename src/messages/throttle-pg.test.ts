@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
-import * as sharedLimits from '../db/migrations/0014_shared_limits.ts';
+import * as sharedLimits from '../db/migrations/0012_shared_limits.ts';
 import { createPgThrottle } from './throttle-pg.ts';
 import { sendMessageTask } from './tasks.ts';
 import { RetryLater } from '../jobs/queue.ts';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import Fastify from 'fastify';
 import rateLimit from '@fastify/rate-limit';
-import * as sharedLimits from '../db/migrations/0014_shared_limits.ts';
+import * as sharedLimits from '../db/migrations/0012_shared_limits.ts';
 import { deleteExpiredCounters, pgRateLimitStore } from './rate-limit-store-pg.ts';
 import { loadConfig } from '../config.ts';
 import { startRuntime, type Runtime } from '../runtime.ts';
