@@ -1,0 +1,78 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { tempStore, TEST_STORE } from '../../test/helpers.ts';
+import { migrateToLatest } from './migrate.ts';
+import type { Database } from './types.ts';
+
+/** A column as both sides describe it: `text` or `number` (integer, bigint, double), `?` when it may be null. */
+type Kind<V> = `${number extends NonNullable<V> ? 'number' : 'text'}${null extends V ? '?' : ''}`;
+/** Every table of db/types.ts with the kind of each of its columns. */
+type Shape = { [T in keyof Database]: { [C in keyof Selectable<Database[T]>]-?: Kind<Selectable<Database[T]>[C]> } };
+
+// Every table and column, checked against db/types.ts by the compiler (`satisfies`: a column missing here, extra here,
+// or of another kind or nullability fails the type-check) and against a freshly migrated store by the test below.
+const SCHEMA = {
+  api_keys: { id: 'text', workspace_id: 'text', name: 'text', prefix: 'text', key_hash: 'text', scopes: 'text', created_at: 'text', last_used_at: 'text?', revoked_at: 'text?' },
+  campaign_links: { id: 'number', campaign_id: 'text', workspace_id: 'text', url: 'text', created_at: 'text' },
+  campaign_recipients: { campaign_id: 'text', contact_id: 'text', workspace_id: 'text', position: 'number', state: 'text', skip_reason: 'text?', message_id: 'text?', processed_at: 'text?' },
+  campaigns: { id: 'text', workspace_id: 'text', name: 'text', status: 'text', channel_id: 'text', segment_ids: 'text', exclude_segment_ids: 'text', subject: 'text?', content: 'text?', template_id: 'text?', template_values: 'text?', settings: 'text', send_at: 'text?', time_zone: 'text?', audience_frozen_at: 'text?', started_at: 'text?', paused_at: 'text?', completed_at: 'text?', cancelled_at: 'text?', created_at: 'text', updated_at: 'text' },
+  channel_send_pacing: { channel_id: 'text', tat: 'number', paused_until: 'number', tolerance: 'number' },
+  channel_send_slots: { key: 'text', channel_id: 'text', slot: 'number' },
+  channels: { id: 'text', workspace_id: 'text', type: 'text', provider: 'text', title: 'text', config: 'text', is_default: 'number', created_at: 'text', updated_at: 'text', secrets: 'text?' },
+  contact_channel_windows: { contact_id: 'text', channel_id: 'text', workspace_id: 'text', last_inbound_at: 'text' },
+  contacts: { id: 'text', workspace_id: 'text', name: 'text?', phone: 'text?', email: 'text?', tags: 'text', custom_fields: 'text', source: 'text?', consent: 'text', blocked: 'number', last_inbound_at: 'text?', created_at: 'text', updated_at: 'text' },
+  custom_fields: { id: 'text', workspace_id: 'text', key: 'text', label: 'text', type: 'text', options: 'text', created_at: 'text', updated_at: 'text' },
+  engagements: { id: 'text', workspace_id: 'text', type: 'text', message_id: 'text', contact_id: 'text', campaign_id: 'text?', link_id: 'number?', url: 'text?', machine: 'number', user_agent: 'text?', created_at: 'text' },
+  events: { id: 'text', workspace_id: 'text', type: 'text', payload: 'text', created_at: 'text' },
+  idempotency_keys: { workspace_id: 'text', key: 'text', request_hash: 'text', status_code: 'number?', response_body: 'text?', created_at: 'text', response_type: 'text?' },
+  imports: { id: 'text', workspace_id: 'text', status: 'text', format: 'text', file: 'text', mapping: 'text', options: 'text', rows_done: 'number', inserted: 'number', updated: 'number', unchanged: 'number', skipped: 'number', failed: 'number', errors: 'text', error: 'text?', created_at: 'text', updated_at: 'text', completed_at: 'text?' },
+  jobs: { id: 'number', task: 'text', payload: 'text', run_at: 'text', attempts: 'number', max_attempts: 'number', locked_until: 'text?', last_error: 'text?', failed_at: 'text?', created_at: 'text', lane: 'text' },
+  messages: { id: 'text', workspace_id: 'text', channel_id: 'text', contact_id: 'text', direction: 'text', type: 'text', content: 'text', status: 'text', status_history: 'text', provider_message_id: 'text?', error: 'text?', metadata: 'text?', created_at: 'text', updated_at: 'text', deleted_at: 'text?', channel_type: 'text?', address: 'text?', template_uuid: 'text?', template_values: 'text?', optin_contact: 'number?', template: 'text?', subject: 'text?', html: 'text?', campaign_id: 'text?' },
+  rate_limit_counters: { key: 'text', count: 'number', window_ends: 'number' },
+  sandbox_sends: { idempotency_key: 'text', provider_message_id: 'text', recipient: 'text', calls: 'number', accepted_at: 'text?', created_at: 'text' },
+  segment_contacts: { segment_id: 'text', contact_id: 'text', workspace_id: 'text', added_at: 'text' },
+  segments: { id: 'text', workspace_id: 'text', name: 'text', type: 'text', rules: 'text?', created_at: 'text', updated_at: 'text' },
+  templates: { id: 'text', workspace_id: 'text', channel_type: 'text', channel_id: 'text?', name: 'text', language: 'text', category: 'text', parameter_format: 'text', header: 'text?', body: 'text', footer: 'text?', buttons: 'text', status: 'text', status_reason: 'text?', provider_template_id: 'text?', created_at: 'text', updated_at: 'text' },
+  webhook_attempts: { id: 'number', delivery_id: 'text', attempt: 'number', status_code: 'number?', latency_ms: 'number', response_excerpt: 'text?', error: 'text?', created_at: 'text' },
+  webhook_deliveries: { id: 'text', workspace_id: 'text', endpoint_id: 'text', event_id: 'text', event_type: 'text', status: 'text', attempt_count: 'number', next_attempt_at: 'text?', last_status_code: 'number?', last_error: 'text?', created_at: 'text', updated_at: 'text' },
+  webhook_endpoints: { id: 'text', workspace_id: 'text', url: 'text', description: 'text?', events: 'text', enabled: 'number', secret: 'text', previous_secret: 'text?', previous_secret_expires_at: 'text?', disabled_reason: 'text?', disabled_at: 'text?', failing_since: 'text?', created_at: 'text', updated_at: 'text', origin: 'text' },
+  workspaces: { id: 'text', name: 'text', created_at: 'text' },
+} satisfies Shape;
+
+/** The kind of a column as the store reports it. */
+function kindOf(dataType: string, nullable: boolean): string {
+  return `${/int|real|double|float|numeric|serial/i.test(dataType) ? 'number' : 'text'}${nullable ? '?' : ''}`;
+}
+
+/** Every table of the migrated store (without Kysely's own) with the kind of each column. */
+async function storeSchema(db: Kysely<any>): Promise<Record<string, Record<string, string>>> {
+  const tables = (await db.introspection.getTables()).filter((t) => !t.name.startsWith('kysely_') && (t.schema ?? 'public') === 'public');
+  const schema: Record<string, Record<string, string>> = {};
+  for (const table of tables) {
+    // SQLite lets a text primary key hold null unless it says `not null`; Beckon never writes one, so a key column is not nullable
+    const keys = TEST_STORE === 'sqlite'
+      ? new Set((await sql<{ name: string; pk: number }>`select name, pk from pragma_table_info(${table.name})`.execute(db)).rows.filter((r) => r.pk > 0).map((r) => r.name))
+      : new Set<string>();
+    schema[table.name] = Object.fromEntries(table.columns.map((c) => [c.name, kindOf(c.dataType, c.isNullable && !keys.has(c.name))]));
+  }
+  return schema;
+}
+
+/** The same record with its keys sorted at both levels, for a readable diff. */
+function sorted(schema: Record<string, Record<string, string>>): Record<string, Record<string, string>> {
+  return Object.fromEntries(Object.keys(schema).sort().map((t) => [t, Object.fromEntries(Object.keys(schema[t]).sort().map((c) => [c, schema[t][c]]))]));
+}
+
+test('db/types.ts describes every table and column of a freshly migrated store (names, text or number, nullability)', async (t) => {
+  const db = await tempStore(t);
+  assert.deepEqual(sorted(await storeSchema(db)), sorted(SCHEMA));
+});
+
+test('a store that applied 0014_shared_limits before its renaming to 0012 migrates again cleanly', async (t) => {
+  const db = await tempStore(t);
+  await sql`update kysely_migration set name = '0014_shared_limits' where name = '0012_shared_limits'`.execute(db);
+  assert.deepEqual(await migrateToLatest(db), []);
+  const names = (await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db)).rows.map((r) => r.name);
+  assert.ok(names.includes('0012_shared_limits') && !names.includes('0014_shared_limits'), names.join(', '));
+});
