@@ -5,7 +5,7 @@ import { decodeCursor, pageOf, type Cursor } from '../lib/cursor.ts';
 import { normalizeEmail } from '../lib/email.ts';
 import { normalizePhone } from '../lib/phone.ts';
 import { messageView, type MessageView } from '../messages/service.ts';
-import { checkValue, definitionsByKey } from './custom-fields-service.ts';
+import { checkValue, definitionsByKey } from './custom-fields/service.ts';
 import * as q from './queries.ts';
 import type { ListContactsQuery } from './schema.ts';
 import { contactView, type ContactView } from './service.ts';

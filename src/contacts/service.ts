@@ -9,7 +9,7 @@ import { parseJson } from '../lib/json.ts';
 import { normalizePhone } from '../lib/phone.ts';
 import { nowIso } from '../lib/time.ts';
 import { recordConsentEvents } from './consent.ts';
-import { definitionsByKey, MAX_CUSTOM_FIELDS, validateCustomFieldValues, type CustomFieldView } from './custom-fields-service.ts';
+import { definitionsByKey, MAX_CUSTOM_FIELDS, validateCustomFieldValues, type CustomFieldView } from './custom-fields/service.ts';
 import { emailOf, mergeConsent, normalizeName, normalizeTags, phoneOfCreate, type StoredConsent } from './input.ts';
 import * as q from './queries.ts';
 import type { CreateContactBody, UpdateContactBody } from './schema.ts';

@@ -6,7 +6,7 @@ import type { Db, Store } from '../db/connect.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import { openJobQueue } from '../job-queue.ts';
 import { AppError } from '../errors.ts';
-import { DEFAULT_BATCH_OPTIONS } from '../contacts/batch.ts';
+import { DEFAULT_BATCH_OPTIONS } from '../contacts/batch/batch.ts';
 import { parseMapping } from './mapping.ts';
 import * as q from './queries.ts';
 import { ImportFileError, runImport, type ImportProgress } from './runner.ts';

@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parentPort, workerData } from 'node:worker_threads';
 import { parse } from 'csv-parse';
-import { checkRecord, phoneCache } from '../contacts/batch-check.ts';
+import { checkRecord, phoneCache } from '../contacts/batch/check.ts';
 import { recordOf, type Mapping } from './mapping.ts';
 import type { ReaderInput, ReaderMessage, ReadRow } from './reader.ts';
 

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import type { Checked } from '../contacts/batch-check.ts';
-import type { RecordResult } from '../contacts/batch.ts';
+import type { Checked } from '../contacts/batch/check.ts';
+import type { RecordResult } from '../contacts/batch/batch.ts';
 import type { Mapping } from './mapping.ts';
 
 /** What the reader thread is given: the file, its format, the mapping, how many rows to skip (resume) and the batch size. */

@@ -1,7 +1,7 @@
 import type { Db } from '../db/connect.ts';
 import type { ImportsTable } from '../db/types.ts';
 import type { JobQueue } from '../jobs/queue.ts';
-import { countResults, DEFAULT_BATCH_OPTIONS, MAX_BATCH, upsertCheckedIn, upsertContext, type BatchOptions, type RecordResult } from '../contacts/batch.ts';
+import { countResults, DEFAULT_BATCH_OPTIONS, MAX_BATCH, upsertCheckedIn, upsertContext, type BatchOptions, type RecordResult } from '../contacts/batch/batch.ts';
 import { parseJson } from '../lib/json.ts';
 import { nowIso } from '../lib/time.ts';
 import type { Mapping } from './mapping.ts';

@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Db } from '../db/connect.ts';
 import type { ImportsTable } from '../db/types.ts';
 import type { JobQueue } from '../jobs/queue.ts';
-import { DEFAULT_BATCH_OPTIONS, type BatchOptions } from '../contacts/batch.ts';
+import { DEFAULT_BATCH_OPTIONS, type BatchOptions } from '../contacts/batch/batch.ts';
 import { AppError, notFound } from '../errors.ts';
 import { pageOf, type Cursor } from '../lib/cursor.ts';
 import { newId } from '../lib/ids.ts';

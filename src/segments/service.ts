@@ -3,7 +3,7 @@ import type { Db } from '../db/connect.ts';
 import type { SegmentsTable } from '../db/types.ts';
 import { AppError, invalidField, notFound } from '../errors.ts';
 import { decodeCursor } from '../lib/cursor.ts';
-import { definitionsByKey } from '../contacts/custom-fields-service.ts';
+import { definitionsByKey } from '../contacts/custom-fields/service.ts';
 import { contactView, type ContactView } from '../contacts/service.ts';
 import { loadWindows } from '../contacts/windows.ts';
 import { pageOf } from '../lib/cursor.ts';

@@ -1,8 +1,8 @@
 import { Type } from 'typebox';
-import type { Deps } from '../deps.ts';
-import type { App } from '../http.ts';
+import type { Deps } from '../../deps.ts';
+import type { App } from '../../http.ts';
 import { exportContacts } from './export.ts';
-import { ListContactsQuery } from './schema.ts';
+import { ListContactsQuery } from '../schema.ts';
 
 const { limit: _limit, cursor: _cursor, ...filters } = ListContactsQuery.properties;
 const ExportQuery = Type.Object(filters, { additionalProperties: false, patternProperties: (ListContactsQuery as unknown as { patternProperties: Record<string, never> }).patternProperties });

@@ -1,9 +1,9 @@
-import type { EngagementType } from '../db/enums.ts';
+import type { EngagementType } from '../../db/enums.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBeckon, type TestBeckon } from '../../test/helpers.ts';
-import { trackContent } from '../tracking/track-content.ts';
-import { ago, campaignMessage, sandboxChannel, tokenPath } from '../tracking/test-support.ts';
+import { startBeckon, type TestBeckon } from '../../../test/helpers.ts';
+import { trackContent } from '../../tracking/track-content.ts';
+import { ago, campaignMessage, sandboxChannel, tokenPath } from '../../tracking/test-support.ts';
 
 const BROWSER = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36';
 

@@ -1,5 +1,5 @@
-import type { Db } from '../db/connect.ts';
-import type { CustomFieldsTable } from '../db/types.ts';
+import type { Db } from '../../db/connect.ts';
+import type { CustomFieldsTable } from '../../db/types.ts';
 
 /** Inserts a custom field definition. */
 export async function insertCustomField(db: Db, row: CustomFieldsTable): Promise<void> {

@@ -1,12 +1,12 @@
 import type { Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { Value } from 'typebox/value';
-import { AppError, type FieldError } from '../errors.ts';
-import { normalizePhone } from '../lib/phone.ts';
+import { AppError, type FieldError } from '../../errors.ts';
+import { normalizePhone } from '../../lib/phone.ts';
 import type { RecordResult } from './batch.ts';
-import { emailOf, phoneOfCreate } from './input.ts';
-import { CreateContactBody } from './schema.ts';
-import { missingAddress } from './service.ts';
+import { emailOf, phoneOfCreate } from '../input.ts';
+import { CreateContactBody } from '../schema.ts';
+import { missingAddress } from '../service.ts';
 
 // The checks of a batch record that need no store: kept apart (and light to import) so an import's reader thread can run them.
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBeckon, type TestBeckon } from '../../test/helpers.ts';
+import { startBeckon, type TestBeckon } from '../../../test/helpers.ts';
 
 async function define(beckon: TestBeckon, body: Record<string, unknown>, key?: string) {
   const response = await beckon.call('POST', '/v1/custom_fields', { body, key });

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { Db } from '../db/connect.ts';
-import { jsonSql } from '../db/dialect.ts';
+import type { Db } from '../../db/connect.ts';
+import { jsonSql } from '../../db/dialect.ts';
 
 /** Every custom field key some contact of the workspace holds, sorted (one SQL pass over the JSON objects). */
 export async function customFieldKeysInUse(db: Db, workspaceId: string): Promise<string[]> {

@@ -1,18 +1,18 @@
 import type { Static } from 'typebox';
-import type { Db } from '../db/connect.ts';
-import type { ContactsTable } from '../db/types.ts';
-import type { JobQueue } from '../jobs/queue.ts';
-import { AppError, type FieldError } from '../errors.ts';
-import { recordEvents, type NewEvent } from '../events/service.ts';
-import type { normalizePhone } from '../lib/phone.ts';
-import { nowIso } from '../lib/time.ts';
-import { consentEventsOf } from './consent.ts';
-import { definitionsByKey, type CustomFieldView } from './custom-fields-service.ts';
-import { checkRecord, failure, phoneCache, type Checked, type Record_ } from './batch-check.ts';
-import * as q from './queries.ts';
-import type { UpdateContactBody } from './schema.ts';
-import { contactView, duplicateContact, newContactRow, planUpdate } from './service.ts';
-import { loadWindows, type StoredWindow } from './windows.ts';
+import type { Db } from '../../db/connect.ts';
+import type { ContactsTable } from '../../db/types.ts';
+import type { JobQueue } from '../../jobs/queue.ts';
+import { AppError, type FieldError } from '../../errors.ts';
+import { recordEvents, type NewEvent } from '../../events/service.ts';
+import type { normalizePhone } from '../../lib/phone.ts';
+import { nowIso } from '../../lib/time.ts';
+import { consentEventsOf } from '../consent.ts';
+import { definitionsByKey, type CustomFieldView } from '../custom-fields/service.ts';
+import { checkRecord, failure, phoneCache, type Checked, type Record_ } from './check.ts';
+import * as q from '../queries.ts';
+import type { UpdateContactBody } from '../schema.ts';
+import { contactView, duplicateContact, newContactRow, planUpdate } from '../service.ts';
+import { loadWindows, type StoredWindow } from '../windows.ts';
 
 /** Most contacts one batch call (or one import batch) upserts. */
 export const MAX_BATCH = 1000;

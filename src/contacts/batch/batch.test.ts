@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBeckon, type TestBeckon } from '../../test/helpers.ts';
+import { startBeckon, type TestBeckon } from '../../../test/helpers.ts';
 
 async function eventTypes(beckon: TestBeckon): Promise<string[]> {
   return (await beckon.runtime.deps.db.selectFrom('events').select('type').orderBy('created_at').orderBy('id').execute()).map((e) => e.type);

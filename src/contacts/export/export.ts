@@ -1,16 +1,16 @@
 import { Readable } from 'node:stream';
 import type { Static } from 'typebox';
 import { stringify } from 'csv-stringify';
-import type { Db } from '../db/connect.ts';
-import type { ContactsTable } from '../db/types.ts';
-import type { Cursor } from '../lib/cursor.ts';
-import { listCustomFields } from './custom-fields-service.ts';
-import { CONSENT_CHANNELS } from './input.ts';
-import { filtersOf } from './list-service.ts';
-import * as q from './queries.ts';
-import type { ListContactsQuery } from './schema.ts';
-import { contactView, type ContactView } from './service.ts';
-import { customFieldKeysInUse } from './export-queries.ts';
+import type { Db } from '../../db/connect.ts';
+import type { ContactsTable } from '../../db/types.ts';
+import type { Cursor } from '../../lib/cursor.ts';
+import { listCustomFields } from '../custom-fields/service.ts';
+import { CONSENT_CHANNELS } from '../input.ts';
+import { filtersOf } from '../list-service.ts';
+import * as q from '../queries.ts';
+import type { ListContactsQuery } from '../schema.ts';
+import { contactView, type ContactView } from '../service.ts';
+import { customFieldKeysInUse } from './queries.ts';
 
 /** Rows read per keyset page while exporting (the export never holds more than one page). */
 export const EXPORT_PAGE = 500;

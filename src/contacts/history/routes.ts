@@ -1,8 +1,8 @@
 import { Type } from 'typebox';
-import type { Deps } from '../deps.ts';
-import type { App } from '../http.ts';
+import type { Deps } from '../../deps.ts';
+import type { App } from '../../http.ts';
 import { contactHistory } from './history.ts';
-import { UuidParams } from './schema.ts';
+import { UuidParams } from '../schema.ts';
 
 const HistoryQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),

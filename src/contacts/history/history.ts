@@ -1,10 +1,10 @@
-import type { Db } from '../db/connect.ts';
-import { notFound } from '../errors.ts';
-import { decodeCursor, pageOf } from '../lib/cursor.ts';
-import { parseJson } from '../lib/json.ts';
-import type { MessageContent } from '../messages/view.ts';
-import { findContact } from './queries.ts';
-import { historyConsentEvents, historyEngagements, historyMessages, type HistoryOrder } from './history-queries.ts';
+import type { Db } from '../../db/connect.ts';
+import { notFound } from '../../errors.ts';
+import { decodeCursor, pageOf } from '../../lib/cursor.ts';
+import { parseJson } from '../../lib/json.ts';
+import type { MessageContent } from '../../messages/view.ts';
+import { findContact } from '../queries.ts';
+import { historyConsentEvents, historyEngagements, historyMessages, type HistoryOrder } from './queries.ts';
 
 /** One entry of a contact's history; `uuid` is the message, engagement or event it comes from. */
 export type HistoryItem =

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
-import { startBeckon } from '../../test/helpers.ts';
+import { startBeckon } from '../../../test/helpers.ts';
 import { EXPORT_COLUMNS } from './export.ts';
 
 test('GET /v1/contacts/export: every field as CSV, custom fields as columns, the list filters, workspaces apart', async (t) => {

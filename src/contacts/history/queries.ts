@@ -1,5 +1,5 @@
-import type { Db } from '../db/connect.ts';
-import { type Cursor, pastCursor } from '../lib/cursor.ts';
+import type { Db } from '../../db/connect.ts';
+import { type Cursor, pastCursor } from '../../lib/cursor.ts';
 
 /** Which way a history page runs: newest first or oldest first. */
 export type HistoryOrder = 'asc' | 'desc';

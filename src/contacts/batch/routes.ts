@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
-import type { Deps } from '../deps.ts';
-import type { App } from '../http.ts';
+import type { Deps } from '../../deps.ts';
+import type { App } from '../../http.ts';
 import { MAX_BATCH, upsertContacts } from './batch.ts';
 
 const tags = ['contacts'];

@@ -1,12 +1,12 @@
-import type { Db } from '../db/connect.ts';
-import type { CustomFieldsTable } from '../db/types.ts';
-import { AppError, invalidField, notFound, type FieldError } from '../errors.ts';
-import { isEmail } from '../lib/email.ts';
-import { newId } from '../lib/ids.ts';
-import { parseJson } from '../lib/json.ts';
-import { nowIso } from '../lib/time.ts';
-import * as q from './custom-fields-queries.ts';
-import type { CUSTOM_FIELD_TYPES } from './schema.ts';
+import type { Db } from '../../db/connect.ts';
+import type { CustomFieldsTable } from '../../db/types.ts';
+import { AppError, invalidField, notFound, type FieldError } from '../../errors.ts';
+import { isEmail } from '../../lib/email.ts';
+import { newId } from '../../lib/ids.ts';
+import { parseJson } from '../../lib/json.ts';
+import { nowIso } from '../../lib/time.ts';
+import * as q from './queries.ts';
+import type { CUSTOM_FIELD_TYPES } from '../schema.ts';
 
 /** One of the custom field types. */
 export type CustomFieldType = (typeof CUSTOM_FIELD_TYPES)[number];
