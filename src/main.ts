@@ -155,7 +155,8 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(importSummary(view, arg));
     return;
   }
-  if ((command === 'backup' || command === 'restore') && sub && !arg) {
+  if ((command === 'backup' || command === 'restore') && !arg) {
+    if (!sub) throw new ConfigError(`${command} needs a FILE: beckon ${command} FILE [--data DIR]`);
     const config = loadConfig(process.env, storeFlags);
     const { backupCommand, restoreCommand } = await import('./db/backup-cli.ts');
     const target = { dataDir: config.dataDir, databaseUrl: config.databaseUrl, secretKey: config.secretKey };
