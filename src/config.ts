@@ -40,6 +40,14 @@ export interface Config {
   readonly role: Role;
   /** PostgreSQL schema of graphile-worker's job tables (DATABASE_URL only). */
   readonly workerSchema: string;
+  /** Milliseconds a client has to send a request's headers (slowloris guard); at most requestTimeoutMs. */
+  readonly headersTimeoutMs: number;
+  /** Milliseconds a client has to send a whole request, headers and body. */
+  readonly requestTimeoutMs: number;
+  /** Milliseconds an idle keep-alive connection waits for its next request. */
+  readonly keepAliveTimeoutMs: number;
+  /** Client connections the HTTP server holds open at most. */
+  readonly maxConnections: number;
 }
 
 /** The roles of `beckon start --role`: api (HTTP API, no jobs), worker (jobs; /healthz, /readyz, /metrics only), all (both). */
@@ -88,6 +96,10 @@ export const CONFIG_VARIABLES: readonly { name: string; flag?: string; default: 
   { name: 'BECKON_ROLE', flag: '--role', default: 'all', meaning: 'What this process runs: api (the HTTP API, no jobs), worker (the job runners; its port answers /healthz, /readyz, /metrics only) or all; api and worker need DATABASE_URL' },
   { name: 'BECKON_WORKER_SCHEMA', default: 'beckon_worker', meaning: 'PostgreSQL schema of the job queue\'s tables (graphile-worker; DATABASE_URL only)' },
   { name: 'BECKON_DATABASE_POOL_SIZE', default: '10', meaning: 'Connections in each of a process\'s two PostgreSQL pools at most: queries, and graphile-worker\'s jobs (DATABASE_URL only)' },
+  { name: 'BECKON_HEADERS_TIMEOUT_MS', default: '10000', meaning: 'Milliseconds a client has to send a request\'s headers; a slower one (slowloris) is answered 408 and disconnected' },
+  { name: 'BECKON_REQUEST_TIMEOUT_MS', default: '30000', meaning: 'Milliseconds a client has to send a whole request, headers and body (at least BECKON_HEADERS_TIMEOUT_MS); a slower one is answered 408 and disconnected' },
+  { name: 'BECKON_KEEP_ALIVE_TIMEOUT_MS', default: '72000', meaning: 'Milliseconds an idle keep-alive connection stays open for the next request (keep it above a load balancer\'s idle timeout, e.g. 60 s)' },
+  { name: 'BECKON_MAX_CONNECTIONS', default: '10000', meaning: 'Client connections the HTTP server holds open at most (event streams included); further ones are closed at once' },
   { name: 'BECKON_EVENT_RETENTION_DAYS', default: '30', meaning: 'Days events are kept for GET /v1/events and stream resumption (Last-Event-ID); older ones are deleted hourly' },
 ];
 
@@ -174,6 +186,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     : DEFAULT_WEBHOOK_RETRY_SCHEDULE;
   const logLevel = env.BECKON_LOG_LEVEL || 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new ConfigError(`BECKON_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  const headersTimeoutMs = int('BECKON_HEADERS_TIMEOUT_MS', env.BECKON_HEADERS_TIMEOUT_MS, 10000, 1);
+  const requestTimeoutMs = int('BECKON_REQUEST_TIMEOUT_MS', env.BECKON_REQUEST_TIMEOUT_MS, Math.max(30000, headersTimeoutMs), 1);
+  if (headersTimeoutMs > requestTimeoutMs) throw new ConfigError(`BECKON_REQUEST_TIMEOUT_MS (${requestTimeoutMs}) must be at least BECKON_HEADERS_TIMEOUT_MS (${headersTimeoutMs}): the headers are part of the request`);
   const dbUrl = databaseUrl(flags.databaseUrl !== undefined ? '--database-url' : 'DATABASE_URL', flags.databaseUrl ?? env.DATABASE_URL);
   return Object.freeze({
     port,
@@ -197,5 +212,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     databasePoolSize: int('BECKON_DATABASE_POOL_SIZE', env.BECKON_DATABASE_POOL_SIZE, 10, 2),
     role: role(flags.role !== undefined ? '--role' : 'BECKON_ROLE', flags.role ?? env.BECKON_ROLE, dbUrl),
     workerSchema: schemaName('BECKON_WORKER_SCHEMA', env.BECKON_WORKER_SCHEMA),
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs: int('BECKON_KEEP_ALIVE_TIMEOUT_MS', env.BECKON_KEEP_ALIVE_TIMEOUT_MS, 72000, 1),
+    maxConnections: int('BECKON_MAX_CONNECTIONS', env.BECKON_MAX_CONNECTIONS, 10000, 1),
   });
 }

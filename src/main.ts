@@ -19,6 +19,10 @@ Usage:
                                                      create an API key (default scope full); prints the key alone
   beckon import contacts FILE --workspace NAME [--map column=field,...] [--data DIR]
                                                      import a CSV (or .ndjson) file of contacts with a progress bar
+  beckon backup FILE [--data DIR]                    write a consistent copy of the SQLite store, even while Beckon runs
+                                                     (keep the secret key with it: see docs/backups.md)
+  beckon restore FILE [--data DIR]                   check a backup and put it in place of a stopped store (the old one
+                                                     is kept aside); on PostgreSQL use pg_dump or PITR instead
   beckon --help                                      this text
 
 Environment (flags win over it):
@@ -151,11 +155,21 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(importSummary(view, arg));
     return;
   }
+  if ((command === 'backup' || command === 'restore') && !arg) {
+    if (!sub) throw new ConfigError(`${command} needs a FILE: beckon ${command} FILE [--data DIR]`);
+    const config = loadConfig(process.env, storeFlags);
+    const { backupCommand, restoreCommand } = await import('./db/backup-cli.ts');
+    const target = { dataDir: config.dataDir, databaseUrl: config.databaseUrl, secretKey: config.secretKey };
+    const report = command === 'backup' ? await backupCommand(target, sub) : restoreCommand(target, sub);
+    process.stdout.write(report.stdout);
+    process.stderr.write(report.stderr);
+    return;
+  }
   throw new ConfigError(`unknown command "${positionals.join(' ')}"\n\n${USAGE}`);
 }
 
 main(process.argv.slice(2)).catch((err) => {
-  const known = err instanceof ConfigError || err instanceof AppError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+  const known = err instanceof ConfigError || err instanceof AppError || (err as Error).name === 'BackupError' || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
   process.stderr.write(`beckon: ${known ? (err as Error).message : (err as Error).stack}\n`);
   process.exit(known ? 2 : 1);
 });

@@ -18,6 +18,7 @@ import { closeProviders } from './providers/index.ts';
 import { createMetrics } from './system/metrics.ts';
 import { bootstrap } from './bootstrap.ts';
 import { loadSecretKey, SecretBox } from './lib/secret-box.ts';
+import { applyServerLimits } from './system/server-limits.ts';
 
 /** The job runners of a process, started and stopped together. */
 export interface JobRunners {
@@ -63,6 +64,7 @@ export async function startRuntime(config: Config, options: { logger?: pino.Logg
   const queue = await openJobQueue(store, config.workerSchema, log, jobPool);
   const deps: Deps = { db, writer, queue, config, metrics: createMetrics(), log, secrets: new SecretBox(secretKey.key) };
   const app = config.role === 'worker' ? await buildWorkerApp(deps) : await buildApp(deps);
+  applyServerLimits(app.server, config);
   const tasks = buildTasks(deps);
   const worker: JobRunners = queue instanceof PgQueue
     ? new PgRunners({

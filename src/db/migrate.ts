@@ -59,3 +59,8 @@ export async function pendingMigrations(db: Kysely<any>): Promise<string[]> {
   const migrations = await new Migrator({ db, provider }).getMigrations();
   return migrations.filter((m) => !m.executedAt).map((m) => m.name);
 }
+
+/** Names of every migration this version knows, in order (a store that applied another one was written by a newer Beckon). */
+export function knownMigrations(): string[] {
+  return Object.keys(MIGRATIONS);
+}
