@@ -15,3 +15,8 @@ export const EVENT_TYPES = [
 
 /** One of EVENT_TYPES. */
 export type EventType = (typeof EVENT_TYPES)[number];
+
+/** An event's JSON body, as webhook deliveries and the live stream send it: Callbell's envelope {event, payload} plus the event's id and created_at. */
+export function eventBody(event: { id: string; type: string; payload: string; created_at: string }): string {
+  return `{"event":${JSON.stringify(event.type)},"payload":${event.payload},"id":${JSON.stringify(event.id)},"created_at":${JSON.stringify(event.created_at)}}`;
+}
