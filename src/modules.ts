@@ -19,6 +19,7 @@ import { messageTasks } from './messages/tasks.ts';
 import { sandboxRoutes } from './sandbox/routes.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
 import { webhookTasks } from './webhooks/tasks.ts';
+import { webhookSubscriber } from './webhooks/fanout.ts';
 import { twilioHookRoutes } from './providers/twilio/hooks-routes.ts';
 import { whatsappHookRoutes } from './providers/whatsapp-cloud/hooks-routes.ts';
 import { systemRoutes } from './system/routes.ts';
@@ -79,7 +80,7 @@ export const MODULES: readonly Module[] = [
       whatsappHookRoutes(app, deps);
     },
   },
-  { name: 'webhooks', routes: (app, deps) => webhookRoutes(app, deps), tasks: webhookTasks },
+  { name: 'webhooks', routes: (app, deps) => webhookRoutes(app, deps), tasks: webhookTasks, subscribers: [webhookSubscriber] },
   { name: 'events', routes: (app, deps) => eventRoutes(app, deps) },
   { name: 'segments', routes: (app, deps) => segmentRoutes(app, deps) },
   { name: 'tracking', routes: (app, deps) => trackingRoutes(app, deps) },

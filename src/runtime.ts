@@ -13,7 +13,7 @@ import { DEFAULT_LANE, PgRunners } from './jobs/pg-runner.ts';
 import { JOB_LANES, openJobQueue, WEBHOOK_LANE } from './job-queue.ts';
 import { buildWorkerApp } from './system/worker-app.ts';
 import { buildApp } from './app.ts';
-import { buildTasks } from './modules.ts';
+import { allSubscribers, buildTasks } from './modules.ts';
 import { closeProviders } from './providers/index.ts';
 import { createMetrics } from './system/metrics.ts';
 import { bootstrap } from './bootstrap.ts';
@@ -62,7 +62,7 @@ export async function startRuntime(config: Config, options: { logger?: pino.Logg
   jobPool?.on('error', (err) => log.warn({ err }, 'job queue connection lost; the pool replaces it'));
   jobPool?.on('connect', (client) => client.on('error', (err) => log.warn({ err }, 'job queue connection error')));
   const queue = await openJobQueue(store, config.workerSchema, log, jobPool);
-  const deps: Deps = { db, writer, queue, config, metrics: createMetrics(), log, secrets: new SecretBox(secretKey.key) };
+  const deps: Deps = { db, writer, queue, subscribers: allSubscribers(), config, metrics: createMetrics(), log, secrets: new SecretBox(secretKey.key) };
   const app = config.role === 'worker' ? await buildWorkerApp(deps) : await buildApp(deps);
   applyServerLimits(app.server, config);
   const tasks = buildTasks(deps);

@@ -3,16 +3,14 @@ import type { Db } from '../db/connect.ts';
 import type { CampaignRecipientsTable, CampaignsTable, ChannelsTable, ContactsTable, MessagesTable } from '../db/types.ts';
 import { AppError } from '../errors.ts';
 import { findChannel } from '../channels/queries.ts';
-import { recordEvent, recordEvents } from '../events/service.ts';
-import { insertRows } from '../db/prepared.ts';
+import { recordEvent } from '../events/service.ts';
 import { newId } from '../lib/ids.ts';
-import { parseJson, toJson } from '../lib/json.ts';
+import { parseJson } from '../lib/json.ts';
 import { nowIso } from '../lib/time.ts';
+import { enqueueMessages, messageRow, messagesCommitted } from '../messages/outbound.ts';
 import { sendRuleRefusal, type SendKind } from '../messages/rules.ts';
-import { SEND_MESSAGE_TASK } from '../messages/tasks.ts';
 import { MAX_TEXT_LENGTH } from '../messages/schema.ts';
 import { TEXT_LIMITS } from '../messages/service.ts';
-import { messageView } from '../messages/view.ts';
 import { segmentMemberQuery } from '../segments/service.ts';
 import { trackContent } from '../tracking/track-content.ts';
 import { compileCampaign, renderFor, type CompiledCampaign, type RenderedMessage } from './content.ts';
@@ -74,7 +72,7 @@ export async function freezeAudience(deps: SenderDeps, campaign: CampaignsTable)
     const at = nowIso();
     if (!(await q.updateCampaignIf(trx, campaign.id, ['sending', 'paused'], { audience_frozen_at: at, updated_at: at }))) return;
     const row = await q.findCampaignById(trx, campaign.id);
-    if (row) await recordEvent(trx, deps.queue, campaign.workspace_id, 'campaign_started', { ...campaignView(row), recipients: await q.countRecipients(trx, campaign.id) });
+    if (row) await recordEvent(trx, deps, campaign.workspace_id, 'campaign_started', { ...campaignView(row), recipients: await q.countRecipients(trx, campaign.id) });
   });
   deps.queue.notify();
 }
@@ -92,22 +90,11 @@ export function campaignMessage(
   id: string, ids: { campaignId: string | null; templateId: string | null }, channel: ChannelsTable, contact: ContactsTable, rendered: RenderedMessage, now: string,
   metadata: Record<string, string> | null = null,
 ): MessagesTable {
-  return {
-    id, workspace_id: channel.workspace_id, channel_id: channel.id, contact_id: contact.id, direction: 'outbound', type: rendered.type,
-    content: toJson({ url: rendered.url, text: rendered.text }), status: 'enqueued', status_history: toJson([{ status: 'enqueued', at: now }]), provider_message_id: null,
-    error: null, metadata: metadata ? toJson(metadata) : null, created_at: now, updated_at: now, deleted_at: null,
-    channel_type: channel.type, address: addressFor(channel.type, contact), template_uuid: ids.templateId,
-    template_values: rendered.values ? toJson(rendered.values) : null, optin_contact: null,
-    template: rendered.template ? toJson(rendered.template) : null, subject: rendered.subject, html: rendered.html ?? null, campaign_id: ids.campaignId,
-  };
-}
-
-/** Stores enqueued messages in `trx` with their message_created events and send_message jobs (multi-row statements). */
-export async function enqueueMessages(trx: Db, deps: SenderDeps, workspaceId: string, messages: MessagesTable[], now: string): Promise<void> {
-  if (messages.length === 0) return;
-  await insertRows(trx, 'messages', messages);
-  await recordEvents(trx, deps.queue, workspaceId, messages.map((m) => ({ type: 'message_created' as const, payload: messageView(m), created_at: now })));
-  await deps.queue.enqueueMany(trx, messages.map((m) => ({ task: SEND_MESSAGE_TASK, payload: { message_id: m.id } })));
+  return messageRow({
+    id, direction: 'outbound', channel, contactId: contact.id, address: addressFor(channel.type, contact), type: rendered.type,
+    content: { url: rendered.url, text: rendered.text }, now, metadata, templateUuid: ids.templateId, templateValues: rendered.values,
+    template: rendered.template, subject: rendered.subject, html: rendered.html, campaignId: ids.campaignId,
+  });
 }
 
 /** The message rendered for one contact, or the skip reason when it cannot be (content_too_long, template_values_invalid, …). */
@@ -196,7 +183,7 @@ export async function processBatch(deps: SenderDeps, campaignId: string, fromPos
       messages.push(campaignMessage(id, { campaignId, templateId: campaign.template_id }, channel, contact, rendered, now));
       Object.assign(mark, { state: 'messaged', skip_reason: null, message_id: id });
     }
-    await enqueueMessages(trx, deps, campaign.workspace_id, messages, now);
+    await enqueueMessages(trx, deps, messages);
     const marked = await q.markRecipients(trx, marks);
     if (marked !== marks.length) throw new Error(`campaign ${campaignId}: ${marks.length - marked} recipient(s) of this batch were processed concurrently; retrying`);
     if (batch.length === BATCH_SIZE) {
@@ -206,15 +193,14 @@ export async function processBatch(deps: SenderDeps, campaignId: string, fromPos
     await completeIn(trx, deps, campaignId, now);
     return { processed: batch.length, messaged: messages.length, stopped: false, completed: true };
   });
-  deps.queue.notify();
-  if (outcome.messaged) deps.metrics.messagesByStatus.inc({ status: 'enqueued', direction: 'outbound' }, outcome.messaged);
+  messagesCommitted(deps, 'outbound', outcome.messaged ?? 0);
   return outcome;
 }
 
 async function completeIn(trx: Db, deps: SenderDeps, campaignId: string, now: string): Promise<void> {
   if (!(await q.updateCampaignIf(trx, campaignId, ['sending'], { status: 'completed', completed_at: now, updated_at: now }))) return;
   const row = await q.findCampaignById(trx, campaignId);
-  if (row) await recordEvent(trx, deps.queue, row.workspace_id, 'campaign_completed', campaignView(row));
+  if (row) await recordEvent(trx, deps, row.workspace_id, 'campaign_completed', campaignView(row));
 }
 
 /** Runs one campaign_send job: freezes the audience first when it is not frozen yet, then processes one batch. */

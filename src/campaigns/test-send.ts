@@ -5,7 +5,8 @@ import { findChannel } from '../channels/queries.ts';
 import { newId } from '../lib/ids.ts';
 import { nowIso } from '../lib/time.ts';
 import { compileCampaign } from './content.ts';
-import { campaignMessage, enqueueMessages, renderOrSkip, skipOf } from './sender.ts';
+import { enqueueMessages, messagesCommitted } from '../messages/outbound.ts';
+import { campaignMessage, renderOrSkip, skipOf } from './sender.ts';
 import * as q from './queries.ts';
 import { campaignRow } from './service.ts';
 
@@ -49,11 +50,9 @@ export async function testSendCampaign(deps: Deps, workspaceId: string, id: stri
       messages.push(message);
       out.push({ contact_uuid: contact.id, message_uuid: message.id, skip_reason: null });
     }
-    await enqueueMessages(trx, deps, workspaceId, messages, now);
+    await enqueueMessages(trx, deps, messages);
     return out;
   });
-  const sent = results.filter((r) => r.message_uuid !== null).length;
-  if (sent > 0) deps.metrics.messagesByStatus.inc({ status: 'enqueued', direction: 'outbound' }, sent);
-  deps.queue.notify();
+  messagesCommitted(deps, 'outbound', results.filter((r) => r.message_uuid !== null).length);
   return results;
 }

@@ -1,6 +1,6 @@
 import type { Db } from '../db/connect.ts';
 import type { ContactsTable } from '../db/types.ts';
-import type { JobQueue } from '../jobs/queue.ts';
+import type { EventBus } from '../events/subscribers.ts';
 import { notFound } from '../errors.ts';
 import { recordEvent } from '../events/service.ts';
 import { parseJson } from '../lib/json.ts';
@@ -34,9 +34,9 @@ export function consentEventsOf(before: string, view: ContactView): { type: 'con
  * between `before` and `after` (payload: the contact's view plus `channel_type`). Callers pass the stored consent
  * JSON of the row before and after the change, in the transaction that made it.
  */
-export async function recordConsentEvents(trx: Db, queue: JobQueue, workspaceId: string, before: string, view: ContactView): Promise<number> {
+export async function recordConsentEvents(trx: Db, bus: EventBus, workspaceId: string, before: string, view: ContactView): Promise<number> {
   const events = consentEventsOf(before, view);
-  for (const e of events) await recordEvent(trx, queue, workspaceId, e.type, e.payload);
+  for (const e of events) await recordEvent(trx, bus, workspaceId, e.type, e.payload);
   return events.length;
 }
 
@@ -47,7 +47,7 @@ export async function recordConsentEvents(trx: Db, queue: JobQueue, workspaceId:
  * The caller calls queue.notify() after commit when `changed`. 404 when the contact is not in the workspace.
  */
 export async function setConsent(
-  trx: Db, queue: JobQueue, workspaceId: string, contactId: string, channel: ConsentChannel,
+  trx: Db, bus: EventBus, workspaceId: string, contactId: string, channel: ConsentChannel,
   status: 'opted_in' | 'opted_out', source: string, at: string = nowIso(),
 ): Promise<{ contact: ContactsTable; changed: boolean }> {
   const row = await q.findContact(trx, workspaceId, contactId);
@@ -57,7 +57,7 @@ export async function setConsent(
   const next: ContactsTable = { ...row, consent: JSON.stringify(consent), updated_at: at };
   await q.updateContact(trx, workspaceId, contactId, { consent: next.consent, updated_at: at });
   const view = await loadContactView(trx, next);
-  await recordEvent(trx, queue, workspaceId, 'contact_updated', { ...view, changed_fields: ['consent'] });
-  await recordConsentEvents(trx, queue, workspaceId, row.consent, view);
+  await recordEvent(trx, bus, workspaceId, 'contact_updated', { ...view, changed_fields: ['consent'] });
+  await recordConsentEvents(trx, bus, workspaceId, row.consent, view);
   return { contact: next, changed: true };
 }

@@ -20,7 +20,7 @@ export function contactRoutes(app: App, deps: Deps): void {
         + 'custom_fields are checked against the workspace\'s definitions; a key without a definition takes a string (≤ 1000 characters), number or boolean. '
         + 'A phone or email already used in the workspace is a 409 `duplicate_contact` with `existing_uuid`. Emits contact_created.',
     },
-  }, async (request, reply) => reply.code(201).send({ contact: await createContact(deps.db, deps.queue, request.auth.workspaceId, request.body) }));
+  }, async (request, reply) => reply.code(201).send({ contact: await createContact(deps.db, deps, request.auth.workspaceId, request.body) }));
 
   app.get('/v1/contacts', {
     config: { scope: 'read' },
@@ -55,7 +55,7 @@ export function contactRoutes(app: App, deps: Deps): void {
         + 'Unlike Callbell, the phone may change (normalized, unique); phone or email may be set to null while the other remains. '
         + 'Emits contact_updated with the new view and `changed_fields`; a PATCH that changes nothing emits nothing.',
     },
-  }, async (request) => ({ contact: await updateContact(deps.db, deps.queue, request.auth.workspaceId, request.params.uuid, request.body) }));
+  }, async (request) => ({ contact: await updateContact(deps.db, deps, request.auth.workspaceId, request.params.uuid, request.body) }));
 
   app.delete('/v1/contacts/:uuid', {
     config: { scope: 'full' },
@@ -65,7 +65,7 @@ export function contactRoutes(app: App, deps: Deps): void {
       description: 'The contact\'s messages (inbound and outbound) are deleted with it, so nothing of the person stays readable. Emits contact_deleted with the contact\'s last view.',
     },
   }, async (request) => {
-    await deleteContact(deps.db, deps.queue, request.auth.workspaceId, request.params.uuid);
+    await deleteContact(deps.db, deps, request.auth.workspaceId, request.params.uuid);
     return { status: 'contact was destroyed' as const };
   });
 

@@ -1,7 +1,7 @@
 import type { Static } from 'typebox';
 import type { Db } from '../db/connect.ts';
 import type { ContactsTable } from '../db/types.ts';
-import type { JobQueue } from '../jobs/queue.ts';
+import type { EventBus } from '../events/subscribers.ts';
 import { AppError, invalidField, notFound, type FieldError } from '../errors.ts';
 import { recordEvent } from '../events/service.ts';
 import { newId } from '../lib/ids.ts';
@@ -60,18 +60,18 @@ export async function loadContactView(db: Db, row: ContactsTable): Promise<Conta
 }
 
 /** Finds the contact with this email address (already normalized), or creates it (emitting contact_created) in `trx`. */
-export async function findOrCreateContactByEmail(trx: Db, queue: JobQueue, workspaceId: string, email: string, source: string): Promise<{ contact: ContactsTable; created: boolean }> {
-  return findOrCreateContact(trx, queue, workspaceId, { phone: null, email }, () => q.findContactByEmail(trx, workspaceId, email), source);
+export async function findOrCreateContactByEmail(trx: Db, bus: EventBus, workspaceId: string, email: string, source: string): Promise<{ contact: ContactsTable; created: boolean }> {
+  return findOrCreateContact(trx, bus, workspaceId, { phone: null, email }, () => q.findContactByEmail(trx, workspaceId, email), source);
 }
 
 /** Finds the contact with this E.164 phone, or creates it (emitting contact_created) in `trx`. */
-export async function findOrCreateContactByPhone(trx: Db, queue: JobQueue, workspaceId: string, phone: string, source: string): Promise<{ contact: ContactsTable; created: boolean }> {
-  return findOrCreateContact(trx, queue, workspaceId, { phone, email: null }, () => q.findContactByPhone(trx, workspaceId, phone), source);
+export async function findOrCreateContactByPhone(trx: Db, bus: EventBus, workspaceId: string, phone: string, source: string): Promise<{ contact: ContactsTable; created: boolean }> {
+  return findOrCreateContact(trx, bus, workspaceId, { phone, email: null }, () => q.findContactByPhone(trx, workspaceId, phone), source);
 }
 
 /** The contact `find` returns, or a new one with this address; a concurrent transaction creating it first is found, not duplicated. */
 async function findOrCreateContact(
-  trx: Db, queue: JobQueue, workspaceId: string, address: { phone: string | null; email: string | null },
+  trx: Db, bus: EventBus, workspaceId: string, address: { phone: string | null; email: string | null },
   find: () => Promise<ContactsTable | undefined>, source: string,
 ): Promise<{ contact: ContactsTable; created: boolean }> {
   const existing = await find();
@@ -83,7 +83,7 @@ async function findOrCreateContact(
     if (!winner) throw new Error(`contact ${address.phone ?? address.email} was neither inserted nor found`);
     return { contact: winner, created: false };
   }
-  await recordEvent(trx, queue, workspaceId, 'contact_created', contactView(row));
+  await recordEvent(trx, bus, workspaceId, 'contact_created', contactView(row));
   return { contact: row, created: true };
 }
 
@@ -125,14 +125,14 @@ function checkFieldCount(values: Record<string, unknown>): void {
 }
 
 /** Creates a contact (emitting contact_created, and contact_opted_in / contact_opted_out for consent it is created with); 400 for an invalid phone, email or custom field, 409 `duplicate_contact` with `existing_uuid`. */
-export async function createContact(db: Db, queue: JobQueue, workspaceId: string, body: Static<typeof CreateContactBody>): Promise<ContactView> {
-  const view = await db.transaction().execute(async (trx) => createContactIn(trx, queue, workspaceId, body, await definitionsByKey(trx, workspaceId)));
-  queue.notify();
+export async function createContact(db: Db, bus: EventBus, workspaceId: string, body: Static<typeof CreateContactBody>): Promise<ContactView> {
+  const view = await db.transaction().execute(async (trx) => createContactIn(trx, bus, workspaceId, body, await definitionsByKey(trx, workspaceId)));
+  bus.queue.notify();
   return view;
 }
 
 /** createContact inside the caller's transaction `trx` with the workspace's custom field definitions already loaded (the caller notifies the queue after commit); nothing is written when it throws. */
-export async function createContactIn(trx: Db, queue: JobQueue, workspaceId: string, body: Static<typeof CreateContactBody>, definitions: Map<string, CustomFieldView>): Promise<ContactView> {
+export async function createContactIn(trx: Db, bus: EventBus, workspaceId: string, body: Static<typeof CreateContactBody>, definitions: Map<string, CustomFieldView>): Promise<ContactView> {
   const phone = phoneOfCreate(body);
   const email = emailOf(body.email);
   if (!phone && !email) throw missingAddress();
@@ -141,8 +141,8 @@ export async function createContactIn(trx: Db, queue: JobQueue, workspaceId: str
   const row = draft(nowIso());
   await q.insertContact(trx, row);
   const created = contactView(row);
-  await recordEvent(trx, queue, workspaceId, 'contact_created', created);
-  await recordConsentEvents(trx, queue, workspaceId, '{}', created);
+  await recordEvent(trx, bus, workspaceId, 'contact_created', created);
+  await recordConsentEvents(trx, bus, workspaceId, '{}', created);
   return created;
 }
 
@@ -191,27 +191,27 @@ function nextRow(row: ContactsTable, body: Static<typeof UpdateContactBody>, cus
  * Emits contact_updated with the new view and `changed_fields` (and contact_opted_in / contact_opted_out for each
  * channel type whose consent status became opted_in / opted_out); a PATCH that changes nothing emits nothing.
  */
-export async function updateContact(db: Db, queue: JobQueue, workspaceId: string, id: string, body: Static<typeof UpdateContactBody>): Promise<ContactView> {
+export async function updateContact(db: Db, bus: EventBus, workspaceId: string, id: string, body: Static<typeof UpdateContactBody>): Promise<ContactView> {
   const result = await db.transaction().execute(async (trx) => {
     const row = await q.findContact(trx, workspaceId, id);
     if (!row) throw notFound('contact');
     const definitions = body.custom_fields === undefined ? new Map<string, CustomFieldView>() : await definitionsByKey(trx, workspaceId);
-    return updateContactIn(trx, queue, workspaceId, row, body, definitions);
+    return updateContactIn(trx, bus, workspaceId, row, body, definitions);
   });
-  if (result.emitted) queue.notify();
+  if (result.emitted) bus.queue.notify();
   return result.view;
 }
 
 /** updateContact of the loaded `row` inside the caller's transaction `trx` (the caller notifies the queue after commit when `emitted`); nothing is written when it throws. */
-export async function updateContactIn(trx: Db, queue: JobQueue, workspaceId: string, row: ContactsTable, body: Static<typeof UpdateContactBody>, definitions: Map<string, CustomFieldView>): Promise<{ view: ContactView; emitted: boolean }> {
+export async function updateContactIn(trx: Db, bus: EventBus, workspaceId: string, row: ContactsTable, body: Static<typeof UpdateContactBody>, definitions: Map<string, CustomFieldView>): Promise<{ view: ContactView; emitted: boolean }> {
   const id = row.id;
   const windows = (await loadWindows(trx, workspaceId, [id])).get(id);
   const plan = planUpdate(row, body, definitions, windows, nowIso());
   if (plan.changed.length === 0) return { view: plan.view, emitted: false };
   await refuseDuplicate(trx, workspaceId, plan.changed.includes('phone') ? plan.next.phone : null, plan.changed.includes('email') ? plan.next.email : null, id);
   await q.updateContact(trx, workspaceId, id, plan.changes);
-  await recordEvent(trx, queue, workspaceId, 'contact_updated', { ...plan.view, changed_fields: plan.changed });
-  if (plan.changed.includes('consent')) await recordConsentEvents(trx, queue, workspaceId, row.consent, plan.view);
+  await recordEvent(trx, bus, workspaceId, 'contact_updated', { ...plan.view, changed_fields: plan.changed });
+  if (plan.changed.includes('consent')) await recordConsentEvents(trx, bus, workspaceId, row.consent, plan.view);
   return { view: plan.view, emitted: true };
 }
 
@@ -241,7 +241,7 @@ export function planUpdate(row: ContactsTable, body: Static<typeof UpdateContact
 }
 
 /** Deletes a contact and all its messages (privacy first: nothing of the person stays readable); emits contact_deleted with its last view. */
-export async function deleteContact(db: Db, queue: JobQueue, workspaceId: string, id: string): Promise<ContactView> {
+export async function deleteContact(db: Db, bus: EventBus, workspaceId: string, id: string): Promise<ContactView> {
   const view = await db.transaction().execute(async (trx) => {
     const row = await q.findContact(trx, workspaceId, id);
     if (!row) throw notFound('contact');
@@ -249,9 +249,9 @@ export async function deleteContact(db: Db, queue: JobQueue, workspaceId: string
     await q.deleteContactMessages(trx, workspaceId, id);
     await q.deleteChannelWindows(trx, workspaceId, id);
     await q.deleteContact(trx, workspaceId, id);
-    await recordEvent(trx, queue, workspaceId, 'contact_deleted', last);
+    await recordEvent(trx, bus, workspaceId, 'contact_deleted', last);
     return last;
   });
-  queue.notify();
+  bus.queue.notify();
   return view;
 }

@@ -1,34 +1,19 @@
 import type { Db } from '../db/connect.ts';
-import type { JobQueue } from '../jobs/queue.ts';
 import { newId } from '../lib/ids.ts';
 import { nowIso } from '../lib/time.ts';
-import { fanOutEvents } from '../webhooks/fanout.ts';
 import { insertRows } from '../db/prepared.ts';
+import { handToSubscribers, type EventBus, type RecordedEvent } from './subscribers.ts';
+import type { EventType } from './types.ts';
 
-/** Every event type a webhook endpoint may subscribe to. */
-export const EVENT_TYPES = [
-  'message_created',
-  'message_status_updated',
-  'contact_created',
-  'contact_updated',
-  'contact_deleted',
-  'contact_opted_in',
-  'contact_opted_out',
-  'message_opened',
-  'link_clicked',
-  'campaign_started',
-  'campaign_completed',
-] as const;
-
-/** One of EVENT_TYPES. */
-export type EventType = (typeof EVENT_TYPES)[number];
+export { EVENT_TYPES, type EventType } from './types.ts';
 
 /**
- * Stores a domain event in `trx` and, in the same transaction, one delivery job per subscribed webhook endpoint
- * and the new-events signal (sent on commit; the caller also calls queue.notify() after commit). Returns the event id.
+ * Stores a domain event in `trx` and, in the same transaction, hands it to the bus's subscribers of its type (webhooks:
+ * one delivery job per subscribed endpoint) and raises the new-events signal (sent on commit; the caller also calls
+ * queue.notify() after commit). Returns the event id.
  */
-export async function recordEvent(trx: Db, queue: JobQueue, workspaceId: string, type: EventType, payload: unknown): Promise<string> {
-  const [id] = await recordEvents(trx, queue, workspaceId, [{ type, payload, created_at: nowIso() }]);
+export async function recordEvent(trx: Db, bus: EventBus, workspaceId: string, type: EventType, payload: unknown): Promise<string> {
+  const [id] = await recordEvents(trx, bus, workspaceId, [{ type, payload, created_at: nowIso() }]);
   return id;
 }
 
@@ -39,12 +24,12 @@ export interface NewEvent {
   created_at: string;
 }
 
-/** recordEvent for many events of one workspace at once, in order (multi-row inserts, one endpoint lookup, one signal); returns their ids. */
-export async function recordEvents(trx: Db, queue: JobQueue, workspaceId: string, events: NewEvent[]): Promise<string[]> {
+/** recordEvent for many events of one workspace at once, in order (multi-row inserts, one call per subscriber, one signal); returns their ids. */
+export async function recordEvents(trx: Db, bus: EventBus, workspaceId: string, events: NewEvent[]): Promise<string[]> {
   if (events.length === 0) return [];
-  const rows = events.map((e) => ({ id: newId(), workspace_id: workspaceId, type: e.type, payload: JSON.stringify(e.payload), created_at: e.created_at }));
+  const rows: RecordedEvent[] = events.map((e) => ({ id: newId(), workspace_id: workspaceId, type: e.type, payload: JSON.stringify(e.payload), created_at: e.created_at }));
   await insertRows(trx, 'events', rows);
-  await fanOutEvents(trx, queue, workspaceId, rows);
-  await queue.signals.recorded(trx, workspaceId);
+  await handToSubscribers(trx, bus, workspaceId, rows);
+  await bus.queue.signals.recorded(trx, workspaceId);
   return rows.map((r) => r.id);
 }

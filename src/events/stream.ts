@@ -4,7 +4,7 @@ import type { Deps } from '../deps.ts';
 import type { Db } from '../db/connect.ts';
 import { invalidField } from '../errors.ts';
 import type { Cursor } from '../lib/cursor.ts';
-import { webhookBody } from '../webhooks/engine.ts';
+import { eventBody } from './types.ts';
 import * as q from './queries.ts';
 
 /** Tunables of the event stream: heartbeat comment period, fallback poll period (writes this process was not told of), rows read per query. */
@@ -28,7 +28,7 @@ export async function startPosition(db: Db, workspaceId: string, lastEventId: st
 
 /** One Server-Sent Events frame: id = event id, event = type, data = the webhook body. */
 export function sseFrame(row: q.EventRow): string {
-  return `id: ${row.id}\nevent: ${row.type}\ndata: ${webhookBody(row)}\n\n`;
+  return `id: ${row.id}\nevent: ${row.type}\ndata: ${eventBody(row)}\n\n`;
 }
 
 /** One open stream: sends the workspace's events after its position, whenever it is kicked. */

@@ -28,3 +28,20 @@ export interface EventSubscriber {
   /** Runs in the events' transaction with the events of its types, in the order they were recorded. */
   handle(trx: Db, queue: JobQueue, workspaceId: string, events: RecordedEvent[]): Promise<void>;
 }
+
+/** True when a subscriber's declared types cover this event type. */
+export function wants(subscriber: EventSubscriber, type: string): boolean {
+  return subscriber.types === '*' || subscriber.types.includes(type);
+}
+
+/**
+ * Hands recorded events of one workspace to every subscriber of the bus, in the bus's order, each with the events of
+ * its types in the order they were recorded (a subscriber none of them concerns is not called). Runs in `trx`: a
+ * subscriber that throws rolls back the events with everything else the transaction wrote.
+ */
+export async function handToSubscribers(trx: Db, bus: EventBus, workspaceId: string, events: RecordedEvent[]): Promise<void> {
+  for (const subscriber of bus.subscribers) {
+    const mine = subscriber.types === '*' ? events : events.filter((e) => wants(subscriber, e.type));
+    if (mine.length > 0) await subscriber.handle(trx, bus.queue, workspaceId, mine);
+  }
+}

@@ -4,6 +4,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import pino from 'pino';
 import type { Db, Store } from '../db/connect.ts';
 import type { JobQueue } from '../jobs/queue.ts';
+import type { EventBus } from '../events/subscribers.ts';
 import { openJobQueue } from '../job-queue.ts';
 import { AppError } from '../errors.ts';
 import { DEFAULT_BATCH_OPTIONS } from '../contacts/batch/batch.ts';
@@ -34,7 +35,7 @@ export function progressLine(p: ImportProgress, total: number): string {
  * the workspace in this process, as POST /v1/imports would (the import is listed by GET /v1/imports), drawing a progress
  * bar on `progress`; the file is read where it is and kept.
  */
-export async function importContactsCommand(db: Db, input: { workspace: string; file: string; map?: string }, progress: NodeJS.WritableStream, queue: JobQueue): Promise<ImportView> {
+export async function importContactsCommand(db: Db, input: { workspace: string; file: string; map?: string }, progress: NodeJS.WritableStream, bus: EventBus): Promise<ImportView> {
   const workspaceId = await q.findWorkspaceIdByName(db, input.workspace);
   if (!workspaceId) throw new AppError(404, 'not_found', `no workspace named "${input.workspace}"`);
   const file = resolve(input.file);
@@ -51,7 +52,7 @@ export async function importContactsCommand(db: Db, input: { workspace: string; 
   const draw = (p: ImportProgress) => progress.write(`\r${progressLine(p, total)}`);
   draw({ rowsDone: 0, inserted: 0, updated: 0, failed: 0 });
   try {
-    await runImport(db, queue, row.id, { onProgress: draw });
+    await runImport(db, bus, row.id, { onProgress: draw });
   } catch (error) {
     if (!(error instanceof ImportFileError)) throw error; // runImport marked it failed
     throw new AppError(400, 'validation_failed', error.message);

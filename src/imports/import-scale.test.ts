@@ -21,23 +21,23 @@ async function writeCsv(file: string, rows: number, line: (i: number) => string)
 test('an import stopped after a committed batch resumes from it: every row once, counts continue', async (t) => {
   const beckon = await startBeckon({}, { worker: false });
   t.after(() => beckon.stop());
-  const { db, queue } = beckon.runtime.deps;
+  const { db } = beckon.runtime.deps;
   const file = join(beckon.dataDir, 'resume.csv');
   await writeCsv(file, 2500, (i) => `C${i},c${i}@example.com,${i % 2 ? 'pro' : 'free'}`);
   const workspaceId = (await db.selectFrom('workspaces').select('id').executeTakeFirstOrThrow()).id;
   const row = newImportRow(workspaceId, file, 'csv', { 'E-mail': 'email', Name: 'name', plan: 'custom_fields.plan' }, OPTIONS);
   await insertImport(db, row);
 
-  assert.equal(await runImport(db, queue, row.id, { sliceMs: 0 }), 'more');
+  assert.equal(await runImport(db, beckon.runtime.deps, row.id, { sliceMs: 0 }), 'more');
   const partial = (await beckon.call('GET', `/v1/imports/${row.id}`)).json().import;
   assert.deepEqual([partial.status, partial.processed, partial.inserted, partial.completed_at], ['running', 1000, 1000, null]);
 
-  assert.equal(await runImport(db, queue, row.id), 'done');
+  assert.equal(await runImport(db, beckon.runtime.deps, row.id), 'done');
   const done = (await beckon.call('GET', `/v1/imports/${row.id}`)).json().import;
   assert.deepEqual([done.status, done.processed, done.inserted, done.updated, done.failed], ['completed', 2500, 2500, 0, 0]);
   const count = await db.selectFrom('contacts').select((eb) => eb.fn.countAll<number>().as('n')).where('workspace_id', '=', workspaceId).executeTakeFirstOrThrow();
   assert.equal(Number(count.n), 2500);
-  assert.equal(await runImport(db, queue, row.id), 'done');
+  assert.equal(await runImport(db, beckon.runtime.deps, row.id), 'done');
   assert.equal((await beckon.call('GET', `/v1/imports/${row.id}`)).json().import.processed, 2500);
 });
 
@@ -45,7 +45,7 @@ test('an import stopped after a committed batch resumes from it: every row once,
 test('a 50,000-row CSV streams through in batches: counts, first errors, progress per batch', { timeout: 400_000 }, async (t) => {
   const beckon = await startBeckon({}, { worker: false });
   t.after(() => beckon.stop());
-  const { db, queue } = beckon.runtime.deps;
+  const { db } = beckon.runtime.deps;
   const file = join(beckon.dataDir, 'large.csv');
   const rows = 50_000;
   // every 5,000th row has an invalid email (10 rows); rows 49,990 to 49,998 repeat earlier emails (9 updates)
@@ -54,7 +54,7 @@ test('a 50,000-row CSV streams through in batches: counts, first errors, progres
   const row = newImportRow(workspaceId, file, 'csv', { 'E-mail': 'email', Name: 'name', plan: 'custom_fields.plan' }, OPTIONS);
   await insertImport(db, row);
   const progress: ImportProgress[] = [];
-  assert.equal(await runImport(db, queue, row.id, { onProgress: (p) => progress.push(p) }), 'done');
+  assert.equal(await runImport(db, beckon.runtime.deps, row.id, { onProgress: (p) => progress.push(p) }), 'done');
   assert.equal(progress.length, 50);
   assert.deepEqual(progress.map((p) => p.rowsDone), Array.from({ length: 50 }, (_, i) => (i + 1) * 1000));
   const done = (await beckon.call('GET', `/v1/imports/${row.id}`)).json().import;

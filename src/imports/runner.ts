@@ -1,6 +1,6 @@
 import type { Db } from '../db/connect.ts';
 import type { ImportsTable } from '../db/types.ts';
-import type { JobQueue } from '../jobs/queue.ts';
+import type { EventBus } from '../events/subscribers.ts';
 import { countResults, DEFAULT_BATCH_OPTIONS, MAX_BATCH, upsertCheckedIn, upsertContext, type BatchOptions, type RecordResult } from '../contacts/batch/batch.ts';
 import { parseJson } from '../lib/json.ts';
 import { nowIso } from '../lib/time.ts';
@@ -36,7 +36,7 @@ export interface ImportProgress {
  * once `sliceMs` has passed and returns 'more' (the caller reschedules); 'done' when the file is finished.
  * When the file cannot be read as its format the import is marked failed (with the reason) and ImportFileError is thrown.
  */
-export async function runImport(db: Db, queue: JobQueue, id: string, options: { sliceMs?: number; onProgress?: (p: ImportProgress) => void } = {}): Promise<'done' | 'more'> {
+export async function runImport(db: Db, bus: EventBus, id: string, options: { sliceMs?: number; onProgress?: (p: ImportProgress) => void } = {}): Promise<'done' | 'more'> {
   const started = Date.now();
   let row = await q.findImportById(db, id) as ImportsTable;
   if (row.status === 'completed' || row.status === 'failed') return 'done';
@@ -48,7 +48,7 @@ export async function runImport(db: Db, queue: JobQueue, id: string, options: { 
   const flush = async (batch: ReadRow[]) => {
     const parsed = batch.filter((r) => r.item !== undefined);
     const results = await db.transaction().execute(async (trx) => {
-      const done = await upsertCheckedIn(trx, queue, row.workspace_id, parsed.map((r) => r.item!), batchOptions, (i) => `line.${parsed[i].line}`, context);
+      const done = await upsertCheckedIn(trx, bus, row.workspace_id, parsed.map((r) => r.item!), batchOptions, (i) => `line.${parsed[i].line}`, context);
       const all: (RecordResult & { line: number })[] = done.map((r) => ({ ...r, line: parsed[r.index].line }));
       for (const r of batch) {
         if (r.parseError !== undefined) all.push({ index: -1, line: r.line, status: 'failed', uuid: null, reason: null, error: { code: 'invalid_json', detail: `line ${r.line} ${r.parseError}`, errors: [{ path: `line.${r.line}`, message: r.parseError }] } });
@@ -64,7 +64,7 @@ export async function runImport(db: Db, queue: JobQueue, id: string, options: { 
       return next;
     });
     row = { ...row, ...results };
-    queue.notify();
+    bus.queue.notify();
     options.onProgress?.({ rowsDone: row.rows_done, inserted: row.inserted, updated: row.updated, failed: row.failed });
   };
   try {

@@ -16,7 +16,7 @@ export function importTasks(deps: Deps): Record<string, Task> {
       if (!row) return;
       let outcome: 'done' | 'more';
       try {
-        outcome = await runImport(deps.db, deps.queue, row.id, { sliceMs: IMPORT_SLICE_MS });
+        outcome = await runImport(deps.db, deps, row.id, { sliceMs: IMPORT_SLICE_MS });
       } catch (error) {
         if (!(error instanceof ImportFileError)) throw error; // runImport marked it failed
         outcome = 'done';

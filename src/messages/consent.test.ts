@@ -89,8 +89,8 @@ test('consent events: PATCH and setConsent emit contact_opted_in / contact_opted
   const { deps } = beckon.runtime;
   const workspaceId = await workspaceOf(beckon);
   const results = await deps.db.transaction().execute(async (trx) => [
-    await setConsent(trx, deps.queue, workspaceId, id, 'sms', 'opted_in', 'sms_keyword', '2025-06-01T10:00:00.000Z'),
-    await setConsent(trx, deps.queue, workspaceId, id, 'sms', 'opted_in', 'api'),
+    await setConsent(trx, deps, workspaceId, id, 'sms', 'opted_in', 'sms_keyword', '2025-06-01T10:00:00.000Z'),
+    await setConsent(trx, deps, workspaceId, id, 'sms', 'opted_in', 'api'),
   ]);
   assert.deepEqual(results.map((r) => r.changed), [true, false]);
   const contact = (await beckon.call('GET', `/v1/contacts/${id}`)).json().contact;
@@ -98,7 +98,7 @@ test('consent events: PATCH and setConsent emit contact_opted_in / contact_opted
   assert.deepEqual((await events(beckon, 'contact_opted_in')).map((e) => e.payload.channel_type), ['email', 'sms']);
   const other = await beckon.newWorkspace('other');
   const otherId = await workspaceOf(beckon, other);
-  await assert.rejects(deps.db.transaction().execute((trx) => setConsent(trx, deps.queue, otherId, id, 'sms', 'opted_out', 'api')), /contact not found/);
+  await assert.rejects(deps.db.transaction().execute((trx) => setConsent(trx, deps, otherId, id, 'sms', 'opted_out', 'api')), /contact not found/);
 });
 
 test('consent events reach a webhook endpoint subscribed to contact_opted_in and contact_opted_out, signed', async (t) => {

@@ -9,6 +9,11 @@ export async function insertMessage(db: Db, row: MessagesTable): Promise<void> {
   await insertRows(db, 'messages', [row]);
 }
 
+/** Inserts messages with multi-row statements. */
+export async function insertMessages(db: Db, rows: MessagesTable[]): Promise<void> {
+  await insertRows(db, 'messages', rows);
+}
+
 /** Finds one of a workspace's messages that has not been deleted. */
 export async function findMessage(db: Db, workspaceId: string, id: string): Promise<MessagesTable | undefined> {
   return db.selectFrom('messages').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id)

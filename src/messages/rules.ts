@@ -1,6 +1,6 @@
 import type { Db } from '../db/connect.ts';
 import type { ChannelsTable, ContactsTable } from '../db/types.ts';
-import type { JobQueue } from '../jobs/queue.ts';
+import type { EventBus } from '../events/subscribers.ts';
 import { AppError } from '../errors.ts';
 import { consentOf, setConsent, type ConsentChannel } from '../contacts/consent.ts';
 import { findChannelWindow } from '../contacts/queries.ts';
@@ -79,9 +79,9 @@ export async function sendRuleRefusal(trx: Db, channel: ChannelsTable, contact: 
  * that `optin_contact: true` confirms (source `api`, emitting contact_opted_in) when the contact was not opted in yet.
  * A refused send changes nothing.
  */
-export async function applySendRules(trx: Db, queue: JobQueue, channel: ChannelsTable, contact: ContactsTable, kind: SendKind, now: string): Promise<void> {
+export async function applySendRules(trx: Db, bus: EventBus, channel: ChannelsTable, contact: ContactsTable, kind: SendKind, now: string): Promise<void> {
   const refusal = await sendRuleRefusal(trx, channel, contact, kind, now);
   if (refusal) throw refusal;
   const type = channel.type as ConsentChannel;
-  if (kind.optinContact && consentOf(contact, type).status !== 'opted_in') await setConsent(trx, queue, contact.workspace_id, contact.id, type, 'opted_in', 'api', now);
+  if (kind.optinContact && consentOf(contact, type).status !== 'opted_in') await setConsent(trx, bus, contact.workspace_id, contact.id, type, 'opted_in', 'api', now);
 }

@@ -1,22 +1,19 @@
 import type { Deps } from '../deps.ts';
-import type { ChannelsTable, MessagesTable } from '../db/types.ts';
+import type { ChannelsTable } from '../db/types.ts';
 import { AppError, invalidField, notFound } from '../errors.ts';
 import { findChannel, findDefaultChannel } from '../channels/queries.ts';
 import { findOrCreateContactByEmail, findOrCreateContactByPhone } from '../contacts/service.ts';
-import { recordEvent } from '../events/service.ts';
 import { decodeCursor, pageOf } from '../lib/cursor.ts';
-import { newId } from '../lib/ids.ts';
-import { toJson } from '../lib/json.ts';
 import { normalizeEmail } from '../lib/email.ts';
 import { normalizePhone } from '../lib/phone.ts';
 import { nowIso } from '../lib/time.ts';
 import * as q from './queries.ts';
 import type { OutboundTemplate } from '../providers/types.ts';
 import { resolveTemplateSend } from '../templates/service.ts';
+import { enqueueMessage, messageRow, messagesCommitted } from './outbound.ts';
 import { applySendRules } from './rules.ts';
 import { MAX_TEXT_LENGTH, METADATA_LIMITS } from './schema.ts';
 import type { StatusDeps } from './status.ts';
-import { SEND_MESSAGE_TASK } from './tasks.ts';
 import { messageView, type MessageContent, type MessageView } from './view.ts';
 
 export { messageView, type MessageView } from './view.ts';
@@ -136,24 +133,18 @@ export async function sendMessage(deps: StatusDeps, workspaceId: string, input: 
   const kind = { template: template !== undefined, marketing: input.marketing === true || template?.category === 'MARKETING', optinContact: input.optin_contact === true };
   const row = await deps.writer.run(async (trx) => {
     const { contact } = input.from === 'email'
-      ? await findOrCreateContactByEmail(trx, deps.queue, workspaceId, address, 'api')
-      : await findOrCreateContactByPhone(trx, deps.queue, workspaceId, address, 'api');
-    await applySendRules(trx, deps.queue, channel, contact, kind, now);
-    const message: MessagesTable = {
-      id: newId(), workspace_id: workspaceId, channel_id: channel.id, contact_id: contact.id, direction: 'outbound', type: input.type,
-      content: toJson(content as MessageContent), status: 'enqueued', status_history: toJson([{ status: 'enqueued', at: now }]), provider_message_id: null,
-      error: null, metadata: input.metadata ? toJson(input.metadata) : null, created_at: now, updated_at: now, deleted_at: null,
-      channel_type: channel.type, address, template_uuid: input.template_uuid ?? null,
-      template_values: input.template_values ? toJson(input.template_values) : null, optin_contact: input.optin_contact === undefined ? null : Number(input.optin_contact),
-      template: template ? toJson(template) : null, subject, html, campaign_id: null,
-    };
-    await q.insertMessage(trx, message);
-    await recordEvent(trx, deps.queue, workspaceId, 'message_created', messageView(message));
-    await deps.queue.enqueue(trx, SEND_MESSAGE_TASK, { message_id: message.id });
+      ? await findOrCreateContactByEmail(trx, deps, workspaceId, address, 'api')
+      : await findOrCreateContactByPhone(trx, deps, workspaceId, address, 'api');
+    await applySendRules(trx, deps, channel, contact, kind, now);
+    const message = messageRow({
+      direction: 'outbound', channel, contactId: contact.id, address, type: input.type, content: content as MessageContent, now,
+      metadata: input.metadata, templateUuid: input.template_uuid, templateValues: input.template_values, optinContact: input.optin_contact,
+      template, subject, html,
+    });
+    await enqueueMessage(trx, deps, message);
     return message;
   });
-  deps.queue.notify();
-  deps.metrics.messagesByStatus.inc({ status: 'enqueued', direction: 'outbound' });
+  messagesCommitted(deps, 'outbound', 1);
   return messageView(row);
 }
 

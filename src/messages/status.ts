@@ -2,6 +2,7 @@ import type { Deps } from '../deps.ts';
 import type { Db } from '../db/connect.ts';
 import type { MessagesTable } from '../db/types.ts';
 import { recordEvent } from '../events/service.ts';
+import type { EventBus } from '../events/subscribers.ts';
 import { parseJson, toJson } from '../lib/json.ts';
 import { nowIso } from '../lib/time.ts';
 import * as q from './queries.ts';
@@ -57,8 +58,8 @@ export type StatusOutcome =
   | { outcome: 'ignored'; message: MessagesTable }
   | { outcome: 'unknown' };
 
-/** What status changes need: the store, the queue (events), and metrics. */
-export type StatusDeps = Pick<Deps, 'db' | 'writer' | 'queue' | 'metrics'>;
+/** What status changes need: the store, the event bus (queue and subscribers), and metrics. */
+export type StatusDeps = Pick<Deps, 'db' | 'writer' | 'queue' | 'subscribers' | 'metrics'>;
 
 /** Runs extra work in the same transaction as a real status change (e.g. a provider scheduling its next callback). */
 export type WithinChange = (trx: Db, message: MessagesTable) => Promise<void>;
@@ -86,7 +87,7 @@ export async function applyStatus(deps: StatusDeps, where: Locator, change: Stat
  * applyStatus inside the caller's transaction `trx` (e.g. a second status played in the same commit as the first);
  * the caller calls statusCommitted with the outcome once the transaction committed.
  */
-export async function applyStatusIn(trx: Db, deps: Pick<StatusDeps, 'queue'>, where: Locator, change: StatusChange, within?: WithinChange): Promise<StatusOutcome> {
+export async function applyStatusIn(trx: Db, bus: EventBus, where: Locator, change: StatusChange, within?: WithinChange): Promise<StatusOutcome> {
   for (let tries = 0; tries < 5; tries++) {
     const current = await locate(trx, where);
     if (!current) return { outcome: 'unknown' };
@@ -104,7 +105,7 @@ export async function applyStatusIn(trx: Db, deps: Pick<StatusDeps, 'queue'>, wh
     };
     const updated = await q.updateStatusIf(trx, current.id, current.status, next);
     if (!updated) continue;
-    if (!next.deleted_at) await recordEvent(trx, deps.queue, next.workspace_id, 'message_status_updated', messageView(next));
+    if (!next.deleted_at) await recordEvent(trx, bus, next.workspace_id, 'message_status_updated', messageView(next));
     if (within) await within(trx, next);
     return { outcome: 'applied', message: next };
   }

@@ -38,7 +38,7 @@ export async function followClick(deps: Deps, rawToken: string, visitor: Visitor
       id: newId(), workspace_id: message.workspace_id, type: 'click', message_id: message.id, contact_id: message.contact_id,
       campaign_id: message.campaign_id, link_id: token.linkId!, url, machine: machine ? 1 : 0, user_agent: agent(visitor), created_at: at,
     });
-    await recordEvent(trx, deps.queue, message.workspace_id, 'link_clicked', {
+    await recordEvent(trx, deps, message.workspace_id, 'link_clicked', {
       message_uuid: message.id, contact_uuid: message.contact_id, campaign_uuid: message.campaign_id, link_id: token.linkId!, url, machine,
     });
   });
@@ -67,7 +67,7 @@ export async function recordOpen(deps: Deps, rawToken: string, visitor: Visitor)
       campaign_id: message.campaign_id, link_id: null, url: null, machine: machine ? 1 : 0, user_agent: agent(visitor), created_at: at,
     });
     if (first) {
-      await recordEvent(trx, deps.queue, message.workspace_id, 'message_opened', {
+      await recordEvent(trx, deps, message.workspace_id, 'message_opened', {
         message_uuid: message.id, contact_uuid: message.contact_id, campaign_uuid: message.campaign_id, machine: false,
       });
     }
@@ -97,7 +97,7 @@ export async function unsubscribe(deps: Deps, rawToken: string, source: string, 
   const changed = await deps.writer.run(async (trx) => {
     if (!(await findContact(trx, message.workspace_id, message.contact_id))) return false;
     await q.lockMessageEngagements(trx, message.id);
-    const result = await setConsent(trx, deps.queue, message.workspace_id, message.contact_id, channel, 'opted_out', source);
+    const result = await setConsent(trx, deps, message.workspace_id, message.contact_id, channel, 'opted_out', source);
     if (!(await q.hasEngagement(trx, message.id, 'unsubscribe'))) {
       await q.insertEngagement(trx, {
         id: newId(), workspace_id: message.workspace_id, type: 'unsubscribe', message_id: message.id, contact_id: message.contact_id,

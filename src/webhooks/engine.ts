@@ -3,6 +3,7 @@ import type { Db } from '../db/connect.ts';
 import type { WebhookEndpointsTable } from '../db/types.ts';
 import { DELIVER_WEBHOOK_TASK } from './fanout.ts';
 import type { Deps } from '../deps.ts';
+import { eventBody } from '../events/types.ts';
 import { newId } from '../lib/ids.ts';
 import { parseJson } from '../lib/json.ts';
 import { AllowList } from '../lib/ssrf.ts';
@@ -33,11 +34,6 @@ const DONE: AttemptRun = { run: 'done' };
 const STALE: AttemptRun = { run: 'stale' };
 
 class StaleDelivery extends Error {}
-
-/** The JSON body of every delivery: Callbell's envelope {event, payload} plus the event's id and created_at. */
-export function webhookBody(event: { id: string; type: string; payload: string; created_at: string }): string {
-  return `{"event":${JSON.stringify(event.type)},"payload":${event.payload},"id":${JSON.stringify(event.id)},"created_at":${JSON.stringify(event.created_at)}}`;
-}
 
 /** The secrets that sign a request now: the current one, then the previous one while its overlap lasts. */
 export function signingSecrets(endpoint: Pick<WebhookEndpointsTable, 'secret' | 'previous_secret' | 'previous_secret_expires_at'>, now: Date): string[] {
@@ -102,7 +98,7 @@ export class DeliveryEngine {
         if (slot === null) return { run: 'busy', retryInMs: this.slots.comeBackInMs(endpointId) };
       }
       sentAt.setTime(Date.now());
-      const body = webhookBody({ id: row.event_id, type: row.event_type, payload: row.event_payload, created_at: row.event_created_at });
+      const body = eventBody({ id: row.event_id, type: row.event_type, payload: row.event_payload, created_at: row.event_created_at });
       result = await postWebhook(this.agent, this.allow, row.url, webhookHeaders(signingSecrets(row, sentAt), row.event_id, sentAt, body), body, config.webhookTimeoutMs);
     } finally {
       if (slot !== null && endpointId) this.slots.release(endpointId, slot);

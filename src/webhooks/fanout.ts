@@ -1,6 +1,7 @@
 import type { Db } from '../db/connect.ts';
 import type { WebhookDeliveriesTable } from '../db/types.ts';
 import type { JobQueue } from '../jobs/queue.ts';
+import type { EventSubscriber } from '../events/subscribers.ts';
 import { newId } from '../lib/ids.ts';
 import { parseJson } from '../lib/json.ts';
 import * as q from './queries.ts';
@@ -40,3 +41,12 @@ export async function fanOutEvents(trx: Db, queue: JobQueue, workspaceId: string
   await queue.enqueueMany(trx, rows.map((r) => ({ task: DELIVER_WEBHOOK_TASK, payload: { delivery_id: r.id, endpoint_id: r.endpoint_id, attempt: 1, retry: 0 } })));
   return rows.length;
 }
+
+/** Webhooks as an event subscriber: every event type, filtered per endpoint by fanOutEvents (one endpoint lookup per batch). */
+export const webhookSubscriber: EventSubscriber = {
+  name: 'webhooks',
+  types: ALL_EVENTS,
+  async handle(trx, queue, workspaceId, events) {
+    await fanOutEvents(trx, queue, workspaceId, events);
+  },
+};

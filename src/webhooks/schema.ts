@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { EVENT_TYPES } from '../events/service.ts';
+import { EVENT_TYPES } from '../events/types.ts';
 import { ALL_EVENTS } from './engine.ts';
 import { DELIVERY_STATUSES } from '../db/enums.ts';
 

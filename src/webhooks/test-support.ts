@@ -11,9 +11,9 @@ export async function workspaceOf(beckon: TestBeckon, key?: string): Promise<str
 
 /** Records a domain event the way domains do (in a transaction, then notify), without depending on their routes. */
 export async function emit(beckon: TestBeckon, workspaceId: string, type: EventType, payload: unknown): Promise<string> {
-  const { db, queue } = beckon.runtime.deps;
-  const id = await db.transaction().execute((trx) => recordEvent(trx, queue, workspaceId, type, payload));
-  queue.notify();
+  const { deps } = beckon.runtime;
+  const id = await deps.db.transaction().execute((trx) => recordEvent(trx, deps, workspaceId, type, payload));
+  deps.queue.notify();
   return id;
 }
 

@@ -1,7 +1,7 @@
 import type { Static } from 'typebox';
 import type { Db } from '../../db/connect.ts';
 import type { ContactsTable } from '../../db/types.ts';
-import type { JobQueue } from '../../jobs/queue.ts';
+import type { EventBus } from '../../events/subscribers.ts';
 import { AppError, type FieldError } from '../../errors.ts';
 import { recordEvents, type NewEvent } from '../../events/service.ts';
 import type { normalizePhone } from '../../lib/phone.ts';
@@ -207,15 +207,15 @@ async function flushWrites(trx: Db, writes: Write[]): Promise<void> {
  * Records apply in order as if one by one; the store is read once per batch (phones and emails with IN) and written
  * in multi-row statements. `context` (see upsertContext) lets an import reuse definitions and its phone cache.
  */
-export async function upsertContactsIn(trx: Db, queue: JobQueue, workspaceId: string, records: unknown[], options: BatchOptions,
+export async function upsertContactsIn(trx: Db, bus: EventBus, workspaceId: string, records: unknown[], options: BatchOptions,
   prefixOf: (index: number) => string, context?: UpsertContext): Promise<RecordResult[]> {
   const ctx = context ?? await upsertContext(trx, workspaceId);
   const checked = records.map((record, index) => checkRecord(record, index, prefixOf(index), ctx.normalize));
-  return upsertCheckedIn(trx, queue, workspaceId, checked, options, prefixOf, ctx);
+  return upsertCheckedIn(trx, bus, workspaceId, checked, options, prefixOf, ctx);
 }
 
 /** upsertContactsIn of records already through checkRecord (in order, `index` their position), e.g. by an import's reader thread. */
-export async function upsertCheckedIn(trx: Db, queue: JobQueue, workspaceId: string, items: (Checked | RecordResult)[], options: BatchOptions,
+export async function upsertCheckedIn(trx: Db, bus: EventBus, workspaceId: string, items: (Checked | RecordResult)[], options: BatchOptions,
   prefixOf: (index: number) => string, context: UpsertContext): Promise<RecordResult[]> {
   const results: RecordResult[] = new Array(items.length);
   const checked: Checked[] = [];
@@ -236,7 +236,7 @@ export async function upsertCheckedIn(trx: Db, queue: JobQueue, workspaceId: str
     }
   }
   await flushWrites(trx, writes);
-  await recordEvents(trx, queue, workspaceId, events);
+  await recordEvents(trx, bus, workspaceId, events);
   return results;
 }
 
@@ -248,11 +248,11 @@ export function countResults(results: RecordResult[]): BatchCounts {
 }
 
 /** POST /v1/contacts/batch: upserts up to MAX_BATCH records in one transaction and reports counts and the records `returnRecords` asks for. */
-export async function upsertContacts(db: Db, queue: JobQueue, workspaceId: string, records: unknown[], options: BatchOptions,
+export async function upsertContacts(db: Db, bus: EventBus, workspaceId: string, records: unknown[], options: BatchOptions,
   returnRecords: 'none' | 'errors' | 'all'): Promise<{ counts: BatchCounts; results: RecordResult[] }> {
-  const results = await db.transaction().execute((trx) => upsertContactsIn(trx, queue, workspaceId, records, options, (i) => `body.contacts.${i}`));
+  const results = await db.transaction().execute((trx) => upsertContactsIn(trx, bus, workspaceId, records, options, (i) => `body.contacts.${i}`));
   const counts = countResults(results);
-  if (counts.inserted + counts.updated > 0) queue.notify();
+  if (counts.inserted + counts.updated > 0) bus.queue.notify();
   const returned = returnRecords === 'all' ? results : returnRecords === 'errors' ? results.filter((r) => r.status === 'failed') : [];
   return { counts, results: returned };
 }

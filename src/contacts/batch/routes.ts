@@ -49,7 +49,7 @@ export function contactBatchRoutes(app: App, deps: Deps): void {
   }, async (request) => {
     const body = request.body;
     const options = { allowInsert: body.allow_insert ?? true, allowUpdate: body.allow_update ?? true, skipDuplicates: body.skip_duplicates ?? false };
-    const { counts, results } = await upsertContacts(deps.db, deps.queue, request.auth.workspaceId, body.contacts, options, body.return_records ?? 'errors');
+    const { counts, results } = await upsertContacts(deps.db, deps, request.auth.workspaceId, body.contacts, options, body.return_records ?? 'errors');
     return { meta: counts, results };
   });
 }

@@ -105,7 +105,7 @@ export async function receiveTwilioMessage(deps: StatusDeps, channel: ChannelsTa
   if (keyword === 'opt_out' || keyword === 'opt_in') {
     const status = keyword === 'opt_out' ? 'opted_out' : 'opted_in';
     consentChanged = await deps.writer.run(async (trx) =>
-      (await setConsent(trx, deps.queue, channel.workspace_id, message.contact.uuid, 'sms', status, 'sms_keyword')).changed);
+      (await setConsent(trx, deps, channel.workspace_id, message.contact.uuid, 'sms', status, 'sms_keyword')).changed);
     if (consentChanged) deps.queue.notify();
   }
   return { message, duplicate: existing !== undefined, keyword, consentChanged };

@@ -13,8 +13,8 @@ import * as q from './queries.ts';
 import { verifyWebhookSignature } from './signature.ts';
 import { parseWebhook, type InboundItem, type StatusItem } from './webhook.ts';
 
-/** What the hook services need: the store, the queue, metrics, the log and the secret box (channel secrets). */
-export type HookDeps = Pick<Deps, 'db' | 'writer' | 'queue' | 'metrics' | 'log' | 'secrets'>;
+/** What the hook services need: the store, the event bus, metrics, the log and the secret box (channel secrets). */
+export type HookDeps = Pick<Deps, 'db' | 'writer' | 'queue' | 'subscribers' | 'metrics' | 'log' | 'secrets'>;
 
 /** The query of Meta's verification GET. */
 export interface VerifyQuery {
