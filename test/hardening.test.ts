@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Type } from 'typebox';
 import { startBeckon } from './helpers.ts';
 
 const PROBLEM = 'application/problem+json; charset=utf-8';
@@ -21,6 +22,7 @@ function assertProblem(res: Res, status: number, code: string, what = ''): any {
 test('hardening: ±Infinity and 1e309 limits are a 400 naming query.limit on every list route', async (t) => {
   const beckon = await startBeckon({}, { worker: false });
   t.after(() => beckon.stop());
+  beckon.runtime.app.post('/test/number', { config: { scope: 'full' }, schema: { body: Type.Object({ n: Type.Number() }) } }, async () => ({ ok: true }));
   const spec = (await beckon.call('GET', '/openapi.json', { key: null })).json();
   const lists: string[] = [];
   for (const [path, ops] of Object.entries<any>(spec.paths)) {
@@ -34,6 +36,9 @@ test('hardening: ±Infinity and 1e309 limits are a 400 naming query.limit on eve
       assert.ok(body.errors.some((e: { path: string }) => e.path === 'query.limit'), `${path}?limit=${limit}: ${JSON.stringify(body.errors)}`);
     }
   }
+  // A JSON number too large for a double is read as Infinity: it is not a number either.
+  const huge = await beckon.call('POST', '/test/number', { body: '{"n": 1e309}', headers: { 'content-type': 'application/json' } });
+  assert.deepEqual(assertProblem(huge, 400, 'validation_failed').errors.map((e: { path: string }) => e.path), ['body.n']);
   // Query strings still coerce: a number, and a single value to an array.
   assert.equal((await beckon.call('GET', '/v1/contacts?limit=5&tags=vip')).statusCode, 200);
 });

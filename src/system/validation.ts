@@ -17,6 +17,26 @@ const BODY = { ...COMMON, coerceTypes: false } as const;
 
 const pool = AjvCompiler();
 
+/**
+ * A schema keyword for the few JSON objects documented to keep numbers and booleans as their string form (message
+ * metadata): `{"order": 42}` becomes `{"order": "42"}` before the object's values are checked. Nothing else is coerced.
+ */
+export const SCALARS_AS_STRINGS = 'x-scalars-as-strings';
+
+function stringifyScalars(_enabled: boolean, data: unknown): boolean {
+  if (data && typeof data === 'object' && !Array.isArray(data)) {
+    const record = data as Record<string, unknown>;
+    for (const [key, value] of Object.entries(record)) {
+      if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean') record[key] = String(value);
+    }
+  }
+  return true;
+}
+
+function addKeywords(ajv: { addKeyword(definition: object): unknown }): void {
+  ajv.addKeyword({ keyword: SCALARS_AS_STRINGS, modifying: true, schemaType: 'boolean', validate: stringifyScalars });
+}
+
 type Issue = { instancePath: string; keyword: string; params: Record<string, unknown>; message: string };
 type Validate = ((data: unknown, context?: unknown) => boolean) & { errors?: unknown; schemaEnv?: unknown };
 
@@ -51,7 +71,7 @@ function finiteOnly(validate: Validate): Validate {
  * the parts that arrive as text, which do; both with strict numbers, so `limit=1e309` is a 400, not Infinity.
  */
 export const buildValidator = ((externalSchemas: unknown, ajvOptions: AjvOptions): FastifySchemaCompiler<FastifySchema> => {
-  const options = { ...ajvOptions, plugins: ajvOptions?.plugins ?? [] };
+  const options = { ...ajvOptions, plugins: ajvOptions?.plugins ?? [], onCreate: addKeywords };
   const body = pool(externalSchemas as never, { ...options, customOptions: { ...ajvOptions?.customOptions, ...BODY } } as never);
   const text = pool(externalSchemas as never, { ...options, customOptions: { ...ajvOptions?.customOptions, ...TEXT_PARTS } } as never);
   return (route) => (route.httpPart === 'body' ? body(route as never) : finiteOnly(text(route as never) as Validate)) as never;
