@@ -7,7 +7,8 @@ import type { Deps } from './deps.ts';
 import type { App } from './http.ts';
 import { authHook } from './auth/hook.ts';
 import { KeyVerifier } from './auth/service.ts';
-import { handleError, sendProblem } from './system/problem.ts';
+import { handleClientError, handleError, handleFrameworkError, sendProblem } from './system/problem.ts';
+import { buildValidator } from './system/validation.ts';
 import { idempotencyOnRoute, startIdempotencyCleanup } from './system/idempotency.ts';
 import { documentRoute } from './system/openapi.ts';
 import { registerRoutes } from './modules.ts';
@@ -23,7 +24,9 @@ export async function buildApp(deps: Deps): Promise<App> {
     loggerInstance: deps.log,
     bodyLimit: BODY_LIMIT,
     logController: new LogController({ disableRequestLogging: true }),
-    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
+    schemaController: { compilersFactory: { buildValidator } },
+    frameworkErrors: handleFrameworkError,
+    clientErrorHandler: handleClientError,
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   app.setErrorHandler(handleError);
@@ -31,6 +34,14 @@ export async function buildApp(deps: Deps): Promise<App> {
   app.decorateRequest('auth', null as never);
   // The API speaks JSON only: any other body is a 415 (a provider callback adds its own parser in its own scope).
   app.removeContentTypeParser('text/plain');
+  // An empty body sent with a JSON content type is no body (a DELETE from many clients), not malformed JSON.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString();
+    if (text.trim() === '') return done(null, undefined);
+    return parseJson(request, text, done);
+  });
 
   await app.register(swagger, {
     openapi: {

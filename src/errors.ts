@@ -2,6 +2,11 @@
 export type ErrorCode =
   | 'validation_failed'
   | 'invalid_json'
+  | 'bad_request'
+  | 'bad_url'
+  | 'uri_too_long'
+  | 'header_too_large'
+  | 'request_timeout'
   | 'unauthorized'
   | 'forbidden'
   | 'not_found'

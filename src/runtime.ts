@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { sealPlaintextWebhookSecrets } from './webhooks/secrets.ts';
 import pino from 'pino';
 import type { Config } from './config.ts';
 import { connectStore, type Store } from './db/connect.ts';
@@ -63,6 +64,8 @@ export async function startRuntime(config: Config, options: { logger?: pino.Logg
   jobPool?.on('connect', (client) => client.on('error', (err) => log.warn({ err }, 'job queue connection error')));
   const queue = await openJobQueue(store, config.workerSchema, log, jobPool);
   const deps: Deps = { db, writer, queue, subscribers: allSubscribers(), config, metrics: createMetrics(), log, secrets: new SecretBox(secretKey.key) };
+  const sealed = await sealPlaintextWebhookSecrets(db, deps.secrets);
+  if (sealed > 0) log.info({ endpoints: sealed }, 'sealed webhook signing secrets stored in plaintext');
   const app = config.role === 'worker' ? await buildWorkerApp(deps) : await buildApp(deps);
   applyServerLimits(app.server, config);
   const tasks = buildTasks(deps);

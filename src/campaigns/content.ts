@@ -1,5 +1,6 @@
 import type { Db } from '../db/connect.ts';
 import type { CampaignsTable, ChannelsTable, ContactsTable } from '../db/types.ts';
+import { textFromHtml } from '../lib/html-text.ts';
 import { invalidField } from '../errors.ts';
 import { parseJson } from '../lib/json.ts';
 import { TEXT_LIMITS, validateContent } from '../messages/service.ts';
@@ -75,7 +76,9 @@ export async function checkCampaignContent(db: Db, workspaceId: string, channel:
   }
   if (draft.templateValues !== null) throw invalidField('body.template_values', 'is only for template campaigns (with template_uuid)');
   if (content === null) throw invalidField('body.content', 'is required (or template_uuid for a template campaign)');
-  validateContent(draft.type, { text: content.text, url: content.url }, 'body.content', TEXT_LIMITS[channel.type]);
+  // an email campaign with only content.html gets its text part derived from the HTML when sending
+  const derived = email && content.text === undefined && content.html !== undefined;
+  validateContent(draft.type, { text: derived ? 'derived from content.html' : content.text, url: content.url }, 'body.content', TEXT_LIMITS[channel.type]);
   if (draft.subject !== null) checkTemplate(draft.subject, 'body.subject');
   if (content.text !== undefined) checkTemplate(content.text, 'body.content.text');
   if (content.html !== undefined) checkTemplate(content.html, 'body.content.html');
@@ -133,6 +136,13 @@ export interface RenderedMessage {
   values: TemplateValues | null;
 }
 
+/** The rendered text and html parts; without a text source, the text is derived from the rendered HTML. */
+function textAndHtml(compiled: CompiledCampaign, scope: LiquidScope): { text: string | undefined; html: string | undefined } {
+  const html = compiled.html === null ? undefined : renderTemplate(compiled.html, scope);
+  if (compiled.text !== null) return { text: renderTemplate(compiled.text, scope), html };
+  return { text: html === undefined ? undefined : textFromHtml(html), html };
+}
+
 /** Renders a compiled campaign for one contact (a template with personalized values is filled per contact; 400 on a bad value). */
 export function renderFor(compiled: CompiledCampaign, contact: ContactsTable): RenderedMessage {
   const scope = scopeOf(contact);
@@ -150,8 +160,7 @@ export function renderFor(compiled: CompiledCampaign, contact: ContactsTable): R
   return {
     type: compiled.type,
     subject: compiled.subject === null ? null : renderTemplate(compiled.subject, scope).replace(/[\r\n]+/g, ' ').trim(),
-    text: compiled.text === null ? undefined : renderTemplate(compiled.text, scope),
-    html: compiled.html === null ? undefined : renderTemplate(compiled.html, scope),
+    ...textAndHtml(compiled, scope),
     url: compiled.url ?? undefined,
     template: null,
     values: null,

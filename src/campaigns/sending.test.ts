@@ -146,3 +146,23 @@ test('sending: a text that renders longer than the channel allows skips that con
   assert.deepEqual(rows.map((r) => [r.contact_id, r.state, r.skip_reason]), [[long, 'skipped', 'content_too_long'], [short, 'messaged', null]]);
   assert.equal((await beckon.call('GET', `/v1/messages/${rows[1].message_id}`)).json().message.content.text, 'Al'.repeat(50));
 });
+
+test('sending: an email campaign with only content.html gets its text part derived from the rendered HTML', async (t) => {
+  const beckon = await startBeckon();
+  t.after(() => beckon.stop());
+  const email = await sandboxChannel(beckon, 'email');
+  const ann = await contact(beckon, { name: 'Ann', email: 'ann@example.com', consent: optedIn('email') });
+  const list = await staticSegment(beckon, 'List', [ann]);
+  const campaign = await createCampaign(beckon, {
+    name: 'HTML only', channel_uuid: email, segment_uuids: [list], subject: 'News',
+    content: { html: '<h1>Hello {{ contact.name }}</h1><p>Our <a href="https://example.com/sale">spring sale</a> starts now.</p><ul><li>One</li><li>Two</li></ul><img src="https://example.com/x.png">' },
+  });
+  await step(beckon, campaign.uuid, 'send');
+  await waitForStatus(beckon, campaign.uuid, 'completed');
+  const rows = await recipients(beckon, campaign.uuid);
+  const message = (await beckon.call('GET', `/v1/messages/${rows[0].message_id}`)).json().message;
+  const text: string = message.content.text;
+  assert.match(text, /^Hello Ann\n\nOur spring sale \[[^\]]+\] starts now\.\n\n \* One\n \* Two/);
+  assert.doesNotMatch(text, /<|x\.png/);
+  assert.match(message.html, /<h1>Hello Ann<\/h1>/);
+});

@@ -1,3 +1,4 @@
+import { SCALARS_AS_STRINGS } from '../system/validation.ts';
 import { Type } from 'typebox';
 import { MESSAGE_STATUSES } from './status.ts';
 import { MESSAGE_TYPES } from '../db/enums.ts';
@@ -26,6 +27,7 @@ export const ContentSchema = Type.Object({
 /** Free string pairs attached to a message, echoed in reads and webhook payloads. */
 export const MetadataSchema = Type.Record(Type.String(), Type.String({ maxLength: METADATA_LIMITS.valueLength }), {
   maxProperties: METADATA_LIMITS.pairs,
+  [SCALARS_AS_STRINGS]: true,
   description: `At most ${METADATA_LIMITS.pairs} pairs; keys up to ${METADATA_LIMITS.keyLength} characters, string values up to ${METADATA_LIMITS.valueLength} `
     + '(numbers and booleans are kept as strings). Echoed in reads and webhook payloads.',
 });

@@ -1,23 +1,20 @@
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, type ErrorCode, type FieldError } from '../errors.ts';
 
 const TITLES: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict',
-  413: 'Content Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests', 500: 'Internal Server Error',
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 408: 'Request Timeout', 409: 'Conflict',
+  413: 'Content Too Large', 414: 'URI Too Long', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests', 431: 'Request Header Fields Too Large', 500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
 
+function problem(status: number, code: ErrorCode, detail: string, errors?: FieldError[], extra?: Record<string, unknown>) {
+  return { type: `urn:beckon:problem:${code}`, title: TITLES[status] ?? 'Error', status, detail, code, ...(errors ? { errors } : {}), ...extra };
+}
+
 /** Sends an RFC 9457 problem+json answer. */
 export function sendProblem(reply: FastifyReply, status: number, code: ErrorCode, detail: string, errors?: FieldError[], extra?: Record<string, unknown>) {
-  return reply.code(status).type('application/problem+json').send({
-    type: `urn:beckon:problem:${code}`,
-    title: TITLES[status] ?? 'Error',
-    status,
-    detail,
-    code,
-    ...(errors ? { errors } : {}),
-    ...extra,
-  });
+  return reply.code(status).type('application/problem+json').send(problem(status, code, detail, errors, extra));
 }
 
 function fieldPath(context: string | undefined, instancePath: string, missing?: string): string {
@@ -67,4 +64,33 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   if (status >= 400 && status < 500) return sendProblem(reply, status, CODE_BY_STATUS[status] ?? 'validation_failed', error.message);
   request.log.error({ err: error }, 'unhandled error');
   return sendProblem(reply, 500, 'internal_error', `an internal error occurred; it has been logged with request id ${request.id}`);
+}
+
+/**
+ * Fastify's `frameworkErrors`: errors raised while routing, before any hook runs (a URL whose percent-encoding is
+ * broken, a path parameter over the length limit), answered as problem+json like every other error.
+ */
+export function handleFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  if (error.code === 'FST_ERR_BAD_URL') return sendProblem(reply, 400, 'bad_url', 'the URL is not valid (broken percent-encoding)');
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return sendProblem(reply, 414, 'uri_too_long', 'a path parameter is longer than the server accepts');
+  return handleError(error, request, reply);
+}
+
+const CLIENT_ERRORS: Record<string, [number, ErrorCode, string]> = {
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'request_timeout', 'the request was not received in time'],
+  HPE_HEADER_OVERFLOW: [431, 'header_too_large', 'the request headers are larger than the server accepts'],
+};
+
+/**
+ * Fastify's `clientErrorHandler`: a request Node's HTTP parser refused (malformed, headers too large, too slow) gets a
+ * problem+json answer written on the socket, which is then closed.
+ */
+export function handleClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, code, detail] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'bad_request' as ErrorCode, 'the request is not valid HTTP'];
+  const body = JSON.stringify(problem(status, code, detail));
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${TITLES[status]}\r\nConnection: close\r\nContent-Type: application/problem+json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
 }

@@ -10,6 +10,7 @@ import { AllowList } from '../lib/ssrf.ts';
 import { createWebhookAgent, postWebhook, type AttemptResult } from './deliver.ts';
 import { nextAttemptDelayMs, scheduledDelayMs } from './retry.ts';
 import { webhookHeaders } from './sign.ts';
+import { withOpenSecrets } from './secrets.ts';
 import { EndpointSlots } from './slots.ts';
 import { CircuitBreakers } from './breaker.ts';
 import * as q from './queries.ts';
@@ -99,7 +100,7 @@ export class DeliveryEngine {
       }
       sentAt.setTime(Date.now());
       const body = eventBody({ id: row.event_id, type: row.event_type, payload: row.event_payload, created_at: row.event_created_at });
-      result = await postWebhook(this.agent, this.allow, row.url, webhookHeaders(signingSecrets(row, sentAt), row.event_id, sentAt, body), body, config.webhookTimeoutMs);
+      result = await postWebhook(this.agent, this.allow, row.url, webhookHeaders(signingSecrets(withOpenSecrets(this.deps.secrets, row.endpoint_id, row), sentAt), row.event_id, sentAt, body), body, config.webhookTimeoutMs);
     } finally {
       if (slot !== null && endpointId) this.slots.release(endpointId, slot);
     }

@@ -20,7 +20,7 @@ export function webhookRoutes(app: App, deps: Deps): void {
   app.post('/v1/webhooks', {
     config: { scope: 'full' },
     schema: { tags, summary: 'Create a webhook endpoint; its whsec_ signing secret is in the answer once', body: s.CreateEndpointBody, response: { 201: OneWithSecret } },
-  }, async (request, reply) => reply.code(201).send({ webhook: await svc.createEndpoint(db, engine.allow, request.auth.workspaceId, request.body) }));
+  }, async (request, reply) => reply.code(201).send({ webhook: await svc.createEndpoint(db, deps.secrets, engine.allow, request.auth.workspaceId, request.body) }));
 
   app.get('/v1/webhooks', {
     config: { scope: 'read' },
@@ -37,7 +37,7 @@ export function webhookRoutes(app: App, deps: Deps): void {
       body: s.SubscribeBody, response: { 200: Type.Object({ webhook: s.CallbellWebhookSchema }), 201: Type.Object({ webhook: s.CallbellWebhookSchema }) },
     },
   }, async (request, reply) => {
-    const { created, webhook } = await svc.subscribe(db, engine.allow, request.auth.workspaceId, request.body.url, request.body.subscriptions);
+    const { created, webhook } = await svc.subscribe(db, deps.secrets, engine.allow, request.auth.workspaceId, request.body.url, request.body.subscriptions);
     return reply.code(created ? 201 : 200).send({ webhook });
   });
 
@@ -80,7 +80,7 @@ export function webhookRoutes(app: App, deps: Deps): void {
   app.post('/v1/webhooks/:uuid/rotate_secret', {
     config: { scope: 'full' },
     schema: { tags, summary: 'Replace the signing secret; the old one keeps signing, alongside, for 24 hours', params: s.UuidParams, response: { 200: OneWithSecret } },
-  }, async (request) => ({ webhook: await svc.rotateSecret(db, request.auth.workspaceId, request.params.uuid) }));
+  }, async (request) => ({ webhook: await svc.rotateSecret(db, deps.secrets, request.auth.workspaceId, request.params.uuid) }));
 
   app.post('/v1/webhooks/:uuid/test', {
     config: { scope: 'full' },

@@ -8,6 +8,8 @@ import { parseJson } from '../lib/json.ts';
 import { assertPublicUrl, SsrfError, type AllowList } from '../lib/ssrf.ts';
 import { disableEndpointIn } from './engine.ts';
 import { newWebhookSecret } from './sign.ts';
+import { openWebhookSecret, sealWebhookSecret } from './secrets.ts';
+import type { SecretBox } from '../lib/secret-box.ts';
 import * as q from './queries.ts';
 
 /** How long a secret replaced by rotate_secret keeps signing, alongside the new one. */
@@ -77,17 +79,19 @@ function unique(events: string[]): string {
 }
 
 /** Creates an endpoint with a new signing secret; returns its view and the secret (shown this once). */
-export async function createEndpoint(db: Db, allow: AllowList, workspaceId: string, input: EndpointInput, origin = ORIGIN_API): Promise<EndpointView & { secret: string }> {
+export async function createEndpoint(db: Db, box: SecretBox, allow: AllowList, workspaceId: string, input: EndpointInput, origin = ORIGIN_API): Promise<EndpointView & { secret: string }> {
   const url = await checkUrl(allow, input.url, 'body.url');
   const now = new Date().toISOString();
   const enabled = input.enabled ?? true;
+  const id = newId();
+  const secret = newWebhookSecret();
   const row: WebhookEndpointsTable = {
-    id: newId(), workspace_id: workspaceId, url, description: input.description ?? null, events: unique(input.events), enabled: enabled ? 1 : 0,
-    secret: newWebhookSecret(), previous_secret: null, previous_secret_expires_at: null,
+    id, workspace_id: workspaceId, url, description: input.description ?? null, events: unique(input.events), enabled: enabled ? 1 : 0,
+    secret: sealWebhookSecret(box, id, secret), previous_secret: null, previous_secret_expires_at: null,
     disabled_reason: enabled ? null : 'created disabled', disabled_at: enabled ? null : now, failing_since: null, origin, created_at: now, updated_at: now,
   };
   await q.insertEndpoint(db, row);
-  return { ...endpointView(row), secret: row.secret };
+  return { ...endpointView(row), secret };
 }
 
 /** A page of the workspace's endpoints, newest first. */
@@ -125,12 +129,14 @@ export async function deleteEndpoint(db: Db, workspaceId: string, id: string): P
 }
 
 /** Replaces the signing secret; the old one keeps signing, alongside, for ROTATION_OVERLAP_MS. Returns the new secret once. */
-export async function rotateSecret(db: Db, workspaceId: string, id: string): Promise<EndpointView & { secret: string }> {
+export async function rotateSecret(db: Db, box: SecretBox, workspaceId: string, id: string): Promise<EndpointView & { secret: string }> {
   const row = await mustFind(db, workspaceId, id);
   const now = Date.now();
-  const changes = { secret: newWebhookSecret(), previous_secret: row.secret, previous_secret_expires_at: new Date(now + ROTATION_OVERLAP_MS).toISOString(), updated_at: new Date(now).toISOString() };
+  const secret = newWebhookSecret();
+  const previous = sealWebhookSecret(box, id, openWebhookSecret(box, id, row.secret));
+  const changes = { secret: sealWebhookSecret(box, id, secret), previous_secret: previous, previous_secret_expires_at: new Date(now + ROTATION_OVERLAP_MS).toISOString(), updated_at: new Date(now).toISOString() };
   await q.updateEndpoint(db, workspaceId, id, changes);
-  return { ...endpointView({ ...row, ...changes }), secret: changes.secret };
+  return { ...endpointView({ ...row, ...changes }), secret };
 }
 
 /** Callbell's webhook shape, with Beckon's uuid and the signing secret. */
@@ -143,21 +149,22 @@ export interface CallbellWebhookView {
   secret: string;
 }
 
-function callbellView(row: WebhookEndpointsTable): CallbellWebhookView {
-  return { uuid: row.id, url: row.url, subscriptions: parseJson(row.events, []), createdAt: row.created_at, enabled: row.enabled === 1, secret: row.secret };
+function callbellView(box: SecretBox, row: WebhookEndpointsTable): CallbellWebhookView {
+  const secret = openWebhookSecret(box, row.id, row.secret);
+  return { uuid: row.id, url: row.url, subscriptions: parseJson(row.events, []), createdAt: row.created_at, enabled: row.enabled === 1, secret };
 }
 
 /** Callbell's subscribe: creates the workspace's subscribe-managed endpoint, or updates (and re-enables) it. */
-export async function subscribe(db: Db, allow: AllowList, workspaceId: string, url: string, subscriptions: string[]): Promise<{ created: boolean; webhook: CallbellWebhookView }> {
+export async function subscribe(db: Db, box: SecretBox, allow: AllowList, workspaceId: string, url: string, subscriptions: string[]): Promise<{ created: boolean; webhook: CallbellWebhookView }> {
   const checked = await checkUrl(allow, url, 'body.url');
   const existing = await q.findSubscribeEndpoint(db, workspaceId, ORIGIN_CALLBELL);
   if (!existing) {
-    const made = await createEndpoint(db, allow, workspaceId, { url: checked, events: subscriptions, description: 'Created by POST /v1/webhooks/subscribe' }, ORIGIN_CALLBELL);
-    return { created: true, webhook: callbellView((await q.findEndpoint(db, workspaceId, made.uuid)) as WebhookEndpointsTable) };
+    const made = await createEndpoint(db, box, allow, workspaceId, { url: checked, events: subscriptions, description: 'Created by POST /v1/webhooks/subscribe' }, ORIGIN_CALLBELL);
+    return { created: true, webhook: callbellView(box, (await q.findEndpoint(db, workspaceId, made.uuid)) as WebhookEndpointsTable) };
   }
   const changes = { url: checked, events: unique(subscriptions), enabled: 1, disabled_reason: null, disabled_at: null, failing_since: existing.enabled === 1 ? existing.failing_since : null, updated_at: new Date().toISOString() };
   await q.updateEndpoint(db, workspaceId, existing.id, changes);
-  return { created: false, webhook: callbellView({ ...existing, ...changes }) };
+  return { created: false, webhook: callbellView(box, { ...existing, ...changes }) };
 }
 
 /** Callbell's unsubscribe: deletes the subscribe-managed endpoint; 404 when there is none. Endpoints made with POST /v1/webhooks stay. */

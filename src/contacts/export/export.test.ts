@@ -62,3 +62,22 @@ test('GET /v1/contacts/export: pages through more rows than one keyset page, eac
   const odd = parse((await beckon.call('GET', '/v1/contacts/export?tags=odd')).body) as string[][];
   assert.equal(odd.length, 1 + 601);
 });
+
+test('GET /v1/contacts/export: cells a spreadsheet would run as formulas are neutralised with a leading quote', async (t) => {
+  const beckon = await startBeckon({}, { worker: false });
+  t.after(() => beckon.stop());
+  const evil = '=HYPERLINK("http://evil.example","x")';
+  const made = await beckon.call('POST', '/v1/contacts', {
+    body: { name: evil, phone: '+14155550100', tags: ['@SUM(1+1)', 'ok'], source: '-2+3', custom_fields: { note: '+cmd|/C calc', n: -3, tab: '\tx' } },
+  });
+  assert.equal(made.statusCode, 201, made.body);
+  const rows = parse((await beckon.call('GET', '/v1/contacts/export')).body) as string[][];
+  const record = Object.fromEntries(rows[0].map((h, i) => [h, rows[1][i]]));
+  assert.equal(record.name, `'${evil}`);
+  assert.equal(record.tags, "'@SUM(1+1),ok");
+  assert.equal(record.source, "'-2+3");
+  assert.equal(record['custom_fields.note'], "'+cmd|/C calc");
+  assert.equal(record['custom_fields.tab'], "'\tx");
+  assert.equal(record['custom_fields.n'], '-3', 'a plain number is not a formula');
+  assert.equal(record.phone, '+14155550100', 'an E.164 number is not a formula');
+});

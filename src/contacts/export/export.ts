@@ -29,9 +29,24 @@ function cell(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** One contact as a CSV record: tags comma-joined, booleans as true/false, absent values empty. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+const PLAIN_NUMBER = /^[+-]?\d+(\.\d+)?$/;
+
+/**
+ * Neutralises a cell a spreadsheet would run as a formula (CSV injection, as OWASP describes): a value starting with
+ * = + - @, a tab or a carriage return gets a leading single quote; plain numbers (+14155550100, -3) are left as they are.
+ */
+export function safeCell(value: string): string {
+  return FORMULA_START.test(value) && !PLAIN_NUMBER.test(value) ? `'${value}` : value;
+}
+
+/** One contact as a CSV record: tags comma-joined, booleans as true/false, absent values empty, formulas neutralised. */
 export function exportRecord(view: ContactView, customKeys: string[]): string[] {
   const consent = CONSENT_CHANNELS.flatMap((c) => [view.consent[c].status, cell(view.consent[c].at), cell(view.consent[c].source)]);
+  return rawRecord(view, customKeys, consent).map(safeCell);
+}
+
+function rawRecord(view: ContactView, customKeys: string[], consent: string[]): string[] {
   return [
     view.uuid, cell(view.name), cell(view.phone), cell(view.email), view.tags.join(','), cell(view.source), String(view.blocked),
     ...consent, cell(view.last_inbound_at), view.created_at, view.updated_at,
@@ -59,7 +74,7 @@ export async function exportContacts(db: Db, workspaceId: string, query: Static<
   const filters = await filtersOf(db, workspaceId, query);
   const defined = (await listCustomFields(db, workspaceId)).map((d) => d.key);
   const customKeys = [...new Set([...defined, ...(await customFieldKeysInUse(db, workspaceId))])];
-  const header = [...EXPORT_COLUMNS, ...customKeys.map((k) => `custom_fields.${k}`)];
+  const header = [...EXPORT_COLUMNS, ...customKeys.map((k) => `custom_fields.${k}`)].map(safeCell);
   const records = Readable.from((async function* () {
     yield header;
     for await (const row of pages(db, workspaceId, filters)) yield exportRecord(contactView(row), customKeys);

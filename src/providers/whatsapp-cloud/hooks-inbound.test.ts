@@ -116,3 +116,21 @@ test('a change for another number of the same workspace goes to that number\'s c
   assert.deepEqual((await wa.beckon.call('GET', '/v1/messages', { key: otherKey })).json().messages, []);
   assert.notEqual(foreign, second);
 });
+
+test('the WhatsApp profile name names a contact that has none, and never overwrites a name', async (t) => {
+  const wa = await startWhatsApp();
+  t.after(() => wa.stop());
+  const text = { type: 'text', text: { body: 'hi' } };
+  assert.equal((await wa.hook(webhookEnvelope(inboundValue('12025550144', text, 'Sheena Nelson'), wa.phoneNumberId))).statusCode, 200);
+  const created = (await wa.beckon.call('GET', '/v1/contacts/phone/+12025550144')).json().contact;
+  assert.equal(created.name, 'Sheena Nelson', 'a contact created by the message gets the profile name');
+
+  const known = (await wa.beckon.call('POST', '/v1/contacts', { body: { phone: '+12025550145' } })).json().contact;
+  assert.equal(known.name, null);
+  await wa.hook(webhookEnvelope(inboundValue('12025550145', text, 'Maria'), wa.phoneNumberId));
+  assert.equal((await wa.beckon.call('GET', `/v1/contacts/${known.uuid}`)).json().contact.name, 'Maria', 'a known contact without a name gets it');
+
+  await wa.beckon.call('PATCH', `/v1/contacts/${known.uuid}`, { body: { name: 'Maria Rossi (VIP)' } });
+  await wa.hook(webhookEnvelope(inboundValue('12025550145', text, 'Mari'), wa.phoneNumberId));
+  assert.equal((await wa.beckon.call('GET', `/v1/contacts/${known.uuid}`)).json().contact.name, 'Maria Rossi (VIP)', 'a name someone set is kept');
+});

@@ -6,6 +6,8 @@ import { AppError } from '../../errors.ts';
 import { SecretBoxError } from '../../lib/secret-box.ts';
 import { normalizePhone } from '../../lib/phone.ts';
 import { receiveMessage } from '../../messages/inbound.ts';
+import { findContact } from '../../contacts/queries.ts';
+import { updateContactIn } from '../../contacts/service.ts';
 import { applyStatus } from '../../messages/status.ts';
 import type { MessageContent } from '../../messages/view.ts';
 import { readHookSecrets, WHATSAPP_CLOUD } from './config.ts';
@@ -70,6 +72,18 @@ function isUniqueViolation(err: unknown): boolean {
   return e?.code === '23505' || e?.errcode === 2067 || /UNIQUE constraint failed/i.test(e?.message ?? '');
 }
 
+/** Gives a contact without a name the customer's WhatsApp profile name (never overwrites one); emits contact_updated when it does. */
+async function nameFromProfile(deps: HookDeps, workspaceId: string, contactId: string, profileName: string): Promise<void> {
+  const name = profileName.trim().slice(0, 200);
+  if (!name) return;
+  const emitted = await deps.writer.run(async (trx) => {
+    const row = await findContact(trx, workspaceId, contactId);
+    if (!row || (row.name ?? '').trim() !== '') return false;
+    return (await updateContactIn(trx, deps, workspaceId, row, { name }, new Map())).emitted;
+  });
+  if (emitted) deps.queue.notify();
+}
+
 async function receiveOne(deps: HookDeps, channel: ChannelsTable, item: InboundItem, outcome: HookOutcome): Promise<void> {
   if (await q.findInboundId(deps.db, channel.id, item.wamid)) {
     outcome.duplicates++;
@@ -84,8 +98,9 @@ async function receiveOne(deps: HookDeps, channel: ChannelsTable, item: InboundI
     return;
   }
   try {
-    await receiveMessage(deps, channel, { from, type: item.type, content: item.content as MessageContent, providerMessageId: item.wamid });
+    const message = await receiveMessage(deps, channel, { from, type: item.type, content: item.content as MessageContent, providerMessageId: item.wamid });
     outcome.messages++;
+    if (item.profileName) await nameFromProfile(deps, channel.workspace_id, message.contact.uuid, item.profileName);
   } catch (err) {
     // the same message delivered twice at once: the unique index lets one copy in
     if (!isUniqueViolation(err)) throw err;
