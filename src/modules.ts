@@ -16,12 +16,11 @@ import { templateRoutes } from './templates/routes.ts';
 import { templateSyncRoutes } from './templates/sync-routes.ts';
 import { messageRoutes } from './messages/routes.ts';
 import { messageTasks } from './messages/tasks.ts';
-import { sandboxRoutes } from './sandbox/routes.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
 import { webhookTasks } from './webhooks/tasks.ts';
 import { webhookSubscriber } from './webhooks/fanout.ts';
-import { twilioHookRoutes } from './providers/twilio/hooks-routes.ts';
-import { whatsappHookRoutes } from './providers/whatsapp-cloud/hooks-routes.ts';
+import { providerRoutes, providerTasks } from './providers/index.ts';
+import { providerPort } from './messages/provider-port.ts';
 import { systemRoutes } from './system/routes.ts';
 import { segmentRoutes } from './segments/routes.ts';
 import { eventRoutes } from './events/routes.ts';
@@ -71,14 +70,11 @@ export const MODULES: readonly Module[] = [
     },
   },
   { name: 'messages', routes: (app, deps) => messageRoutes(app, deps), tasks: messageTasks },
-  // providers: the sandbox, Twilio and WhatsApp Cloud inbound routes (each provider becomes one module of its own)
+  // providers: every provider module's inbound routes and tasks (providers/index.ts), handed the port messages implements
   {
     name: 'providers',
-    routes(app, deps) {
-      sandboxRoutes(app, deps);
-      twilioHookRoutes(app, deps);
-      whatsappHookRoutes(app, deps);
-    },
+    routes: (app, deps) => providerRoutes(app, deps, providerPort(deps)),
+    tasks: (deps) => providerTasks(deps, providerPort(deps)),
   },
   { name: 'webhooks', routes: (app, deps) => webhookRoutes(app, deps), tasks: webhookTasks, subscribers: [webhookSubscriber] },
   { name: 'events', routes: (app, deps) => eventRoutes(app, deps) },

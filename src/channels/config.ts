@@ -1,110 +1,38 @@
 import { AppError, type FieldError } from '../errors.ts';
 import { isEmail } from '../lib/email.ts';
 import { normalizePhone } from '../lib/phone.ts';
-import { CHANNEL_TYPES } from '../db/enums.ts';
-import type { ChannelType } from '../db/enums.ts';
+import { PROVIDER_MODULES, providerModule } from '../providers/index.ts';
+import type { ChannelType, ProviderModule, SettingSpec } from '../providers/module.ts';
 
-/** The column values, declared with the table types (db/enums.ts). */
-export { CHANNEL_TYPES, type ChannelType };
+export { CHANNEL_TYPES, type ChannelType } from '../providers/module.ts';
 
-/** Providers a channel can use. */
-export const PROVIDERS = ['sandbox', 'whatsapp_cloud', 'twilio', 'smtp'] as const;
+/** Providers a channel can use: the names of the provider modules (providers/index.ts). */
+export const PROVIDERS: readonly string[] = PROVIDER_MODULES.map((module) => module.name);
 
 /** One of PROVIDERS. */
-export type Provider = (typeof PROVIDERS)[number];
+export type Provider = string;
 
-type Kind = 'text' | 'digits' | 'boolean' | 'port' | 'rate' | 'url' | 'email' | 'sender' | 'sid' | 'version' | 'host';
-
-/** One setting of a provider's config. */
-interface FieldSpec {
-  kind: Kind;
-  /** Stored sealed (AES-256-GCM) and never shown: the API shows a hint only. */
-  secret?: boolean;
-  required?: boolean;
-  /** For `sid`: the two letters a Twilio SID of this kind starts with. */
-  prefix?: string;
-  description: string;
+/** A provider's module, which serves as its settings spec (every provider name was checked against PROVIDERS by the route schema). */
+function specOf(provider: Provider): ProviderModule {
+  const module = providerModule(provider);
+  if (!module) throw new Error(`no provider module ${provider}`);
+  return module;
 }
-
-/** What a provider accepts: the channel types it serves and its settings. */
-interface ProviderSpec {
-  types: readonly ChannelType[];
-  fields: Record<string, FieldSpec>;
-  /** Rules across fields, on the complete config. */
-  check?: (config: Record<string, unknown>) => FieldError[];
-}
-
-const RATE: FieldSpec = { kind: 'rate', description: 'Messages per second this channel sends at most (default 80 for WhatsApp, 10 for SMS and email, unlimited for a sandbox; docs/sending-rules.md)' };
-
-/** Every provider's settings; the source of validation, of which fields are secret, and of docs/channels.md. */
-export const PROVIDER_SPECS: Record<Provider, ProviderSpec> = {
-  sandbox: {
-    types: CHANNEL_TYPES,
-    fields: {
-      strict: { kind: 'boolean', description: 'true: enforce the WhatsApp 24-hour customer service window, as a real number would (default false)' },
-      rate_per_second: RATE,
-    },
-  },
-  whatsapp_cloud: {
-    types: ['whatsapp'],
-    fields: {
-      phone_number_id: { kind: 'digits', required: true, description: 'The Phone number ID from WhatsApp Manager (API Setup), not the phone number itself' },
-      business_account_id: { kind: 'digits', description: 'The WhatsApp Business Account ID; needed by POST /v1/templates/sync' },
-      access_token: { kind: 'text', secret: true, required: true, description: 'A system user access token with whatsapp_business_messaging (and _management for template sync)' },
-      app_secret: { kind: 'text', secret: true, required: true, description: 'The Meta app\'s App secret: verifies X-Hub-Signature-256 on inbound webhooks' },
-      verify_token: { kind: 'text', secret: true, required: true, description: 'A string you choose and paste as the webhook\'s Verify token in the Meta app' },
-      api_base_url: { kind: 'url', description: 'Default https://graph.facebook.com' },
-      api_version: { kind: 'version', description: 'Graph API version, e.g. v23.0 (default: the adapter\'s)' },
-      rate_per_second: RATE,
-    },
-  },
-  twilio: {
-    types: ['sms'],
-    fields: {
-      account_sid: { kind: 'sid', prefix: 'AC', required: true, description: 'The Account SID (AC…)' },
-      auth_token: { kind: 'text', secret: true, required: true, description: 'The Auth Token: authenticates API calls and verifies X-Twilio-Signature' },
-      from_number: { kind: 'sender', description: 'The sending number in E.164, a short code or an alphanumeric sender ID; this or messaging_service_sid' },
-      messaging_service_sid: { kind: 'sid', prefix: 'MG', description: 'A Messaging Service SID (MG…) that picks the sender; this or from_number' },
-      api_base_url: { kind: 'url', description: 'Default https://api.twilio.com' },
-      rate_per_second: RATE,
-    },
-    check: (config) => (config.from_number === undefined && config.messaging_service_sid === undefined
-      ? [{ path: 'body.config.from_number', message: 'is required unless messaging_service_sid is set' }] : []),
-  },
-  smtp: {
-    types: ['email'],
-    fields: {
-      host: { kind: 'host', required: true, description: 'The SMTP server\'s host name' },
-      port: { kind: 'port', description: 'Default 465 when secure, else 587' },
-      secure: { kind: 'boolean', description: 'true: TLS from the first byte (port 465); false: STARTTLS when the server offers it (default)' },
-      username: { kind: 'text', description: 'SMTP AUTH user name' },
-      password: { kind: 'text', secret: true, description: 'SMTP AUTH password' },
-      from_email: { kind: 'email', required: true, description: 'The sender address (From)' },
-      from_name: { kind: 'text', description: 'The sender name shown with it' },
-      rate_per_second: RATE,
-    },
-    check: (config) => {
-      if (config.password !== undefined && config.username === undefined) return [{ path: 'body.config.username', message: 'is required with password' }];
-      if (config.username !== undefined && config.password === undefined) return [{ path: 'body.config.password', message: 'is required with username' }];
-      return [];
-    },
-  },
-};
 
 /** The types a provider serves (sandbox: all of them). */
 export function providerTypes(provider: Provider): readonly ChannelType[] {
-  return PROVIDER_SPECS[provider].types;
+  return specOf(provider).types;
 }
 
 /** True when `field` is a secret setting of `provider` (sealed at rest, never shown). */
 export function isSecretField(provider: string, field: string): boolean {
-  return PROVIDER_SPECS[provider as Provider]?.fields[field]?.secret === true;
+  return providerModule(provider)?.settings.fields[field]?.secret === true;
 }
 
 const MAX_TEXT = 2048;
 
 /** Checks and normalizes one value; returns it, or a message saying what is wrong. */
-function checkValue(spec: FieldSpec, value: unknown, path: string): { value: unknown } | { error: string } {
+function checkValue(spec: SettingSpec, value: unknown, path: string): { value: unknown } | { error: string } {
   if (spec.kind === 'boolean') return typeof value === 'boolean' ? { value } : { error: 'must be true or false' };
   if (spec.kind === 'port') return Number.isInteger(value) && (value as number) >= 1 && (value as number) <= 65535 ? { value } : { error: 'must be an integer from 1 to 65535' };
   if (spec.kind === 'rate') return typeof value === 'number' && value > 0 && value <= 10_000 ? { value } : { error: 'must be a number above 0 and at most 10000' };
@@ -154,7 +82,7 @@ function checkValue(spec: FieldSpec, value: unknown, path: string): { value: unk
  * path (`body.config.<field>`).
  */
 export function validateConfig(provider: Provider, config: Record<string, unknown>): Record<string, unknown> {
-  const spec = PROVIDER_SPECS[provider];
+  const spec = specOf(provider).settings;
   const errors: FieldError[] = [];
   const out: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(config)) {
@@ -194,9 +122,9 @@ export function splitSecrets(provider: Provider, config: Record<string, unknown>
 
 /** A one-line description of each provider's settings (for the OpenAPI reference). */
 export function describeProviders(): string {
-  return PROVIDERS.map((provider) => {
-    const fields = Object.entries(PROVIDER_SPECS[provider].fields)
+  return PROVIDER_MODULES.map((provider) => {
+    const fields = Object.entries(provider.settings.fields)
       .map(([name, f]) => `${name}${f.required ? ' (required)' : ''}${f.secret ? ' (secret)' : ''}`).join(', ');
-    return `${provider} [${PROVIDER_SPECS[provider].types.join(', ')}]: ${fields}`;
+    return `${provider.name} [${provider.types.join(', ')}]: ${fields}`;
   }).join('; ');
 }

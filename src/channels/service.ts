@@ -7,6 +7,7 @@ import { newId } from '../lib/ids.ts';
 import { parseJson, toJson } from '../lib/json.ts';
 import { SecretBoxError } from '../lib/secret-box.ts';
 import { nowIso } from '../lib/time.ts';
+import { providerCallbackUrls } from '../providers/index.ts';
 import type { ProviderChannel } from '../providers/types.ts';
 import { providerTypes, splitSecrets, validateConfig, type ChannelType, type Provider } from './config.ts';
 import { channelConfig, providerChannel, sealSecrets, secretHints } from './secrets.ts';
@@ -33,19 +34,12 @@ export interface ChannelView {
   updated_at: string;
 }
 
-/** The URLs a provider's console needs for this channel (BECKON_PUBLIC_URL + the channel's hook paths). */
-export function callbackUrls(publicUrl: string, row: Pick<ChannelsTable, 'id' | 'provider'>): Record<string, string> {
-  if (row.provider === 'whatsapp_cloud') return { webhook: `${publicUrl}/hooks/whatsapp/${row.id}` };
-  if (row.provider === 'twilio') return { inbound: `${publicUrl}/hooks/twilio/${row.id}`, status: `${publicUrl}/hooks/twilio/${row.id}/status` };
-  return {};
-}
-
 /** Maps a channel row to its API view (secrets decrypted only to compute their hints). */
 export function channelView(deps: ChannelDeps, row: ChannelsTable): ChannelView {
   const { hints, error } = secretHints(deps.secrets, row);
   return {
     uuid: row.id, type: row.type, provider: row.provider, title: row.title, main: row.is_default === 1, config: parseJson(row.config, {}),
-    secrets: hints, secrets_error: error, callback_urls: callbackUrls(deps.config.publicUrl, row), created_at: row.created_at, updated_at: row.updated_at,
+    secrets: hints, secrets_error: error, callback_urls: providerCallbackUrls(deps.config.publicUrl, row), created_at: row.created_at, updated_at: row.updated_at,
   };
 }
 

@@ -4,7 +4,7 @@ import { RetryLater, type Task, type TaskContext } from '../jobs/queue.ts';
 import { findChannel } from '../channels/queries.ts';
 import { providerChannel } from '../channels/secrets.ts';
 import { parseJson } from '../lib/json.ts';
-import { buildProviders, providerTasks } from '../providers/index.ts';
+import { buildProviders } from '../providers/index.ts';
 import { ProviderError, type OutboundMessage, type OutboundTemplate, type ProviderAdapter, type ProviderChannel } from '../providers/types.ts';
 import { publicConfigOf } from './rules.ts';
 import { createThrottle, sendRateOf, type ChannelThrottle } from './throttle.ts';
@@ -109,11 +109,7 @@ export function sendMessageTask(deps: Deps, providers: Record<string, ProviderAd
   };
 }
 
-/** Every job task of the messages domain, with the tasks its providers need. */
+/** Every job task of the messages domain (the providers' own tasks are the providers module's: src/modules.ts). */
 export function messageTasks(deps: Deps): Record<string, Task> {
-  const providers = buildProviders(deps);
-  return {
-    [SEND_MESSAGE_TASK]: sendMessageTask(deps, providers),
-    ...providerTasks(deps),
-  };
+  return { [SEND_MESSAGE_TASK]: sendMessageTask(deps, buildProviders(deps)) };
 }

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { Deps } from '../deps.ts';
 import type { App } from '../http.ts';
-import { syncWhatsAppTemplates } from '../providers/whatsapp-cloud/template-sync.ts';
+import { syncTemplates } from './sync.ts';
 import { TemplateSchema } from './schema.ts';
 
 const SyncBody = Type.Object({
@@ -34,7 +34,7 @@ export function templateSyncRoutes(app: App, deps: Deps): void {
       response: { 200: SyncReply },
     },
   }, async (request) => {
-    const outcome = await syncWhatsAppTemplates(deps, request.auth.workspaceId, request.body?.channel_uuid);
+    const outcome = await syncTemplates(deps, request.auth.workspaceId, request.body?.channel_uuid);
     return { templates: outcome.templates, meta: { created: outcome.created, updated: outcome.updated, skipped: outcome.skipped } };
   });
 }

@@ -28,8 +28,9 @@ function optionalString(value: unknown): string | null | undefined {
 }
 
 /**
- * What would keep an SMTP channel config from working. Channels are validated when created (src/channels/config.ts);
- * this guards the send against a config stored some other way, so it fails the message with a clear reason.
+ * What would keep an SMTP channel config from working. Channels are validated when created (the settings of
+ * providers/smtp/module.ts, checked by src/channels/config.ts); this guards the send against a config stored some
+ * other way, so it fails the message with a clear reason.
  */
 function smtpConfigProblems(config: Record<string, unknown>): SmtpConfigProblem[] {
   const problems: SmtpConfigProblem[] = [];

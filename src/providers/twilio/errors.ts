@@ -1,4 +1,4 @@
-import type { MessageError } from '../../messages/status.ts';
+import type { MessageFailure as MessageError } from '../port.ts';
 import { ProviderError } from '../types.ts';
 
 /** How Beckon reads one Twilio error code: its own stable code, Twilio's title, what to do, and whether a retry can help. */

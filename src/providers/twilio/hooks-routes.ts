@@ -4,6 +4,7 @@ import type { ChannelsTable } from '../../db/types.ts';
 import type { Deps } from '../../deps.ts';
 import { AppError } from '../../errors.ts';
 import type { App } from '../../http.ts';
+import type { ProviderPort } from '../port.ts';
 import { applyTwilioStatus, authenticateWebhook, receiveTwilioMessage } from './service.ts';
 import { parseForm, SIGNATURE_HEADER, type FormParams } from './signature.ts';
 
@@ -42,7 +43,7 @@ const StatusQuery = Type.Object({
  * this scope only; each request is verified with X-Twilio-Signature before its body is validated or anything is
  * stored, and a refused one is logged. Hidden from the OpenAPI document: Twilio calls them, not API clients.
  */
-export function twilioHookRoutes(app: App, deps: Deps): void {
+export function twilioHookRoutes(app: App, deps: Pick<Deps, 'db' | 'config'>, port: ProviderPort): void {
   app.register(async (scope: App) => {
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, parseForm(body as string)));
@@ -56,7 +57,7 @@ export function twilioHookRoutes(app: App, deps: Deps): void {
       const url = deps.config.publicUrl + request.url;
       const header = request.headers[SIGNATURE_HEADER];
       const signature = Array.isArray(header) ? header[0] : header;
-      const result = await authenticateWebhook(deps, channelId, url, signature, (request.body ?? {}) as FormParams);
+      const result = await authenticateWebhook(port, channelId, url, signature, (request.body ?? {}) as FormParams);
       if ('refusal' in result) {
         request.log.warn({ channel: channelId, url, status: result.refusal.status }, `Twilio webhook refused: ${result.refusal.detail}`);
         const code = result.refusal.status === 404 ? 'not_found' : result.refusal.status === 401 ? 'unauthorized' : 'forbidden';
@@ -74,7 +75,7 @@ export function twilioHookRoutes(app: App, deps: Deps): void {
         response: { 200: Type.String({ description: 'Empty TwiML (text/xml)' }) },
       },
     }, async (request, reply) => {
-      const outcome = await receiveTwilioMessage(deps, channels.get(request)!, request.body);
+      const outcome = await receiveTwilioMessage(deps.db, port, channels.get(request)!, request.body);
       if (outcome.duplicate) request.log.info({ sid: request.body.MessageSid }, 'Twilio inbound message already stored');
       return reply.type('text/xml; charset=utf-8').send(EMPTY_TWIML);
     });
@@ -88,7 +89,7 @@ export function twilioHookRoutes(app: App, deps: Deps): void {
         response: { 204: Type.Null() },
       },
     }, async (request, reply) => {
-      const outcome = await applyTwilioStatus(deps, channels.get(request)!, request.body, request.query.message_uuid);
+      const outcome = await applyTwilioStatus(deps.db, port, channels.get(request)!, request.body, request.query.message_uuid);
       if (outcome.outcome === 'unknown') {
         request.log.info({ sid: request.body.MessageSid, status: request.body.MessageStatus }, 'Twilio status callback for no known message or status; ignored');
       }

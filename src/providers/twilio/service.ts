@@ -1,12 +1,7 @@
-import type { Deps } from '../../deps.ts';
+import type { Db } from '../../db/connect.ts';
 import type { ChannelsTable } from '../../db/types.ts';
-import { findChannelById } from '../../channels/queries.ts';
-import { channelConfig } from '../../channels/secrets.ts';
-import { setConsent } from '../../contacts/consent.ts';
 import { normalizePhone } from '../../lib/phone.ts';
-import { receiveMessage } from '../../messages/inbound.ts';
-import { applyStatus, type OutboundStatus, type StatusDeps, type StatusOutcome } from '../../messages/status.ts';
-import { messageView, type MessageContent, type MessageView } from '../../messages/view.ts';
+import type { InboundReport, InboundView, ProviderPort, StatusReport, StatusResult } from '../port.ts';
 import { TWILIO_PROVIDER } from './adapter.ts';
 import { callbackError } from './errors.ts';
 import { keywordAction, type KeywordAction } from './keywords.ts';
@@ -24,13 +19,13 @@ export interface Refusal {
  * request carries X-Twilio-Signature, and it is the signature of `publicUrl` (BECKON_PUBLIC_URL + path and query) and
  * the form parameters with the channel's auth token, for the channel's account. Returns the channel or the refusal.
  */
-export async function authenticateWebhook(deps: Pick<Deps, 'db' | 'secrets'>, channelId: string, publicUrl: string, signature: string | undefined, params: FormParams): Promise<{ channel: ChannelsTable } | { refusal: Refusal }> {
-  const channel = await findChannelById(deps.db, channelId);
-  if (!channel || channel.provider !== TWILIO_PROVIDER) return { refusal: { status: 404, detail: `no Twilio channel ${channelId}` } };
+export async function authenticateWebhook(port: ProviderPort, channelId: string, publicUrl: string, signature: string | undefined, params: FormParams): Promise<{ channel: ChannelsTable } | { refusal: Refusal }> {
+  const channel = await port.hookChannel(channelId, TWILIO_PROVIDER);
+  if (!channel) return { refusal: { status: 404, detail: `no Twilio channel ${channelId}` } };
   if (!signature) return { refusal: { status: 401, detail: 'the request has no X-Twilio-Signature header' } };
   let config: Record<string, unknown>;
   try {
-    config = channelConfig(deps.secrets, channel);
+    config = port.channelConfig(channel);
   } catch (err) {
     return { refusal: { status: 403, detail: `the channel's secrets cannot be decrypted to verify X-Twilio-Signature: ${(err as Error).message}` } };
   }
@@ -61,7 +56,7 @@ function mediaType(contentType: string | undefined): 'image' | 'video' | 'audio'
   return major === 'image' || major === 'video' || major === 'audio' ? major : 'document';
 }
 
-function inboundContent(form: InboundForm): { type: string; content: MessageContent } {
+function inboundContent(form: InboundForm): Pick<InboundReport, 'type' | 'content'> {
   const text = form.Body === undefined || form.Body === '' ? undefined : form.Body;
   if (Number(form.NumMedia ?? '0') > 0 && form.MediaUrl0) {
     return { type: mediaType(form.MediaContentType0), content: text === undefined ? { url: form.MediaUrl0 } : { url: form.MediaUrl0, text } };
@@ -71,7 +66,7 @@ function inboundContent(form: InboundForm): { type: string; content: MessageCont
 
 /** What an inbound SMS did: the stored message, whether it repeated one already stored, and its keyword action. */
 export interface InboundOutcome {
-  message: MessageView;
+  message: InboundView;
   duplicate: boolean;
   keyword: KeywordAction | null;
   consentChanged: boolean;
@@ -84,35 +79,33 @@ export interface InboundOutcome {
  * `sms_keyword`; contact_opted_out / contact_opted_in), HELP changes nothing. A repeated request stores nothing
  * new but still applies a consent change a crash may have left undone. 400 naming body.From when it is no phone number.
  */
-export async function receiveTwilioMessage(deps: StatusDeps, channel: ChannelsTable, form: InboundForm): Promise<InboundOutcome> {
+export async function receiveTwilioMessage(db: Db, port: ProviderPort, channel: ChannelsTable, form: InboundForm): Promise<InboundOutcome> {
   const from = normalizePhone(form.From, 'body.From');
   const keyword = keywordAction(form.Body ?? '', form.OptOutType);
-  let existing = await q.findMessageBySid(deps.db, channel.id, 'inbound', form.MessageSid);
-  let message: MessageView;
+  let existing = await q.findMessageBySid(db, channel.id, 'inbound', form.MessageSid);
+  let message: InboundView;
   if (existing) {
-    message = messageView(existing);
+    message = port.view(existing);
   } else {
     try {
-      message = await receiveMessage(deps, channel, { from, ...inboundContent(form), providerMessageId: form.MessageSid });
+      message = await port.receiveMessage(channel, { from, ...inboundContent(form), providerMessageId: form.MessageSid });
     } catch (err) {
       // two copies of one request racing: the store keeps one inbound message per channel and SID, the other lands here
-      existing = await q.findMessageBySid(deps.db, channel.id, 'inbound', form.MessageSid);
+      existing = await q.findMessageBySid(db, channel.id, 'inbound', form.MessageSid);
       if (!existing) throw err;
-      message = messageView(existing);
+      message = port.view(existing);
     }
   }
   let consentChanged = false;
   if (keyword === 'opt_out' || keyword === 'opt_in') {
     const status = keyword === 'opt_out' ? 'opted_out' : 'opted_in';
-    consentChanged = await deps.writer.run(async (trx) =>
-      (await setConsent(trx, deps, channel.workspace_id, message.contact.uuid, 'sms', status, 'sms_keyword')).changed);
-    if (consentChanged) deps.queue.notify();
+    consentChanged = await port.setConsent(channel.workspace_id, message.contact.uuid, 'sms', status, 'sms_keyword');
   }
   return { message, duplicate: existing !== undefined, keyword, consentChanged };
 }
 
 /** Twilio's message statuses and the Beckon status each moves a message to (null: not an outbound status). */
-export const TWILIO_STATUSES: Readonly<Record<string, OutboundStatus | null>> = {
+export const TWILIO_STATUSES: Readonly<Record<string, StatusReport['status'] | null>> = {
   accepted: 'sent', scheduled: 'sent', queued: 'sent', sending: 'sent', sent: 'sent',
   delivered: 'delivered', read: 'read',
   undelivered: 'failed', failed: 'failed', canceled: 'failed',
@@ -129,16 +122,16 @@ export interface StatusForm {
 /**
  * Applies a status callback to the channel's outbound message: the one named by `message_uuid` in the callback URL
  * (when its SID is unknown yet or matches), else the one with this MessageSid. Statuses only move forward and
- * repeats are absorbed (messages/status.ts); undelivered / failed / canceled carry the mapped ErrorCode. An unknown
+ * repeats are absorbed (the port: messages/status.ts); undelivered / failed / canceled carry the mapped ErrorCode. An unknown
  * status or message changes nothing (outcome `unknown`).
  */
-export async function applyTwilioStatus(deps: StatusDeps, channel: ChannelsTable, form: StatusForm, messageUuid?: string): Promise<StatusOutcome> {
+export async function applyTwilioStatus(db: Db, port: ProviderPort, channel: ChannelsTable, form: StatusForm, messageUuid?: string): Promise<StatusResult> {
   const status = TWILIO_STATUSES[form.MessageStatus.toLowerCase()];
   if (!status) return { outcome: 'unknown' };
-  let message = messageUuid ? await q.findOutboundOnChannel(deps.db, channel.id, messageUuid) : undefined;
+  let message = messageUuid ? await q.findOutboundOnChannel(db, channel.id, messageUuid) : undefined;
   if (message?.provider_message_id && message.provider_message_id !== form.MessageSid) message = undefined;
-  message ??= await q.findMessageBySid(deps.db, channel.id, 'outbound', form.MessageSid);
+  message ??= await q.findMessageBySid(db, channel.id, 'outbound', form.MessageSid);
   if (!message) return { outcome: 'unknown' };
   const error = status === 'failed' ? callbackError(form.ErrorCode || undefined, form.MessageStatus.toLowerCase()) : undefined;
-  return applyStatus(deps, { id: message.id }, { status, providerMessageId: form.MessageSid, error });
+  return port.applyStatus({ id: message.id }, { status, providerMessageId: form.MessageSid, error });
 }

@@ -1,4 +1,4 @@
-import type { MessageError } from '../../messages/status.ts';
+import type { MessageFailure as MessageError } from '../port.ts';
 import { ProviderError } from '../types.ts';
 
 /** The `error` object of a Graph API error answer (`{"error": {...}}`), as Meta documents it. */

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import type { Deps } from '../../deps.ts';
 import type { App } from '../../http.ts';
+import type { ProviderPort } from '../port.ts';
 import { SIGNATURE_HEADER } from './signature.ts';
 import { receiveWebhook, verifySubscription } from './hooks-service.ts';
 
@@ -24,7 +25,9 @@ const Outcome = Type.Object({
  * reference): GET answers the subscription check, POST takes messages and statuses. The POST body is kept raw in
  * this scope (its own JSON parser) because X-Hub-Signature-256 signs the exact bytes Meta sent.
  */
-export function whatsappHookRoutes(app: App, deps: Deps): void {
+export function whatsappHookRoutes(app: App, deps: Pick<Deps, 'db' | 'log'>, port: ProviderPort): void {
+  // read deps at each request: the log may be swapped after start (tests capture it)
+  const hookDeps = () => ({ db: deps.db, log: deps.log, port });
   app.register(async (scope) => {
     scope.removeContentTypeParser('application/json');
     scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
@@ -34,7 +37,7 @@ export function whatsappHookRoutes(app: App, deps: Deps): void {
       schema: { hide: true, summary: 'Meta webhook verification', params: Params, querystring: VerifyQuery },
     }, async (request, reply) => {
       const { channel_uuid: channelId } = request.params as { channel_uuid: string };
-      const challenge = await verifySubscription(deps, channelId, request.query as Record<string, string>);
+      const challenge = await verifySubscription(hookDeps(), channelId, request.query as Record<string, string>);
       return reply.type('text/plain; charset=utf-8').send(challenge);
     });
 
@@ -44,7 +47,7 @@ export function whatsappHookRoutes(app: App, deps: Deps): void {
     }, async (request) => {
       const { channel_uuid: channelId } = request.params as { channel_uuid: string };
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      return receiveWebhook(deps, channelId, raw, request.headers[SIGNATURE_HEADER]);
+      return receiveWebhook(hookDeps(), channelId, raw, request.headers[SIGNATURE_HEADER]);
     });
   });
 }

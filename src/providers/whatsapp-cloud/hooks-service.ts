@@ -1,22 +1,18 @@
 import type { Deps } from '../../deps.ts';
 import type { ChannelsTable } from '../../db/types.ts';
-import { findChannelById, listChannels } from '../../channels/queries.ts';
-import { channelConfig as openChannelConfig } from '../../channels/secrets.ts';
 import { AppError } from '../../errors.ts';
 import { SecretBoxError } from '../../lib/secret-box.ts';
 import { normalizePhone } from '../../lib/phone.ts';
-import { receiveMessage } from '../../messages/inbound.ts';
-import { findContact } from '../../contacts/queries.ts';
-import { updateContactIn } from '../../contacts/service.ts';
-import { applyStatus } from '../../messages/status.ts';
-import type { MessageContent } from '../../messages/view.ts';
+import type { InboundReport, ProviderPort } from '../port.ts';
 import { readHookSecrets, WHATSAPP_CLOUD } from './config.ts';
 import * as q from './queries.ts';
 import { verifyWebhookSignature } from './signature.ts';
 import { parseWebhook, type InboundItem, type StatusItem } from './webhook.ts';
 
-/** What the hook services need: the store, the event bus, metrics, the log and the secret box (channel secrets). */
-export type HookDeps = Pick<Deps, 'db' | 'writer' | 'queue' | 'subscribers' | 'metrics' | 'log' | 'secrets'>;
+/** What the hook services need: the store and the log, and the port to channels and messages. */
+export interface HookDeps extends Pick<Deps, 'db' | 'log'> {
+  port: ProviderPort;
+}
 
 /** The query of Meta's verification GET. */
 export interface VerifyQuery {
@@ -36,7 +32,7 @@ export interface HookOutcome {
 /** A channel's decrypted config; a 503 (Meta retries later) while its secrets cannot be opened (BECKON_SECRET_KEY changed). */
 function configOf(deps: HookDeps, row: ChannelsTable): Record<string, unknown> {
   try {
-    return openChannelConfig(deps.secrets, row);
+    return deps.port.channelConfig(row);
   } catch (err) {
     if (!(err instanceof SecretBoxError)) throw err;
     deps.log.error({ channel: row.id, err: err.message }, 'whatsapp webhook: the channel\'s secrets cannot be decrypted');
@@ -45,8 +41,8 @@ function configOf(deps: HookDeps, row: ChannelsTable): Record<string, unknown> {
 }
 
 async function hookChannel(deps: HookDeps, channelId: string): Promise<ChannelsTable> {
-  const row = await findChannelById(deps.db, channelId);
-  if (!row || row.provider !== WHATSAPP_CLOUD) throw new AppError(404, 'not_found', 'no WhatsApp Cloud API channel with this uuid');
+  const row = await deps.port.hookChannel(channelId, WHATSAPP_CLOUD);
+  if (!row) throw new AppError(404, 'not_found', 'no WhatsApp Cloud API channel with this uuid');
   return row;
 }
 
@@ -72,18 +68,6 @@ function isUniqueViolation(err: unknown): boolean {
   return e?.code === '23505' || e?.errcode === 2067 || /UNIQUE constraint failed/i.test(e?.message ?? '');
 }
 
-/** Gives a contact without a name the customer's WhatsApp profile name (never overwrites one); emits contact_updated when it does. */
-async function nameFromProfile(deps: HookDeps, workspaceId: string, contactId: string, profileName: string): Promise<void> {
-  const name = profileName.trim().slice(0, 200);
-  if (!name) return;
-  const emitted = await deps.writer.run(async (trx) => {
-    const row = await findContact(trx, workspaceId, contactId);
-    if (!row || (row.name ?? '').trim() !== '') return false;
-    return (await updateContactIn(trx, deps, workspaceId, row, { name }, new Map())).emitted;
-  });
-  if (emitted) deps.queue.notify();
-}
-
 async function receiveOne(deps: HookDeps, channel: ChannelsTable, item: InboundItem, outcome: HookOutcome): Promise<void> {
   if (await q.findInboundId(deps.db, channel.id, item.wamid)) {
     outcome.duplicates++;
@@ -98,9 +82,8 @@ async function receiveOne(deps: HookDeps, channel: ChannelsTable, item: InboundI
     return;
   }
   try {
-    const message = await receiveMessage(deps, channel, { from, type: item.type, content: item.content as MessageContent, providerMessageId: item.wamid });
+    await deps.port.receiveMessage(channel, { from, type: item.type, content: item.content as InboundReport['content'], providerMessageId: item.wamid, ...(item.profileName ? { profileName: item.profileName } : {}) });
     outcome.messages++;
-    if (item.profileName) await nameFromProfile(deps, channel.workspace_id, message.contact.uuid, item.profileName);
   } catch (err) {
     // the same message delivered twice at once: the unique index lets one copy in
     if (!isUniqueViolation(err)) throw err;
@@ -112,7 +95,7 @@ async function applyOne(deps: HookDeps, channel: ChannelsTable, item: StatusItem
   const change = { status: item.status, at: item.at, ...(item.error ? { error: item.error } : {}) };
   const id = await q.findOutboundId(deps.db, channel.id, item.wamid);
   if (id) {
-    if ((await applyStatus(deps, { id }, change)).outcome === 'applied') outcome.statuses++;
+    if ((await deps.port.applyStatus({ id }, change)).outcome === 'applied') outcome.statuses++;
     return;
   }
   // Meta may call before the send is recorded: biz_opaque_callback_data carries the Beckon message uuid
@@ -123,7 +106,7 @@ async function applyOne(deps: HookDeps, channel: ChannelsTable, item: StatusItem
     return;
   }
   const withId = pending.provider_message_id ? change : { ...change, providerMessageId: item.wamid };
-  if ((await applyStatus(deps, { id: pending.id }, withId)).outcome === 'applied') outcome.statuses++;
+  if ((await deps.port.applyStatus({ id: pending.id }, withId)).outcome === 'applied') outcome.statuses++;
 }
 
 /** The channel a change belongs to: the hook's own, or a sibling of the same workspace serving that phone number id. */
@@ -131,7 +114,7 @@ async function changeChannel(deps: HookDeps, hook: ChannelsTable, phoneNumberId:
   const own = readHookSecrets(configOf(deps, hook)).phoneNumberId;
   if (!phoneNumberId || !own || phoneNumberId === own) return hook;
   // one Meta app sends every number's events to the same callback URL: route them to the channel of that number
-  const siblings = (await listChannels(deps.db, hook.workspace_id)).filter((c) => c.provider === WHATSAPP_CLOUD && c.id !== hook.id);
+  const siblings = (await deps.port.channelsOf(hook.workspace_id, WHATSAPP_CLOUD)).filter((c) => c.id !== hook.id);
   return siblings.find((c) => readHookSecrets(configOf(deps, c)).phoneNumberId === phoneNumberId);
 }
 

@@ -1,4 +1,4 @@
-import type { MessageError, OutboundStatus } from '../../messages/status.ts';
+import type { MessageFailure as MessageError, StatusReport } from '../port.ts';
 import { statusError, type WebhookError } from './errors.ts';
 
 /** Media message types WhatsApp delivers by media id (the file is fetched from the media endpoint with the token). */
@@ -20,7 +20,7 @@ export interface InboundItem {
 /** A status update from a `messages` webhook. */
 export interface StatusItem {
   wamid: string;
-  status: Extract<OutboundStatus, 'sent' | 'delivered' | 'read' | 'failed'>;
+  status: StatusReport['status'];
   at: string;
   error?: MessageError;
   /** biz_opaque_callback_data, which Beckon sets to its message uuid. */

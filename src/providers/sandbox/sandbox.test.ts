@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBeckon, waitFor, type TestBeckon } from '../../test/helpers.ts';
-import { messageTasks, SEND_MESSAGE_TASK } from '../messages/tasks.ts';
-import { createSandboxProvider, SANDBOX_DOC, SANDBOX_MAGIC_NUMBERS } from './sandbox.ts';
+import { startBeckon, waitFor, type TestBeckon } from '../../../test/helpers.ts';
+import { messageTasks, SEND_MESSAGE_TASK } from '../../messages/tasks.ts';
+import { createSandboxProvider, SANDBOX_DOC, SANDBOX_MAGIC_NUMBERS } from './adapter.ts';
 
 async function send(beckon: TestBeckon, to: string): Promise<string> {
   const res = await beckon.call('POST', '/v1/messages/send', { body: { to, from: 'whatsapp', type: 'text', content: { text: 'test' } } });

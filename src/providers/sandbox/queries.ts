@@ -1,6 +1,6 @@
-import type { Db } from '../db/connect.ts';
-import type { SandboxSendsTable } from '../db/types.ts';
-import { prepared } from '../db/prepared.ts';
+import type { Db } from '../../db/connect.ts';
+import type { SandboxSendsTable } from '../../db/types.ts';
+import { prepared } from '../../db/prepared.ts';
 
 /**
  * Records one call to the sandbox provider for an idempotency key: creates the key's row on the first call (with

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBeckon } from '../../test/helpers.ts';
-import { insertChannel } from '../channels/queries.ts';
-import { newId } from '../lib/ids.ts';
-import { parseJson } from '../lib/json.ts';
+import { startBeckon } from '../../../test/helpers.ts';
+import { insertChannel } from '../../channels/queries.ts';
+import { newId } from '../../lib/ids.ts';
+import { parseJson } from '../../lib/json.ts';
 
 test('sandbox inbound: a customer writes in; contact created (source inbound), message received, events, last_inbound_at', async (t) => {
   const beckon = await startBeckon({}, { worker: false });

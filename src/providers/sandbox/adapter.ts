@@ -1,10 +1,11 @@
-import type { Deps } from '../deps.ts';
-import { RetryLater, type Task } from '../jobs/queue.ts';
-import { newId } from '../lib/ids.ts';
-import { nowIso } from '../lib/time.ts';
-import { applyProviderStatus, applyStatusIn, statusCommitted, type MessageError, type StatusOutcome } from '../messages/status.ts';
-import { markSandboxAccepted, recordSandboxCall } from '../sandbox/queries.ts';
-import { ProviderError, type ProviderAdapter } from './types.ts';
+import type { Deps } from '../../deps.ts';
+import { RetryLater, type Task } from '../../jobs/queue.ts';
+import { newId } from '../../lib/ids.ts';
+import { nowIso } from '../../lib/time.ts';
+import type { MessageFailure, ProviderPort, StatusResult } from '../port.ts';
+import { ProviderError, type ProviderAdapter } from '../types.ts';
+import { SANDBOX_PROVIDER } from './service.ts';
+import { markSandboxAccepted, recordSandboxCall } from './queries.ts';
 
 /** The task that plays one simulated status callback of the sandbox phone. */
 export const SANDBOX_STATUS_TASK = 'sandbox_status';
@@ -51,6 +52,8 @@ Any other number: sent, delivered, read after BECKON_SANDBOX_DELAYS (ms until se
 
 type Magic = (typeof SANDBOX_MAGIC_NUMBERS)[keyof typeof SANDBOX_MAGIC_NUMBERS];
 
+type MessageError = MessageFailure;
+
 function magicOf(to: string): Magic | undefined {
   return (SANDBOX_MAGIC_NUMBERS as Record<string, Magic>)[to];
 }
@@ -71,7 +74,7 @@ interface SandboxStatusPayload {
 export function createSandboxProvider(deps: Pick<Deps, 'writer' | 'config'>): ProviderAdapter {
   const [sentDelay, deliveredDelay] = deps.config.sandboxDelays;
   return {
-    name: 'sandbox',
+    name: SANDBOX_PROVIDER,
     deduplicates: true,
     async send(_channel, message) {
       // the simulated provider answers `sentDelay` ms after the message was accepted; until then the job waits in the queue, not in a worker slot
@@ -104,27 +107,27 @@ export function createSandboxProvider(deps: Pick<Deps, 'writer' | 'config'>): Pr
   };
 }
 
-/** The sandbox's simulated callbacks: each applies one status and schedules the next (delivered → read). */
-export function sandboxTasks(deps: Deps): Record<string, Task> {
+/** The sandbox's simulated callbacks: each applies one status (through the port) and schedules the next (delivered → read). */
+export function sandboxTasks(deps: Pick<Deps, 'config' | 'queue'>, port: ProviderPort): Record<string, Task> {
   const readDelay = deps.config.sandboxDelays[2];
   return {
     async [SANDBOX_STATUS_TASK](payload: SandboxStatusPayload) {
       const getsRead = (address: string | null) => payload.status === 'delivered' && magicOf(address ?? '') !== 'never_read';
-      let read = null as StatusOutcome | null;
-      const outcome = await applyProviderStatus(deps, payload.provider_message_id, { status: payload.status, error: payload.error }, async (trx, message) => {
+      let read = null as StatusResult | null;
+      const outcome = await port.applyStatus({ providerMessageId: payload.provider_message_id }, { status: payload.status, error: payload.error }, async (trx, message) => {
         if (!getsRead(message.address)) return;
         // a read receipt due at once is played right after delivery, in the same transaction, without a trip through the queue
         if (readDelay === 0) {
-          read = await applyStatusIn(trx, deps, { id: message.id }, { status: 'read' });
+          read = await port.applyStatusIn(trx, { id: message.id }, { status: 'read' });
           return;
         }
         const next: SandboxStatusPayload = { provider_message_id: payload.provider_message_id, status: 'read' };
         await deps.queue.enqueue(trx, SANDBOX_STATUS_TASK, next, { runAt: new Date(Date.now() + readDelay) });
       });
-      if (read) statusCommitted(deps, 'read', read);
+      if (read) port.statusCommitted('read', read);
       // this job ran before (delivered was already applied): play the read again (a repeated read is absorbed)
       if (readDelay === 0 && outcome.outcome === 'ignored' && getsRead(outcome.message.address)) {
-        await applyProviderStatus(deps, payload.provider_message_id, { status: 'read' });
+        await port.applyStatus({ providerMessageId: payload.provider_message_id }, { status: 'read' });
       }
     },
   };
