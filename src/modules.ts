@@ -1,7 +1,7 @@
 import type { Deps } from './deps.ts';
 import type { App } from './http.ts';
 import type { KeyVerifier } from './auth/service.ts';
-import type { Task } from './jobs/queue.ts';
+import type { Task, TaskLanes, TaskTable } from './jobs/queue.ts';
 import type { EventSubscriber } from './events/subscribers.ts';
 import { authRoutes } from './auth/routes.ts';
 import { contactRoutes } from './contacts/routes.ts';
@@ -18,7 +18,7 @@ import { messageRoutes } from './messages/routes.ts';
 import { messageTasks } from './messages/tasks.ts';
 import { sandboxRoutes } from './sandbox/routes.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
-import { webhookTasks } from './webhooks/tasks.ts';
+import { WEBHOOK_TASK_LANES, webhookTasks } from './webhooks/tasks.ts';
 import { twilioHookRoutes } from './providers/twilio/hooks-routes.ts';
 import { whatsappHookRoutes } from './providers/whatsapp-cloud/hooks-routes.ts';
 import { systemRoutes } from './system/routes.ts';
@@ -40,8 +40,10 @@ export interface Module {
   name: string;
   /** Registers the domain's routes, each declaring its scope, operationId and schemas. */
   routes?(app: App, deps: Deps, services: RouteServices): void;
-  /** The domain's job tasks by name. */
-  tasks?(deps: Deps): Record<string, Task>;
+  /** The domain's job tasks by name, each typed by its payload (names and payloads: TaskPayloads in jobs/queue.ts). */
+  tasks?(deps: Deps): TaskTable;
+  /** The lanes of its tasks that do not run in the default lane. */
+  lanes?: TaskLanes;
   /** Listeners handed every recorded event of the types they declare, in the event's transaction. */
   subscribers?: readonly EventSubscriber[];
 }
@@ -79,7 +81,7 @@ export const MODULES: readonly Module[] = [
       whatsappHookRoutes(app, deps);
     },
   },
-  { name: 'webhooks', routes: (app, deps) => webhookRoutes(app, deps), tasks: webhookTasks },
+  { name: 'webhooks', routes: (app, deps) => webhookRoutes(app, deps), tasks: webhookTasks, lanes: WEBHOOK_TASK_LANES },
   { name: 'events', routes: (app, deps) => eventRoutes(app, deps) },
   { name: 'segments', routes: (app, deps) => segmentRoutes(app, deps) },
   { name: 'tracking', routes: (app, deps) => trackingRoutes(app, deps) },
@@ -92,9 +94,14 @@ export function registerRoutes(app: App, deps: Deps, services: RouteServices): v
   for (const module of MODULES) module.routes?.(app, deps, services);
 }
 
-/** Every job task by name, from every module. */
+/** Every job task by name, from every module, as the runners (SQLite workers, graphile-worker) hold them. */
 export function buildTasks(deps: Deps): Record<string, Task> {
   return Object.assign({}, ...MODULES.map((module) => module.tasks?.(deps) ?? {}));
+}
+
+/** The lane of every task that does not run in the default lane, from every module: what both queues read. */
+export function taskLanes(): Record<string, string> {
+  return Object.assign({}, ...MODULES.map((module) => module.lanes ?? {}));
 }
 
 /** Every event subscriber, from every module, in module order. */

@@ -10,10 +10,11 @@ import { Worker, Workers } from './jobs/worker.ts';
 import type { JobQueue } from './jobs/queue.ts';
 import { PgQueue } from './jobs/pg-queue.ts';
 import { DEFAULT_LANE, PgRunners } from './jobs/pg-runner.ts';
-import { JOB_LANES, openJobQueue, WEBHOOK_LANE } from './job-queue.ts';
+import { openJobQueue } from './job-queue.ts';
+import { WEBHOOK_LANE } from './webhooks/delivery-job.ts';
 import { buildWorkerApp } from './system/worker-app.ts';
 import { buildApp } from './app.ts';
-import { buildTasks } from './modules.ts';
+import { buildTasks, taskLanes } from './modules.ts';
 import { closeProviders } from './providers/index.ts';
 import { createMetrics } from './system/metrics.ts';
 import { bootstrap } from './bootstrap.ts';
@@ -60,13 +61,14 @@ export async function startRuntime(config: Config, options: { logger?: pino.Logg
   const jobPool = store.kind === 'postgres' ? new pg.Pool({ connectionString: store.databaseUrl!, max: config.databasePoolSize }) : null;
   jobPool?.on('error', (err) => log.warn({ err }, 'job queue connection lost; the pool replaces it'));
   jobPool?.on('connect', (client) => client.on('error', (err) => log.warn({ err }, 'job queue connection error')));
-  const queue = await openJobQueue(store, config.workerSchema, log, jobPool);
+  const lanes = taskLanes();
+  const queue = await openJobQueue(store, config.workerSchema, log, lanes, jobPool);
   const deps: Deps = { db, writer, queue, config, metrics: createMetrics(), log, secrets: new SecretBox(secretKey.key) };
   const app = config.role === 'worker' ? await buildWorkerApp(deps) : await buildApp(deps);
   const tasks = buildTasks(deps);
   const worker: JobRunners = queue instanceof PgQueue
     ? new PgRunners({
-      pool: jobPool!, queue, tasks, lanes: JOB_LANES, log,
+      pool: jobPool!, queue, tasks, lanes, log,
       concurrency: { [DEFAULT_LANE]: config.workerConcurrency, [WEBHOOK_LANE]: config.webhookConcurrency },
       // each idle worker polls for jobs that became due: ~32 queries/s for messages (paced sends come back on time),
       // ~26/s for the many webhook workers, whose retries wait seconds to hours anyway

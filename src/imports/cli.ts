@@ -63,7 +63,8 @@ export async function importContactsCommand(db: Db, input: { workspace: string; 
 
 /** The queue a CLI command enqueues into (webhook deliveries of the events it records); close() ends its LISTEN connection. */
 export async function commandQueue(store: Store, workerSchema: string): Promise<{ queue: JobQueue; close(): Promise<void> }> {
-  const queue = await openJobQueue(store, workerSchema, pino({ level: 'warn' }) as unknown as FastifyBaseLogger);
+  const { taskLanes } = await import('../modules.ts');
+  const queue = await openJobQueue(store, workerSchema, pino({ level: 'warn' }) as unknown as FastifyBaseLogger, taskLanes());
   return { queue, close: () => queue.signals.close() };
 }
 
