@@ -89,9 +89,52 @@ export const MODULES: readonly Module[] = [
   { name: 'campaigns', routes: (app, deps) => campaignRoutes(app, deps), tasks: campaignTasks },
 ];
 
-/** Registers every module's routes on the app. */
+/** One route as docs/routes.md lists it: its module, method, path, scope, operationId and summary. */
+export interface RouteEntry {
+  module: string;
+  method: string;
+  url: string;
+  scope: string;
+  operationId: string;
+  summary: string;
+  /** Left out of the OpenAPI document (operational and provider routes). */
+  hidden: boolean;
+}
+
+const routeTables = new WeakMap<App, RouteEntry[]>();
+
+/**
+ * Registers every module's routes on the app, each module as a plugin that does not encapsulate (so hooks and parsers
+ * behave as if registered on the app), and notes which module each route belongs to for routeTable().
+ */
 export function registerRoutes(app: App, deps: Deps, services: RouteServices): void {
-  for (const module of MODULES) module.routes?.(app, deps, services);
+  const entries: RouteEntry[] = [];
+  routeTables.set(app, entries);
+  let current: string | null = null;
+  app.addHook('onRoute', (route) => {
+    if (current === null || route.method === 'HEAD') return;
+    const schema = (route.schema ?? {}) as { operationId?: string; summary?: string; hide?: boolean };
+    for (const method of [route.method].flat()) {
+      entries.push({
+        module: current, method, url: route.url, scope: route.config?.scope ?? 'admin', operationId: schema.operationId ?? '',
+        summary: schema.summary ?? '', hidden: schema.hide === true,
+      });
+    }
+  });
+  for (const module of MODULES) {
+    const routes = module.routes;
+    if (!routes) continue;
+    const plugin = async (scope: App) => {
+      current = module.name;
+      routes(scope, deps, services);
+    };
+    app.register(Object.assign(plugin, { [Symbol.for('skip-override')]: true }));
+  }
+}
+
+/** Every route of every module, in registration order, once the app is ready. */
+export function routeTable(app: App): RouteEntry[] {
+  return routeTables.get(app) ?? [];
 }
 
 /** Every job task by name, from every module, as the runners (SQLite workers, graphile-worker) hold them. */

@@ -25,6 +25,7 @@ export function contactHistoryRoutes(app: App, deps: Deps): void {
   app.get('/v1/contacts/:uuid/history', {
     config: { scope: 'read' },
     schema: {
+      operationId: 'getContactHistory',
       tags: ['contacts'], summary: 'A contact\'s history: messages, opens, clicks, unsubscribes and consent changes, newest first (order=asc for oldest first)',
       params: UuidParams, querystring: HistoryQuery,
       response: { 200: Type.Object({ history: Type.Array(HistoryItemSchema), meta: Type.Object({ next_cursor: Type.Union([Type.String(), Type.Null()]) }) }) },

@@ -41,6 +41,7 @@ export function eventRoutes(app: App, deps: Deps): void {
   app.get('/v1/events', {
     config: { scope: 'read' },
     schema: {
+      operationId: 'listEvents',
       tags, summary: 'List events, newest first (the same events and bodies webhooks deliver, kept BECKON_EVENT_RETENTION_DAYS days)',
       querystring: ListQuery,
       response: { 200: Type.Object({ events: Type.Array(EventSchema), meta: Type.Object({ next_cursor: Type.Union([Type.String(), Type.Null()]) }) }) },
@@ -53,6 +54,7 @@ export function eventRoutes(app: App, deps: Deps): void {
   app.get('/v1/events/stream', {
     config: { scope: 'read' },
     schema: {
+      operationId: 'streamEvents',
       tags,
       summary: 'Server-Sent Events: id = event id, event = type, data = the webhook body; resumes after Last-Event-ID, then goes live; a comment heartbeat every 15 s',
       querystring: StreamQuery,

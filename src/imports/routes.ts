@@ -68,6 +68,7 @@ export function importRoutes(app: App, deps: Deps): void {
     scope.post('/v1/imports', {
       config: { scope: 'full' },
       schema: {
+        operationId: 'createImport',
         tags, querystring: CreateQuery, response: { 202: One },
         summary: 'Import contacts from a CSV or NDJSON file',
         description: 'The raw body is the file: `Content-Type: text/csv` (a header row, then one contact per row) or `application/x-ndjson` (one JSON object per line). '
@@ -90,6 +91,7 @@ export function importRoutes(app: App, deps: Deps): void {
   app.get('/v1/imports', {
     config: { scope: 'read' },
     schema: {
+      operationId: 'listImports',
       tags, summary: 'List imports, newest first',
       querystring: Type.Object({
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
@@ -101,6 +103,6 @@ export function importRoutes(app: App, deps: Deps): void {
 
   app.get('/v1/imports/:uuid', {
     config: { scope: 'read' },
-    schema: { tags, summary: 'Get an import: its status, counts and first errors', params: Type.Object({ uuid: Type.String({ format: 'uuid' }) }), response: { 200: One } },
+    schema: { operationId: 'getImport', tags, summary: 'Get an import: its status, counts and first errors', params: Type.Object({ uuid: Type.String({ format: 'uuid' }) }), response: { 200: One } },
   }, async (request) => ({ import: await getImport(deps.db, request.auth.workspaceId, request.params.uuid) }));
 }

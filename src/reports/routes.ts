@@ -32,6 +32,7 @@ export function reportRoutes(app: App, deps: Deps): void {
   app.get('/v1/reports/messages', {
     config: { scope: 'read' },
     schema: {
+      operationId: 'getMessageReport',
       tags: ['reports'], summary: 'Count messages created in [from, to) by day, channel, status or campaign, each group with its counts by status',
       querystring: ReportQuery, response: { 200: ReportSchema },
     },

@@ -69,6 +69,7 @@ export function twilioHookRoutes(app: App, deps: Deps): void {
       config: { scope: 'public' },
       preValidation: verify,
       schema: {
+        operationId: 'receiveTwilioMessage',
         hide: true, tags: ['provider webhooks'], summary: 'Twilio: a message comes in',
         params: Params, body: InboundBody,
         response: { 200: Type.String({ description: 'Empty TwiML (text/xml)' }) },
@@ -83,6 +84,7 @@ export function twilioHookRoutes(app: App, deps: Deps): void {
       config: { scope: 'public' },
       preValidation: verify,
       schema: {
+        operationId: 'receiveTwilioStatus',
         hide: true, tags: ['provider webhooks'], summary: 'Twilio: a status callback',
         params: Params, querystring: StatusQuery, body: StatusBody,
         response: { 204: Type.Null() },

@@ -31,7 +31,7 @@ export function whatsappHookRoutes(app: App, deps: Deps): void {
 
     scope.get('/hooks/whatsapp/:channel_uuid', {
       config: { scope: 'public' },
-      schema: { hide: true, summary: 'Meta webhook verification', params: Params, querystring: VerifyQuery },
+      schema: { operationId: 'verifyWhatsAppWebhook', hide: true, summary: 'Meta webhook verification', params: Params, querystring: VerifyQuery },
     }, async (request, reply) => {
       const { channel_uuid: channelId } = request.params as { channel_uuid: string };
       const challenge = await verifySubscription(deps, channelId, request.query as Record<string, string>);
@@ -40,7 +40,7 @@ export function whatsappHookRoutes(app: App, deps: Deps): void {
 
     scope.post('/hooks/whatsapp/:channel_uuid', {
       config: { scope: 'public' },
-      schema: { hide: true, summary: 'Meta webhook: messages and statuses', params: Params, response: { 200: Outcome } },
+      schema: { operationId: 'receiveWhatsAppWebhook', hide: true, summary: 'Meta webhook: messages and statuses', params: Params, response: { 200: Outcome } },
     }, async (request) => {
       const { channel_uuid: channelId } = request.params as { channel_uuid: string };
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
