@@ -3,6 +3,7 @@ import type { Deps } from '../deps.ts';
 import type { App } from '../http.ts';
 import { createApiKey, listApiKeys, type KeyVerifier } from './service.ts';
 import { findWorkspace } from './queries.ts';
+import { UuidParams } from '../system/schemas.ts';
 
 const ScopeSchema = Type.Union([Type.Literal('read'), Type.Literal('full'), Type.Literal('admin')]);
 
@@ -51,6 +52,6 @@ export function authRoutes(app: App, deps: Deps, verifier: KeyVerifier): void {
 
   app.delete('/v1/api_keys/:uuid', {
     config: { scope: 'admin' },
-    schema: { operationId: 'revokeApiKey', tags: ['auth'], summary: 'Revoke an API key', params: Type.Object({ uuid: Type.String({ format: 'uuid' }) }), response: { 200: Type.Object({ api_key: ApiKey }) } },
+    schema: { operationId: 'revokeApiKey', tags: ['auth'], summary: 'Revoke an API key', params: UuidParams, response: { 200: Type.Object({ api_key: ApiKey }) } },
   }, async (request) => ({ api_key: await verifier.revoke(request.auth.workspaceId, request.params.uuid) }));
 }

@@ -1,7 +1,6 @@
 import { Type } from 'typebox';
 import type { Deps } from '../deps.ts';
 import type { App } from '../http.ts';
-import { UuidParams } from '../contacts/schema.ts';
 import {
   CampaignSchema, CreateCampaignBody, ListCampaignsQuery, ScheduleBody, StatsSchema, TestSendBody, TestSendReply, UpdateCampaignBody,
 } from './schema.ts';
@@ -11,10 +10,11 @@ import {
 } from './service.ts';
 import { campaignStats } from './stats.ts';
 import { testSendCampaign } from './test-send.ts';
+import { PageMeta, UuidParams } from '../system/schemas.ts';
 
 const tags = ['campaigns'];
 const One = Type.Object({ campaign: CampaignSchema });
-const List = Type.Object({ campaigns: Type.Array(CampaignSchema), meta: Type.Object({ next_cursor: Type.Union([Type.String(), Type.Null()]) }) });
+const List = Type.Object({ campaigns: Type.Array(CampaignSchema), meta: PageMeta });
 const LIQUID_DOC = 'subject, content.text, content.html and template values are Liquid templates rendered per contact ({{ contact.name | default: "there" }}, '
   + 'contact.first_name, phone, email, tags, custom_fields.<key>); a syntax error or an unknown filter is a 400 naming the field (docs/campaigns.md).';
 

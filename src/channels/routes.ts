@@ -3,6 +3,7 @@ import type { Deps } from '../deps.ts';
 import type { App } from '../http.ts';
 import * as s from './schema.ts';
 import * as svc from './service.ts';
+import { UuidParams } from '../system/schemas.ts';
 
 export { ChannelSchema } from './schema.ts';
 
@@ -27,17 +28,17 @@ export function channelRoutes(app: App, deps: Deps): void {
 
   app.get('/v1/channels/:uuid', {
     config: { scope: 'read' },
-    schema: { operationId: 'getChannel', tags, summary: 'Get a channel', params: s.UuidParams, response: { 200: One } },
+    schema: { operationId: 'getChannel', tags, summary: 'Get a channel', params: UuidParams, response: { 200: One } },
   }, async (request) => ({ channel: await svc.getChannel(deps, request.auth.workspaceId, request.params.uuid) }));
 
   app.patch('/v1/channels/:uuid', {
     config: { scope: 'full' },
-    schema: { operationId: 'updateChannel', tags, summary: 'Change a channel\'s title, default mark or settings (settings are merged)', params: s.UuidParams, body: s.UpdateChannelBody, response: { 200: One } },
+    schema: { operationId: 'updateChannel', tags, summary: 'Change a channel\'s title, default mark or settings (settings are merged)', params: UuidParams, body: s.UpdateChannelBody, response: { 200: One } },
   }, async (request) => ({ channel: await svc.updateChannel(deps, request.auth.workspaceId, request.params.uuid, request.body) }));
 
   app.delete('/v1/channels/:uuid', {
     config: { scope: 'full' },
-    schema: { operationId: 'deleteChannel', tags, summary: 'Delete a channel and its templates; its unsent messages fail with channel_unavailable', params: s.UuidParams, response: { 204: Type.Null() } },
+    schema: { operationId: 'deleteChannel', tags, summary: 'Delete a channel and its templates; its unsent messages fail with channel_unavailable', params: UuidParams, response: { 204: Type.Null() } },
   }, async (request, reply) => {
     await svc.deleteChannel(deps, request.auth.workspaceId, request.params.uuid);
     return reply.code(204).send(null);

@@ -1,10 +1,10 @@
 import { Type } from 'typebox';
 import { CHANNEL_TYPES, describeProviders, PROVIDERS } from './config.ts';
+import { PageMeta } from '../system/schemas.ts';
 
 const Timestamp = Type.String({ format: 'date-time' });
 
 /** `:uuid` path parameter. */
-export const UuidParams = Type.Object({ uuid: Type.String({ format: 'uuid' }) });
 
 /** The API shape of a channel (Callbell's uuid, title, type, main, plus Beckon's provider and settings). */
 export const ChannelSchema = Type.Object({
@@ -53,5 +53,5 @@ export const ListChannelsQuery = Type.Object({
 /** A page of channels, oldest first. */
 export const ChannelListReply = Type.Object({
   channels: Type.Array(ChannelSchema),
-  meta: Type.Object({ next_cursor: Type.Union([Type.String(), Type.Null()]) }),
+  meta: PageMeta,
 });

@@ -1,8 +1,9 @@
 import { Type } from 'typebox';
 import type { Deps } from '../deps.ts';
 import type { App } from '../http.ts';
-import { CreateCustomFieldBody, CustomFieldSchema, UpdateCustomFieldBody, UuidParams } from './schema.ts';
+import { CreateCustomFieldBody, CustomFieldSchema, UpdateCustomFieldBody } from './schema.ts';
 import { createCustomField, deleteCustomField, getCustomField, listCustomFields, updateCustomField } from './custom-fields-service.ts';
+import { UuidParams } from '../system/schemas.ts';
 
 const tags = ['custom fields'];
 const One = Type.Object({ custom_field: CustomFieldSchema });

@@ -1,10 +1,11 @@
 import { Type } from 'typebox';
 import type { Deps } from '../deps.ts';
 import type { App } from '../http.ts';
-import { ContactListSchema, ContactSchema, CreateContactBody, ListContactsQuery, PageQuery, UpdateContactBody, UuidParams } from './schema.ts';
+import { ContactListSchema, ContactSchema, CreateContactBody, ListContactsQuery, PageQuery, UpdateContactBody } from './schema.ts';
 import { MessageSchema } from '../messages/schema.ts';
 import { createContact, deleteContact, getContact, getContactByPhone, updateContact } from './service.ts';
 import { listContactMessages, listContacts } from './list-service.ts';
+import { PageMeta, UuidParams } from '../system/schemas.ts';
 
 const tags = ['contacts'];
 const One = Type.Object({ contact: ContactSchema });
@@ -79,7 +80,7 @@ export function contactRoutes(app: App, deps: Deps): void {
     schema: {
       operationId: 'listContactMessages',
       tags, summary: 'List a contact\'s messages, newest first', params: UuidParams, querystring: PageQuery,
-      response: { 200: Type.Object({ messages: Type.Array(MessageSchema), meta: Type.Object({ next_cursor: Type.Union([Type.String(), Type.Null()]) }) }) },
+      response: { 200: Type.Object({ messages: Type.Array(MessageSchema), meta: PageMeta }) },
     },
   }, async (request) => listContactMessages(deps.db, request.auth.workspaceId, request.params.uuid, request.query));
 }

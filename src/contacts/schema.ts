@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { PageMeta } from '../system/schemas.ts';
 
 const Timestamp = Type.String({ format: 'date-time' });
 
@@ -102,10 +103,9 @@ export const ListContactsQuery = Type.Object({
 });
 
 /** A list of contacts with its pagination. */
-export const ContactListSchema = Type.Object({ contacts: Type.Array(ContactSchema), meta: Type.Object({ next_cursor: Type.Union([Type.String(), Type.Null()]) }) });
+export const ContactListSchema = Type.Object({ contacts: Type.Array(ContactSchema), meta: PageMeta });
 
 /** Params naming one resource by uuid. */
-export const UuidParams = Type.Object({ uuid: Type.String({ format: 'uuid' }) });
 
 /** Query of list endpoints that only paginate. */
 export const PageQuery = Type.Object({

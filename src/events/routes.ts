@@ -4,6 +4,7 @@ import type { App } from '../http.ts';
 import { eventTypesFilter, listEventsPage, startEventRetention } from './feed.ts';
 import { EVENT_TYPES } from './service.ts';
 import { eventStreams, startPosition } from './stream.ts';
+import { PageMeta } from '../system/schemas.ts';
 
 const tags = ['events'];
 
@@ -44,7 +45,7 @@ export function eventRoutes(app: App, deps: Deps): void {
       operationId: 'listEvents',
       tags, summary: 'List events, newest first (the same events and bodies webhooks deliver, kept BECKON_EVENT_RETENTION_DAYS days)',
       querystring: ListQuery,
-      response: { 200: Type.Object({ events: Type.Array(EventSchema), meta: Type.Object({ next_cursor: Type.Union([Type.String(), Type.Null()]) }) }) },
+      response: { 200: Type.Object({ events: Type.Array(EventSchema), meta: PageMeta }) },
     },
   }, async (request) => {
     const page = await listEventsPage(deps.db, request.auth.workspaceId, request.query);

@@ -7,6 +7,7 @@ import { AppError } from '../errors.ts';
 import { decodeCursor } from '../lib/cursor.ts';
 import { parseMapping } from './mapping.ts';
 import { createImport, getImport, listImports, storeUpload } from './service.ts';
+import { PageMeta, UuidParams } from '../system/schemas.ts';
 
 const tags = ['imports'];
 const Timestamp = Type.String({ format: 'date-time' });
@@ -97,12 +98,12 @@ export function importRoutes(app: App, deps: Deps): void {
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
         cursor: Type.Optional(Type.String({ description: 'meta.next_cursor of the previous page' })),
       }, { additionalProperties: false }),
-      response: { 200: Type.Object({ imports: Type.Array(ImportSchema), meta: Type.Object({ next_cursor: Type.Union([Type.String(), Type.Null()]) }) }) },
+      response: { 200: Type.Object({ imports: Type.Array(ImportSchema), meta: PageMeta }) },
     },
   }, async (request) => listImports(deps.db, request.auth.workspaceId, request.query.limit ?? 20, decodeCursor(request.query.cursor)));
 
   app.get('/v1/imports/:uuid', {
     config: { scope: 'read' },
-    schema: { operationId: 'getImport', tags, summary: 'Get an import: its status, counts and first errors', params: Type.Object({ uuid: Type.String({ format: 'uuid' }) }), response: { 200: One } },
+    schema: { operationId: 'getImport', tags, summary: 'Get an import: its status, counts and first errors', params: UuidParams, response: { 200: One } },
   }, async (request) => ({ import: await getImport(deps.db, request.auth.workspaceId, request.params.uuid) }));
 }

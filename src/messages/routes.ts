@@ -1,8 +1,9 @@
 import { Type } from 'typebox';
 import type { Deps } from '../deps.ts';
 import type { App } from '../http.ts';
-import { ListQuery, ListReply, SendBody, SendReply, StatusReply, UuidParams } from './schema.ts';
+import { ListQuery, ListReply, SendBody, SendReply, StatusReply } from './schema.ts';
 import { deleteMessage, getMessage, listMessages, sendMessage } from './service.ts';
+import { UuidParams } from '../system/schemas.ts';
 
 /** Routes to send messages and follow them: send, status, read, list, delete. */
 export function messageRoutes(app: App, deps: Deps): void {

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { MESSAGE_STATUSES } from './status.ts';
+import { PageMeta } from '../system/schemas.ts';
 
 /** Message types Beckon sends and receives. */
 export const MESSAGE_TYPES = ['text', 'image', 'document', 'audio', 'video'] as const;
@@ -126,8 +127,7 @@ export const ListQuery = Type.Object({
 /** A page of messages, newest first. */
 export const ListReply = Type.Object({
   messages: Type.Array(MessageSchema),
-  meta: Type.Object({ next_cursor: Type.Union([Type.String(), Type.Null()]) }),
+  meta: PageMeta,
 });
 
 /** `:uuid` path parameter. */
-export const UuidParams = Type.Object({ uuid: Uuid });

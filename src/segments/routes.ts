@@ -1,15 +1,16 @@
 import { Type } from 'typebox';
 import type { Deps } from '../deps.ts';
 import type { App } from '../http.ts';
-import { ContactListSchema, ContactSchema, PageQuery, UuidParams } from '../contacts/schema.ts';
+import { ContactListSchema, ContactSchema, PageQuery } from '../contacts/schema.ts';
 import { CreateSegmentBody, PreviewBody, SegmentContactsBody, SegmentSchema, UpdateSegmentBody } from './schema.ts';
 import {
   addSegmentContacts, countSegment, createSegment, deleteSegment, getSegment, listSegmentContacts, listSegments, previewRules, removeSegmentContacts, updateSegment,
 } from './service.ts';
+import { PageMeta, UuidParams } from '../system/schemas.ts';
 
 const tags = ['segments'];
 const One = Type.Object({ segment: SegmentSchema });
-const List = Type.Object({ segments: Type.Array(SegmentSchema), meta: Type.Object({ next_cursor: Type.Union([Type.String(), Type.Null()]) }) });
+const List = Type.Object({ segments: Type.Array(SegmentSchema), meta: PageMeta });
 const RULES_DOC = 'Rules: a group {"all": […]}, {"any": […]} or {"not": node}; a condition {"field", "op", "value"} (fields, ops and values in docs/segments.md). '
   + 'A bad node is a 400 naming its path, e.g. body.rules.all.2.op; a `segment` condition that leads back to the segment is refused.';
 

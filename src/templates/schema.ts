@@ -1,12 +1,12 @@
 import { Type } from 'typebox';
 import { CHANNEL_TYPES } from '../channels/config.ts';
 import { BUTTON_TYPES, HEADER_FORMATS, LIMITS, TEMPLATE_CATEGORIES, TEMPLATE_STATUSES } from './model.ts';
+import { PageMeta } from '../system/schemas.ts';
 
 const Timestamp = Type.String({ format: 'date-time' });
 const Uuid = Type.String({ format: 'uuid' });
 
 /** `:uuid` path parameter. */
-export const UuidParams = Type.Object({ uuid: Uuid });
 
 const Header = Type.Object({
   format: Type.Enum([...HEADER_FORMATS]),
@@ -99,5 +99,5 @@ export const ListTemplatesQuery = Type.Object({
 /** A page of templates, newest first. */
 export const TemplateListReply = Type.Object({
   templates: Type.Array(TemplateSchema),
-  meta: Type.Object({ next_cursor: Type.Union([Type.String(), Type.Null()]) }),
+  meta: PageMeta,
 });

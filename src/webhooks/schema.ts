@@ -17,7 +17,6 @@ const Url = Type.String({ minLength: 1, maxLength: 2048, description: 'An http(s
 const Description = Type.Union([Type.Null(), Type.String({ maxLength: 500 })], { description: 'A note for people; null clears it' });
 
 /** Path parameter of one endpoint or delivery. */
-export const UuidParams = Type.Object({ uuid: Type.String({ format: 'uuid' }) });
 
 /** An endpoint as the API shows it (no secret). */
 export const EndpointSchema = Type.Object({
