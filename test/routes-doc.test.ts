@@ -32,6 +32,12 @@ test('routes: every route belongs to a module and has a unique camelCase operati
     for (const [method, op] of Object.entries(item)) inDoc.set(`${method} ${path}`, op.operationId ?? '');
   }
   assert.deepEqual(Object.fromEntries(inDoc), Object.fromEntries(documented));
+
+  // shared schemas are named components, referred to by $ref (and every $ref resolves)
+  for (const name of ['Problem', 'PageMeta', 'Contact', 'Message', 'Campaign', 'Channel', 'Template', 'WebhookEndpoint']) assert.ok(doc.components.schemas[name], name);
+  const refs = new Set([...JSON.stringify(doc).matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]));
+  assert.ok(refs.has('#/components/schemas/Contact'));
+  for (const ref of refs) assert.ok(doc.components.schemas[ref.replace('#/components/schemas/', '')], ref);
 });
 
 test(`routes: ${ROUTES_DOC} is what \`npm run routes\` generates`, async (t) => {

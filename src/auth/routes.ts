@@ -4,6 +4,7 @@ import type { App } from '../http.ts';
 import { createApiKey, listApiKeys, type KeyVerifier } from './service.ts';
 import { findWorkspace } from './queries.ts';
 import { UuidParams } from '../system/schemas.ts';
+import { nameSchema } from '../system/components.ts';
 
 const ScopeSchema = Type.Union([Type.Literal('read'), Type.Literal('full'), Type.Literal('admin')]);
 
@@ -16,6 +17,7 @@ const ApiKey = Type.Object({
   last_used_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   revoked_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 });
+nameSchema('ApiKey', ApiKey);
 const ScopeList = Type.Array(ScopeSchema, { minItems: 1, uniqueItems: true });
 
 /** Routes for API keys and the caller's identity. */

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { CHANNEL_TYPES, describeProviders, PROVIDERS } from './config.ts';
 import { PageMeta } from '../system/schemas.ts';
+import { nameSchema } from '../system/components.ts';
 
 const Timestamp = Type.String({ format: 'date-time' });
 
@@ -20,6 +21,7 @@ export const ChannelSchema = Type.Object({
   created_at: Timestamp,
   updated_at: Timestamp,
 });
+nameSchema('Channel', ChannelSchema);
 
 const Title = Type.String({ minLength: 1, maxLength: 100 });
 const CONFIG_DOC = `The provider's settings (errors name body.config.<field>). ${describeProviders()}. Secret settings are stored encrypted and never shown again.`;

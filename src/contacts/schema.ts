@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { PageMeta } from '../system/schemas.ts';
+import { nameSchema } from '../system/components.ts';
 
 const Timestamp = Type.String({ format: 'date-time' });
 
@@ -34,6 +35,7 @@ export const ContactSchema = Type.Object({
   created_at: Timestamp,
   updated_at: Timestamp,
 });
+nameSchema('Contact', ContactSchema);
 
 const ConsentInput = Type.Object({
   status: ConsentStatusSchema,
@@ -129,6 +131,7 @@ export const CustomFieldSchema = Type.Object({
   created_at: Timestamp,
   updated_at: Timestamp,
 });
+nameSchema('CustomField', CustomFieldSchema);
 
 /** Body of POST /v1/custom_fields. */
 export const CreateCustomFieldBody = Type.Object({

@@ -5,6 +5,7 @@ import { eventTypesFilter, listEventsPage, startEventRetention } from './feed.ts
 import { EVENT_TYPES } from './service.ts';
 import { eventStreams, startPosition } from './stream.ts';
 import { PageMeta } from '../system/schemas.ts';
+import { nameSchema } from '../system/components.ts';
 
 const tags = ['events'];
 
@@ -31,6 +32,7 @@ const EventSchema = Type.Object({
   id: Type.String({ format: 'uuid' }),
   created_at: Type.String({ format: 'date-time' }),
 });
+nameSchema('Event', EventSchema);
 
 /** Routes for the stored event log and its live Server-Sent Events stream; also runs the retention purge. */
 export function eventRoutes(app: App, deps: Deps): void {

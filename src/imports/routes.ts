@@ -8,6 +8,7 @@ import { decodeCursor } from '../lib/cursor.ts';
 import { parseMapping } from './mapping.ts';
 import { createImport, getImport, listImports, storeUpload } from './service.ts';
 import { PageMeta, UuidParams } from '../system/schemas.ts';
+import { nameSchema } from '../system/components.ts';
 
 const tags = ['imports'];
 const Timestamp = Type.String({ format: 'date-time' });
@@ -37,6 +38,7 @@ const ImportSchema = Type.Object({
   updated_at: Timestamp,
   completed_at: Type.Union([Timestamp, Type.Null()]),
 });
+nameSchema('Import', ImportSchema);
 const One = Type.Object({ import: ImportSchema });
 
 const CreateQuery = Type.Object({

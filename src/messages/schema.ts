@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { MESSAGE_STATUSES } from './status.ts';
 import { PageMeta } from '../system/schemas.ts';
+import { nameSchema } from '../system/components.ts';
 
 /** Message types Beckon sends and receives. */
 export const MESSAGE_TYPES = ['text', 'image', 'document', 'audio', 'video'] as const;
@@ -54,6 +55,7 @@ export const SendBody = Type.Object({
 
 const StatusEntrySchema = Type.Object({ status: Type.String(), at: Timestamp });
 const ErrorSchema = Type.Object({ code: Type.String(), reason: Type.String() });
+nameSchema('MessageError', ErrorSchema);
 
 /** Content fields only inbound messages carry: a provider's media id, a shared location, a button or list reply. */
 const InboundContentFields = {
@@ -96,6 +98,7 @@ export const MessageSchema = Type.Object({
   created_at: Timestamp,
   updated_at: Timestamp,
 });
+nameSchema('Message', MessageSchema);
 
 /** The answer to a send: Callbell's `{message: {uuid, status: "enqueued"}}`, with the full message. */
 export const SendReply = Type.Object({ message: MessageSchema });

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { EVENT_TYPES } from '../events/service.ts';
 import { ALL_EVENTS } from './engine.ts';
+import { nameSchema } from '../system/components.ts';
 
 /** The event type of the event POST /v1/webhooks/:uuid/test sends (to that endpoint only; not subscribable). */
 export const TEST_EVENT_TYPE = 'webhook_test';
@@ -33,6 +34,7 @@ export const EndpointSchema = Type.Object({
   created_at: Timestamp,
   updated_at: Timestamp,
 });
+nameSchema('WebhookEndpoint', EndpointSchema);
 
 /** An endpoint with its signing secret (answers of create and rotate_secret only). */
 export const EndpointWithSecretSchema = Type.Intersect([EndpointSchema, Type.Object({ secret: Type.String({ description: 'whsec_… signing secret, shown once; verify with any Standard Webhooks library' }) })]);
@@ -75,6 +77,7 @@ export const AttemptSchema = Type.Object({
   error: Type.Union([Type.String(), Type.Null()], { description: 'Why the attempt failed (HTTP status, timeout, connection error, SSRF guard)' }),
   created_at: Timestamp,
 });
+nameSchema('WebhookAttempt', AttemptSchema);
 
 /** One event on its way to one endpoint, with its attempts. */
 export const DeliverySchema = Type.Object({
@@ -91,6 +94,7 @@ export const DeliverySchema = Type.Object({
   updated_at: Timestamp,
   attempts: Type.Array(AttemptSchema),
 });
+nameSchema('WebhookDelivery', DeliverySchema);
 
 /** Body of Callbell's POST /v1/webhooks/subscribe. */
 export const SubscribeBody = Type.Object({
