@@ -140,8 +140,9 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'import' && sub === 'contacts' && rest.length === 0) {
     if (!arg || !values.workspace) throw new ConfigError('import contacts needs FILE and --workspace NAME');
     const { commandQueue, importContactsCommand, importSummary } = await import('./imports/cli.ts');
+    const { taskLanes } = await import('./modules.ts');
     const view = await withStore(storeFlags, async (db, store, config) => {
-      const { queue, close } = await commandQueue(store, config.workerSchema);
+      const { queue, close } = await commandQueue(store, config.workerSchema, taskLanes());
       try {
         return await importContactsCommand(db, { workspace: values.workspace!, file: arg, map: values.map }, process.stderr, queue);
       } finally {
