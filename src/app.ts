@@ -11,6 +11,7 @@ import { handleClientError, handleError, handleFrameworkError, sendProblem } fro
 import { buildValidator } from './system/validation.ts';
 import { idempotencyOnRoute, startIdempotencyCleanup } from './system/idempotency.ts';
 import { documentRoute } from './system/openapi.ts';
+import { componentSchemas } from './system/components.ts';
 import { registerRoutes } from './modules.ts';
 import { isPostgres } from './db/dialect.ts';
 import { pgRateLimitStore } from './system/rate-limit-store-pg.ts';
@@ -48,7 +49,7 @@ export async function buildApp(deps: Deps): Promise<App> {
       openapi: '3.1.0',
       info: { title: 'Beckon API', version: '1', description: 'Send WhatsApp, SMS and email messages, keep contacts, receive signed webhooks. Guides: docs/api.md.' },
       servers: [{ url: deps.config.publicUrl }],
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key: Authorization: Bearer bk_…' } } },
+      components: { schemas: componentSchemas() as never, securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key: Authorization: Bearer bk_…' } } },
       security: [{ bearer: [] }],
     },
     transform: documentRoute,

@@ -144,9 +144,9 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'import' && sub === 'contacts' && rest.length === 0) {
     if (!arg || !values.workspace) throw new ConfigError('import contacts needs FILE and --workspace NAME');
     const { commandQueue, importContactsCommand, importSummary } = await import('./imports/cli.ts');
-    const { allSubscribers } = await import('./modules.ts');
+    const { allSubscribers, taskLanes } = await import('./modules.ts');
     const view = await withStore(storeFlags, async (db, store, config) => {
-      const { queue, close } = await commandQueue(store, config.workerSchema);
+      const { queue, close } = await commandQueue(store, config.workerSchema, taskLanes());
       try {
         return await importContactsCommand(db, { workspace: values.workspace!, file: arg, map: values.map }, process.stderr, { queue, subscribers: allSubscribers() });
       } finally {

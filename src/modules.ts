@@ -1,7 +1,7 @@
 import type { Deps } from './deps.ts';
 import type { App } from './http.ts';
 import type { KeyVerifier } from './auth/service.ts';
-import type { Task } from './jobs/queue.ts';
+import type { Task, TaskLanes, TaskTable } from './jobs/queue.ts';
 import type { EventSubscriber } from './events/subscribers.ts';
 import { authRoutes } from './auth/routes.ts';
 import { contactRoutes } from './contacts/routes.ts';
@@ -17,7 +17,7 @@ import { templateSyncRoutes } from './templates/sync-routes.ts';
 import { messageRoutes } from './messages/routes.ts';
 import { messageTasks } from './messages/tasks.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
-import { webhookTasks } from './webhooks/tasks.ts';
+import { WEBHOOK_TASK_LANES, webhookTasks } from './webhooks/tasks.ts';
 import { webhookSubscriber } from './webhooks/fanout.ts';
 import { providerRoutes, providerTasks } from './providers/index.ts';
 import { providerPort } from './messages/provider-port.ts';
@@ -40,8 +40,10 @@ export interface Module {
   name: string;
   /** Registers the domain's routes, each declaring its scope, operationId and schemas. */
   routes?(app: App, deps: Deps, services: RouteServices): void;
-  /** The domain's job tasks by name. */
-  tasks?(deps: Deps): Record<string, Task>;
+  /** The domain's job tasks by name, each typed by its payload (names and payloads: TaskPayloads in jobs/queue.ts). */
+  tasks?(deps: Deps): TaskTable;
+  /** The lanes of its tasks that do not run in the default lane. */
+  lanes?: TaskLanes;
   /** Listeners handed every recorded event of the types they declare, in the event's transaction. */
   subscribers?: readonly EventSubscriber[];
 }
@@ -76,7 +78,7 @@ export const MODULES: readonly Module[] = [
     routes: (app, deps) => providerRoutes(app, deps, providerPort(deps)),
     tasks: (deps) => providerTasks(deps, providerPort(deps)),
   },
-  { name: 'webhooks', routes: (app, deps) => webhookRoutes(app, deps), tasks: webhookTasks, subscribers: [webhookSubscriber] },
+  { name: 'webhooks', routes: (app, deps) => webhookRoutes(app, deps), tasks: webhookTasks, lanes: WEBHOOK_TASK_LANES, subscribers: [webhookSubscriber] },
   { name: 'events', routes: (app, deps) => eventRoutes(app, deps) },
   { name: 'segments', routes: (app, deps) => segmentRoutes(app, deps) },
   { name: 'tracking', routes: (app, deps) => trackingRoutes(app, deps) },
@@ -84,14 +86,62 @@ export const MODULES: readonly Module[] = [
   { name: 'campaigns', routes: (app, deps) => campaignRoutes(app, deps), tasks: campaignTasks },
 ];
 
-/** Registers every module's routes on the app. */
-export function registerRoutes(app: App, deps: Deps, services: RouteServices): void {
-  for (const module of MODULES) module.routes?.(app, deps, services);
+/** One route as docs/routes.md lists it: its module, method, path, scope, operationId and summary. */
+export interface RouteEntry {
+  module: string;
+  method: string;
+  url: string;
+  scope: string;
+  operationId: string;
+  summary: string;
+  /** Left out of the OpenAPI document (operational and provider routes). */
+  hidden: boolean;
 }
 
-/** Every job task by name, from every module. */
+const routeTables = new WeakMap<App, RouteEntry[]>();
+
+/**
+ * Registers every module's routes on the app, each module as a plugin that does not encapsulate (so hooks and parsers
+ * behave as if registered on the app), and notes which module each route belongs to for routeTable().
+ */
+export function registerRoutes(app: App, deps: Deps, services: RouteServices): void {
+  const entries: RouteEntry[] = [];
+  routeTables.set(app, entries);
+  let current: string | null = null;
+  app.addHook('onRoute', (route) => {
+    if (current === null || route.method === 'HEAD') return;
+    const schema = (route.schema ?? {}) as { operationId?: string; summary?: string; hide?: boolean };
+    for (const method of [route.method].flat()) {
+      entries.push({
+        module: current, method, url: route.url, scope: route.config?.scope ?? 'admin', operationId: schema.operationId ?? '',
+        summary: schema.summary ?? '', hidden: schema.hide === true,
+      });
+    }
+  });
+  for (const module of MODULES) {
+    const routes = module.routes;
+    if (!routes) continue;
+    const plugin = async (scope: App) => {
+      current = module.name;
+      routes(scope, deps, services);
+    };
+    app.register(Object.assign(plugin, { [Symbol.for('skip-override')]: true }));
+  }
+}
+
+/** Every route of every module, in registration order, once the app is ready. */
+export function routeTable(app: App): RouteEntry[] {
+  return routeTables.get(app) ?? [];
+}
+
+/** Every job task by name, from every module, as the runners (SQLite workers, graphile-worker) hold them. */
 export function buildTasks(deps: Deps): Record<string, Task> {
   return Object.assign({}, ...MODULES.map((module) => module.tasks?.(deps) ?? {}));
+}
+
+/** The lane of every task that does not run in the default lane, from every module: what both queues read. */
+export function taskLanes(): Record<string, string> {
+  return Object.assign({}, ...MODULES.map((module) => module.lanes ?? {}));
 }
 
 /** Every event subscriber, from every module, in module order. */

@@ -11,10 +11,11 @@ import { Worker, Workers } from './jobs/worker.ts';
 import type { JobQueue } from './jobs/queue.ts';
 import { PgQueue } from './jobs/pg-queue.ts';
 import { DEFAULT_LANE, PgRunners } from './jobs/pg-runner.ts';
-import { JOB_LANES, openJobQueue, WEBHOOK_LANE } from './job-queue.ts';
+import { openJobQueue } from './job-queue.ts';
+import { WEBHOOK_LANE } from './webhooks/delivery-job.ts';
 import { buildWorkerApp } from './system/worker-app.ts';
 import { buildApp } from './app.ts';
-import { allSubscribers, buildTasks } from './modules.ts';
+import { allSubscribers, buildTasks, taskLanes } from './modules.ts';
 import { closeProviders } from './providers/index.ts';
 import { createMetrics } from './system/metrics.ts';
 import { bootstrap } from './bootstrap.ts';
@@ -62,7 +63,8 @@ export async function startRuntime(config: Config, options: { logger?: pino.Logg
   const jobPool = store.kind === 'postgres' ? new pg.Pool({ connectionString: store.databaseUrl!, max: config.databasePoolSize }) : null;
   jobPool?.on('error', (err) => log.warn({ err }, 'job queue connection lost; the pool replaces it'));
   jobPool?.on('connect', (client) => client.on('error', (err) => log.warn({ err }, 'job queue connection error')));
-  const queue = await openJobQueue(store, config.workerSchema, log, jobPool);
+  const lanes = taskLanes();
+  const queue = await openJobQueue(store, config.workerSchema, log, lanes, jobPool);
   const deps: Deps = { db, writer, queue, subscribers: allSubscribers(), config, metrics: createMetrics(), log, secrets: new SecretBox(secretKey.key) };
   const sealed = await sealPlaintextWebhookSecrets(db, deps.secrets);
   if (sealed > 0) log.info({ endpoints: sealed }, 'sealed webhook signing secrets stored in plaintext');
@@ -71,7 +73,7 @@ export async function startRuntime(config: Config, options: { logger?: pino.Logg
   const tasks = buildTasks(deps);
   const worker: JobRunners = queue instanceof PgQueue
     ? new PgRunners({
-      pool: jobPool!, queue, tasks, lanes: JOB_LANES, log,
+      pool: jobPool!, queue, tasks, lanes, log,
       concurrency: { [DEFAULT_LANE]: config.workerConcurrency, [WEBHOOK_LANE]: config.webhookConcurrency },
       // each idle worker polls for jobs that became due: ~32 queries/s for messages (paced sends come back on time),
       // ~26/s for the many webhook workers, whose retries wait seconds to hours anyway

@@ -3,6 +3,8 @@ import type { Deps } from '../deps.ts';
 import type { App } from '../http.ts';
 import { createApiKey, listApiKeys, type KeyVerifier } from './service.ts';
 import { findWorkspace } from './queries.ts';
+import { UuidParams } from '../system/schemas.ts';
+import { nameSchema } from '../system/components.ts';
 
 const ScopeSchema = Type.Union([Type.Literal('read'), Type.Literal('full'), Type.Literal('admin')]);
 
@@ -15,6 +17,7 @@ const ApiKey = Type.Object({
   last_used_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   revoked_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
 });
+nameSchema('ApiKey', ApiKey);
 const ScopeList = Type.Array(ScopeSchema, { minItems: 1, uniqueItems: true });
 
 /** Routes for API keys and the caller's identity. */
@@ -22,6 +25,7 @@ export function authRoutes(app: App, deps: Deps, verifier: KeyVerifier): void {
   app.get('/v1/auth/me', {
     config: { scope: 'read' },
     schema: {
+      operationId: 'getAuthMe',
       tags: ['auth'], summary: 'The workspace and key behind the bearer token',
       response: { 200: Type.Object({ workspace: Type.Object({ uuid: Type.String(), name: Type.String() }), api_key: Type.Object({ uuid: Type.String(), scopes: ScopeList }) }) },
     },
@@ -32,12 +36,13 @@ export function authRoutes(app: App, deps: Deps, verifier: KeyVerifier): void {
 
   app.get('/v1/api_keys', {
     config: { scope: 'admin' },
-    schema: { tags: ['auth'], summary: 'List the workspace\'s API keys (secrets are never shown again)', response: { 200: Type.Object({ api_keys: Type.Array(ApiKey) }) } },
+    schema: { operationId: 'listApiKeys', tags: ['auth'], summary: 'List the workspace\'s API keys (secrets are never shown again)', response: { 200: Type.Object({ api_keys: Type.Array(ApiKey) }) } },
   }, async (request) => ({ api_keys: await listApiKeys(deps.db, request.auth.workspaceId) }));
 
   app.post('/v1/api_keys', {
     config: { scope: 'admin', idempotent: false },
     schema: {
+      operationId: 'createApiKey',
       tags: ['auth'], summary: 'Create an API key; its secret is in the answer once',
       body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), scopes: Type.Optional(ScopeList) }),
       response: { 201: Type.Object({ api_key: Type.Intersect([ApiKey, Type.Object({ key: Type.String({ description: 'The secret, shown once' }) })]) }) },
@@ -49,6 +54,6 @@ export function authRoutes(app: App, deps: Deps, verifier: KeyVerifier): void {
 
   app.delete('/v1/api_keys/:uuid', {
     config: { scope: 'admin' },
-    schema: { tags: ['auth'], summary: 'Revoke an API key', params: Type.Object({ uuid: Type.String({ format: 'uuid' }) }), response: { 200: Type.Object({ api_key: ApiKey }) } },
+    schema: { operationId: 'revokeApiKey', tags: ['auth'], summary: 'Revoke an API key', params: UuidParams, response: { 200: Type.Object({ api_key: ApiKey }) } },
   }, async (request) => ({ api_key: await verifier.revoke(request.auth.workspaceId, request.params.uuid) }));
 }

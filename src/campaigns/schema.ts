@@ -4,6 +4,7 @@ import type { CampaignStatus } from '../db/enums.ts';
 
 /** The column values, declared with the table types (db/enums.ts). */
 export { CAMPAIGN_STATUSES, type CampaignStatus };
+import { nameSchema } from '../system/components.ts';
 
 const Uuid = Type.String({ format: 'uuid' });
 const Timestamp = Type.String({ format: 'date-time' });
@@ -101,6 +102,7 @@ export const CampaignSchema = Type.Object({
   created_at: Timestamp,
   updated_at: Timestamp,
 });
+nameSchema('Campaign', CampaignSchema);
 
 /** Query of GET /v1/campaigns. */
 export const ListCampaignsQuery = Type.Object({
@@ -127,6 +129,7 @@ export const StatsSchema = Type.Object({
   rates: Type.Object({ delivery: Rate, open: Rate, click: Rate, unsubscribe: Rate }),
   timeline: Type.Array(Type.Object({ at: Timestamp, sent: Count, delivered: Count, read: Count, opened: Count, clicked: Count })),
 });
+nameSchema('CampaignStats', StatsSchema);
 
 /** The answer of POST /v1/campaigns/:uuid/test: one result per contact. */
 export const TestSendReply = Type.Object({

@@ -26,6 +26,12 @@ export interface CampaignSendPayload {
   from_position?: number;
 }
 
+declare module '../jobs/queue.ts' {
+  interface TaskPayloads {
+    [CAMPAIGN_SEND_TASK]: CampaignSendPayload;
+  }
+}
+
 /** How many audience members one freeze transaction copies. */
 export const FREEZE_CHUNK = 5000;
 /** How many recipients one campaign_send job processes (one transaction). */

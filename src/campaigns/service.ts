@@ -25,6 +25,12 @@ export interface CampaignStartPayload {
   send_at: string;
 }
 
+declare module '../jobs/queue.ts' {
+  interface TaskPayloads {
+    [CAMPAIGN_START_TASK]: CampaignStartPayload;
+  }
+}
+
 /** A campaign as POST /v1/campaigns takes it. */
 export interface CampaignInput {
   name: string;

@@ -1,10 +1,11 @@
 import { Type } from 'typebox';
 import { CHANNEL_TYPES, describeProviders, PROVIDERS } from './config.ts';
+import { PageMeta } from '../system/schemas.ts';
+import { nameSchema } from '../system/components.ts';
 
 const Timestamp = Type.String({ format: 'date-time' });
 
 /** `:uuid` path parameter. */
-export const UuidParams = Type.Object({ uuid: Type.String({ format: 'uuid' }) });
 
 /** The API shape of a channel (Callbell's uuid, title, type, main, plus Beckon's provider and settings). */
 export const ChannelSchema = Type.Object({
@@ -20,6 +21,7 @@ export const ChannelSchema = Type.Object({
   created_at: Timestamp,
   updated_at: Timestamp,
 });
+nameSchema('Channel', ChannelSchema);
 
 const Title = Type.String({ minLength: 1, maxLength: 100 });
 const CONFIG_DOC = `The provider's settings (errors name body.config.<field>). ${describeProviders()}. Secret settings are stored encrypted and never shown again.`;
@@ -53,5 +55,5 @@ export const ListChannelsQuery = Type.Object({
 /** A page of channels, oldest first. */
 export const ChannelListReply = Type.Object({
   channels: Type.Array(ChannelSchema),
-  meta: Type.Object({ next_cursor: Type.Union([Type.String(), Type.Null()]) }),
+  meta: PageMeta,
 });

@@ -1,10 +1,11 @@
 import { Type } from 'typebox';
 import type { Deps } from '../deps.ts';
 import type { App } from '../http.ts';
-import { ContactListSchema, ContactSchema, CreateContactBody, ListContactsQuery, PageQuery, UpdateContactBody, UuidParams } from './schema.ts';
+import { ContactListSchema, ContactSchema, CreateContactBody, ListContactsQuery, PageQuery, UpdateContactBody } from './schema.ts';
 import { MessageSchema } from '../messages/schema.ts';
 import { createContact, deleteContact, getContact, getContactByPhone, updateContact } from './service.ts';
 import { listContactMessages, listContacts } from './list-service.ts';
+import { PageMeta, UuidParams } from '../system/schemas.ts';
 
 const tags = ['contacts'];
 const One = Type.Object({ contact: ContactSchema });
@@ -14,6 +15,7 @@ export function contactRoutes(app: App, deps: Deps): void {
   app.post('/v1/contacts', {
     config: { scope: 'full' },
     schema: {
+      operationId: 'createContact',
       tags, body: CreateContactBody, response: { 201: One },
       summary: 'Create a contact',
       description: 'Needs a phone (any format; `identifier` is Callbell\'s alias) or an email. The phone is stored in E.164, the email lower-cased. '
@@ -25,6 +27,7 @@ export function contactRoutes(app: App, deps: Deps): void {
   app.get('/v1/contacts', {
     config: { scope: 'read' },
     schema: {
+      operationId: 'listContacts',
       tags, querystring: ListContactsQuery, response: { 200: ContactListSchema },
       summary: 'List contacts, newest first',
       description: 'Filters combine with AND: tags (comma-separated, all required), source, q (substring of name, email or phone), phone (any format), email, '
@@ -36,6 +39,7 @@ export function contactRoutes(app: App, deps: Deps): void {
   app.get('/v1/contacts/phone/:number', {
     config: { scope: 'read' },
     schema: {
+      operationId: 'getContactByPhone',
       tags, summary: 'Get a contact by phone number, typed in any format (URL-encode the +, or leave it out)',
       params: Type.Object({ number: Type.String({ minLength: 1, maxLength: 64 }) }), response: { 200: One },
     },
@@ -43,12 +47,13 @@ export function contactRoutes(app: App, deps: Deps): void {
 
   app.get('/v1/contacts/:uuid', {
     config: { scope: 'read' },
-    schema: { tags, summary: 'Get a contact', params: UuidParams, response: { 200: One } },
+    schema: { operationId: 'getContact', tags, summary: 'Get a contact', params: UuidParams, response: { 200: One } },
   }, async (request) => ({ contact: await getContact(deps.db, request.auth.workspaceId, request.params.uuid) }));
 
   app.patch('/v1/contacts/:uuid', {
     config: { scope: 'full' },
     schema: {
+      operationId: 'updateContact',
       tags, params: UuidParams, body: UpdateContactBody, response: { 200: One },
       summary: 'Update a contact',
       description: 'tags are replaced; custom_fields are merged (a null value removes the key); consent is merged per channel type. '
@@ -60,6 +65,7 @@ export function contactRoutes(app: App, deps: Deps): void {
   app.delete('/v1/contacts/:uuid', {
     config: { scope: 'full' },
     schema: {
+      operationId: 'deleteContact',
       tags, params: UuidParams, response: { 200: Type.Object({ status: Type.Literal('contact was destroyed') }) },
       summary: 'Delete a contact and all of its messages',
       description: 'The contact\'s messages (inbound and outbound) are deleted with it, so nothing of the person stays readable. Emits contact_deleted with the contact\'s last view.',
@@ -72,8 +78,9 @@ export function contactRoutes(app: App, deps: Deps): void {
   app.get('/v1/contacts/:uuid/messages', {
     config: { scope: 'read' },
     schema: {
+      operationId: 'listContactMessages',
       tags, summary: 'List a contact\'s messages, newest first', params: UuidParams, querystring: PageQuery,
-      response: { 200: Type.Object({ messages: Type.Array(MessageSchema), meta: Type.Object({ next_cursor: Type.Union([Type.String(), Type.Null()]) }) }) },
+      response: { 200: Type.Object({ messages: Type.Array(MessageSchema), meta: PageMeta }) },
     },
   }, async (request) => listContactMessages(deps.db, request.auth.workspaceId, request.params.uuid, request.query));
 }

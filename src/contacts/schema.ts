@@ -3,6 +3,8 @@ import { CUSTOM_FIELD_TYPES } from '../db/enums.ts';
 
 /** The column values, declared with the table types (db/enums.ts). */
 export { CUSTOM_FIELD_TYPES };
+import { PageMeta } from '../system/schemas.ts';
+import { nameSchema } from '../system/components.ts';
 
 const Timestamp = Type.String({ format: 'date-time' });
 
@@ -37,6 +39,7 @@ export const ContactSchema = Type.Object({
   created_at: Timestamp,
   updated_at: Timestamp,
 });
+nameSchema('Contact', ContactSchema);
 
 const ConsentInput = Type.Object({
   status: ConsentStatusSchema,
@@ -106,10 +109,9 @@ export const ListContactsQuery = Type.Object({
 });
 
 /** A list of contacts with its pagination. */
-export const ContactListSchema = Type.Object({ contacts: Type.Array(ContactSchema), meta: Type.Object({ next_cursor: Type.Union([Type.String(), Type.Null()]) }) });
+export const ContactListSchema = Type.Object({ contacts: Type.Array(ContactSchema), meta: PageMeta });
 
 /** Params naming one resource by uuid. */
-export const UuidParams = Type.Object({ uuid: Type.String({ format: 'uuid' }) });
 
 /** Query of list endpoints that only paginate. */
 export const PageQuery = Type.Object({
@@ -130,6 +132,7 @@ export const CustomFieldSchema = Type.Object({
   created_at: Timestamp,
   updated_at: Timestamp,
 });
+nameSchema('CustomField', CustomFieldSchema);
 
 /** Body of POST /v1/custom_fields. */
 export const CreateCustomFieldBody = Type.Object({

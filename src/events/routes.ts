@@ -4,6 +4,8 @@ import type { App } from '../http.ts';
 import { eventTypesFilter, listEventsPage, startEventRetention } from './feed.ts';
 import { EVENT_TYPES } from './service.ts';
 import { eventStreams, startPosition } from './stream.ts';
+import { PageMeta } from '../system/schemas.ts';
+import { nameSchema } from '../system/components.ts';
 
 const tags = ['events'];
 
@@ -30,6 +32,7 @@ const EventSchema = Type.Object({
   id: Type.String({ format: 'uuid' }),
   created_at: Type.String({ format: 'date-time' }),
 });
+nameSchema('Event', EventSchema);
 
 /** Routes for the stored event log and its live Server-Sent Events stream; also runs the retention purge. */
 export function eventRoutes(app: App, deps: Deps): void {
@@ -41,9 +44,10 @@ export function eventRoutes(app: App, deps: Deps): void {
   app.get('/v1/events', {
     config: { scope: 'read' },
     schema: {
+      operationId: 'listEvents',
       tags, summary: 'List events, newest first (the same events and bodies webhooks deliver, kept BECKON_EVENT_RETENTION_DAYS days)',
       querystring: ListQuery,
-      response: { 200: Type.Object({ events: Type.Array(EventSchema), meta: Type.Object({ next_cursor: Type.Union([Type.String(), Type.Null()]) }) }) },
+      response: { 200: Type.Object({ events: Type.Array(EventSchema), meta: PageMeta }) },
     },
   }, async (request) => {
     const page = await listEventsPage(deps.db, request.auth.workspaceId, request.query);
@@ -53,6 +57,7 @@ export function eventRoutes(app: App, deps: Deps): void {
   app.get('/v1/events/stream', {
     config: { scope: 'read' },
     schema: {
+      operationId: 'streamEvents',
       tags,
       summary: 'Server-Sent Events: id = event id, event = type, data = the webhook body; resumes after Last-Event-ID, then goes live; a comment heartbeat every 15 s',
       querystring: StreamQuery,

@@ -62,9 +62,12 @@ export async function importContactsCommand(db: Db, input: { workspace: string; 
   return getImport(db, workspaceId, row.id);
 }
 
-/** The queue a CLI command enqueues into (webhook deliveries of the events it records); close() ends its LISTEN connection. */
-export async function commandQueue(store: Store, workerSchema: string): Promise<{ queue: JobQueue; close(): Promise<void> }> {
-  const queue = await openJobQueue(store, workerSchema, pino({ level: 'warn' }) as unknown as FastifyBaseLogger);
+/**
+ * The queue a CLI command enqueues into (webhook deliveries of the events it records), filing jobs in `lanes` (taskLanes()
+ * of modules.ts); close() ends its LISTEN connection.
+ */
+export async function commandQueue(store: Store, workerSchema: string, lanes: Record<string, string>): Promise<{ queue: JobQueue; close(): Promise<void> }> {
+  const queue = await openJobQueue(store, workerSchema, pino({ level: 'warn' }) as unknown as FastifyBaseLogger, lanes);
   return { queue, close: () => queue.signals.close() };
 }
 

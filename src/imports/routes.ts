@@ -7,6 +7,8 @@ import { AppError } from '../errors.ts';
 import { decodeCursor } from '../lib/cursor.ts';
 import { parseMapping } from './mapping.ts';
 import { createImport, getImport, listImports, storeUpload } from './service.ts';
+import { PageMeta, UuidParams } from '../system/schemas.ts';
+import { nameSchema } from '../system/components.ts';
 
 const tags = ['imports'];
 const Timestamp = Type.String({ format: 'date-time' });
@@ -36,6 +38,7 @@ const ImportSchema = Type.Object({
   updated_at: Timestamp,
   completed_at: Type.Union([Timestamp, Type.Null()]),
 });
+nameSchema('Import', ImportSchema);
 const One = Type.Object({ import: ImportSchema });
 
 const CreateQuery = Type.Object({
@@ -68,6 +71,7 @@ export function importRoutes(app: App, deps: Deps): void {
     scope.post('/v1/imports', {
       config: { scope: 'full' },
       schema: {
+        operationId: 'createImport',
         tags, querystring: CreateQuery, response: { 202: One },
         summary: 'Import contacts from a CSV or NDJSON file',
         description: 'The raw body is the file: `Content-Type: text/csv` (a header row, then one contact per row) or `application/x-ndjson` (one JSON object per line). '
@@ -90,17 +94,18 @@ export function importRoutes(app: App, deps: Deps): void {
   app.get('/v1/imports', {
     config: { scope: 'read' },
     schema: {
+      operationId: 'listImports',
       tags, summary: 'List imports, newest first',
       querystring: Type.Object({
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
         cursor: Type.Optional(Type.String({ description: 'meta.next_cursor of the previous page' })),
       }, { additionalProperties: false }),
-      response: { 200: Type.Object({ imports: Type.Array(ImportSchema), meta: Type.Object({ next_cursor: Type.Union([Type.String(), Type.Null()]) }) }) },
+      response: { 200: Type.Object({ imports: Type.Array(ImportSchema), meta: PageMeta }) },
     },
   }, async (request) => listImports(deps.db, request.auth.workspaceId, request.query.limit ?? 20, decodeCursor(request.query.cursor)));
 
   app.get('/v1/imports/:uuid', {
     config: { scope: 'read' },
-    schema: { tags, summary: 'Get an import: its status, counts and first errors', params: Type.Object({ uuid: Type.String({ format: 'uuid' }) }), response: { 200: One } },
+    schema: { operationId: 'getImport', tags, summary: 'Get an import: its status, counts and first errors', params: UuidParams, response: { 200: One } },
   }, async (request) => ({ import: await getImport(deps.db, request.auth.workspaceId, request.params.uuid) }));
 }

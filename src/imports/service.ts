@@ -18,6 +18,17 @@ import * as q from './queries.ts';
 
 /** The job that runs an import. */
 export const IMPORT_TASK = 'import_contacts';
+
+/** Payload of an import_contacts job. */
+export interface ImportContactsPayload {
+  import_id: string;
+}
+
+declare module '../jobs/queue.ts' {
+  interface TaskPayloads {
+    [IMPORT_TASK]: ImportContactsPayload;
+  }
+}
 /** Largest file POST /v1/imports accepts (about 4 million rows of a typical contact CSV). */
 export const MAX_IMPORT_BYTES = 1024 * 1024 * 1024;
 

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import type { Deps } from '../deps.ts';
-import { RetryLater, type Task } from '../jobs/queue.ts';
+import { RetryLater, type TasksOf } from '../jobs/queue.ts';
 import { ImportFileError, runImport } from './runner.ts';
 import { IMPORT_TASK } from './service.ts';
 import * as q from './queries.ts';
@@ -9,9 +9,9 @@ import * as q from './queries.ts';
 export const IMPORT_SLICE_MS = 20_000;
 
 /** The import_contacts task: runs an import in slices, resuming from its last committed batch; deletes the stored file when done. */
-export function importTasks(deps: Deps): Record<string, Task> {
+export function importTasks(deps: Deps): TasksOf<typeof IMPORT_TASK> {
   return {
-    [IMPORT_TASK]: async (payload: { import_id: string }) => {
+    [IMPORT_TASK]: async (payload) => {
       const row = await q.findImportById(deps.db, payload.import_id);
       if (!row) return;
       let outcome: 'done' | 'more';

@@ -2,12 +2,11 @@ import { EventEmitter } from 'node:events';
 import pg from 'pg';
 import { Logger, run, runMigrations, type Runner, type Task as GraphileTask, type TaskList, type WorkerEvents } from 'graphile-worker';
 import type { FastifyBaseLogger } from 'fastify';
-import { RetryLater, type Task } from './queue.ts';
+import { DEFAULT_LANE, RetryLater, type Task } from './queue.ts';
 import { PgQueue, unwrapPayload, wrapPayload } from './pg-queue.ts';
 import { PoolMarker, sweepOrphanedJobs } from './pg-sweeper.ts';
 
-/** The lane of jobs whose task is not listed in the lane map (as on SQLite). */
-export const DEFAULT_LANE = 'default';
+export { DEFAULT_LANE };
 
 /** Options of the graphile-worker runners of one process. */
 export interface PgRunnersOptions {

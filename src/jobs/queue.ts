@@ -1,6 +1,21 @@
 import type { Db } from '../db/connect.ts';
 import type { EventSignals } from './signals.ts';
 
+/**
+ * The task table's types: each task name tied to its payload type. Empty here; every domain adds its tasks where it
+ * defines them (`declare module '../jobs/queue.ts' { interface TaskPayloads { send_message: SendMessagePayload } }`).
+ */
+export interface TaskPayloads {}
+
+/** The name of a task of the table. */
+export type TaskName = keyof TaskPayloads;
+
+/** The lane of tasks that declare none: message work (sends, status callbacks, campaigns, imports). */
+export const DEFAULT_LANE = 'default';
+
+/** A name that is not one of the table's: jobs of ad-hoc tasks (tests, tools), whose payload is not checked. */
+export type AdHocTaskName<T extends string> = T extends TaskName ? never : T;
+
 /** Options for one enqueued job. */
 export interface EnqueueOptions {
   /** Earliest time the job may run (default now). */
@@ -28,9 +43,11 @@ export interface JobView {
 /** The queue port: jobs are enqueued inside the caller's transaction so they commit with the change. */
 export interface JobQueue {
   /** Adds a job in `trx`; it becomes visible to workers when `trx` commits. */
-  enqueue(trx: Db, task: string, payload: unknown, options?: EnqueueOptions): Promise<void>;
-  /** Adds many jobs in `trx` with one statement. */
-  enqueueMany(trx: Db, jobs: { task: string; payload: unknown; options?: EnqueueOptions }[]): Promise<void>;
+  enqueue<K extends TaskName>(trx: Db, task: K, payload: TaskPayloads[K], options?: EnqueueOptions): Promise<void>;
+  /** Adds a job of an ad-hoc task, not one of the table's (tests, tools). */
+  enqueue<T extends string>(trx: Db, task: AdHocTaskName<T>, payload: unknown, options?: EnqueueOptions): Promise<void>;
+  /** Adds many jobs of the table's tasks in `trx` with one statement. */
+  enqueueMany(trx: Db, jobs: JobToEnqueue[]): Promise<void>;
   /** Tells local workers that new work may be ready (call after commit). */
   notify(): void;
   /** Number of runnable (not failed) jobs and the age in seconds of the oldest one, for /metrics. */
@@ -48,8 +65,23 @@ export interface TaskContext {
   maxAttempts: number;
 }
 
-/** The code that runs one kind of job; throwing retries it with backoff. */
+/** A job to enqueue: a task of the table with its payload. */
+export type JobToEnqueue = { [K in TaskName]: { task: K; payload: TaskPayloads[K]; options?: EnqueueOptions } }[TaskName];
+
+/** The code that runs one kind of job, as the runners hold it (payload as stored); throwing retries it with backoff. */
 export type Task = (payload: any, context: TaskContext) => Promise<void>;
+
+/** The code that runs the task `K`, typed by its payload. */
+export type TaskRun<K extends TaskName> = (payload: TaskPayloads[K], context: TaskContext) => Promise<void>;
+
+/** A module's tasks by name, each typed by its payload (what `Module.tasks` builds). */
+export type TaskTable = { [K in TaskName]?: TaskRun<K> };
+
+/** The tasks `K` by name, each typed by its payload: what a domain's task builder returns. */
+export type TasksOf<K extends TaskName> = { [P in K]: TaskRun<P> };
+
+/** Lanes of a module's tasks that do not run in DEFAULT_LANE (a lane has its own workers, so its backlog starves no other). */
+export type TaskLanes = { [K in TaskName]?: string };
 
 /** Thrown by a task to run again after `delayMs` without counting a failed attempt (rate limits, busy endpoints). */
 export class RetryLater extends Error {

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { sql } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import type { Writer } from '../db/group-commit.ts';
-import type { EnqueueOptions, JobQueue, JobView } from './queue.ts';
+import { DEFAULT_LANE, type EnqueueOptions, type JobQueue, type JobView } from './queue.ts';
 import { nowIso } from '../lib/time.ts';
 import { insertRows } from '../db/prepared.ts';
 import { LocalEventSignals } from './signals.ts';
@@ -18,8 +18,7 @@ export interface ClaimedJob {
   max_attempts: number;
 }
 
-/** The lane of jobs whose task is not listed in the queue's lane map. */
-export const DEFAULT_LANE = 'default';
+export { DEFAULT_LANE };
 
 function row(lanes: Record<string, string>, task: string, payload: unknown, options: EnqueueOptions = {}) {
   const now = nowIso();

@@ -1,14 +1,16 @@
 import { Type } from 'typebox';
 import type { Deps } from '../deps.ts';
 import type { App } from '../http.ts';
-import { ListQuery, ListReply, SendBody, SendReply, StatusReply, UuidParams } from './schema.ts';
+import { ListQuery, ListReply, SendBody, SendReply, StatusReply } from './schema.ts';
 import { deleteMessage, getMessage, listMessages, sendMessage } from './service.ts';
+import { UuidParams } from '../system/schemas.ts';
 
 /** Routes to send messages and follow them: send, status, read, list, delete. */
 export function messageRoutes(app: App, deps: Deps): void {
   app.post('/v1/messages/send', {
     config: { scope: 'full' },
     schema: {
+      operationId: 'sendMessage',
       tags: ['messages'],
       summary: 'Send a message (Callbell-compatible); it is enqueued and sent by a worker',
       description: 'Validates, finds or creates the contact (by phone; by email for `from: "email"`, which needs `subject`), and stores the message with its send job in one transaction. '
@@ -24,7 +26,7 @@ export function messageRoutes(app: App, deps: Deps): void {
 
   app.get('/v1/messages/status/:uuid', {
     config: { scope: 'read' },
-    schema: { tags: ['messages'], summary: 'The status of a message (Callbell-compatible)', params: UuidParams, response: { 200: StatusReply } },
+    schema: { operationId: 'getMessageStatus', tags: ['messages'], summary: 'The status of a message (Callbell-compatible)', params: UuidParams, response: { 200: StatusReply } },
   }, async (request) => {
     const message = await getMessage(deps, request.auth.workspaceId, request.params.uuid);
     return { message: { uuid: message.uuid, status: message.status, status_history: message.status_history, error: message.error, metadata: message.metadata, updated_at: message.updated_at } };
@@ -32,12 +34,13 @@ export function messageRoutes(app: App, deps: Deps): void {
 
   app.get('/v1/messages/:uuid', {
     config: { scope: 'read' },
-    schema: { tags: ['messages'], summary: 'A message with its channel, contact, content, status history and error', params: UuidParams, response: { 200: SendReply } },
+    schema: { operationId: 'getMessage', tags: ['messages'], summary: 'A message with its channel, contact, content, status history and error', params: UuidParams, response: { 200: SendReply } },
   }, async (request) => ({ message: await getMessage(deps, request.auth.workspaceId, request.params.uuid) }));
 
   app.get('/v1/messages', {
     config: { scope: 'read' },
     schema: {
+      operationId: 'listMessages',
       tags: ['messages'], summary: 'List messages, newest first, with filters and cursor pagination (limit 1..100, default 20)',
       querystring: ListQuery, response: { 200: ListReply },
     },
@@ -49,6 +52,7 @@ export function messageRoutes(app: App, deps: Deps): void {
   app.delete('/v1/messages/:uuid', {
     config: { scope: 'full' },
     schema: {
+      operationId: 'deleteMessage',
       tags: ['messages'], summary: 'Delete a message: hidden from reads; an enqueued message deleted before sending is not sent',
       params: UuidParams, response: { 204: Type.Null() },
     },

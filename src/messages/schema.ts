@@ -2,6 +2,8 @@ import { SCALARS_AS_STRINGS } from '../system/validation.ts';
 import { Type } from 'typebox';
 import { MESSAGE_STATUSES } from './status.ts';
 import { MESSAGE_TYPES } from '../db/enums.ts';
+import { PageMeta } from '../system/schemas.ts';
+import { nameSchema } from '../system/components.ts';
 
 /** The column values, declared with the table types (db/enums.ts). */
 export { MESSAGE_TYPES };
@@ -56,6 +58,7 @@ export const SendBody = Type.Object({
 
 const StatusEntrySchema = Type.Object({ status: Type.String(), at: Timestamp });
 const ErrorSchema = Type.Object({ code: Type.String(), reason: Type.String() });
+nameSchema('MessageError', ErrorSchema);
 
 /** Content fields only inbound messages carry: a provider's media id, a shared location, a button or list reply. */
 const InboundContentFields = {
@@ -98,6 +101,7 @@ export const MessageSchema = Type.Object({
   created_at: Timestamp,
   updated_at: Timestamp,
 });
+nameSchema('Message', MessageSchema);
 
 /** The answer to a send: Callbell's `{message: {uuid, status: "enqueued"}}`, with the full message. */
 export const SendReply = Type.Object({ message: MessageSchema });
@@ -129,8 +133,7 @@ export const ListQuery = Type.Object({
 /** A page of messages, newest first. */
 export const ListReply = Type.Object({
   messages: Type.Array(MessageSchema),
-  meta: Type.Object({ next_cursor: Type.Union([Type.String(), Type.Null()]) }),
+  meta: PageMeta,
 });
 
 /** `:uuid` path parameter. */
-export const UuidParams = Type.Object({ uuid: Uuid });

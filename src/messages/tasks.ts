@@ -1,6 +1,6 @@
 import type { Deps } from '../deps.ts';
 import type { MessagesTable } from '../db/types.ts';
-import { RetryLater, type Task, type TaskContext } from '../jobs/queue.ts';
+import { RetryLater, type TaskContext, type TaskRun, type TaskTable, type TasksOf } from '../jobs/queue.ts';
 import { findChannel } from '../channels/queries.ts';
 import { providerChannel } from '../channels/secrets.ts';
 import { parseJson } from '../lib/json.ts';
@@ -23,6 +23,12 @@ export const THROTTLED_GIVE_UP_MS = 24 * 3600_000;
 /** Payload of a send_message job. */
 export interface SendMessagePayload {
   message_id: string;
+}
+
+declare module '../jobs/queue.ts' {
+  interface TaskPayloads {
+    [SEND_MESSAGE_TASK]: SendMessagePayload;
+  }
 }
 
 function toOutbound(row: MessagesTable): OutboundMessage {
@@ -58,7 +64,7 @@ export function throttleFor(deps: Deps): ChannelThrottle | SharedChannelThrottle
  * `retryAfterMs` pauses the whole channel that long and puts the job back the same way, until THROTTLED_GIVE_UP_MS
  * after the message was accepted.
  */
-export function sendMessageTask(deps: Deps, providers: Record<string, ProviderAdapter>, throttle: ChannelThrottle | SharedChannelThrottle = throttleFor(deps)): Task {
+export function sendMessageTask(deps: Deps, providers: Record<string, ProviderAdapter>, throttle: ChannelThrottle | SharedChannelThrottle = throttleFor(deps)): TaskRun<typeof SEND_MESSAGE_TASK> {
   const fail = (messageId: string, error: MessageError) => applyStatus(deps, { id: messageId }, { status: 'failed', error });
 
   return async function sendMessage(payload: SendMessagePayload, context: TaskContext): Promise<void> {
@@ -110,6 +116,6 @@ export function sendMessageTask(deps: Deps, providers: Record<string, ProviderAd
 }
 
 /** Every job task of the messages domain (the providers' own tasks are the providers module's: src/modules.ts). */
-export function messageTasks(deps: Deps): Record<string, Task> {
+export function messageTasks(deps: Deps): TasksOf<typeof SEND_MESSAGE_TASK> {
   return { [SEND_MESSAGE_TASK]: sendMessageTask(deps, buildProviders(deps)) };
 }

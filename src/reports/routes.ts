@@ -3,6 +3,7 @@ import type { Deps } from '../deps.ts';
 import type { App } from '../http.ts';
 import { MESSAGE_STATUSES } from '../messages/status.ts';
 import { messageReport } from './service.ts';
+import { nameSchema } from '../system/components.ts';
 
 const ReportQuery = Type.Object({
   from: Type.Optional(Type.String({ description: 'Start (inclusive): YYYY-MM-DD (midnight UTC) or an ISO 8601 date-time; default: 30 days before `to`' })),
@@ -26,12 +27,14 @@ const ReportSchema = Type.Object({
   })),
   totals: Type.Object({ total: Type.Integer(), by_status: StatusCounts }),
 });
+nameSchema('MessageReport', ReportSchema);
 
 /** `GET /v1/reports/messages`: message counts per day, channel, status or campaign, with counts by status. */
 export function reportRoutes(app: App, deps: Deps): void {
   app.get('/v1/reports/messages', {
     config: { scope: 'read' },
     schema: {
+      operationId: 'getMessageReport',
       tags: ['reports'], summary: 'Count messages created in [from, to) by day, channel, status or campaign, each group with its counts by status',
       querystring: ReportQuery, response: { 200: ReportSchema },
     },

@@ -1,15 +1,16 @@
 import { Type } from 'typebox';
 import type { Deps } from '../deps.ts';
 import type { App } from '../http.ts';
-import { ContactListSchema, ContactSchema, PageQuery, UuidParams } from '../contacts/schema.ts';
+import { ContactListSchema, ContactSchema, PageQuery } from '../contacts/schema.ts';
 import { CreateSegmentBody, PreviewBody, SegmentContactsBody, SegmentSchema, UpdateSegmentBody } from './schema.ts';
 import {
   addSegmentContacts, countSegment, createSegment, deleteSegment, getSegment, listSegmentContacts, listSegments, previewRules, removeSegmentContacts, updateSegment,
 } from './service.ts';
+import { PageMeta, UuidParams } from '../system/schemas.ts';
 
 const tags = ['segments'];
 const One = Type.Object({ segment: SegmentSchema });
-const List = Type.Object({ segments: Type.Array(SegmentSchema), meta: Type.Object({ next_cursor: Type.Union([Type.String(), Type.Null()]) }) });
+const List = Type.Object({ segments: Type.Array(SegmentSchema), meta: PageMeta });
 const RULES_DOC = 'Rules: a group {"all": […]}, {"any": […]} or {"not": node}; a condition {"field", "op", "value"} (fields, ops and values in docs/segments.md). '
   + 'A bad node is a 400 naming its path, e.g. body.rules.all.2.op; a `segment` condition that leads back to the segment is refused.';
 
@@ -18,6 +19,7 @@ export function segmentRoutes(app: App, deps: Deps): void {
   app.post('/v1/segments', {
     config: { scope: 'full' },
     schema: {
+      operationId: 'createSegment',
       tags, body: CreateSegmentBody, response: { 201: One },
       summary: 'Create a segment',
       description: 'A static list (`"type": "static"`, no rules; add members with POST /v1/segments/:uuid/contacts) or a dynamic segment (`"type": "dynamic"` with `rules`). ' + RULES_DOC,
@@ -26,12 +28,13 @@ export function segmentRoutes(app: App, deps: Deps): void {
 
   app.get('/v1/segments', {
     config: { scope: 'read' },
-    schema: { tags, querystring: PageQuery, response: { 200: List }, summary: 'List segments, newest first', description: 'Pages of `limit` (1-100, default 20); pass meta.next_cursor as `cursor`.' },
+    schema: { operationId: 'listSegments', tags, querystring: PageQuery, response: { 200: List }, summary: 'List segments, newest first', description: 'Pages of `limit` (1-100, default 20); pass meta.next_cursor as `cursor`.' },
   }, async (request) => listSegments(deps.db, request.auth.workspaceId, request.query));
 
   app.post('/v1/segments/preview', {
     config: { scope: 'read' },
     schema: {
+      operationId: 'previewSegment',
       tags, body: PreviewBody, response: { 200: Type.Object({ count: Type.Integer(), sample: Type.Array(ContactSchema) }) },
       summary: 'Count the contacts matching rules, with a sample, without saving a segment',
       description: RULES_DOC + ' The sample holds the newest `sample_size` (default 10, at most 100) matching contacts. Needs only a read key: nothing is written.',
@@ -40,12 +43,13 @@ export function segmentRoutes(app: App, deps: Deps): void {
 
   app.get('/v1/segments/:uuid', {
     config: { scope: 'read' },
-    schema: { tags, params: UuidParams, response: { 200: One }, summary: 'Get a segment' },
+    schema: { operationId: 'getSegment', tags, params: UuidParams, response: { 200: One }, summary: 'Get a segment' },
   }, async (request) => ({ segment: await getSegment(deps.db, request.auth.workspaceId, request.params.uuid) }));
 
   app.patch('/v1/segments/:uuid', {
     config: { scope: 'full' },
     schema: {
+      operationId: 'updateSegment',
       tags, params: UuidParams, body: UpdateSegmentBody, response: { 200: One },
       summary: 'Rename a segment or replace a dynamic segment\'s rules', description: 'The type never changes; a static list takes no rules. ' + RULES_DOC,
     },
@@ -54,6 +58,7 @@ export function segmentRoutes(app: App, deps: Deps): void {
   app.delete('/v1/segments/:uuid', {
     config: { scope: 'full' },
     schema: {
+      operationId: 'deleteSegment',
       tags, params: UuidParams, response: { 200: Type.Object({ status: Type.Literal('segment was destroyed') }) },
       summary: 'Delete a segment', description: 'Contacts are not touched. A segment used by another segment\'s rules is a 409 `conflict` listing them in `referenced_by`.',
     },
@@ -65,6 +70,7 @@ export function segmentRoutes(app: App, deps: Deps): void {
   app.get('/v1/segments/:uuid/contacts', {
     config: { scope: 'read' },
     schema: {
+      operationId: 'listSegmentContacts',
       tags, params: UuidParams, querystring: PageQuery, response: { 200: ContactListSchema },
       summary: 'List a segment\'s current members, newest contacts first', description: 'A dynamic segment is evaluated now. Pages of `limit` (1-100, default 20); pass meta.next_cursor as `cursor`.',
     },
@@ -72,13 +78,14 @@ export function segmentRoutes(app: App, deps: Deps): void {
 
   app.get('/v1/segments/:uuid/count', {
     config: { scope: 'read' },
-    schema: { tags, params: UuidParams, response: { 200: Type.Object({ count: Type.Integer() }) }, summary: 'Count a segment\'s current members' },
+    schema: { operationId: 'countSegmentContacts', tags, params: UuidParams, response: { 200: Type.Object({ count: Type.Integer() }) }, summary: 'Count a segment\'s current members' },
   }, async (request) => ({ count: await countSegment(deps.db, request.auth.workspaceId, request.params.uuid) }));
 
   const members = Type.Object({ count: Type.Integer({ description: 'How many contacts were added (not members yet) or removed (were members)' }) });
   app.post('/v1/segments/:uuid/contacts', {
     config: { scope: 'full' },
     schema: {
+      operationId: 'addSegmentContacts',
       tags, params: UuidParams, body: SegmentContactsBody, response: { 200: members },
       summary: 'Add contacts to a static segment',
       description: 'Up to 1,000 contact uuids; members already in the list are left alone. A uuid that is not a contact of the workspace is a 400 naming body.contact_uuids.<i> '
@@ -89,6 +96,7 @@ export function segmentRoutes(app: App, deps: Deps): void {
   app.delete('/v1/segments/:uuid/contacts', {
     config: { scope: 'full' },
     schema: {
+      operationId: 'removeSegmentContacts',
       tags, params: UuidParams, body: SegmentContactsBody, response: { 200: members },
       summary: 'Remove contacts from a static segment', description: 'Up to 1,000 contact uuids, as for adding; contacts that were not members are ignored.',
     },

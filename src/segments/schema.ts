@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { nameSchema } from '../system/components.ts';
 
 const Timestamp = Type.String({ format: 'date-time' });
 
@@ -16,6 +17,7 @@ export const SegmentSchema = Type.Object({
   created_at: Timestamp,
   updated_at: Timestamp,
 });
+nameSchema('Segment', SegmentSchema);
 
 /** Body of POST /v1/segments. */
 export const CreateSegmentBody = Type.Object({

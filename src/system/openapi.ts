@@ -1,5 +1,6 @@
 import type { FastifySchema, RouteOptions } from 'fastify';
 import { IDEMPOTENCY_KEY_MAX_LENGTH } from './idempotency.ts';
+import { nameSchema, withComponentRefs } from './components.ts';
 
 /** The problem+json body every error answer carries (RFC 9457), as documented in the OpenAPI reference. */
 export const ProblemSchema = {
@@ -19,6 +20,7 @@ export const ProblemSchema = {
   },
   additionalProperties: true,
 } as const;
+nameSchema('Problem', ProblemSchema);
 
 type DocSchema = FastifySchema & { description?: string; security?: unknown; hide?: boolean; response?: Record<string, unknown>; headers?: unknown };
 
@@ -30,7 +32,9 @@ export function documentRoute({ schema, url, route }: { schema: FastifySchema; u
   const base = (schema ?? {}) as DocSchema;
   if (base.hide) return { schema: base, url };
   const scope = route.config?.scope ?? 'admin';
-  const doc: DocSchema = { ...base, response: { ...base.response } };
+  // shared schemas (nameSchema) appear once, as components, and are referred to by $ref
+  const response = Object.fromEntries(Object.entries(base.response ?? {}).map(([code, schema]) => [code, withComponentRefs(schema)]));
+  const doc: DocSchema = { ...base, response, ...(base.body ? { body: withComponentRefs(base.body) } : {}) };
   if (scope === 'public') {
     doc.security = [];
   } else {
@@ -38,7 +42,7 @@ export function documentRoute({ schema, url, route }: { schema: FastifySchema; u
   }
   doc.response!.default = {
     description: 'A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx',
-    content: { 'application/problem+json': { schema: ProblemSchema } },
+    content: { 'application/problem+json': { schema: withComponentRefs(ProblemSchema) } },
   };
   const methods = Array.isArray(route.method) ? route.method : [route.method];
   if (methods.includes('POST') && scope !== 'public' && route.config?.idempotent !== false) {

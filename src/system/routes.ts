@@ -11,14 +11,14 @@ const Status = Type.Object({ status: Type.Literal('ok') });
 export function systemRoutes(app: App, deps: Deps): void {
   app.get('/', {
     config: { scope: 'public' },
-    schema: { hide: true, response: { 200: Type.Object({ name: Type.String(), docs: Type.String(), openapi: Type.String() }) } },
+    schema: { operationId: 'getRoot', hide: true, response: { 200: Type.Object({ name: Type.String(), docs: Type.String(), openapi: Type.String() }) } },
   }, async () => ({ name: 'Beckon', docs: '/docs', openapi: '/openapi.json' }));
 
   probeRoutes(app, deps);
 
   app.get('/openapi.json', {
     config: { scope: 'public' },
-    schema: { hide: true, summary: 'The OpenAPI 3.1 document of the API' },
+    schema: { operationId: 'getOpenApi', hide: true, summary: 'The OpenAPI 3.1 document of the API' },
   }, async () => app.swagger());
 }
 
@@ -28,12 +28,12 @@ export function probeRoutes(app: App, deps: Deps): void {
 
   app.get('/healthz', {
     config: { scope: 'public' },
-    schema: { hide: true, summary: 'Liveness: the process answers', response: { 200: Status } },
+    schema: { operationId: 'getHealth', hide: true, summary: 'Liveness: the process answers', response: { 200: Status } },
   }, async () => ({ status: 'ok' as const }));
 
   app.get('/readyz', {
     config: { scope: 'public' },
-    schema: { hide: true, summary: 'Readiness: the store answers and its schema is current', response: { 200: Status } },
+    schema: { operationId: 'getReadiness', hide: true, summary: 'Readiness: the store answers and its schema is current', response: { 200: Status } },
   }, async (request, reply) => {
     try {
       await ping(deps.db);
@@ -51,7 +51,7 @@ export function probeRoutes(app: App, deps: Deps): void {
 
   app.get('/metrics', {
     config: { scope: 'public' },
-    schema: { hide: true, summary: 'Prometheus metrics' },
+    schema: { operationId: 'getMetrics', hide: true, summary: 'Prometheus metrics' },
   }, async (_request, reply) => {
     try {
       const { depth, oldestAgeSeconds } = await deps.queue.depth();

@@ -3,6 +3,7 @@ import type { Deps } from '../deps.ts';
 import type { App } from '../http.ts';
 import * as s from './schema.ts';
 import * as svc from './service.ts';
+import { UuidParams } from '../system/schemas.ts';
 
 const tags = ['templates'];
 const One = Type.Object({ template: s.TemplateSchema });
@@ -13,12 +14,12 @@ export function templateRoutes(app: App, deps: Deps): void {
 
   app.post('/v1/templates', {
     config: { scope: 'full' },
-    schema: { tags, summary: 'Create a template: a body with {{1}} or {{name}} variables; WhatsApp templates may have a header, footer and buttons', body: s.CreateTemplateBody, response: { 201: One } },
+    schema: { operationId: 'createTemplate', tags, summary: 'Create a template: a body with {{1}} or {{name}} variables; WhatsApp templates may have a header, footer and buttons', body: s.CreateTemplateBody, response: { 201: One } },
   }, async (request, reply) => reply.code(201).send({ template: await svc.createTemplate(db, request.auth.workspaceId, request.body) }));
 
   app.get('/v1/templates', {
     config: { scope: 'read' },
-    schema: { tags, summary: 'List templates, newest first', querystring: s.ListTemplatesQuery, response: { 200: s.TemplateListReply } },
+    schema: { operationId: 'listTemplates', tags, summary: 'List templates, newest first', querystring: s.ListTemplatesQuery, response: { 200: s.TemplateListReply } },
   }, async (request) => {
     const { channel_type, channel_uuid, status, category, name, limit = 20, cursor } = request.query;
     const page = await svc.listTemplates(db, request.auth.workspaceId, { channelType: channel_type, channelId: channel_uuid, status, category, name }, limit, cursor);
@@ -27,17 +28,17 @@ export function templateRoutes(app: App, deps: Deps): void {
 
   app.get('/v1/templates/:uuid', {
     config: { scope: 'read' },
-    schema: { tags, summary: 'Get a template', params: s.UuidParams, response: { 200: One } },
+    schema: { operationId: 'getTemplate', tags, summary: 'Get a template', params: UuidParams, response: { 200: One } },
   }, async (request) => ({ template: await svc.getTemplate(db, request.auth.workspaceId, request.params.uuid) }));
 
   app.patch('/v1/templates/:uuid', {
     config: { scope: 'full' },
-    schema: { tags, summary: 'Change a template (checked as a whole, as at creation); status approved lets it send', params: s.UuidParams, body: s.UpdateTemplateBody, response: { 200: One } },
+    schema: { operationId: 'updateTemplate', tags, summary: 'Change a template (checked as a whole, as at creation); status approved lets it send', params: UuidParams, body: s.UpdateTemplateBody, response: { 200: One } },
   }, async (request) => ({ template: await svc.updateTemplate(db, request.auth.workspaceId, request.params.uuid, request.body) }));
 
   app.delete('/v1/templates/:uuid', {
     config: { scope: 'full' },
-    schema: { tags, summary: 'Delete a template (messages sent with it keep its uuid)', params: s.UuidParams, response: { 204: Type.Null() } },
+    schema: { operationId: 'deleteTemplate', tags, summary: 'Delete a template (messages sent with it keep its uuid)', params: UuidParams, response: { 204: Type.Null() } },
   }, async (request, reply) => {
     await svc.deleteTemplate(db, request.auth.workspaceId, request.params.uuid);
     return reply.code(204).send(null);

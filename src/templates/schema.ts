@@ -1,12 +1,13 @@
 import { Type } from 'typebox';
 import { CHANNEL_TYPES } from '../channels/config.ts';
 import { BUTTON_TYPES, HEADER_FORMATS, LIMITS, TEMPLATE_CATEGORIES, TEMPLATE_STATUSES } from './model.ts';
+import { PageMeta } from '../system/schemas.ts';
+import { nameSchema } from '../system/components.ts';
 
 const Timestamp = Type.String({ format: 'date-time' });
 const Uuid = Type.String({ format: 'uuid' });
 
 /** `:uuid` path parameter. */
-export const UuidParams = Type.Object({ uuid: Uuid });
 
 const Header = Type.Object({
   format: Type.Enum([...HEADER_FORMATS]),
@@ -84,6 +85,7 @@ export const TemplateSchema = Type.Object({
   templateType: Type.String({ description: 'Callbell: text, image, video or document (the header\'s media)' }),
   createdAt: Type.String({ description: 'Callbell: created_at' }),
 });
+nameSchema('Template', TemplateSchema);
 
 /** Query of GET /v1/templates. */
 export const ListTemplatesQuery = Type.Object({
@@ -99,5 +101,5 @@ export const ListTemplatesQuery = Type.Object({
 /** A page of templates, newest first. */
 export const TemplateListReply = Type.Object({
   templates: Type.Array(TemplateSchema),
-  meta: Type.Object({ next_cursor: Type.Union([Type.String(), Type.Null()]) }),
+  meta: PageMeta,
 });

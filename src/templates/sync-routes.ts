@@ -24,6 +24,7 @@ export function templateSyncRoutes(app: App, deps: Deps): void {
   app.post('/v1/templates/sync', {
     config: { scope: 'full' },
     schema: {
+      operationId: 'syncTemplates',
       tags: ['templates'],
       summary: 'Sync WhatsApp templates and their statuses from Meta',
       description: 'Reads GET /{version}/{business_account_id}/message_templates (every page) for one WhatsApp Cloud channel, or all of them, '

@@ -42,7 +42,7 @@ export function trackingRoutes(app: App, deps: Deps): void {
 
     scope.get('/c/:token', {
       config: { scope: 'public' },
-      schema: { hide: true, tags, summary: 'Follow a tracked link: 302 to its URL, recording a click (link_clicked)', params: Params },
+      schema: { operationId: 'followTrackedLink', hide: true, tags, summary: 'Follow a tracked link: 302 to its URL, recording a click (link_clicked)', params: Params },
     }, async (request, reply) => {
       const url = await followClick(deps, request.params.token, { userAgent: userAgent(request) }, request.method !== 'HEAD');
       if (url === null) return sendProblem(reply, 404, 'not_found', 'this link is not valid');
@@ -51,7 +51,7 @@ export function trackingRoutes(app: App, deps: Deps): void {
 
     scope.get('/o/:token', {
       config: { scope: 'public' },
-      schema: { hide: true, tags, summary: 'The open pixel: a 1×1 transparent GIF, recording an open (message_opened on the first human open)', params: Params },
+      schema: { operationId: 'getOpenPixel', hide: true, tags, summary: 'The open pixel: a 1×1 transparent GIF, recording an open (message_opened on the first human open)', params: Params },
     }, async (request, reply) => {
       if (request.method !== 'HEAD') await recordOpen(deps, request.params.token, { userAgent: userAgent(request) });
       return reply.code(200).headers({ 'cache-control': 'no-store', pragma: 'no-cache', 'referrer-policy': 'no-referrer' }).type('image/gif').send(PIXEL_GIF);
@@ -59,7 +59,7 @@ export function trackingRoutes(app: App, deps: Deps): void {
 
     scope.get('/u/:token', {
       config: { scope: 'public' },
-      schema: { hide: true, tags, summary: 'The unsubscribe page: a button that POSTs to the same URL', params: Params, response: { 200: { description: 'text/html', content: { 'text/html': { schema: Type.String() } } } } },
+      schema: { operationId: 'getUnsubscribePage', hide: true, tags, summary: 'The unsubscribe page: a button that POSTs to the same URL', params: Params, response: { 200: { description: 'text/html', content: { 'text/html': { schema: Type.String() } } } } },
     }, async (request, reply) => {
       if (!validUnsubscribeToken(deps, request.params.token)) return html(reply, 404, invalidLinkPage());
       return html(reply, 200, confirmUnsubscribePage());
@@ -67,7 +67,7 @@ export function trackingRoutes(app: App, deps: Deps): void {
 
     scope.post('/u/:token', {
       config: { scope: 'public' },
-      schema: { hide: true, tags, summary: `Unsubscribe (RFC 8058 one-click: body ${ONE_CLICK}, or the page's form): email consent becomes opted_out (contact_opted_out); idempotent`, params: Params, response: { 200: { description: 'text/html', content: { 'text/html': { schema: Type.String() } } } } },
+      schema: { operationId: 'unsubscribe', hide: true, tags, summary: `Unsubscribe (RFC 8058 one-click: body ${ONE_CLICK}, or the page's form): email consent becomes opted_out (contact_opted_out); idempotent`, params: Params, response: { 200: { description: 'text/html', content: { 'text/html': { schema: Type.String() } } } } },
     }, async (request, reply) => {
       const body = typeof request.body === 'string' ? request.body : '';
       const source = isOneClick(body) ? 'one_click_unsubscribe' : 'unsubscribe_link';

@@ -1,7 +1,7 @@
 import type { Agent } from 'undici';
 import type { Db } from '../db/connect.ts';
 import type { WebhookEndpointsTable } from '../db/types.ts';
-import { DELIVER_WEBHOOK_TASK } from './fanout.ts';
+import { DELIVER_WEBHOOK_TASK, type DeliveryJob } from './delivery-job.ts';
 import type { Deps } from '../deps.ts';
 import { eventBody } from '../events/types.ts';
 import { newId } from '../lib/ids.ts';
@@ -15,18 +15,8 @@ import { EndpointSlots } from './slots.ts';
 import { CircuitBreakers } from './breaker.ts';
 import * as q from './queries.ts';
 
-export { ALL_EVENTS, DELIVER_WEBHOOK_TASK, subscribes } from './fanout.ts';
-
-/** Payload of a deliver_webhook job: which delivery, which attempt (1-based), which step of the retry schedule (0 = first try). */
-export interface DeliveryJob {
-  delivery_id: string;
-  /** The delivery's endpoint, so a job for a full endpoint is turned away without reading the store (absent in older jobs). */
-  endpoint_id?: string;
-  attempt: number;
-  retry: number;
-  /** Attempt even when the endpoint is disabled (the test event). */
-  force?: boolean;
-}
+export { ALL_EVENTS, subscribes } from './fanout.ts';
+export { DELIVER_WEBHOOK_TASK, type DeliveryJob } from './delivery-job.ts';
 
 /** How a call to DeliveryEngine.attempt ended: attempted (or cancelled), nothing to do, or the endpoint was full (come back in retryInMs). */
 export type AttemptRun = { run: 'done' } | { run: 'stale' } | { run: 'busy'; retryInMs: number };

@@ -5,9 +5,9 @@ import type { EventSubscriber } from '../events/subscribers.ts';
 import { newId } from '../lib/ids.ts';
 import { parseJson } from '../lib/json.ts';
 import * as q from './queries.ts';
+import { DELIVER_WEBHOOK_TASK } from './delivery-job.ts';
 
-/** The task that makes one HTTP attempt of one delivery. */
-export const DELIVER_WEBHOOK_TASK = 'deliver_webhook';
+export { DELIVER_WEBHOOK_TASK } from './delivery-job.ts';
 
 /** Subscribing to this matches every event type, present and future. */
 export const ALL_EVENTS = '*';

@@ -5,9 +5,9 @@ import { engineFor } from './engine.ts';
 import { getDelivery, listDeliveries, retryDelivery, sendTestEvent } from './deliveries.ts';
 import * as s from './schema.ts';
 import * as svc from './service.ts';
+import { PageMeta, UuidParams } from '../system/schemas.ts';
 
 const tags = ['webhooks'];
-const Meta = Type.Object({ next_cursor: Type.Union([Type.String(), Type.Null()]) });
 const One = Type.Object({ webhook: s.EndpointSchema });
 const OneWithSecret = Type.Object({ webhook: s.EndpointWithSecretSchema });
 const OneDelivery = Type.Object({ delivery: s.DeliverySchema });
@@ -19,12 +19,12 @@ export function webhookRoutes(app: App, deps: Deps): void {
 
   app.post('/v1/webhooks', {
     config: { scope: 'full' },
-    schema: { tags, summary: 'Create a webhook endpoint; its whsec_ signing secret is in the answer once', body: s.CreateEndpointBody, response: { 201: OneWithSecret } },
+    schema: { operationId: 'createWebhook', tags, summary: 'Create a webhook endpoint; its whsec_ signing secret is in the answer once', body: s.CreateEndpointBody, response: { 201: OneWithSecret } },
   }, async (request, reply) => reply.code(201).send({ webhook: await svc.createEndpoint(db, deps.secrets, engine.allow, request.auth.workspaceId, request.body) }));
 
   app.get('/v1/webhooks', {
     config: { scope: 'read' },
-    schema: { tags, summary: 'List webhook endpoints, newest first', querystring: s.PageQuery, response: { 200: Type.Object({ webhooks: Type.Array(s.EndpointSchema), meta: Meta }) } },
+    schema: { operationId: 'listWebhooks', tags, summary: 'List webhook endpoints, newest first', querystring: s.PageQuery, response: { 200: Type.Object({ webhooks: Type.Array(s.EndpointSchema), meta: PageMeta }) } },
   }, async (request) => {
     const page = await svc.listEndpoints(db, request.auth.workspaceId, request.query.limit ?? 20, request.query.cursor);
     return { webhooks: page.webhooks, meta: { next_cursor: page.next_cursor } };
@@ -33,6 +33,7 @@ export function webhookRoutes(app: App, deps: Deps): void {
   app.post('/v1/webhooks/subscribe', {
     config: { scope: 'full' },
     schema: {
+      operationId: 'subscribeWebhook',
       tags, summary: 'Callbell compatible: create or update the workspace\'s one subscribe-managed endpoint',
       body: s.SubscribeBody, response: { 200: Type.Object({ webhook: s.CallbellWebhookSchema }), 201: Type.Object({ webhook: s.CallbellWebhookSchema }) },
     },
@@ -43,7 +44,7 @@ export function webhookRoutes(app: App, deps: Deps): void {
 
   app.delete('/v1/webhooks/unsubscribe', {
     config: { scope: 'full' },
-    schema: { tags, summary: 'Callbell compatible: delete the subscribe-managed endpoint (others stay)', response: { 200: Type.Object({ status: Type.String() }) } },
+    schema: { operationId: 'unsubscribeWebhook', tags, summary: 'Callbell compatible: delete the subscribe-managed endpoint (others stay)', response: { 200: Type.Object({ status: Type.String() }) } },
   }, async (request) => {
     await svc.unsubscribe(db, request.auth.workspaceId);
     return { status: 'webhook was destroyed' };
@@ -51,27 +52,27 @@ export function webhookRoutes(app: App, deps: Deps): void {
 
   app.get('/v1/webhooks/deliveries/:uuid', {
     config: { scope: 'read' },
-    schema: { tags, summary: 'Get a delivery with its attempts', params: s.UuidParams, response: { 200: OneDelivery } },
+    schema: { operationId: 'getWebhookDelivery', tags, summary: 'Get a delivery with its attempts', params: UuidParams, response: { 200: OneDelivery } },
   }, async (request) => ({ delivery: await getDelivery(deps, request.auth.workspaceId, request.params.uuid) }));
 
   app.post('/v1/webhooks/deliveries/:uuid/retry', {
     config: { scope: 'full' },
-    schema: { tags, summary: 'Attempt a failed or succeeded delivery again now (409 while it is pending)', params: s.UuidParams, response: { 202: OneDelivery } },
+    schema: { operationId: 'retryWebhookDelivery', tags, summary: 'Attempt a failed or succeeded delivery again now (409 while it is pending)', params: UuidParams, response: { 202: OneDelivery } },
   }, async (request, reply) => reply.code(202).send({ delivery: await retryDelivery(deps, request.auth.workspaceId, request.params.uuid) }));
 
   app.get('/v1/webhooks/:uuid', {
     config: { scope: 'read' },
-    schema: { tags, summary: 'Get a webhook endpoint', params: s.UuidParams, response: { 200: One } },
+    schema: { operationId: 'getWebhook', tags, summary: 'Get a webhook endpoint', params: UuidParams, response: { 200: One } },
   }, async (request) => ({ webhook: await svc.getEndpoint(db, request.auth.workspaceId, request.params.uuid) }));
 
   app.patch('/v1/webhooks/:uuid', {
     config: { scope: 'full' },
-    schema: { tags, summary: 'Change a webhook endpoint; enabled: true re-enables it and clears disabled_reason', params: s.UuidParams, body: s.UpdateEndpointBody, response: { 200: One } },
+    schema: { operationId: 'updateWebhook', tags, summary: 'Change a webhook endpoint; enabled: true re-enables it and clears disabled_reason', params: UuidParams, body: s.UpdateEndpointBody, response: { 200: One } },
   }, async (request) => ({ webhook: await svc.updateEndpoint(db, engine.allow, request.auth.workspaceId, request.params.uuid, request.body) }));
 
   app.delete('/v1/webhooks/:uuid', {
     config: { scope: 'full' },
-    schema: { tags, summary: 'Delete a webhook endpoint and its delivery log', params: s.UuidParams, response: { 204: Type.Null() } },
+    schema: { operationId: 'deleteWebhook', tags, summary: 'Delete a webhook endpoint and its delivery log', params: UuidParams, response: { 204: Type.Null() } },
   }, async (request, reply) => {
     await svc.deleteEndpoint(db, request.auth.workspaceId, request.params.uuid);
     return reply.code(204).send(null);
@@ -79,17 +80,17 @@ export function webhookRoutes(app: App, deps: Deps): void {
 
   app.post('/v1/webhooks/:uuid/rotate_secret', {
     config: { scope: 'full' },
-    schema: { tags, summary: 'Replace the signing secret; the old one keeps signing, alongside, for 24 hours', params: s.UuidParams, response: { 200: OneWithSecret } },
+    schema: { operationId: 'rotateWebhookSecret', tags, summary: 'Replace the signing secret; the old one keeps signing, alongside, for 24 hours', params: UuidParams, response: { 200: OneWithSecret } },
   }, async (request) => ({ webhook: await svc.rotateSecret(db, deps.secrets, request.auth.workspaceId, request.params.uuid) }));
 
   app.post('/v1/webhooks/:uuid/test', {
     config: { scope: 'full' },
-    schema: { tags, summary: `Send a "${s.TEST_EVENT_TYPE}" event to this endpoint now and return the delivery with its first attempt`, params: s.UuidParams, response: { 201: OneDelivery } },
+    schema: { operationId: 'testWebhook', tags, summary: `Send a "${s.TEST_EVENT_TYPE}" event to this endpoint now and return the delivery with its first attempt`, params: UuidParams, response: { 201: OneDelivery } },
   }, async (request, reply) => reply.code(201).send({ delivery: await sendTestEvent(deps, engine, request.auth.workspaceId, request.params.uuid) }));
 
   app.get('/v1/webhooks/:uuid/deliveries', {
     config: { scope: 'read' },
-    schema: { tags, summary: 'The endpoint\'s delivery log, newest first, each delivery with its attempts', params: s.UuidParams, querystring: s.DeliveriesQuery, response: { 200: Type.Object({ deliveries: Type.Array(s.DeliverySchema), meta: Meta }) } },
+    schema: { operationId: 'listWebhookDeliveries', tags, summary: 'The endpoint\'s delivery log, newest first, each delivery with its attempts', params: UuidParams, querystring: s.DeliveriesQuery, response: { 200: Type.Object({ deliveries: Type.Array(s.DeliverySchema), meta: PageMeta }) } },
   }, async (request) => {
     const { limit = 20, cursor, status } = request.query;
     const page = await listDeliveries(deps, request.auth.workspaceId, request.params.uuid, { limit, cursor, status });

@@ -5,6 +5,7 @@ import { DELIVERY_STATUSES } from '../db/enums.ts';
 
 /** The column values, declared with the table types (db/enums.ts). */
 export { DELIVERY_STATUSES };
+import { nameSchema } from '../system/components.ts';
 
 /** The event type of the event POST /v1/webhooks/:uuid/test sends (to that endpoint only; not subscribable). */
 export const TEST_EVENT_TYPE = 'webhook_test';
@@ -18,7 +19,6 @@ const Url = Type.String({ minLength: 1, maxLength: 2048, description: 'An http(s
 const Description = Type.Union([Type.Null(), Type.String({ maxLength: 500 })], { description: 'A note for people; null clears it' });
 
 /** Path parameter of one endpoint or delivery. */
-export const UuidParams = Type.Object({ uuid: Type.String({ format: 'uuid' }) });
 
 /** An endpoint as the API shows it (no secret). */
 export const EndpointSchema = Type.Object({
@@ -35,6 +35,7 @@ export const EndpointSchema = Type.Object({
   created_at: Timestamp,
   updated_at: Timestamp,
 });
+nameSchema('WebhookEndpoint', EndpointSchema);
 
 /** An endpoint with its signing secret (answers of create and rotate_secret only). */
 export const EndpointWithSecretSchema = Type.Intersect([EndpointSchema, Type.Object({ secret: Type.String({ description: 'whsec_… signing secret, shown once; verify with any Standard Webhooks library' }) })]);
@@ -77,6 +78,7 @@ export const AttemptSchema = Type.Object({
   error: Type.Union([Type.String(), Type.Null()], { description: 'Why the attempt failed (HTTP status, timeout, connection error, SSRF guard)' }),
   created_at: Timestamp,
 });
+nameSchema('WebhookAttempt', AttemptSchema);
 
 /** One event on its way to one endpoint, with its attempts. */
 export const DeliverySchema = Type.Object({
@@ -93,6 +95,7 @@ export const DeliverySchema = Type.Object({
   updated_at: Timestamp,
   attempts: Type.Array(AttemptSchema),
 });
+nameSchema('WebhookDelivery', DeliverySchema);
 
 /** Body of Callbell's POST /v1/webhooks/subscribe. */
 export const SubscribeBody = Type.Object({

@@ -39,6 +39,7 @@ export function contactBatchRoutes(app: App, deps: Deps): void {
     config: { scope: 'full' },
     bodyLimit: 8 * 1024 * 1024,
     schema: {
+      operationId: 'upsertContacts',
       tags, body: BatchBody, response: { 200: BatchResponse },
       summary: `Upsert up to ${MAX_BATCH} contacts, matched by phone, then email`,
       description: 'Each record is matched to an existing contact by its phone (E.164 after normalization), else its email; a phone and an email belonging to two '

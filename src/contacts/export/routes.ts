@@ -12,6 +12,7 @@ export function contactExportRoutes(app: App, deps: Deps): void {
   app.get('/v1/contacts/export', {
     config: { scope: 'read' },
     schema: {
+      operationId: 'exportContacts',
       tags: ['contacts'], querystring: ExportQuery,
       response: { 200: Type.String({ description: 'text/csv; charset=utf-8' }) },
       summary: 'Export contacts as CSV',

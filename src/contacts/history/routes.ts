@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { Deps } from '../../deps.ts';
 import type { App } from '../../http.ts';
 import { contactHistory } from './history.ts';
-import { UuidParams } from '../schema.ts';
+import { PageMeta, UuidParams } from '../../system/schemas.ts';
 
 const HistoryQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
@@ -25,9 +25,10 @@ export function contactHistoryRoutes(app: App, deps: Deps): void {
   app.get('/v1/contacts/:uuid/history', {
     config: { scope: 'read' },
     schema: {
+      operationId: 'getContactHistory',
       tags: ['contacts'], summary: 'A contact\'s history: messages, opens, clicks, unsubscribes and consent changes, newest first (order=asc for oldest first)',
       params: UuidParams, querystring: HistoryQuery,
-      response: { 200: Type.Object({ history: Type.Array(HistoryItemSchema), meta: Type.Object({ next_cursor: Type.Union([Type.String(), Type.Null()]) }) }) },
+      response: { 200: Type.Object({ history: Type.Array(HistoryItemSchema), meta: PageMeta }) },
     },
   }, async (request) => {
     const page = await contactHistory(deps.db, request.auth.workspaceId, request.params.uuid, request.query);

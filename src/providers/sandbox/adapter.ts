@@ -64,10 +64,16 @@ const ASYNC_FAILURES: Partial<Record<Magic, MessageError>> = {
 };
 
 /** Payload of a sandbox_status job: the simulated callback to play. */
-interface SandboxStatusPayload {
+export interface SandboxStatusPayload {
   provider_message_id: string;
   status: 'delivered' | 'read' | 'failed';
   error?: MessageError;
+}
+
+declare module '../../jobs/queue.ts' {
+  interface TaskPayloads {
+    [SANDBOX_STATUS_TASK]: SandboxStatusPayload;
+  }
 }
 
 /** Builds the sandbox adapter: it remembers every idempotency key in its own table, as an outside provider would. */

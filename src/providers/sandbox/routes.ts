@@ -20,6 +20,7 @@ export function sandboxRoutes(app: App, port: ProviderPort): void {
   app.post('/v1/sandbox/inbound', {
     config: { scope: 'full' },
     schema: {
+      operationId: 'simulateSandboxInbound',
       tags: ['sandbox'],
       summary: 'Simulate a customer writing in on a sandbox channel',
       description: 'Creates the inbound message (status `received`) as a provider webhook would: contact upsert (source `inbound`), '

@@ -70,6 +70,7 @@ export function twilioHookRoutes(app: App, deps: Pick<Deps, 'db' | 'config'>, po
       config: { scope: 'public' },
       preValidation: verify,
       schema: {
+        operationId: 'receiveTwilioMessage',
         hide: true, tags: ['provider webhooks'], summary: 'Twilio: a message comes in',
         params: Params, body: InboundBody,
         response: { 200: Type.String({ description: 'Empty TwiML (text/xml)' }) },
@@ -84,6 +85,7 @@ export function twilioHookRoutes(app: App, deps: Pick<Deps, 'db' | 'config'>, po
       config: { scope: 'public' },
       preValidation: verify,
       schema: {
+        operationId: 'receiveTwilioStatus',
         hide: true, tags: ['provider webhooks'], summary: 'Twilio: a status callback',
         params: Params, querystring: StatusQuery, body: StatusBody,
         response: { 204: Type.Null() },

@@ -34,7 +34,7 @@ export function whatsappHookRoutes(app: App, deps: Pick<Deps, 'db' | 'log'>, por
 
     scope.get('/hooks/whatsapp/:channel_uuid', {
       config: { scope: 'public' },
-      schema: { hide: true, summary: 'Meta webhook verification', params: Params, querystring: VerifyQuery },
+      schema: { operationId: 'verifyWhatsAppWebhook', hide: true, summary: 'Meta webhook verification', params: Params, querystring: VerifyQuery },
     }, async (request, reply) => {
       const { channel_uuid: channelId } = request.params as { channel_uuid: string };
       const challenge = await verifySubscription(hookDeps(), channelId, request.query as Record<string, string>);
@@ -43,7 +43,7 @@ export function whatsappHookRoutes(app: App, deps: Pick<Deps, 'db' | 'log'>, por
 
     scope.post('/hooks/whatsapp/:channel_uuid', {
       config: { scope: 'public' },
-      schema: { hide: true, summary: 'Meta webhook: messages and statuses', params: Params, response: { 200: Outcome } },
+      schema: { operationId: 'receiveWhatsAppWebhook', hide: true, summary: 'Meta webhook: messages and statuses', params: Params, response: { 200: Outcome } },
     }, async (request) => {
       const { channel_uuid: channelId } = request.params as { channel_uuid: string };
       const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);

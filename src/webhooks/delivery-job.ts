@@ -1,0 +1,22 @@
+/** The task that makes one HTTP attempt of one delivery. */
+export const DELIVER_WEBHOOK_TASK = 'deliver_webhook';
+
+/** The lane deliver_webhook runs in: webhook workers of their own, so slow endpoints never hold back message work. */
+export const WEBHOOK_LANE = 'webhooks';
+
+/** Payload of a deliver_webhook job: which delivery, which attempt (1-based), which step of the retry schedule (0 = first try). */
+export interface DeliveryJob {
+  delivery_id: string;
+  /** The delivery's endpoint, so a job for a full endpoint is turned away without reading the store (absent in older jobs). */
+  endpoint_id?: string;
+  attempt: number;
+  retry: number;
+  /** Attempt even when the endpoint is disabled (the test event). */
+  force?: boolean;
+}
+
+declare module '../jobs/queue.ts' {
+  interface TaskPayloads {
+    [DELIVER_WEBHOOK_TASK]: DeliveryJob;
+  }
+}
