@@ -11,7 +11,7 @@ import { Worker, Workers } from './jobs/worker.ts';
 import type { JobQueue } from './jobs/queue.ts';
 import { PgQueue } from './jobs/pg-queue.ts';
 import { DEFAULT_LANE, PgRunners } from './jobs/pg-runner.ts';
-import { openJobQueue } from './job-queue.ts';
+import { openJobQueue } from './jobs/open-queue.ts';
 import { WEBHOOK_LANE } from './webhooks/delivery-job.ts';
 import { buildWorkerApp } from './system/worker-app.ts';
 import { buildApp } from './app.ts';

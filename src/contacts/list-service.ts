@@ -4,7 +4,6 @@ import { invalidField, notFound } from '../errors.ts';
 import { decodeCursor, pageOf, type Cursor } from '../lib/cursor.ts';
 import { normalizeEmail } from '../lib/email.ts';
 import { normalizePhone } from '../lib/phone.ts';
-import { messageView, type MessageView } from '../messages/service.ts';
 import { checkValue, definitionsByKey } from './custom-fields/service.ts';
 import * as q from './queries.ts';
 import type { ListContactsQuery } from './schema.ts';
@@ -72,13 +71,4 @@ export async function listContacts(db: Db, workspaceId: string, query: Static<ty
   const page = pageOf(await q.listContacts(db, workspaceId, filters, limit, cursor), limit, (row) => row.created_at);
   const windows = await loadWindows(db, workspaceId, page.items.map((row) => row.id));
   return { contacts: page.items.map((row) => contactView(row, windows.get(row.id))), meta: { next_cursor: page.next_cursor } };
-}
-
-/** A page of one contact's messages, newest first; 404 when the contact is not in the workspace. */
-export async function listContactMessages(db: Db, workspaceId: string, contactId: string, query: { limit?: number; cursor?: string }): Promise<{ messages: MessageView[]; meta: { next_cursor: string | null } }> {
-  const limit = query.limit ?? DEFAULT_LIMIT;
-  const cursor = decodeCursor(query.cursor);
-  if (!(await q.findContact(db, workspaceId, contactId))) throw notFound('contact');
-  const page = pageOf(await q.listContactMessages(db, workspaceId, contactId, limit, cursor), limit, (row) => row.created_at);
-  return { messages: page.items.map(messageView), meta: { next_cursor: page.next_cursor } };
 }

@@ -155,13 +155,6 @@ export async function listContacts(db: Db, workspaceId: string, filters: Contact
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
 }
 
-/** A page of a contact's messages (not deleted), newest first (limit + 1 rows). */
-export async function listContactMessages(db: Db, workspaceId: string, contactId: string, limit: number, cursor?: Cursor) {
-  let query = db.selectFrom('messages').selectAll().where('workspace_id', '=', workspaceId).where('contact_id', '=', contactId).where('deleted_at', 'is', null);
-  if (cursor) query = query.where(pastCursor(cursor));
-  return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
-}
-
 /** Records that the contact wrote in on the channel at `at` (a later time wins; an earlier one changes nothing). */
 export async function touchChannelWindow(db: Db, workspaceId: string, contactId: string, channelId: string, at: string): Promise<void> {
   await touchWindow(db, contactId, channelId, workspaceId, at);

@@ -1,11 +1,10 @@
 import { Type } from 'typebox';
 import type { Deps } from '../deps.ts';
 import type { App } from '../http.ts';
-import { ContactListSchema, ContactSchema, CreateContactBody, ListContactsQuery, PageQuery, UpdateContactBody } from './schema.ts';
-import { MessageSchema } from '../messages/schema.ts';
+import { ContactListSchema, ContactSchema, CreateContactBody, ListContactsQuery, UpdateContactBody } from './schema.ts';
 import { createContact, deleteContact, getContact, getContactByPhone, updateContact } from './service.ts';
-import { listContactMessages, listContacts } from './list-service.ts';
-import { PageMeta, UuidParams } from '../system/schemas.ts';
+import { listContacts } from './list-service.ts';
+import { UuidParams } from '../system/schemas.ts';
 
 const tags = ['contacts'];
 const One = Type.Object({ contact: ContactSchema });
@@ -74,13 +73,4 @@ export function contactRoutes(app: App, deps: Deps): void {
     await deleteContact(deps.db, deps, request.auth.workspaceId, request.params.uuid);
     return { status: 'contact was destroyed' as const };
   });
-
-  app.get('/v1/contacts/:uuid/messages', {
-    config: { scope: 'read' },
-    schema: {
-      operationId: 'listContactMessages',
-      tags, summary: 'List a contact\'s messages, newest first', params: UuidParams, querystring: PageQuery,
-      response: { 200: Type.Object({ messages: Type.Array(MessageSchema), meta: PageMeta }) },
-    },
-  }, async (request) => listContactMessages(deps.db, request.auth.workspaceId, request.params.uuid, request.query));
 }

@@ -111,14 +111,6 @@ export const ListContactsQuery = Type.Object({
 /** A list of contacts with its pagination. */
 export const ContactListSchema = Type.Object({ contacts: Type.Array(ContactSchema), meta: PageMeta });
 
-/** Params naming one resource by uuid. */
-
-/** Query of list endpoints that only paginate. */
-export const PageQuery = Type.Object({
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
-  cursor: Type.Optional(Type.String({ description: 'meta.next_cursor of the previous page' })),
-}, { additionalProperties: false });
-
 const CustomFieldType = Type.Enum(['text', 'email', 'number', 'date', 'dropdown', 'checkbox']);
 const Options = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 500, uniqueItems: true, description: 'The allowed values of a dropdown (required, non-empty); empty for other types' });
 

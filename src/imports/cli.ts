@@ -5,7 +5,7 @@ import pino from 'pino';
 import type { Db, Store } from '../db/connect.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { EventBus } from '../events/subscribers.ts';
-import { openJobQueue } from '../job-queue.ts';
+import { openJobQueue } from '../jobs/open-queue.ts';
 import { AppError } from '../errors.ts';
 import { DEFAULT_BATCH_OPTIONS } from '../contacts/batch/batch.ts';
 import { parseMapping } from './mapping.ts';

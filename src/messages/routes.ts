@@ -2,8 +2,9 @@ import { Type } from 'typebox';
 import type { Deps } from '../deps.ts';
 import type { App } from '../http.ts';
 import { ListQuery, ListReply, SendBody, SendReply, StatusReply } from './schema.ts';
-import { deleteMessage, getMessage, listMessages, sendMessage } from './service.ts';
-import { UuidParams } from '../system/schemas.ts';
+import { deleteMessage, getMessage, listContactMessages, listMessages, sendMessage } from './service.ts';
+import { PageMeta, PageQuery, UuidParams } from '../system/schemas.ts';
+import { MessageSchema } from './schema.ts';
 
 /** Routes to send messages and follow them: send, status, read, list, delete. */
 export function messageRoutes(app: App, deps: Deps): void {
@@ -60,4 +61,13 @@ export function messageRoutes(app: App, deps: Deps): void {
     await deleteMessage(deps, request.auth.workspaceId, request.params.uuid);
     return reply.code(204).send(null);
   });
+
+  app.get('/v1/contacts/:uuid/messages', {
+    config: { scope: 'read' },
+    schema: {
+      operationId: 'listContactMessages',
+      tags: ['contacts'], summary: 'List a contact\'s messages, newest first', params: UuidParams, querystring: PageQuery,
+      response: { 200: Type.Object({ messages: Type.Array(MessageSchema), meta: PageMeta }) },
+    },
+  }, async (request) => listContactMessages(deps, request.auth.workspaceId, request.params.uuid, request.query));
 }

@@ -2,6 +2,7 @@ import type { Deps } from '../deps.ts';
 import type { ChannelsTable } from '../db/types.ts';
 import { AppError, invalidField, notFound } from '../errors.ts';
 import { findChannel, findDefaultChannel } from '../channels/queries.ts';
+import { findContact } from '../contacts/queries.ts';
 import { findOrCreateContactByEmail, findOrCreateContactByPhone } from '../contacts/service.ts';
 import { decodeCursor, pageOf } from '../lib/cursor.ts';
 import { normalizeEmail } from '../lib/email.ts';
@@ -182,4 +183,13 @@ export async function listMessages(deps: Pick<Deps, 'db'>, workspaceId: string, 
 /** Deletes (hides) a message; an enqueued message deleted before its turn is never sent. 404 when absent. */
 export async function deleteMessage(deps: Pick<Deps, 'db'>, workspaceId: string, id: string): Promise<void> {
   if (!(await q.softDeleteMessage(deps.db, workspaceId, id, nowIso()))) throw notFound('message');
+}
+
+/** A page of one contact's messages, newest first, with the cursor of the next page; 404 when the contact is not in the workspace. */
+export async function listContactMessages(deps: Pick<Deps, 'db'>, workspaceId: string, contactId: string, query: { limit?: number; cursor?: string }): Promise<{ messages: MessageView[]; meta: { next_cursor: string | null } }> {
+  const limit = query.limit ?? 20;
+  const cursor = decodeCursor(query.cursor);
+  if (!(await findContact(deps.db, workspaceId, contactId))) throw notFound('contact');
+  const page = pageOf(await q.listMessages(deps.db, workspaceId, { contactId }, limit + 1, cursor), limit, (row) => row.created_at);
+  return { messages: page.items.map(messageView), meta: { next_cursor: page.next_cursor } };
 }

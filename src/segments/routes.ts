@@ -1,7 +1,8 @@
 import { Type } from 'typebox';
 import type { Deps } from '../deps.ts';
 import type { App } from '../http.ts';
-import { ContactListSchema, ContactSchema, PageQuery } from '../contacts/schema.ts';
+import { ContactListSchema, ContactSchema } from '../contacts/schema.ts';
+import { PageQuery } from '../system/schemas.ts';
 import { CreateSegmentBody, PreviewBody, SegmentContactsBody, SegmentSchema, UpdateSegmentBody } from './schema.ts';
 import {
   addSegmentContacts, countSegment, createSegment, deleteSegment, getSegment, listSegmentContacts, listSegments, previewRules, removeSegmentContacts, updateSegment,

@@ -1,10 +1,10 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type pg from 'pg';
-import type { Store } from './db/connect.ts';
-import { PgQueue } from './jobs/pg-queue.ts';
-import { migrateWorkerSchema } from './jobs/pg-runner.ts';
-import { PgEventSignals } from './jobs/pg-signals.ts';
-import { SqliteQueue } from './jobs/sqlite-queue.ts';
+import type { Store } from '../db/connect.ts';
+import { PgQueue } from './pg-queue.ts';
+import { migrateWorkerSchema } from './pg-runner.ts';
+import { PgEventSignals } from './pg-signals.ts';
+import { SqliteQueue } from './sqlite-queue.ts';
 
 /**
  * The store's job queue: graphile-worker's on PostgreSQL (its schema installed through `pool`, under its own advisory
