@@ -9,15 +9,13 @@ import * as q from './queries.ts';
 import { messageView } from './view.ts';
 import { OUTBOUND_STATUSES, MESSAGE_STATUSES } from '../db/enums.ts';
 import type { OutboundStatus, MessageStatus } from '../db/enums.ts';
+import type { MessageFailure, MessageLocator, StatusResult, WithinStatus } from '../providers/port.ts';
 
 /** The column values, declared with the table types (db/enums.ts). */
 export { OUTBOUND_STATUSES, MESSAGE_STATUSES, type OutboundStatus, type MessageStatus };
 
 /** Why a message failed: a stable code and a sentence for people. */
-export interface MessageError {
-  code: string;
-  reason: string;
-}
+export type MessageError = MessageFailure;
 
 /** One entry of a message's status history. */
 export interface StatusEntry {
@@ -52,19 +50,16 @@ export interface StatusChange {
   error?: MessageError;
 }
 
-/** What applying a status change did. */
-export type StatusOutcome =
-  | { outcome: 'applied'; message: MessagesTable }
-  | { outcome: 'ignored'; message: MessagesTable }
-  | { outcome: 'unknown' };
+/** What applying a status change did (the provider port's StatusResult). */
+export type StatusOutcome = StatusResult;
 
 /** What status changes need: the store, the event bus (queue and subscribers), and metrics. */
 export type StatusDeps = Pick<Deps, 'db' | 'writer' | 'queue' | 'subscribers' | 'metrics'>;
 
 /** Runs extra work in the same transaction as a real status change (e.g. a provider scheduling its next callback). */
-export type WithinChange = (trx: Db, message: MessagesTable) => Promise<void>;
+export type WithinChange = WithinStatus;
 
-type Locator = { id: string } | { providerMessageId: string };
+type Locator = MessageLocator;
 
 async function locate(trx: Db, where: Locator): Promise<MessagesTable | undefined> {
   return 'id' in where ? q.findMessageById(trx, where.id) : q.findMessageByProviderId(trx, where.providerMessageId);
