@@ -1,8 +1,8 @@
 import type { Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { Value } from 'typebox/value';
-import type { FieldError } from '../../errors.ts';
-import { CUSTOM_EVENT_NAME, EVENT_TYPES } from '../types.ts';
+import type { FieldError } from '../errors.ts';
+import { CUSTOM_EVENT_NAME, EVENT_TYPES } from '../events/types.ts';
 import { CustomEventBody, MAX_DATA_BYTES, MAX_DATA_DEPTH } from './schema.ts';
 
 /** A custom event as a request gives it. */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBeckon, type TestBeckon } from '../../../test/helpers.ts';
+import { startBeckon, type TestBeckon } from '../../test/helpers.ts';
 
 async function record(beckon: TestBeckon, body: unknown, options: { key?: string; headers?: Record<string, string> } = {}) {
   return beckon.call('POST', '/v1/events', { body, ...options });

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { nameSchema } from '../../system/components.ts';
+import { nameSchema } from '../system/components.ts';
 
 /** Events per POST /v1/events/batch call. */
 export const MAX_EVENT_BATCH = 1000;

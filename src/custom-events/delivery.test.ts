@@ -2,11 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import { startBeckon, type TestBeckon } from '../../../test/helpers.ts';
-import { Receiver } from '../../../test/receiver.ts';
-import { createHook } from '../../webhooks/test-support.ts';
-import { openSse } from '../sse-client.ts';
-import { wants, type EventSubscriber } from '../subscribers.ts';
+import { startBeckon, type TestBeckon } from '../../test/helpers.ts';
+import { Receiver } from '../../test/receiver.ts';
+import { createHook } from '../webhooks/test-support.ts';
+import { openSse } from '../events/sse-client.ts';
+import { wants, type EventSubscriber } from '../events/subscribers.ts';
 
 async function record(beckon: TestBeckon, name: string, email: string, data: Record<string, unknown> = {}) {
   const response = await beckon.call('POST', '/v1/events', { body: { name, contact: { email }, data } });

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
-import type { Deps } from '../../deps.ts';
-import type { App } from '../../http.ts';
+import type { Deps } from '../deps.ts';
+import type { App } from '../http.ts';
 import { CustomEventBatchBody, CustomEventBatchResponse, CustomEventBody, CustomEventSchema, MAX_EVENT_BATCH } from './schema.ts';
 import { recordCustomEvent, recordCustomEventBatch } from './service.ts';
 
