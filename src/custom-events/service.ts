@@ -68,6 +68,12 @@ function updateOf(c: CheckedEvent, row: ContactsTable): Static<typeof UpdateCont
   return Object.keys(body).length > 0 ? body : null;
 }
 
+/** True when an event may change its contact beyond what the batch upsert wrote (so its row is read again): tags, or values given with a uuid. */
+function mayUpdate(c: CheckedEvent): boolean {
+  const ref = c.input.contact;
+  return ref.tags !== undefined || (ref.uuid !== undefined && (ref.name !== undefined || ref.phone !== undefined || ref.email !== undefined || ref.custom_fields !== undefined));
+}
+
 /** Finds (or creates, or updates) the contact of every checked event; returns each event's contact id, or its failure. */
 async function resolveContacts(trx: Db, bus: EventBus, workspaceId: string, checked: CheckedEvent[], prefixOf: (i: number) => string): Promise<Map<number, string | EventFailure>> {
   const out = new Map<number, string | EventFailure>();
@@ -93,7 +99,7 @@ async function resolveContacts(trx: Db, bus: EventBus, workspaceId: string, chec
   let definitions: Map<string, CustomFieldView> | undefined;
   for (const c of checked) {
     const id = out.get(c.index);
-    if (typeof id !== 'string') continue;
+    if (typeof id !== 'string' || !mayUpdate(c)) continue;
     const row = await findContact(trx, workspaceId, id);
     const body = row && updateOf(c, row);
     if (!row || !body) continue;
