@@ -24,6 +24,7 @@ import { providerPort } from './messages/provider-port.ts';
 import { systemRoutes } from './system/routes.ts';
 import { segmentRoutes } from './segments/routes.ts';
 import { eventRoutes } from './events/routes.ts';
+import { customEventRoutes } from './custom-events/routes.ts';
 import { trackingRoutes } from './tracking/routes.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { campaignRoutes } from './campaigns/routes.ts';
@@ -80,6 +81,7 @@ export const MODULES: readonly Module[] = [
   },
   { name: 'webhooks', routes: (app, deps) => webhookRoutes(app, deps), tasks: webhookTasks, lanes: WEBHOOK_TASK_LANES, subscribers: [webhookSubscriber] },
   { name: 'events', routes: (app, deps) => eventRoutes(app, deps) },
+  { name: 'custom-events', routes: (app, deps) => customEventRoutes(app, deps) },
   { name: 'segments', routes: (app, deps) => segmentRoutes(app, deps) },
   { name: 'tracking', routes: (app, deps) => trackingRoutes(app, deps) },
   { name: 'reports', routes: (app, deps) => reportRoutes(app, deps) },

@@ -184,3 +184,9 @@ export async function listWhatsappWindows(db: Db, workspaceId: string, contactId
 export async function deleteChannelWindows(db: Db, workspaceId: string, contactId: string): Promise<void> {
   await db.deleteFrom('contact_channel_windows').where('workspace_id', '=', workspaceId).where('contact_id', '=', contactId).execute();
 }
+
+/** A workspace's contacts with these ids (ids of other workspaces or unknown ones are left out), in no particular order. */
+export async function findContactsByIds(db: Db, workspaceId: string, ids: string[]): Promise<ContactsTable[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId).where('id', 'in', ids).execute();
+}

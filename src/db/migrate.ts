@@ -13,6 +13,7 @@ import * as imports from './migrations/0009_imports.ts';
 import * as segments from './migrations/0010_segments.ts';
 import * as campaigns from './migrations/0011_campaigns.ts';
 import * as sharedLimits from './migrations/0012_shared_limits.ts';
+import * as customEvents from './migrations/0013_custom_events.ts';
 
 /** Every migration in order; add new ones here (the one list serves both stores). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010_segments': segments,
   '0011_campaigns': campaigns,
   '0012_shared_limits': sharedLimits,
+  '0013_custom_events': customEvents,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -22,6 +22,7 @@ const SCHEMA = {
   channels: { id: 'text', workspace_id: 'text', type: 'text', provider: 'text', title: 'text', config: 'text', is_default: 'number', created_at: 'text', updated_at: 'text', secrets: 'text?' },
   contact_channel_windows: { contact_id: 'text', channel_id: 'text', workspace_id: 'text', last_inbound_at: 'text' },
   contacts: { id: 'text', workspace_id: 'text', name: 'text?', phone: 'text?', email: 'text?', tags: 'text', custom_fields: 'text', source: 'text?', consent: 'text', blocked: 'number', last_inbound_at: 'text?', created_at: 'text', updated_at: 'text' },
+  custom_events: { id: 'text', workspace_id: 'text', contact_id: 'text', name: 'text', data: 'text', correlation_key: 'text?', occurred_at: 'text', created_at: 'text' },
   custom_fields: { id: 'text', workspace_id: 'text', key: 'text', label: 'text', type: 'text', options: 'text', created_at: 'text', updated_at: 'text' },
   engagements: { id: 'text', workspace_id: 'text', type: 'text', message_id: 'text', contact_id: 'text', campaign_id: 'text?', link_id: 'number?', url: 'text?', machine: 'number', user_agent: 'text?', created_at: 'text' },
   events: { id: 'text', workspace_id: 'text', type: 'text', payload: 'text', created_at: 'text' },

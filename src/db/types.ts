@@ -157,6 +157,20 @@ export interface EventsTable {
   created_at: Timestamp;
 }
 
+/** A custom event of a contact (POST /v1/events); `id` is its row in `events`. */
+export interface CustomEventsTable {
+  id: string;
+  workspace_id: string;
+  contact_id: string;
+  /** The event's name (snake_case), without the `custom.` prefix of its type. */
+  name: string;
+  /** The event's data: a JSON object. */
+  data: Json;
+  correlation_key: string | null;
+  occurred_at: Timestamp;
+  created_at: Timestamp;
+}
+
 /** A URL subscribed to events. */
 export interface WebhookEndpointsTable {
   id: string;
@@ -370,6 +384,7 @@ export interface Database {
   channels: ChannelsTable;
   messages: MessagesTable;
   events: EventsTable;
+  custom_events: CustomEventsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;

@@ -4,6 +4,7 @@ import { invalidField } from '../errors.ts';
 import { decodeCursor, pageOf } from '../lib/cursor.ts';
 import { parseJson } from '../lib/json.ts';
 import { EVENT_TYPES } from './service.ts';
+import { ALL_CUSTOM_EVENTS, CUSTOM_EVENT_TYPE } from './types.ts';
 import * as q from './queries.ts';
 
 /** An event as GET /v1/events lists it: exactly the JSON body a webhook delivery of it carries. */
@@ -17,12 +18,16 @@ export interface EventBody {
 /** Events deleted per statement by the retention purge (short write transactions). */
 const PURGE_BATCH = 5000;
 
-/** The event types a `type` filter names (repeated and/or comma-separated), all of EVENT_TYPES when none; 400 naming `field` for an unknown one. */
+/**
+ * The event types a `type` filter names (repeated and/or comma-separated: domain types, `custom.<name>`, or `custom.*`
+ * for every custom event), all of EVENT_TYPES and `custom.*` when none; 400 naming `field` for an unknown one.
+ */
 export function eventTypesFilter(raw: readonly string[] | undefined, field: string): string[] {
   const names = (raw ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
-  if (names.length === 0) return [...EVENT_TYPES];
+  if (names.length === 0) return [...EVENT_TYPES, ALL_CUSTOM_EVENTS];
   for (const name of names) {
-    if (!(EVENT_TYPES as readonly string[]).includes(name)) throw invalidField(field, `"${name}" is not an event type (one of ${EVENT_TYPES.join(', ')})`);
+    if ((EVENT_TYPES as readonly string[]).includes(name) || name === ALL_CUSTOM_EVENTS || CUSTOM_EVENT_TYPE.test(name)) continue;
+    throw invalidField(field, `"${name}" is not an event type (one of ${EVENT_TYPES.join(', ')}, custom.<name> or ${ALL_CUSTOM_EVENTS})`);
   }
   return [...new Set(names)];
 }

@@ -1,5 +1,6 @@
 import type { Db } from '../db/connect.ts';
 import { type Cursor, pastCursor } from '../lib/cursor.ts';
+import { ALL_CUSTOM_EVENTS, CUSTOM_EVENT_PREFIX } from './types.ts';
 
 /** An event row as the list and the stream read it. */
 export interface EventRow {
@@ -9,11 +10,21 @@ export interface EventRow {
   created_at: string;
 }
 
-/** Up to `limit` events of a workspace, newest first, strictly before `before` when given, restricted to `types` and to `createdAfter`. */
+/**
+ * Up to `limit` events of a workspace, newest first, strictly before `before` when given, restricted to `types` (where
+ * `custom.*` stands for every custom event) and to `createdAfter`.
+ */
 export async function listEvents(db: Db, workspaceId: string, types: readonly string[], limit: number, before?: Cursor, createdAfter?: string): Promise<EventRow[]> {
+  const exact = types.filter((t) => t !== ALL_CUSTOM_EVENTS);
+  const anyCustom = types.includes(ALL_CUSTOM_EVENTS);
   let query = db.selectFrom('events').select(['id', 'type', 'payload', 'created_at'])
     .where('workspace_id', '=', workspaceId)
-    .where('type', 'in', types);
+    .where((eb) => {
+      const parts = [];
+      if (exact.length > 0) parts.push(eb('type', 'in', exact));
+      if (anyCustom) parts.push(eb('type', 'like', `${CUSTOM_EVENT_PREFIX}%`));
+      return eb.or(parts);
+    });
   if (createdAfter) query = query.where('created_at', '>', createdAfter);
   if (before) query = query.where(pastCursor(before));
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();

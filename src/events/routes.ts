@@ -10,7 +10,7 @@ import { nameSchema } from '../system/components.ts';
 const tags = ['events'];
 
 const TypeFilter = Type.Optional(Type.Array(Type.String(), {
-  description: `Only these event types (repeat the parameter or separate with commas): ${EVENT_TYPES.join(', ')}; default all`,
+  description: `Only these event types (repeat the parameter or separate with commas): ${EVENT_TYPES.join(', ')}, custom.<name> for one custom event, custom.* for every custom event; default all`,
 }));
 
 const ListQuery = Type.Object({

@@ -4,7 +4,7 @@ import type { Deps } from '../deps.ts';
 import type { Db } from '../db/connect.ts';
 import { invalidField } from '../errors.ts';
 import type { Cursor } from '../lib/cursor.ts';
-import { eventBody } from './types.ts';
+import { ALL_CUSTOM_EVENTS, eventBody, isCustomEventType } from './types.ts';
 import * as q from './queries.ts';
 
 /** Tunables of the event stream: heartbeat comment period, fallback poll period (writes this process was not told of), rows read per query. */
@@ -81,7 +81,7 @@ class Subscriber {
         for (const row of rows) {
           if (this.ended) return;
           this.position = { at: row.created_at, id: row.id };
-          if (this.types.has(row.type) && !this.res.write(sseFrame(row))) await this.drained();
+          if ((this.types.has(row.type) || (isCustomEventType(row.type) && this.types.has(ALL_CUSTOM_EVENTS))) && !this.res.write(sseFrame(row))) await this.drained();
         }
         if (rows.length === STREAM_SETTINGS.batch) this.dirty = true;
       }

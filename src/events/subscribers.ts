@@ -1,5 +1,6 @@
 import type { Db } from '../db/connect.ts';
 import type { JobQueue } from '../jobs/queue.ts';
+import { typeListCovers } from './types.ts';
 
 /** An event as it was stored, as subscribers receive it (payload is the stored JSON text). */
 export interface RecordedEvent {
@@ -23,7 +24,7 @@ export interface EventBus {
 export interface EventSubscriber {
   /** A short name for logs and docs (webhooks, automations …). */
   name: string;
-  /** The event types it wants, or '*' for every type, present and future. */
+  /** The event types it wants (`custom.*` for every custom event), or '*' for every type, present and future. */
   types: readonly string[] | '*';
   /** Runs in the events' transaction with the events of its types, in the order they were recorded. */
   handle(trx: Db, queue: JobQueue, workspaceId: string, events: RecordedEvent[]): Promise<void>;
@@ -31,7 +32,7 @@ export interface EventSubscriber {
 
 /** True when a subscriber's declared types cover this event type. */
 export function wants(subscriber: EventSubscriber, type: string): boolean {
-  return subscriber.types === '*' || subscriber.types.includes(type);
+  return subscriber.types === '*' || typeListCovers(subscriber.types, type);
 }
 
 /**

@@ -20,3 +20,28 @@ export type EventType = (typeof EVENT_TYPES)[number];
 export function eventBody(event: { id: string; type: string; payload: string; created_at: string }): string {
   return `{"event":${JSON.stringify(event.type)},"payload":${event.payload},"id":${JSON.stringify(event.id)},"created_at":${JSON.stringify(event.created_at)}}`;
 }
+
+/** Custom events (POST /v1/events) are stored with the type `custom.<name>`, so they never collide with a domain event type, present or future. */
+export const CUSTOM_EVENT_PREFIX = 'custom.';
+
+/** Subscribing (or filtering) to this matches every custom event, whatever its name. */
+export const ALL_CUSTOM_EVENTS = 'custom.*';
+
+/** The stored type of a custom event. */
+export type CustomEventType = `custom.${string}`;
+
+/** A custom event's name: snake_case, 1 to 64 characters, starting with a letter. */
+export const CUSTOM_EVENT_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+
+/** A custom event type as a webhook subscription or a `type` filter names it: `custom.<name>`. */
+export const CUSTOM_EVENT_TYPE = /^custom\.[a-z][a-z0-9_]{0,63}$/;
+
+/** True when `type` is the stored type of a custom event. */
+export function isCustomEventType(type: string): type is CustomEventType {
+  return type.startsWith(CUSTOM_EVENT_PREFIX);
+}
+
+/** True when a list of event types (an endpoint's subscriptions, a subscriber's types) covers `type`: by exact type, or `custom.*` for a custom event. */
+export function typeListCovers(types: readonly string[], type: string): boolean {
+  return types.includes(type) || (isCustomEventType(type) && types.includes(ALL_CUSTOM_EVENTS));
+}

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { CampaignEvent, Condition, RuleNode } from './rules.ts';
-import { consentStatus, customType, customValue, tagsHave, tagsHaveAny, tagsNotEmpty } from './sql-json.ts';
+import type { CampaignEvent, Condition, EventCount, RuleNode } from './rules.ts';
+import { consentStatus, customType, customValue, eventDataType, eventDataValue, tagsHave, tagsHaveAny, tagsNotEmpty } from './sql-json.ts';
 import { escapeLike, likeEscape, type JsonSql } from '../db/dialect.ts';
 
 /** What a `segment` condition refers to: a static list (its member rows) or a dynamic segment (its checked rules). */
@@ -40,6 +40,7 @@ function positiveOp(op: Condition['op']): { op: Condition['op']; negate: boolean
   if (op === 'not_in') return { op: 'in', negate: true };
   if (op === 'not_contains') return { op: 'contains', negate: true };
   if (op === 'not_exists') return { op: 'exists', negate: true };
+  if (op === 'not_performed') return { op: 'performed', negate: true };
   return { op, negate: false };
 }
 
@@ -113,6 +114,24 @@ function campaignCondition(event: CampaignEvent, campaignId: string): Bool {
   }
 }
 
+/**
+ * An `event.<name>` condition: the contact has at least `at_least` custom events of this name (occurred within the last
+ * `within_days` days; with data at `property` of the type and value of `equals`). A correlated read of the
+ * custom_events_contact_name index (workspace, contact, name, occurred_at): exists() for one, a count otherwise.
+ */
+function eventCondition(j: JsonSql, name: string, count: EventCount): Bool {
+  const parts: Bool[] = [sql<boolean>`ce.workspace_id = contacts.workspace_id`, sql<boolean>`ce.contact_id = contacts.id`, sql<boolean>`ce.name = ${name}`];
+  if (count.within_days !== null) parts.push(sql<boolean>`ce.occurred_at >= ${daysAgo(count.within_days)}`);
+  if (count.property !== null && count.equals !== null) {
+    const v = count.equals;
+    parts.push(sql<boolean>`${eventDataType(j, count.property)} in (${sql.join(jsonTypesOf(v))})`);
+    if (typeof v !== 'boolean') parts.push(sql<boolean>`${eventDataValue(j, count.property, typeof v === 'number' ? 'number' : 'text')} = ${v}`);
+  }
+  const where = and(parts);
+  if (count.at_least === 1) return sql<boolean>`exists (select 1 from custom_events as ce where ${where})`;
+  return sql<boolean>`(select count(*) from custom_events as ce where ${where}) >= ${count.at_least}`;
+}
+
 function conditionSql(node: Condition, segments: ResolvedSegments, j: JsonSql): Bool {
   const { op, negate } = positiveOp(node.op);
   let positive: Bool;
@@ -121,6 +140,7 @@ function conditionSql(node: Condition, segments: ResolvedSegments, j: JsonSql): 
   else if (target.type === 'custom') positive = customCondition(j, target.key, op, node.value, node.fieldKind === 'date');
   else if (target.type === 'consent') positive = compare(consentStatus(j, target.channel), op, node.value);
   else if (target.type === 'campaign') positive = campaignCondition(target.event, node.value as string);
+  else if (target.type === 'event') positive = eventCondition(j, target.name, node.value as EventCount);
   else {
     const segment = segments.get(node.value as string);
     if (!segment) throw new Error(`segment ${String(node.value)} was not resolved before compiling`);

@@ -2,9 +2,10 @@ import { invalidField } from '../errors.ts';
 import { normalizeEmail } from '../lib/email.ts';
 import { isUuid } from '../lib/ids.ts';
 import { normalizePhone } from '../lib/phone.ts';
+import { CUSTOM_EVENT_NAME } from '../events/types.ts';
 
 /** The kinds of value a condition compares: each field has one, and it decides which ops are allowed. */
-export type FieldKind = 'text' | 'tags' | 'instant' | 'number' | 'date' | 'boolean' | 'any' | 'consent' | 'segment' | 'campaign';
+export type FieldKind = 'text' | 'tags' | 'instant' | 'number' | 'date' | 'boolean' | 'any' | 'consent' | 'segment' | 'campaign' | 'event';
 
 /** A checked condition: the field (resolved to a column, custom field key, consent channel or segment), the op and the normalized value. */
 export interface Condition {
@@ -15,7 +16,8 @@ export interface Condition {
     | { type: 'custom'; key: string }
     | { type: 'consent'; channel: 'whatsapp' | 'sms' | 'email' }
     | { type: 'segment' }
-    | { type: 'campaign'; event: CampaignEvent };
+    | { type: 'campaign'; event: CampaignEvent }
+    | { type: 'event'; name: string };
   fieldKind: FieldKind;
   op: Op;
   value: unknown;
@@ -26,11 +28,19 @@ export const CAMPAIGN_EVENTS = ['received', 'delivered', 'read', 'opened', 'clic
 /** One of CAMPAIGN_EVENTS. */
 export type CampaignEvent = (typeof CAMPAIGN_EVENTS)[number];
 
+/** What an `event.<name>` condition asks: the contact did the custom event at least `at_least` times (within the last `within_days` days, with data at `property` equal to `equals`). */
+export interface EventCount {
+  at_least: number;
+  within_days: number | null;
+  property: string[] | null;
+  equals: string | number | boolean | null;
+}
+
 /** A checked rule node: a group (all / any / not) or a condition. */
 export type RuleNode = { kind: 'all' | 'any'; path: string; children: RuleNode[] } | { kind: 'not'; path: string; child: RuleNode } | Condition;
 
 /** Every operator a condition may use. */
-export const OPS = ['eq', 'neq', 'contains', 'not_contains', 'starts_with', 'gt', 'gte', 'lt', 'lte', 'in', 'not_in', 'exists', 'not_exists', 'within_days', 'before', 'after'] as const;
+export const OPS = ['eq', 'neq', 'contains', 'not_contains', 'starts_with', 'gt', 'gte', 'lt', 'lte', 'in', 'not_in', 'exists', 'not_exists', 'within_days', 'before', 'after', 'performed', 'not_performed'] as const;
 /** One operator. */
 export type Op = (typeof OPS)[number];
 
@@ -46,6 +56,7 @@ export const OPS_BY_KIND: Record<FieldKind, readonly Op[]> = {
   consent: ['eq', 'neq', 'in', 'not_in'],
   segment: ['eq', 'neq'],
   campaign: ['eq', 'neq'],
+  event: ['performed', 'not_performed'],
 };
 
 /** Limits that keep a rule tree cheap to compile and run. */
@@ -120,7 +131,12 @@ function parseTarget(field: unknown, path: string, customTypes: CustomFieldTypes
     if (!(CAMPAIGN_EVENTS as readonly string[]).includes(event)) throw invalidField(path, `campaign conditions are campaign.<${CAMPAIGN_EVENTS.join('|')}>`);
     return { field, target: { type: 'campaign', event: event as CampaignEvent }, fieldKind: 'campaign' };
   }
-  throw invalidField(path, `unknown field "${field}"; fields are name, email, phone, source, tags, created_at, updated_at, last_inbound_at, custom_fields.<key>, consent.<whatsapp|sms|email>, segment and campaign.<${CAMPAIGN_EVENTS.join('|')}>`);
+  if (field.startsWith('event.')) {
+    const name = field.slice('event.'.length);
+    if (!CUSTOM_EVENT_NAME.test(name)) throw invalidField(path, 'event.<name> needs a custom event name (snake_case, 1 to 64 characters)');
+    return { field, target: { type: 'event', name }, fieldKind: 'event' };
+  }
+  throw invalidField(path, `unknown field "${field}"; fields are name, email, phone, source, tags, created_at, updated_at, last_inbound_at, custom_fields.<key>, consent.<whatsapp|sms|email>, segment, campaign.<${CAMPAIGN_EVENTS.join('|')}> and event.<name>`);
 }
 
 function parseCondition(raw: Record<string, unknown>, path: string, customTypes: CustomFieldTypes): Condition {
@@ -175,7 +191,32 @@ function scalarOf(target: Pick<Condition, 'target' | 'fieldKind' | 'field'>, raw
   }
 }
 
+const EVENT_COUNT_KEYS = ['at_least', 'within_days', 'property', 'equals'];
+
+/** The value of an `event.<name>` condition: {} or {at_least, within_days, property, equals}, every key optional (property and equals together). */
+function eventCountOf(raw: unknown, present: boolean, path: string): EventCount {
+  if (!present) return { at_least: 1, within_days: null, property: null, equals: null };
+  if (!isObject(raw)) throw invalidField(path, 'must be an object: {"at_least": 2, "within_days": 30, "property": "status", "equals": "paid"}, every key optional');
+  const extra = Object.keys(raw).find((k) => !EVENT_COUNT_KEYS.includes(k));
+  if (extra !== undefined) throw invalidField(`${path}.${extra}`, `is not a property of an event condition (${EVENT_COUNT_KEYS.join(', ')})`);
+  const atLeast = raw.at_least ?? 1;
+  if (typeof atLeast !== 'number' || !Number.isInteger(atLeast) || atLeast < 1 || atLeast > 1_000_000) throw invalidField(`${path}.at_least`, 'must be a whole number from 1 to 1000000');
+  const days = raw.within_days ?? null;
+  if (days !== null && (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > 36500)) throw invalidField(`${path}.within_days`, 'must be a whole number of days from 1 to 36500');
+  const property = raw.property ?? null;
+  const equals = raw.equals ?? null;
+  if (property !== null && (typeof property !== 'string' || !/^[^".\\]{1,100}(\.[^".\\]{1,100}){0,7}$/.test(property))) {
+    throw invalidField(`${path}.property`, 'must be a key of the event\'s data, or a dotted path to a nested key (order.status), without " or \\');
+  }
+  if ((property === null) !== (equals === null)) throw invalidField(property === null ? `${path}.property` : `${path}.equals`, 'is required: property and equals go together');
+  if (equals !== null && !(typeof equals === 'string' && equals.length <= 1000) && !(typeof equals === 'number' && Number.isFinite(equals)) && typeof equals !== 'boolean') {
+    throw invalidField(`${path}.equals`, 'must be a string, a number or a boolean');
+  }
+  return { at_least: atLeast, within_days: days as number | null, property: property === null ? null : (property as string).split('.'), equals: equals as EventCount['equals'] };
+}
+
 function parseValue(target: Pick<Condition, 'target' | 'fieldKind' | 'field'>, op: Op, raw: unknown, present: boolean, path: string): unknown {
+  if (target.fieldKind === 'event') return eventCountOf(raw, present, path);
   if (op === 'exists' || op === 'not_exists') {
     if (present) throw invalidField(path, `${op} takes no value`);
     return null;

@@ -35,3 +35,13 @@ export function customType(j: JsonSql, key: string): RawBuilder<string> {
 export function consentStatus(j: JsonSql, channel: 'whatsapp' | 'sms' | 'email'): RawBuilder<string> {
   return j.textAt('contacts.consent', [channel, 'status'], 'unknown');
 }
+
+/** The value at `path` of a custom event's data (`ce.data`, the custom_events row of an event condition) read as `as`, null when absent. */
+export function eventDataValue(j: JsonSql, path: string[], as: 'text' | 'number'): RawBuilder<unknown> {
+  return j.valueAt('ce.data', path, as);
+}
+
+/** The JSON type of the value at `path` of a custom event's data: 'text', 'integer', 'real', 'true', 'false', 'null' or 'missing' (never SQL NULL). */
+export function eventDataType(j: JsonSql, path: string[]): RawBuilder<string> {
+  return j.typeAt('ce.data', path);
+}

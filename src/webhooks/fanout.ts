@@ -2,6 +2,7 @@ import type { Db } from '../db/connect.ts';
 import type { WebhookDeliveriesTable } from '../db/types.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { EventSubscriber } from '../events/subscribers.ts';
+import { typeListCovers } from '../events/types.ts';
 import { newId } from '../lib/ids.ts';
 import { parseJson } from '../lib/json.ts';
 import * as q from './queries.ts';
@@ -12,9 +13,9 @@ export { DELIVER_WEBHOOK_TASK } from './delivery-job.ts';
 /** Subscribing to this matches every event type, present and future. */
 export const ALL_EVENTS = '*';
 
-/** True when an endpoint's subscription list covers this event type. */
+/** True when an endpoint's subscription list covers this event type (`*` every type, `custom.*` every custom event). */
 export function subscribes(events: string[], type: string): boolean {
-  return events.includes(type) || events.includes(ALL_EVENTS);
+  return events.includes(ALL_EVENTS) || typeListCovers(events, type);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { EVENT_TYPES } from '../events/types.ts';
+import { ALL_CUSTOM_EVENTS, EVENT_TYPES } from '../events/types.ts';
 import { ALL_EVENTS } from './engine.ts';
 import { DELIVERY_STATUSES } from '../db/enums.ts';
 
@@ -13,7 +13,11 @@ export const TEST_EVENT_TYPE = 'webhook_test';
 const Timestamp = Type.String({ format: 'date-time' });
 const NullableTimestamp = Type.Union([Timestamp, Type.Null()]);
 
-const EventName = Type.Enum([...EVENT_TYPES, ALL_EVENTS], { description: `An event type, or "${ALL_EVENTS}" for every type (present and future)` });
+const EventName = Type.String({
+  pattern: `^(${[...EVENT_TYPES, ALL_EVENTS, ALL_CUSTOM_EVENTS].map((t) => t.replace(/[.*]/g, '\\$&')).join('|')}|custom\\.[a-z][a-z0-9_]{0,63})$`,
+  description: `An event type (${EVENT_TYPES.join(', ')}), custom.<name> for one custom event (POST /v1/events), "${ALL_CUSTOM_EVENTS}" for every custom event, `
+    + `or "${ALL_EVENTS}" for every type (present and future)`,
+});
 const EventList = Type.Array(EventName, { minItems: 1, maxItems: 50, description: 'The event types the endpoint receives' });
 const Url = Type.String({ minLength: 1, maxLength: 2048, description: 'An http(s) URL whose host resolves to public addresses (see BECKON_WEBHOOK_ALLOW_PRIVATE)' });
 const Description = Type.Union([Type.Null(), Type.String({ maxLength: 500 })], { description: 'A note for people; null clears it' });

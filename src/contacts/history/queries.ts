@@ -36,3 +36,10 @@ export async function historyConsentEvents(db: Db, workspaceId: string, contactI
     .where('payload', 'like', `%"uuid":"${contactId}"%`);
   return past(query, order, after).orderBy('created_at', order).orderBy('id', order).limit(limit).execute();
 }
+
+/** Up to `limit` of a contact's custom events (POST /v1/events) past `after` in `order`, by when Beckon recorded them. */
+export async function historyCustomEvents(db: Db, workspaceId: string, contactId: string, order: HistoryOrder, limit: number, after?: Cursor) {
+  const query = db.selectFrom('custom_events').select(['id', 'created_at', 'name', 'data', 'correlation_key', 'occurred_at'])
+    .where('workspace_id', '=', workspaceId).where('contact_id', '=', contactId);
+  return past(query, order, after).orderBy('created_at', order).orderBy('id', order).limit(limit).execute();
+}

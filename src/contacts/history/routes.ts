@@ -11,13 +11,14 @@ const HistoryQuery = Type.Object({
 }, { additionalProperties: false });
 
 const HistoryItemSchema = Type.Object({
-  type: Type.String({ description: 'message, open, click, unsubscribe or consent' }),
+  type: Type.String({ description: 'message, open, click, unsubscribe, consent or event' }),
   at: Type.String({ format: 'date-time' }),
   uuid: Type.String({ format: 'uuid', description: 'The message, engagement or event this entry comes from' }),
 }, {
   additionalProperties: true,
   description: 'message: direction, channel, channel_uuid, message_type, status, campaign_uuid, content, subject (email); open: message_uuid, campaign_uuid, machine; '
-    + 'click: message_uuid, campaign_uuid, link_id, url, machine; unsubscribe: message_uuid, campaign_uuid; consent: channel_type, status (opted_in | opted_out), source',
+    + 'click: message_uuid, campaign_uuid, link_id, url, machine; unsubscribe: message_uuid, campaign_uuid; consent: channel_type, status (opted_in | opted_out), source; '
+    + 'event (a custom event, POST /v1/events; `at` is when Beckon recorded it): name, data, correlation_key, occurred_at',
 });
 
 /** `GET /v1/contacts/:uuid/history`: a contact's messages, opens, clicks, unsubscribes and consent changes in time order. */
@@ -26,7 +27,7 @@ export function contactHistoryRoutes(app: App, deps: Deps): void {
     config: { scope: 'read' },
     schema: {
       operationId: 'getContactHistory',
-      tags: ['contacts'], summary: 'A contact\'s history: messages, opens, clicks, unsubscribes and consent changes, newest first (order=asc for oldest first)',
+      tags: ['contacts'], summary: 'A contact\'s history: messages, opens, clicks, unsubscribes, consent changes and custom events, newest first (order=asc for oldest first)',
       params: UuidParams, querystring: HistoryQuery,
       response: { 200: Type.Object({ history: Type.Array(HistoryItemSchema), meta: PageMeta }) },
     },
