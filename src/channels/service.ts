@@ -79,6 +79,27 @@ function currentConfig(deps: ChannelDeps, row: ChannelsTable): Record<string, un
   }
 }
 
+/** True for the unique violation of `channels_one_default`: another transaction made a channel the default of its type meanwhile. */
+function isDefaultRace(err: unknown): boolean {
+  const e = err as { code?: string; constraint?: string; message?: string } | undefined;
+  return (e?.code === '23505' && e.constraint === 'channels_one_default') || /UNIQUE constraint failed: channels\.workspace_id, channels\.type/.test(e?.message ?? '');
+}
+
+/**
+ * Runs a transaction that may mark a channel the default of its type again when a concurrent one did so first. On
+ * PostgreSQL (read committed) two creates can both see no default, or both clear the old one, and both insert a
+ * default: the loser's unique violation was a 500. The rerun sees the winner's committed row and decides again.
+ */
+async function withDefaultRetry<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      if (attempt >= 5 || !isDefaultRace(err)) throw err;
+    }
+  }
+}
+
 async function mustFind(db: Db, workspaceId: string, id: string): Promise<ChannelsTable> {
   const row = await q.findChannel(db, workspaceId, id);
   if (!row) throw notFound('channel');
@@ -100,7 +121,7 @@ export async function createChannel(deps: ChannelDeps, workspaceId: string, inpu
   const { plain, secret } = splitSecrets(input.provider, config);
   const id = newId();
   const now = nowIso();
-  const row = await deps.db.transaction().execute(async (trx) => {
+  const row = await withDefaultRetry(() => deps.db.transaction().execute(async (trx) => {
     const hasOne = await q.findDefaultChannel(trx, workspaceId, input.type);
     const main = input.main === true || !hasOne;
     if (main) await q.clearDefault(trx, workspaceId, input.type, now);
@@ -110,7 +131,7 @@ export async function createChannel(deps: ChannelDeps, workspaceId: string, inpu
     };
     await q.insertChannel(trx, channel);
     return channel;
-  });
+  }));
   return channelView(deps, row);
 }
 
@@ -137,7 +158,7 @@ export async function updateChannel(deps: ChannelDeps, workspaceId: string, id: 
     const before = await mustFind(deps.db, workspaceId, id);
     await checkOutboundSettings(before.provider, validateConfig(before.provider as Provider, { ...currentConfig(deps, before), ...patch.config }), deps.config.providerAllowPrivate);
   }
-  await deps.db.transaction().execute(async (trx) => {
+  await withDefaultRetry(() => deps.db.transaction().execute(async (trx) => {
     const row = await mustFind(trx, workspaceId, id);
     const now = nowIso();
     const changes: q.ChannelChanges = { updated_at: now };
@@ -156,7 +177,7 @@ export async function updateChannel(deps: ChannelDeps, workspaceId: string, id: 
       changes.is_default = 1;
     }
     await q.updateChannel(trx, workspaceId, id, changes);
-  });
+  }));
   return getChannel(deps, workspaceId, id);
 }
 
