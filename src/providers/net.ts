@@ -30,6 +30,13 @@ export function providerNet(config: { readonly providerAllowPrivate?: readonly s
   return net;
 }
 
+/** Closes the ProviderNet of this config, if one was built (its idle keep-alive connections); the runtime calls it at shutdown. */
+export async function closeProviderNet(config: object): Promise<void> {
+  const net = nets.get(config);
+  nets.delete(config);
+  await net?.dispatcher.close();
+}
+
 /** The permanent error of a provider call the SSRF guard refused (a channel setting points at a non-public address). */
 export function refusedError(label: string, reason: string): ProviderError {
   return new ProviderError('address_refused', `${label} was not called: ${reason} (see BECKON_PROVIDER_ALLOW_PRIVATE)`, false);
