@@ -12,6 +12,8 @@ export interface Config {
   readonly logLevel: string;
   /** CIDRs exempt from the webhook SSRF guard (e.g. 127.0.0.0/8 for local receivers). */
   readonly webhookAllowPrivate: readonly string[];
+  /** CIDRs exempt from the provider SSRF guard (channel api_base_url and SMTP host): provider fakes and local relays. */
+  readonly providerAllowPrivate: readonly string[];
   /** Milliseconds until the sandbox reports sent, delivered and read. */
   readonly sandboxDelays: readonly [number, number, number];
   /** Seconds between webhook delivery attempts after the first; its length is the number of retries. */
@@ -83,6 +85,7 @@ export const CONFIG_VARIABLES: readonly { name: string; flag?: string; default: 
   { name: 'BECKON_PUBLIC_URL', default: 'http://HOST:PORT', meaning: 'Base URL the service is reached at (OpenAPI servers, links)' },
   { name: 'BECKON_LOG_LEVEL', default: 'info', meaning: `Log level: ${LOG_LEVELS.join(', ')}` },
   { name: 'BECKON_WEBHOOK_ALLOW_PRIVATE', default: '(none)', meaning: 'Comma-separated CIDRs (or addresses) exempt from the webhook SSRF guard, e.g. 127.0.0.0/8' },
+  { name: 'BECKON_PROVIDER_ALLOW_PRIVATE', default: '(none)', meaning: 'Comma-separated CIDRs (or addresses) a channel\'s api_base_url or SMTP host may reach despite the provider SSRF guard, e.g. 10.0.0.25/32 for a local SMTP relay' },
   { name: 'BECKON_SANDBOX_DELAYS', default: '1000,2000,3000', meaning: 'Milliseconds until the sandbox reports sent, delivered, read (e.g. 0,0,0)' },
   { name: 'BECKON_WEBHOOK_RETRY_SCHEDULE', default: DEFAULT_WEBHOOK_RETRY_SCHEDULE.join(','), meaning: 'Seconds between webhook retries (±20% jitter); its length is the number of retries' },
   { name: 'BECKON_WEBHOOK_TIMEOUT_MS', default: '15000', meaning: 'Milliseconds a webhook receiver has to answer' },
@@ -198,6 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     publicUrl: env.BECKON_PUBLIC_URL ? url('BECKON_PUBLIC_URL', env.BECKON_PUBLIC_URL) : `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     logLevel,
     webhookAllowPrivate: Object.freeze(cidrs('BECKON_WEBHOOK_ALLOW_PRIVATE', env.BECKON_WEBHOOK_ALLOW_PRIVATE)),
+    providerAllowPrivate: Object.freeze(cidrs('BECKON_PROVIDER_ALLOW_PRIVATE', env.BECKON_PROVIDER_ALLOW_PRIVATE)),
     sandboxDelays: Object.freeze([delays[0], delays[1], delays[2]] as [number, number, number]),
     webhookRetrySchedule: Object.freeze(schedule),
     webhookTimeoutMs: int('BECKON_WEBHOOK_TIMEOUT_MS', env.BECKON_WEBHOOK_TIMEOUT_MS, 15000, 1),

@@ -77,6 +77,8 @@ export async function startBeckon(env: Record<string, string> = {}, options: { w
   const config = loadConfig({
     BECKON_SANDBOX_DELAYS: '0,0,0',
     BECKON_WEBHOOK_ALLOW_PRIVATE: '127.0.0.0/8,::1/128',
+    // the provider fakes (test/fakes) listen on loopback
+    BECKON_PROVIDER_ALLOW_PRIVATE: '127.0.0.0/8,::1/128',
     BECKON_LOG_LEVEL: 'silent',
     // small pools: two tests run at once, and the PostgreSQL server's connections are shared with other runs
     BECKON_DATABASE_POOL_SIZE: '4',

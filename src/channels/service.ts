@@ -10,14 +10,15 @@ import { nowIso } from '../lib/time.ts';
 import { providerCallbackUrls } from '../providers/index.ts';
 import type { ProviderChannel } from '../providers/types.ts';
 import { providerTypes, splitSecrets, validateConfig, type ChannelType, type Provider } from './config.ts';
+import { checkOutboundSettings } from './outbound.ts';
 import { channelConfig, providerChannel, sealSecrets, secretHints } from './secrets.ts';
 import * as q from './queries.ts';
 
 export { CHANNEL_TYPES, PROVIDERS } from './config.ts';
 export { channelConfig, channelSecrets, providerChannel } from './secrets.ts';
 
-/** What the channel services need: the store, the secret box, and the public URL (for callback URLs). */
-export type ChannelDeps = Pick<Deps, 'db' | 'secrets'> & { config: Pick<Deps['config'], 'publicUrl'> };
+/** What the channel services need: the store, the secret box, the public URL (for callback URLs) and the provider SSRF allow list. */
+export type ChannelDeps = Pick<Deps, 'db' | 'secrets'> & { config: Pick<Deps['config'], 'publicUrl' | 'providerAllowPrivate'> };
 
 /** A channel as the API shows it: plain settings in `config`, only hints of the secret ones in `secrets`. */
 export interface ChannelView {
@@ -78,6 +79,27 @@ function currentConfig(deps: ChannelDeps, row: ChannelsTable): Record<string, un
   }
 }
 
+/** True for the unique violation of `channels_one_default`: another transaction made a channel the default of its type meanwhile. */
+function isDefaultRace(err: unknown): boolean {
+  const e = err as { code?: string; constraint?: string; message?: string } | undefined;
+  return (e?.code === '23505' && e.constraint === 'channels_one_default') || /UNIQUE constraint failed: channels\.workspace_id, channels\.type/.test(e?.message ?? '');
+}
+
+/**
+ * Runs a transaction that may mark a channel the default of its type again when a concurrent one did so first. On
+ * PostgreSQL (read committed) two creates can both see no default, or both clear the old one, and both insert a
+ * default: the loser's unique violation was a 500. The rerun sees the winner's committed row and decides again.
+ */
+async function withDefaultRetry<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      if (attempt >= 5 || !isDefaultRace(err)) throw err;
+    }
+  }
+}
+
 async function mustFind(db: Db, workspaceId: string, id: string): Promise<ChannelsTable> {
   const row = await q.findChannel(db, workspaceId, id);
   if (!row) throw notFound('channel');
@@ -86,17 +108,20 @@ async function mustFind(db: Db, workspaceId: string, id: string): Promise<Channe
 
 /**
  * Creates a channel: the provider must serve the type, the config is validated field by field (400s name
- * `body.config.<field>`), secrets are sealed. The first channel of a type, or one created with `main: true`,
+ * `body.config.<field>`), the addresses it connects to pass the provider SSRF guard (channels/outbound.ts), secrets
+ * are sealed. The first channel of a type, or one created with `main: true`,
  * becomes the default of its type.
  */
 export async function createChannel(deps: ChannelDeps, workspaceId: string, input: ChannelInput): Promise<ChannelView> {
   if (!providerTypes(input.provider).includes(input.type)) {
     throw invalidField('body.provider', `serves ${providerTypes(input.provider).join(', ')} channels, not ${input.type}`);
   }
-  const { plain, secret } = splitSecrets(input.provider, validateConfig(input.provider, input.config ?? {}));
+  const config = validateConfig(input.provider, input.config ?? {});
+  await checkOutboundSettings(input.provider, config, deps.config.providerAllowPrivate);
+  const { plain, secret } = splitSecrets(input.provider, config);
   const id = newId();
   const now = nowIso();
-  const row = await deps.db.transaction().execute(async (trx) => {
+  const row = await withDefaultRetry(() => deps.db.transaction().execute(async (trx) => {
     const hasOne = await q.findDefaultChannel(trx, workspaceId, input.type);
     const main = input.main === true || !hasOne;
     if (main) await q.clearDefault(trx, workspaceId, input.type, now);
@@ -106,7 +131,7 @@ export async function createChannel(deps: ChannelDeps, workspaceId: string, inpu
     };
     await q.insertChannel(trx, channel);
     return channel;
-  });
+  }));
   return channelView(deps, row);
 }
 
@@ -128,7 +153,12 @@ export async function getChannel(deps: ChannelDeps, workspaceId: string, id: str
  * whole. `main: true` makes it the default of its type; the default cannot be unmarked (mark another one instead).
  */
 export async function updateChannel(deps: ChannelDeps, workspaceId: string, id: string, patch: ChannelPatch): Promise<ChannelView> {
-  await deps.db.transaction().execute(async (trx) => {
+  if (patch.config !== undefined) {
+    // the SSRF check resolves host names: done before the write transaction, on the settings the patch gives
+    const before = await mustFind(deps.db, workspaceId, id);
+    await checkOutboundSettings(before.provider, validateConfig(before.provider as Provider, { ...currentConfig(deps, before), ...patch.config }), deps.config.providerAllowPrivate);
+  }
+  await withDefaultRetry(() => deps.db.transaction().execute(async (trx) => {
     const row = await mustFind(trx, workspaceId, id);
     const now = nowIso();
     const changes: q.ChannelChanges = { updated_at: now };
@@ -147,7 +177,7 @@ export async function updateChannel(deps: ChannelDeps, workspaceId: string, id: 
       changes.is_default = 1;
     }
     await q.updateChannel(trx, workspaceId, id, changes);
-  });
+  }));
   return getChannel(deps, workspaceId, id);
 }
 

@@ -2,6 +2,7 @@ import type { Deps } from '../deps.ts';
 import type { App } from '../http.ts';
 import type { Task } from '../jobs/queue.ts';
 import type { ProviderModule } from './module.ts';
+import { closeProviderNet } from './net.ts';
 import type { ProviderPort } from './port.ts';
 import { sandboxModule } from './sandbox/module.ts';
 import { smtpModule } from './smtp/module.ts';
@@ -29,11 +30,12 @@ function opened(deps: Deps, adapters: Record<string, ProviderAdapter>): Record<s
   return adapters;
 }
 
-/** Closes what the adapters built for these deps hold open (SMTP connection pools); the runtime calls it at shutdown, after the worker. */
+/** Closes what the adapters built for these deps hold open (SMTP connection pools, the guarded HTTP agent); the runtime calls it at shutdown, after the worker. */
 export async function closeProviders(deps: Deps): Promise<void> {
   const adapters = openAdapters.get(deps) ?? [];
   openAdapters.delete(deps);
   await Promise.all(adapters.map((adapter) => adapter.close?.()));
+  await closeProviderNet(deps.config);
 }
 
 /** Registers every provider's inbound routes, each reaching messages through the port. */

@@ -5,6 +5,7 @@ import type { Deps } from '../deps.ts';
 import type { FieldError } from '../errors.ts';
 import type { App } from '../http.ts';
 import type { Task } from '../jobs/queue.ts';
+import type { ProviderNet } from './net.ts';
 import type { ProviderPort } from './port.ts';
 import type { ProviderAdapter } from './types.ts';
 
@@ -62,9 +63,10 @@ export interface TemplateSource {
   label: string;
   /**
    * Reads every template of one channel. `config` opens the channel's config (secrets decrypted; it throws a
-   * ProviderError when they cannot be); a channel that cannot be synced, or a provider refusal, is an AppError.
+   * ProviderError when they cannot be); a channel that cannot be synced, or a provider refusal, is an AppError. Calls
+   * go through `net` (the provider SSRF guard).
    */
-  fetch(channelId: string, config: () => Record<string, unknown>): Promise<FetchedTemplate[]>;
+  fetch(net: ProviderNet, channelId: string, config: () => Record<string, unknown>): Promise<FetchedTemplate[]>;
 }
 
 /**

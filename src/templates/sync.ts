@@ -5,6 +5,7 @@ import { providerChannel } from '../channels/secrets.ts';
 import { AppError } from '../errors.ts';
 import { PROVIDER_MODULES } from '../providers/index.ts';
 import type { TemplateSource } from '../providers/module.ts';
+import { providerNet } from '../providers/net.ts';
 import { upsertProviderTemplate, type TemplateView } from './service.ts';
 
 /** A template the sync could not take, and why. */
@@ -28,8 +29,8 @@ function templateSources(): Map<string, TemplateSource> {
   return new Map(PROVIDER_MODULES.flatMap((m) => (m.templates ? [[m.name, m.templates] as const] : [])));
 }
 
-async function syncChannel(deps: Pick<Deps, 'writer' | 'secrets'>, source: TemplateSource, workspaceId: string, row: ChannelsTable, outcome: SyncOutcome): Promise<void> {
-  const templates = await source.fetch(row.id, () => providerChannel(deps.secrets, row).config);
+async function syncChannel(deps: Pick<Deps, 'writer' | 'secrets' | 'config'>, source: TemplateSource, workspaceId: string, row: ChannelsTable, outcome: SyncOutcome): Promise<void> {
+  const templates = await source.fetch(providerNet(deps.config), row.id, () => providerChannel(deps.secrets, row).config);
   await deps.writer.run(async (trx) => {
     for (const template of templates) {
       if ('unsupported' in template) {
@@ -55,7 +56,7 @@ async function syncChannel(deps: Pick<Deps, 'writer' | 'secrets'>, source: Templ
  * source (providers/module.ts: WhatsApp Cloud), or of every such channel of the workspace, and creates or updates
  * Beckon's copies. Templates with parts Beckon cannot send are skipped with the reason.
  */
-export async function syncTemplates(deps: Pick<Deps, 'db' | 'writer' | 'secrets'>, workspaceId: string, channelUuid?: string): Promise<SyncOutcome> {
+export async function syncTemplates(deps: Pick<Deps, 'db' | 'writer' | 'secrets' | 'config'>, workspaceId: string, channelUuid?: string): Promise<SyncOutcome> {
   const sources = templateSources();
   const labels = [...sources.values()].map((s) => s.label).join(' or ');
   let channels: ChannelsTable[];

@@ -1,4 +1,5 @@
 import type Mail from 'nodemailer/lib/mailer/index.js';
+import { checkedAddress, type ProviderNet } from '../net.ts';
 import type { ProviderAdapter } from '../types.ts';
 import { smtpConfig } from './config.ts';
 import { classifySmtpError } from './errors.ts';
@@ -20,8 +21,10 @@ interface SentInfo {
  * the Message-ID without its angle brackets (derived from the idempotency key, or the one the server says it put in its
  * place); a permanent
  * refusal (5yz) fails it with `smtp_<code>` and the server's reply; 4yz replies and connection failures are retried.
+ * The host passes the provider SSRF guard (`net`) at every send: it is resolved, every address checked, and the pool
+ * connects to the checked address (TLS still verifies the host name), so a DNS answer that changes cannot slip past.
  */
-export function createSmtpProvider(): ProviderAdapter & { readonly transports: SmtpTransports } {
+export function createSmtpProvider(net: ProviderNet): ProviderAdapter & { readonly transports: SmtpTransports } {
   const transports = new SmtpTransports();
   return {
     name: 'smtp',
@@ -33,7 +36,8 @@ export function createSmtpProvider(): ProviderAdapter & { readonly transports: S
       const mail: Mail.Options & { signal: AbortSignal } = { ...buildMail(config, message), signal: AbortSignal.timeout(SEND_DEADLINE_MS) };
       let info: SentInfo;
       try {
-        info = await transports.get(channel.id, config).sendMail(mail);
+        const address = await checkedAddress(net, config.host, `the SMTP server ${config.host}`);
+        info = await transports.get(channel.id, config, address).sendMail(mail);
       } catch (err) {
         throw classifySmtpError(err, `${config.host}:${config.port}`);
       }

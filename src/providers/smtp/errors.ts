@@ -1,3 +1,4 @@
+import { providerText } from '../net.ts';
 import { ProviderError } from '../types.ts';
 
 /** The fields nodemailer sets on the errors of an SMTP send. */
@@ -27,7 +28,8 @@ export function isPermanentReply(code: number): boolean {
 
 /** A server reply on one line ("550 5.1.1 <bob@example.com>: Recipient address rejected"), multi-line replies joined. */
 function replyText(response: string): string {
-  return response.split(/\r?\n/).map((line) => line.trim()).filter(Boolean).join(' ').replace(/^(\d{3})-/, '$1 ');
+  const joined = response.split(/\r?\n/).map((line) => line.trim()).filter(Boolean).join(' ').replace(/^(\d{3})-/, '$1 ');
+  return providerText(joined, 300) ?? '';
 }
 
 /**

@@ -1,4 +1,5 @@
 import { RATE_SETTING, type ProviderModule } from '../module.ts';
+import { providerNet } from '../net.ts';
 import { createSmtpProvider } from './adapter.ts';
 
 /** SMTP email (docs/channels-email.md): one pool of connections per channel to the configured server; no inbound. */
@@ -22,5 +23,5 @@ export const smtpModule: ProviderModule = {
       return [];
     },
   },
-  adapter: () => createSmtpProvider(),
+  adapter: (deps) => createSmtpProvider(providerNet(deps.config)),
 };

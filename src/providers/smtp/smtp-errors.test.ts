@@ -3,7 +3,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { startFakeSmtp, type FakeSmtp } from '../../../test/fakes/smtp.ts';
 import { ProviderError, type OutboundMessage, type ProviderChannel } from '../types.ts';
-import { createSmtpProvider } from './adapter.ts';
+import { createSmtpProvider } from './test-support.ts';
 import { classifySmtpError } from './errors.ts';
 
 // How the SMTP adapter reads a server's refusals: 5yz is permanent, 4yz and connection failures are retried.

@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import { decodeWords, startFakeSmtp, type FakeSmtp } from '../../../test/fakes/smtp.ts';
 import { waitFor } from '../../../test/helpers.ts';
 import { ProviderError, type OutboundMessage, type ProviderChannel } from '../types.ts';
-import { createSmtpProvider } from './adapter.ts';
+import { createSmtpProvider } from './test-support.ts';
 import { poolOptions } from './transports.ts';
 
 // What the SMTP adapter puts on the wire, read back from a real SMTP server (smtp-server) as a mail client would.

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import type { SmtpConfig } from './config.ts';
@@ -13,11 +14,16 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
-/** The nodemailer pool options for a channel: short timeouts (a send must end well within the job's 60 s lease). */
-export function poolOptions(config: SmtpConfig): SMTPPool.Options {
+/**
+ * The nodemailer pool options for a channel: short timeouts (a send must end well within the job's 60 s lease). The
+ * pool connects to `address` (the host's address the SSRF guard checked) and TLS verifies the certificate for the host name.
+ */
+export function poolOptions(config: SmtpConfig, address = config.host): SMTPPool.Options {
+  const bare = config.host.replace(/^\[|\]$/g, '');
   return {
     pool: true,
-    host: config.host,
+    host: address,
+    ...(isIP(bare) ? {} : { servername: bare }),
     port: config.port,
     secure: config.secure,
     // credentials never go over the network in clear: without implicit TLS, STARTTLS is required (except on loopback)
@@ -36,8 +42,8 @@ export function poolOptions(config: SmtpConfig): SMTPPool.Options {
 }
 
 /** The settings that open a connection: a change to any of them needs a new pool. */
-function fingerprint(config: SmtpConfig): string {
-  return JSON.stringify([config.host, config.port, config.secure, config.username, config.password]);
+function fingerprint(config: SmtpConfig, address: string): string {
+  return JSON.stringify([config.host, address, config.port, config.secure, config.username, config.password]);
 }
 
 /**
@@ -48,13 +54,13 @@ function fingerprint(config: SmtpConfig): string {
 export class SmtpTransports {
   private readonly pools = new Map<string, { key: string; transport: SmtpTransport }>();
 
-  /** The pooled transport of a channel, created (or replaced after a settings change) as needed. */
-  get(channelId: string, config: SmtpConfig): SmtpTransport {
-    const key = fingerprint(config);
+  /** The pooled transport of a channel to `address`, created (or replaced after a settings or address change) as needed. */
+  get(channelId: string, config: SmtpConfig, address = config.host): SmtpTransport {
+    const key = fingerprint(config, address);
     const cached = this.pools.get(channelId);
     if (cached && cached.key === key) return cached.transport;
     cached?.transport.close();
-    const transport = nodemailer.createTransport(poolOptions(config));
+    const transport = nodemailer.createTransport(poolOptions(config, address));
     this.pools.set(channelId, { key, transport });
     return transport;
   }

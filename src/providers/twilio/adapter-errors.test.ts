@@ -4,8 +4,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { startFakeTwilio } from '../../../test/fakes/twilio.ts';
 import { ProviderError, type OutboundMessage, type ProviderChannel } from '../types.ts';
-import { createTwilioProvider } from './adapter.ts';
-import { ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, PUBLIC_URL } from './test-support.ts';
+import { ACCOUNT_SID, AUTH_TOKEN, createTwilioProvider, FROM_NUMBER, PUBLIC_URL } from './test-support.ts';
 
 const deps = { config: { publicUrl: PUBLIC_URL } } as Parameters<typeof createTwilioProvider>[0];
 

@@ -1,4 +1,5 @@
 import type { Deps } from '../../deps.ts';
+import { providerNet } from '../net.ts';
 import type { ProviderAdapter } from '../types.ts';
 import { createMessage, TWILIO_TIMEOUT_MS } from './client.ts';
 import { statusCallbackUrl, twilioConfig } from './config.ts';
@@ -15,13 +16,15 @@ export const TWILIO_PROVIDER = 'twilio';
  */
 export function createTwilioProvider(deps: Pick<Deps, 'config'>, options: { timeoutMs?: number } = {}): ProviderAdapter {
   const timeoutMs = options.timeoutMs ?? TWILIO_TIMEOUT_MS;
+  // the provider SSRF guard: BECKON_PROVIDER_ALLOW_PRIVATE (none when the config does not say)
+  const net = providerNet(deps.config);
   return {
     name: TWILIO_PROVIDER,
     deduplicates: false,
     async send(channel, message) {
       const config = twilioConfig(channel.config);
       const text = message.template?.renderedText ?? message.content.text;
-      const created = await createMessage(config, {
+      const created = await createMessage(net, config, {
         To: message.to,
         Body: text,
         MediaUrl: message.type === 'text' ? undefined : message.content.url,

@@ -1,5 +1,6 @@
 import { request } from 'undici';
 import { parseRetryAfter } from '../../webhooks/retry.ts';
+import { assertLiteralAllowed, type ProviderNet, refusedError, ssrfCause } from '../net.ts';
 import { ProviderError } from '../types.ts';
 import type { TwilioConfig } from './config.ts';
 import { restError } from './errors.ts';
@@ -39,9 +40,10 @@ async function readJson(body: { text(): Promise<string> }): Promise<Record<strin
 /**
  * Creates a Message: POST {api_base_url}/2010-04-01/Accounts/{AccountSid}/Messages.json, form-encoded, Basic auth
  * (account SID : auth token), sender `From` or `MessagingServiceSid`. Returns the new Message's sid and status;
- * throws a classified ProviderError when Twilio refuses (see errors.ts), a retryable one on timeouts and network errors.
+ * throws a classified ProviderError when Twilio refuses (see errors.ts), a retryable one on timeouts and network errors,
+ * a permanent `address_refused` when the provider SSRF guard (`net`) refuses the address.
  */
-export async function createMessage(config: TwilioConfig, params: CreateMessageParams, timeoutMs = TWILIO_TIMEOUT_MS): Promise<TwilioMessage> {
+export async function createMessage(net: ProviderNet, config: TwilioConfig, params: CreateMessageParams, timeoutMs = TWILIO_TIMEOUT_MS): Promise<TwilioMessage> {
   const form = new URLSearchParams();
   form.set('To', params.To);
   if (config.messagingServiceSid) form.set('MessagingServiceSid', config.messagingServiceSid);
@@ -50,10 +52,12 @@ export async function createMessage(config: TwilioConfig, params: CreateMessageP
   if (params.MediaUrl !== undefined) form.set('MediaUrl', params.MediaUrl);
   if (params.StatusCallback !== undefined) form.set('StatusCallback', params.StatusCallback);
   const url = `${config.apiBaseUrl}/2010-04-01/Accounts/${encodeURIComponent(config.accountSid)}/Messages.json`;
+  assertLiteralAllowed(net, url, `Twilio (${new URL(url).host})`);
   let response;
   try {
     response = await request(url, {
       method: 'POST',
+      dispatcher: net.dispatcher,
       headers: {
         authorization: `Basic ${Buffer.from(`${config.accountSid}:${config.authToken}`).toString('base64')}`,
         'content-type': 'application/x-www-form-urlencoded',
@@ -64,6 +68,8 @@ export async function createMessage(config: TwilioConfig, params: CreateMessageP
       bodyTimeout: timeoutMs,
     });
   } catch (err) {
+    const refused = ssrfCause(err);
+    if (refused) throw refusedError(`Twilio (${new URL(url).host})`, refused.message);
     if (isTimeout(err)) throw new ProviderError('provider_timeout', `Twilio did not answer within ${timeoutMs} ms; retrying`, true);
     const e = err as { code?: string; message?: string };
     throw new ProviderError('provider_unavailable', `could not reach Twilio at ${config.apiBaseUrl}: ${e.code ? `${e.code} ` : ''}${e.message ?? String(err)}`, true);

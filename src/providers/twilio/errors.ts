@@ -1,4 +1,5 @@
 import type { MessageFailure as MessageError } from '../port.ts';
+import { providerText } from '../net.ts';
 import { ProviderError } from '../types.ts';
 
 /** How Beckon reads one Twilio error code: its own stable code, Twilio's title, what to do, and whether a retry can help. */
@@ -61,8 +62,9 @@ export function callbackError(twilioCode: string | undefined, status: string): M
  * attempt). Known codes follow TWILIO_ERRORS; any other 4xx is permanent.
  */
 export function restError(httpStatus: number, body: { code?: unknown; message?: unknown } | null, retryAfterMs: number | null): ProviderError {
-  const twilioCode = body?.code !== undefined && body?.code !== null ? String(body.code) : undefined;
-  const message = typeof body?.message === 'string' ? body.message : undefined;
+  const twilioCode = typeof body?.code === 'number' || (typeof body?.code === 'string' && /^\d{1,8}$/.test(body.code)) ? String(body.code) : undefined;
+  // Twilio's documented error fields only, as short plain text (providerText): never an unknown body
+  const message = providerText(body?.message);
   if (httpStatus === 429 || twilioCode === '20429') {
     return new ProviderError('provider_throttled', describe(twilioCode ?? '20429', message), true, retryAfterMs ?? 1000);
   }

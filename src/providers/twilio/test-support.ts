@@ -1,3 +1,4 @@
+import { createTwilioProvider as createAdapter } from './adapter.ts';
 import { startBeckon, type TestBeckon } from '../../../test/helpers.ts';
 import { startFakeTwilio, type FakeTwilio } from '../../../test/fakes/twilio.ts';
 
@@ -46,4 +47,9 @@ export async function createTwilioChannel(bed: TwilioTestBed, config: Record<str
   });
   if (res.statusCode !== 200 && res.statusCode !== 201) throw new Error(`POST /v1/channels: ${res.statusCode} ${res.body}`);
   return res.json().channel.uuid;
+}
+
+/** createTwilioProvider as the tests build it: the provider SSRF guard allows loopback, where the fake Twilio listens. */
+export function createTwilioProvider(deps: Parameters<typeof createAdapter>[0], options?: Parameters<typeof createAdapter>[1]): ReturnType<typeof createAdapter> {
+  return createAdapter({ config: { ...deps.config, providerAllowPrivate: ['127.0.0.0/8', '::1/128'] } }, options);
 }

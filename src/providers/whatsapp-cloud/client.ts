@@ -1,4 +1,5 @@
 import { request } from 'undici';
+import { assertLiteralAllowed, type ProviderNet, refusedError, ssrfCause } from '../net.ts';
 import { ProviderError } from '../types.ts';
 import type { WhatsAppCloudConfig } from './config.ts';
 import { classifyGraphError, type GraphErrorBody } from './errors.ts';
@@ -10,6 +11,8 @@ export const GRAPH_TIMEOUT_MS = 15_000;
 export const GRAPH_CONNECT_TIMEOUT_MS = 5_000;
 
 function unreachable(err: unknown, url: string): ProviderError {
+  const refused = ssrfCause(err);
+  if (refused) return refusedError(`WhatsApp Cloud API (${new URL(url).host})`, refused.message);
   const e = err as { code?: string; message?: string };
   const detail = [e?.code, e?.message].filter(Boolean).join(': ') || String(err);
   return new ProviderError('provider_unavailable', `WhatsApp Cloud API did not answer (${new URL(url).host}): ${detail}`, true);
@@ -17,13 +20,16 @@ function unreachable(err: unknown, url: string): ProviderError {
 
 /**
  * Calls the Graph API with the channel's Bearer token and returns the parsed JSON of a 2xx answer. A timeout or a
- * connection error is a retryable `provider_unavailable`; an error answer is classified by classifyGraphError.
+ * connection error is a retryable `provider_unavailable`; an error answer is classified by classifyGraphError. The
+ * connection passes the provider SSRF guard (`net`): a non-public address is a permanent `address_refused`.
  */
-export async function graphCall<T>(config: WhatsAppCloudConfig, method: 'GET' | 'POST', url: string, body?: unknown): Promise<T> {
+export async function graphCall<T>(net: ProviderNet, config: WhatsAppCloudConfig, method: 'GET' | 'POST', url: string, body?: unknown): Promise<T> {
+  assertLiteralAllowed(net, url, `WhatsApp Cloud API (${new URL(url).host})`);
   let response;
   try {
     response = await request(url, {
       method,
+      dispatcher: net.dispatcher,
       headers: {
         authorization: `Bearer ${config.accessToken}`,
         accept: 'application/json',

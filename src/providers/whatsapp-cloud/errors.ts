@@ -1,4 +1,5 @@
 import type { MessageFailure as MessageError } from '../port.ts';
+import { providerText } from '../net.ts';
 import { ProviderError } from '../types.ts';
 
 /** The `error` object of a Graph API error answer (`{"error": {...}}`), as Meta documents it. */
@@ -109,11 +110,14 @@ export function retryAfterMs(header: string | string[] | undefined, now = Date.n
 /**
  * Classifies a Graph API error answer into a ProviderError: the code is Meta's error code as a string ("131047"),
  * the reason Meta's title and details plus what to do. Known codes follow RULES; an unknown code is retryable
- * when the HTTP status is 5xx or 429, permanent otherwise. Throughput errors carry `retryAfterMs` (Retry-After,
+ * when the HTTP status is 5xx or 429, permanent otherwise. Meta's message and details are kept sanitized (providerText:
+ * no control characters, at most 200 characters); nothing else of the answer is. Throughput errors carry `retryAfterMs` (Retry-After,
  * else a default pause) so the channel pauses.
  */
-export function classifyGraphError(httpStatus: number, error: GraphErrorBody | undefined, retryAfter?: string | string[]): ProviderError {
+export function classifyGraphError(httpStatus: number, raw: GraphErrorBody | undefined, retryAfter?: string | string[]): ProviderError {
   const transient = httpStatus >= 500 || httpStatus === 429;
+  // only the documented fields of Graph's error object are kept, as short plain text: never an unknown body
+  const error = raw && typeof raw === 'object' ? { ...raw, message: providerText(raw.message), error_data: { details: providerText(raw.error_data?.details) } } : undefined;
   if (!error || typeof error.code !== 'number') {
     const reason = `WhatsApp Cloud API answered HTTP ${httpStatus}${error?.message ? `: ${error.message}` : ''}`;
     return new ProviderError(transient ? 'provider_unavailable' : 'provider_rejected', reason, transient, httpStatus === 429 ? retryAfterMs(retryAfter) : undefined);

@@ -1,4 +1,5 @@
 import { RATE_SETTING, type ProviderModule } from '../module.ts';
+import { providerNet } from '../net.ts';
 import { createWhatsAppCloudProvider } from './adapter.ts';
 import { WHATSAPP_CLOUD } from './config.ts';
 import { whatsappHookRoutes } from './hooks-routes.ts';
@@ -20,7 +21,7 @@ export const whatsappCloudModule: ProviderModule = {
       rate_per_second: RATE_SETTING,
     },
   },
-  adapter: () => createWhatsAppCloudProvider(),
+  adapter: (deps) => createWhatsAppCloudProvider(providerNet(deps.config)),
   routes: (app, deps, port) => whatsappHookRoutes(app, deps, port),
   callbackUrls: (publicUrl, channel) => ({ webhook: `${publicUrl}/hooks/whatsapp/${channel.id}` }),
   templates: whatsappTemplateSource,

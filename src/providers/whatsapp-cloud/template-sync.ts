@@ -1,5 +1,6 @@
 import { AppError } from '../../errors.ts';
 import type { FetchedTemplate, ProviderTemplate, TemplateSource } from '../module.ts';
+import type { ProviderNet } from '../net.ts';
 import { ProviderError } from '../types.ts';
 import { graphCall } from './client.ts';
 import { graphUrl, readWhatsAppConfig } from './config.ts';
@@ -71,7 +72,7 @@ function providerFailure(err: unknown, channelId: string): never {
 }
 
 /** Reads every template of the channel's WhatsApp Business Account, following the cursor pages. */
-export async function fetchTemplates(channelId: string, config: ReturnType<typeof readWhatsAppConfig>): Promise<GraphTemplate[]> {
+export async function fetchTemplates(net: ProviderNet, channelId: string, config: ReturnType<typeof readWhatsAppConfig>): Promise<GraphTemplate[]> {
   const out: GraphTemplate[] = [];
   let after: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
@@ -81,7 +82,7 @@ export async function fetchTemplates(channelId: string, config: ReturnType<typeo
     if (after) url.searchParams.set('after', after);
     let answer: { data?: GraphTemplate[]; paging?: { cursors?: { after?: string }; next?: string } };
     try {
-      answer = await graphCall(config, 'GET', url.toString());
+      answer = await graphCall(net, config, 'GET', url.toString());
     } catch (err) {
       providerFailure(err, channelId);
     }
@@ -100,7 +101,7 @@ export async function fetchTemplates(channelId: string, config: ReturnType<typeo
  */
 export const whatsappTemplateSource: TemplateSource = {
   label: 'WhatsApp Cloud API',
-  async fetch(channelId, openConfig) {
+  async fetch(net, channelId, openConfig) {
     let config;
     try {
       config = readWhatsAppConfig(openConfig());
@@ -111,7 +112,7 @@ export const whatsappTemplateSource: TemplateSource = {
     if (!config.businessAccountId) {
       throw new AppError(422, 'channel_unavailable', `channel ${channelId} has no business_account_id: set it with PATCH /v1/channels/${channelId} (config.business_account_id, from WhatsApp Manager)`);
     }
-    return (await fetchTemplates(channelId, config)).map((template): FetchedTemplate => {
+    return (await fetchTemplates(net, channelId, config)).map((template): FetchedTemplate => {
       const input = toProviderTemplate(template);
       return 'unsupported' in input ? { name: template.name, language: template.language, unsupported: input.unsupported } : { input };
     });
