@@ -57,8 +57,19 @@ function queryValue(value: unknown): string[] {
   return [JSON.stringify(value) ?? ''];
 }
 
-/** Query values beyond the schema's: huge and non-finite numbers, invalid cursors, nasty strings, raw bad encodings. */
-const BAD_QUERY = ['1e309', '-1e309', 'Infinity', '-Infinity', 'NaN', '0', '-1', '101', '1.5', '', 'true', 'eyJ4Ijox', 'not-a-cursor', '%%%', 'MjAyNi0wMS0wMXx4', 'W10=', 'bnVsbA==', 'x'.repeat(5000)];
+/** A cursor as the API encodes one (base64url JSON of [at, id]), holding anything. */
+export function forgedCursor(value: unknown): string {
+  return Buffer.from(JSON.stringify(value) ?? '').toString('base64url');
+}
+
+/** Cursors that decode but hold what no list wrote: NUL, control characters, wrong types, huge or odd timestamps. */
+const FORGED_CURSORS = [
+  ['a\u0000', 'b'], ['2026-01-01T00:00:00Z', 'x\u0000'], ['\u001b[31m', '\r\n'], ['not a date', 'x'], ['', ''], [1e308, null], ['2026-01-01T00:00:00Z'],
+  ['+275760-09-13T00:00:00.000Z', UNKNOWN_UUID], ['x'.repeat(10_000), 'y'], { at: 1 }, 'x', null, [['a'], { b: 1 }],
+].map(forgedCursor);
+
+/** Query values beyond the schema's: huge and non-finite numbers, invalid and forged cursors, nasty strings, raw bad encodings. */
+const BAD_QUERY = [...FORGED_CURSORS, '1e309', '-1e309', 'Infinity', '-Infinity', 'NaN', '0', '-1', '101', '1.5', '', 'true', 'eyJ4Ijox', 'not-a-cursor', '%%%', 'MjAyNi0wMS0wMXx4', 'W10=', 'bnVsbA==', 'x'.repeat(5000)];
 
 function queryArb(op: Operation, ctx: SchemaContext): fc.Arbitrary<string> {
   const params = op.parameters.filter((p) => p.in === 'query');
@@ -136,6 +147,7 @@ export function classicRequests(op: Operation, ctx: SchemaContext): FuzzRequest[
     for (const p of op.parameters.filter((p) => p.in === 'query')) out.push({ method: op.method, url: `${base}?${p.name}=${value}`, headers: {} });
   }
   out.push({ method: op.method, url: `${base}?cursor=${encodeURIComponent('{"at":1e309}')}&cursor=x`, headers: {} });
+  if (op.parameters.some((p) => p.name === 'cursor')) for (const cursor of FORGED_CURSORS) out.push({ method: op.method, url: `${base}?cursor=${cursor}`, headers: {} });
   const bodies: [string | Buffer, string][] = [
     ['', 'application/json'], ['null', 'application/json'], ['[]', 'application/json'], ['"x"', 'application/json'], ['1e309', 'application/json'],
     [DEEP_ARRAYS, 'application/json'], [DEEP_OBJECTS, 'application/json'],
