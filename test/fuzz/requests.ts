@@ -135,8 +135,11 @@ const DEEP_OBJECTS = '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000);
 const HUGE_STRING = 'x'.repeat(100_000);
 const OVERSIZED = JSON.stringify({ x: 'y'.repeat(1024 * 1024 + 1) });
 
-/** The classic bad requests for one operation, each sent once: bad paths, non-finite limits, wrong media, broken and oversized bodies. */
-export function classicRequests(op: Operation, ctx: SchemaContext): FuzzRequest[] {
+/**
+ * The classic bad requests for one operation, each sent once: bad paths, non-finite limits, forged cursors, wrong media,
+ * broken and oversized bodies, and `perField` bad values in each body field (all of them by default).
+ */
+export function classicRequests(op: Operation, ctx: SchemaContext, perField = Infinity): FuzzRequest[] {
   const real = ctx.uuids[0] ?? UNKNOWN_UUID;
   const at = (segment: string) => op.path.replace(/\{\w+\}/g, segment);
   const base = at(real);
@@ -159,8 +162,11 @@ export function classicRequests(op: Operation, ctx: SchemaContext): FuzzRequest[
     // each property of a valid-ish body in turn replaced by each bad value
     const sample = fc.sample(validArb(op.body, ctx), { numRuns: 1, seed: 1 })[0];
     const valid = sample !== null && typeof sample === 'object' && !Array.isArray(sample) ? sample : {};
-    for (const name of Object.keys(op.body.properties ?? {})) {
-      for (const bad of [null, ['x'], [null], 1e308, -1e308, true, {}, HUGE_STRING, 'a\u0000b', deep(200)]) {
+    const values = [null, ['x'], [null], 1e308, -1e308, true, {}, HUGE_STRING, 'a\u0000b', deep(200)];
+    const count = Math.min(perField, values.length);
+    for (const [index, name] of Object.keys(op.body.properties ?? {}).entries()) {
+      // each field gets `count` of the values, starting further along for each field, so all of them are sent
+      for (const bad of Array.from({ length: count }, (_, i) => values[(index * count + i) % values.length])) {
         out.push({ method: op.method, url: base, headers: json, payload: JSON.stringify({ ...valid, [name]: bad }) });
       }
     }
