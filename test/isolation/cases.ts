@@ -28,6 +28,8 @@ export const FIELD_KINDS: Record<string, keyof Seeded> = {
   segment_uuids: 'staticSegment',
   exclude_segment_uuids: 'segment',
   last_event_id: 'event',
+  phone: 'phone',
+  email: 'email',
   'last-event-id': 'event',
 };
 
@@ -37,7 +39,7 @@ export const FREE_FIELDS: Record<string, string> = {
 };
 
 /** Values that name no record of any workspace, by kind (an unknown id as the other workspace would see it). */
-export const UNKNOWN: Partial<Record<keyof Seeded, string>> = { phone: '+14155550000' };
+export const UNKNOWN: Partial<Record<keyof Seeded, string>> = { phone: '+14155550000', email: 'nobody@example.com' };
 
 let made = 0;
 
