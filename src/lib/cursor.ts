@@ -12,12 +12,15 @@ export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify([cursor.at, cursor.id])).toString('base64url');
 }
 
-/** Decodes a cursor from a query string, or throws a 400 naming the `cursor` field. */
+/** What a cursor's parts may hold: a timestamp and an id, so no control characters (NUL is refused by PostgreSQL: a 500) and no essays. */
+const CURSOR_PART = /^[^\u0000-\u001f\u007f]{0,100}$/;
+
+/** Decodes a cursor from a query string, or throws a 400 naming the `cursor` field (a forged one holding NUL or control characters included). */
 export function decodeCursor(raw: string | undefined): Cursor | undefined {
   if (!raw) return undefined;
   try {
     const [at, id] = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as unknown[];
-    if (typeof at === 'string' && typeof id === 'string') return { at, id };
+    if (typeof at === 'string' && typeof id === 'string' && CURSOR_PART.test(at) && CURSOR_PART.test(id)) return { at, id };
   } catch {
     // fall through to the 400 below
   }

@@ -40,25 +40,45 @@ function addKeywords(ajv: { addKeyword(definition: object): unknown }): void {
 type Issue = { instancePath: string; keyword: string; params: Record<string, unknown>; message: string };
 type Validate = ((data: unknown, context?: unknown) => boolean) & { errors?: unknown; schemaEnv?: unknown };
 
-function nonFinite(value: unknown, path: string, out: Issue[], depth = 0): Issue[] {
-  if (typeof value === 'number' && !Number.isFinite(value)) out.push({ instancePath: path, keyword: 'type', params: {}, message: 'must be a finite number' });
-  else if (value && typeof value === 'object' && depth < 8) {
-    for (const [key, item] of Object.entries(value)) nonFinite(item, `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, out, depth + 1);
+const NUL = '\u0000';
+
+function pointer(path: string, key: string): string {
+  return `${path}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+}
+
+/**
+ * The values no store takes, at any depth (walked without recursion, so deep nesting costs no stack): a number that is
+ * ±Infinity or NaN, and text (a value or a key) holding NUL, U+0000, which PostgreSQL's text and jsonb refuse.
+ */
+function unstorable(data: unknown): Issue[] {
+  const out: Issue[] = [];
+  const stack: [unknown, string][] = [[data, '']];
+  while (stack.length > 0) {
+    const [value, path] = stack.pop()!;
+    if (typeof value === 'number' && !Number.isFinite(value)) out.push({ instancePath: path, keyword: 'type', params: {}, message: 'must be a finite number' });
+    else if (typeof value === 'string' && value.includes(NUL)) out.push({ instancePath: path, keyword: 'pattern', params: {}, message: 'must not contain NUL (U+0000) characters' });
+    else if (value && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) {
+        if (key.includes(NUL)) out.push({ instancePath: path, keyword: 'pattern', params: {}, message: 'must not have a key containing NUL (U+0000)' });
+        else stack.push([item, pointer(path, key)]);
+      }
+    }
   }
   return out;
 }
 
 /**
  * Ajv coerces "1e309" or "Infinity" to a number and then skips its range checks on the non-finite result (strictNumbers
- * only checks values that arrive as numbers): a coerced part holding ±Infinity or NaN is refused here.
+ * only checks values that arrive as numbers): a coerced part holding ±Infinity or NaN is refused here. So is text holding
+ * NUL in any part, which SQLite would store and PostgreSQL refuse (a 500): both stores answer the same 400.
  */
-function finiteOnly(validate: Validate): Validate {
+function storableOnly(validate: Validate): Validate {
   const check: Validate = (data, context) => {
     if (!validate(data, context)) {
       check.errors = validate.errors;
       return false;
     }
-    const issues = nonFinite(data, '', []);
+    const issues = unstorable(data);
     check.errors = issues.length > 0 ? issues : null;
     return issues.length === 0;
   };
@@ -68,11 +88,12 @@ function finiteOnly(validate: Validate): Validate {
 
 /**
  * The validator factory for Fastify's schema controller: one Ajv for the JSON body, which never coerces, and one for
- * the parts that arrive as text, which do; both with strict numbers, so `limit=1e309` is a 400, not Infinity.
+ * the parts that arrive as text, which do; both with strict numbers, so `limit=1e309` is a 400, not Infinity, and
+ * neither lets NUL through.
  */
 export const buildValidator = ((externalSchemas: unknown, ajvOptions: AjvOptions): FastifySchemaCompiler<FastifySchema> => {
   const options = { ...ajvOptions, plugins: ajvOptions?.plugins ?? [], onCreate: addKeywords };
   const body = pool(externalSchemas as never, { ...options, customOptions: { ...ajvOptions?.customOptions, ...BODY } } as never);
   const text = pool(externalSchemas as never, { ...options, customOptions: { ...ajvOptions?.customOptions, ...TEXT_PARTS } } as never);
-  return (route) => (route.httpPart === 'body' ? body(route as never) : finiteOnly(text(route as never) as Validate)) as never;
+  return (route) => storableOnly((route.httpPart === 'body' ? body(route as never) : text(route as never)) as Validate) as never;
 }) as unknown as typeof pool;

@@ -1,0 +1,77 @@
+// What the isolation sweep needs to know beyond the route table and /openapi.json: which kind of record each path
+// parameter and body reference names, and a valid body per operation (so an answer depends on the id, not on validation).
+import type { Seeded } from '../fuzz/fixtures.ts';
+
+/** The kind of record a path parameter names, by route (first match wins). */
+export const PATH_KINDS: readonly [RegExp, keyof Seeded][] = [
+  [/^\/v1\/api_keys\/:uuid/, 'apiKey'],
+  [/^\/v1\/contacts\/phone\/:number/, 'phone'],
+  [/^\/v1\/contacts\/:uuid/, 'contact'],
+  [/^\/v1\/custom_fields\/:uuid/, 'customField'],
+  [/^\/v1\/imports\/:uuid/, 'importId'],
+  [/^\/v1\/channels\/:uuid/, 'channel'],
+  [/^\/v1\/templates\/:uuid/, 'template'],
+  [/^\/v1\/messages\/(status\/)?:uuid/, 'message'],
+  [/^\/v1\/webhooks\/deliveries\/:uuid/, 'delivery'],
+  [/^\/v1\/webhooks\/:uuid/, 'webhook'],
+  [/^\/v1\/segments\/:uuid\/contacts/, 'staticSegment'],
+  [/^\/v1\/segments\/:uuid/, 'segment'],
+  [/^\/v1\/campaigns\/:uuid/, 'campaign'],
+];
+
+/** The kind of record a body field or query parameter refers to, by its name. */
+export const FIELD_KINDS: Record<string, keyof Seeded> = {
+  channel_uuid: 'channel',
+  template_uuid: 'template',
+  contact_uuid: 'contact',
+  contact_uuids: 'contact',
+  segment_uuids: 'staticSegment',
+  exclude_segment_uuids: 'segment',
+  last_event_id: 'event',
+  phone: 'phone',
+  email: 'email',
+  'last-event-id': 'event',
+};
+
+/** Reference-looking fields that name nothing Beckon stores, with the reason they are not swept. */
+export const FREE_FIELDS: Record<string, string> = {
+  team_uuid: 'Callbell compatibility: stored as given, Beckon has no teams',
+};
+
+/** Values that name no record of any workspace, by kind (an unknown id as the other workspace would see it). */
+export const UNKNOWN: Partial<Record<keyof Seeded, string>> = { phone: '+14155550000', email: 'nobody@example.com' };
+
+let made = 0;
+
+/** A number not used before: creating bodies vary with it, so a second create is not refused as a duplicate. */
+function fresh(): string {
+  return String(++made).padStart(4, '0');
+}
+
+/** A valid body for an operation, built from the calling workspace's own records (operations missing here send {} or nothing). */
+export const VALID_BODIES: Record<string, (own: Seeded) => unknown> = {
+  updateContact: () => ({ name: 'Changed' }),
+  updateCustomField: () => ({ label: 'Changed' }),
+  updateChannel: () => ({ title: 'Changed' }),
+  updateTemplate: () => ({ body: 'Changed {{1}}' }),
+  updateWebhook: () => ({ description: 'Changed' }),
+  updateSegment: () => ({ name: 'Changed' }),
+  addSegmentContacts: (own) => ({ contact_uuids: [own.contact2] }),
+  removeSegmentContacts: (own) => ({ contact_uuids: [own.contact] }),
+  updateCampaign: () => ({ name: 'Changed' }),
+  scheduleCampaign: () => ({ send_at: '2099-01-01T09:00:00Z' }),
+  testCampaign: (own) => ({ contact_uuids: [own.contact] }),
+  createContact: (own) => ({ phone: `+1415558${fresh()}`, channel_uuid: own.channel }),
+  createTemplate: (own) => ({ name: `sweep_${fresh()}`, channel_type: 'whatsapp', language: 'en', category: 'UTILITY', body: 'Hi', channel_uuid: own.channel }),
+  syncTemplates: (own) => ({ channel_uuid: own.channel }),
+  sendMessage: (own) => ({ to: own.phone, from: 'whatsapp', type: 'text', content: { text: 'Hi' }, channel_uuid: own.channel }),
+  simulateSandboxInbound: (own) => ({ channel_uuid: own.channel, from: own.phone, text: 'Hi' }),
+  createCampaign: (own) => ({ name: 'Sweep', channel_uuid: own.channel, segment_uuids: [own.staticSegment], exclude_segment_uuids: [own.segment], content: { text: 'Hi' } }),
+};
+
+/** References inside free-form bodies (segment rules) that the schema cannot point at: operation, body builder and kind. */
+export const RULE_REFERENCES: readonly { operationId: string; method: string; url: string; body: (ref: string) => unknown; kind: keyof Seeded }[] = [
+  { operationId: 'previewSegment', method: 'POST', url: '/v1/segments/preview', body: (ref) => ({ rules: { field: 'segment', op: 'eq', value: ref } }), kind: 'segment' },
+  { operationId: 'createSegment', method: 'POST', url: '/v1/segments', body: (ref) => ({ name: `Sweep ${fresh()}`, type: 'dynamic', rules: { all: [{ field: 'segment', op: 'neq', value: ref }] } }), kind: 'segment' },
+  { operationId: 'previewSegment', method: 'POST', url: '/v1/segments/preview', body: (ref) => ({ rules: { field: 'campaign.opened', op: 'eq', value: ref } }), kind: 'campaign' },
+];
