@@ -46,3 +46,14 @@ test('fuzz finding: a forged cursor holding NUL or control characters is a 400 n
   assert.equal(next.statusCode, 200, next.body);
   assert.equal(next.json().contacts[0].phone, '+14155550100');
 });
+
+test('fuzz finding: a Twilio hook whose channel id is not a uuid is a 404 problem, never looked up (PostgreSQL answered 500 on %00)', async (t) => {
+  const beckon = await startBeckon({}, { worker: false });
+  t.after(() => beckon.stop());
+  for (const url of ['/hooks/twilio/%00', '/hooks/twilio/%00/status', '/hooks/twilio/not-a-uuid', '/hooks/twilio/0190a0a0-0000-7000-8000-000000000000%00']) {
+    const res = await beckon.runtime.app.inject({ method: 'POST', url, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'MessageSid=SM1&AccountSid=AC1' });
+    assert.equal(res.statusCode, 404, `${url}: ${res.body}`);
+    assert.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8');
+    assert.equal(res.json().code, 'not_found');
+  }
+});

@@ -7,6 +7,7 @@ import { callbackError } from './errors.ts';
 import { keywordAction, type KeywordAction } from './keywords.ts';
 import * as q from './queries.ts';
 import { verifyTwilioSignature, type FormParams } from './signature.ts';
+import { isUuid } from '../../lib/ids.ts';
 
 /** Why a webhook request was turned away (nothing is stored): 404 unknown channel, 401 unsigned, 403 bad signature. */
 export interface Refusal {
@@ -20,7 +21,8 @@ export interface Refusal {
  * the form parameters with the channel's auth token, for the channel's account. Returns the channel or the refusal.
  */
 export async function authenticateWebhook(port: ProviderPort, channelId: string, publicUrl: string, signature: string | undefined, params: FormParams): Promise<{ channel: ChannelsTable } | { refusal: Refusal }> {
-  const channel = await port.hookChannel(channelId, TWILIO_PROVIDER);
+  // the path is checked here, before the body's schema: an id that is not a uuid names no channel (and is never looked up)
+  const channel = isUuid(channelId) ? await port.hookChannel(channelId, TWILIO_PROVIDER) : undefined;
   if (!channel) return { refusal: { status: 404, detail: `no Twilio channel ${channelId}` } };
   if (!signature) return { refusal: { status: 401, detail: 'the request has no X-Twilio-Signature header' } };
   let config: Record<string, unknown>;
