@@ -24,6 +24,7 @@ export const FIELD_KINDS: Record<string, keyof Seeded> = {
   channel_uuid: 'channel',
   template_uuid: 'template',
   contact_uuid: 'contact',
+  'contact.uuid': 'contact',
   contact_uuids: 'contact',
   segment_uuids: 'staticSegment',
   exclude_segment_uuids: 'segment',
@@ -66,12 +67,14 @@ export const VALID_BODIES: Record<string, (own: Seeded) => unknown> = {
   syncTemplates: (own) => ({ channel_uuid: own.channel }),
   sendMessage: (own) => ({ to: own.phone, from: 'whatsapp', type: 'text', content: { text: 'Hi' }, channel_uuid: own.channel }),
   simulateSandboxInbound: (own) => ({ channel_uuid: own.channel, from: own.phone, text: 'Hi' }),
+  recordEvent: (own) => ({ name: 'sweep_event', contact: { uuid: own.contact }, data: { n: fresh() } }),
   createCampaign: (own) => ({ name: 'Sweep', channel_uuid: own.channel, segment_uuids: [own.staticSegment], exclude_segment_uuids: [own.segment], content: { text: 'Hi' } }),
 };
 
-/** References inside free-form bodies (segment rules) that the schema cannot point at: operation, body builder and kind. */
+/** References the schema walk cannot place (inside segment rules, inside arrays of objects): operation, body builder and kind. */
 export const RULE_REFERENCES: readonly { operationId: string; method: string; url: string; body: (ref: string) => unknown; kind: keyof Seeded }[] = [
   { operationId: 'previewSegment', method: 'POST', url: '/v1/segments/preview', body: (ref) => ({ rules: { field: 'segment', op: 'eq', value: ref } }), kind: 'segment' },
   { operationId: 'createSegment', method: 'POST', url: '/v1/segments', body: (ref) => ({ name: `Sweep ${fresh()}`, type: 'dynamic', rules: { all: [{ field: 'segment', op: 'neq', value: ref }] } }), kind: 'segment' },
   { operationId: 'previewSegment', method: 'POST', url: '/v1/segments/preview', body: (ref) => ({ rules: { field: 'campaign.opened', op: 'eq', value: ref } }), kind: 'campaign' },
+  { operationId: 'recordEventBatch', method: 'POST', url: '/v1/events/batch', body: (ref) => ({ events: [{ name: 'sweep_event', contact: { uuid: ref } }] }), kind: 'contact' },
 ];

@@ -35,7 +35,7 @@ function resolve(spec: Spec, schema: any): any {
   return schema?.$ref ? spec.components?.schemas?.[schema.$ref.split('/').pop()] ?? {} : schema ?? {};
 }
 
-/** The body fields of a schema that hold references: named *_uuid(s), or a uuid format (at any depth; nested ones are reported as uncovered). */
+/** The body fields of a schema that hold references: named *_uuid(s), or a uuid format (at any depth; a nested one is swept when FIELD_KINDS names its dotted path). */
 function referenceFields(spec: Spec, schema: any, path: string[] = [], out: string[][] = []): string[][] {
   const s = resolve(spec, schema);
   for (const option of [...(s.anyOf ?? []), ...(s.oneOf ?? []), ...(s.allOf ?? [])]) referenceFields(spec, option, path, out);
@@ -60,6 +60,15 @@ function pathProbe(entry: RouteEntry, own: Seeded, uncovered: string[]): Probe |
   return { what: `${entry.method} ${entry.url}`, method: entry.method, kind, request: (value) => ({ url: entry.url.replace(`:${params[0]}`, encodeURIComponent(value)), body }) };
 }
 
+/** A copy of `body` with the (possibly nested) field set to `value`. */
+function withField(body: object, field: string[], value: unknown): object {
+  const out: Record<string, any> = structuredClone(body);
+  let at = out;
+  for (const key of field.slice(0, -1)) at = at[key] = { ...(at[key] ?? {}) };
+  at[field.at(-1)!] = value;
+  return out;
+}
+
 function bodyProbes(spec: Spec, entry: RouteEntry, own: Seeded, uncovered: string[]): Probe[] {
   const schema = operationOf(spec, entry)?.requestBody?.content?.['application/json']?.schema;
   const fields = schema ? referenceFields(spec, schema) : [];
@@ -69,14 +78,14 @@ function bodyProbes(spec: Spec, entry: RouteEntry, own: Seeded, uncovered: strin
     if (FREE_FIELDS[name]) continue;
     const kind = FIELD_KINDS[name];
     const base = VALID_BODIES[entry.operationId];
-    if (field.length > 1 || !kind || !base) {
-      uncovered.push(`${entry.method} ${entry.url}: body field ${name} needs ${!kind || field.length > 1 ? 'a kind in FIELD_KINDS' : `a valid body in VALID_BODIES.${entry.operationId}`} (test/isolation/cases.ts)`);
+    if (!kind || !base) {
+      uncovered.push(`${entry.method} ${entry.url}: body field ${name} needs ${!kind ? 'a kind in FIELD_KINDS' : `a valid body in VALID_BODIES.${entry.operationId}`} (test/isolation/cases.ts)`);
       continue;
     }
-    const sample = resolve(spec, resolve(spec, schema).properties?.[name]);
+    const sample = field.reduce((at, key) => resolve(spec, at.properties?.[key]), resolve(spec, schema));
     const isList = sample.type === 'array';
     const url = entry.url.replace(/:(\w+)/g, () => UNKNOWN_UUID);
-    probes.push({ what: `${entry.method} ${entry.url} body.${name}`, method: entry.method, kind, request: (value) => ({ url, body: { ...(base(own) as object), [name]: isList ? [value] : value } }) });
+    probes.push({ what: `${entry.method} ${entry.url} body.${name}`, method: entry.method, kind, request: (value) => ({ url, body: withField(base(own) as object, field, isList ? [value] : value) }) });
   }
   return probes;
 }
