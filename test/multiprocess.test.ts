@@ -39,6 +39,8 @@ test(`multi-process: 2 api + 2 worker processes on one PostgreSQL, ${COUNT} mess
     BECKON_WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
     // npm test runs this next to other tests on a server with max_connections = 100: keep the pools small
     BECKON_DATABASE_POOL_SIZE: '5',
+    // the WhatsApp Cloud fake listens on loopback: the provider SSRF guard must let the channel point at it
+    BECKON_PROVIDER_ALLOW_PRIVATE: '127.0.0.0/8,::1/128',
   };
   const processes: BeckonProcess[] = [];
   const db = new pg.Pool({ connectionString: url, max: 2 });
