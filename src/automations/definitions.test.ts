@@ -1,29 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
-import { startBeckon, type TestBeckon } from '../../test/helpers.ts';
+import { startBeckon } from '../../test/helpers.ts';
 import { whatsappChannel } from '../../test/campaign-fixtures.ts';
-
-/** A valid api-triggered definition: send → wait 0 → tag. */
-export function sendWaitTag(channel: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    name: 'Welcome', trigger: { type: 'api' }, entry: { policy: 'one_at_a_time' }, start: 'hello',
-    steps: {
-      hello: { type: 'send_message', channel_uuid: channel, text: 'Hi {{ contact.name | default: "there" }}, your cart: {{ trigger.cart.total }}', next: 'pause', skipped: 'tag_skipped' },
-      pause: { type: 'wait', duration: { seconds: 0 }, next: 'tag' },
-      tag: { type: 'update_contact', add_tags: ['welcomed'] },
-      tag_skipped: { type: 'update_contact', add_tags: ['not_reached'] },
-    },
-    ...extra,
-  };
-}
-
-/** Creates an automation expecting 201 and returns its view. */
-export async function createAutomation(beckon: TestBeckon, body: Record<string, unknown>, key?: string): Promise<Record<string, any>> {
-  const response = await beckon.call('POST', '/v1/automations', { body, key });
-  assert.equal(response.statusCode, 201, response.body);
-  return response.json().automation;
-}
+import { createAutomation, sendWaitTag } from '../../test/automation-fixtures.ts';
 
 function paths(res: LightMyRequestResponse): string[] {
   assert.equal(res.statusCode, 400, res.body);
@@ -104,6 +84,6 @@ test('automations: a bad definition is a 400 naming the JSON path of every probl
   assert.deepEqual(paths(await post({ ...base, steps: { ...steps, check: { type: 'branch', conditions: [{ field: 'contact.age', op: 'like', next: 'tag' }] } } })),
     ['body.steps.check.default', 'body.steps.check.conditions.0.field', 'body.steps.check.conditions.0.op', 'body.steps.check']);
   assert.deepEqual(paths(await post({ ...base, steps: [] })), ['body.steps']);
-  assert.deepEqual(paths(await post({ ...base, steps: { 'bad id!': { type: 'exit' } }, start: 'bad id!' })), ['body.steps', 'body.start']);
+  assert.deepEqual(paths(await post({ ...base, steps: { 'bad id!': { type: 'exit' } }, start: 'bad id!' })), ['body.steps']);
   assert.deepEqual((await beckon.call('GET', '/v1/automations')).json().automations.length, 1, 'only the valid one was created');
 });
