@@ -17,6 +17,8 @@ export const PATH_KINDS: readonly [RegExp, keyof Seeded][] = [
   [/^\/v1\/segments\/:uuid\/contacts/, 'staticSegment'],
   [/^\/v1\/segments\/:uuid/, 'segment'],
   [/^\/v1\/campaigns\/:uuid/, 'campaign'],
+  [/^\/v1\/automations\/:uuid/, 'automation'],
+  [/^\/v1\/automation_runs\/:uuid/, 'automationRun'],
 ];
 
 /** The kind of record a body field or query parameter refers to, by its name. */
@@ -36,6 +38,7 @@ export const FIELD_KINDS: Record<string, keyof Seeded> = {
 /** Reference-looking fields that name nothing Beckon stores, with the reason they are not swept. */
 export const FREE_FIELDS: Record<string, string> = {
   team_uuid: 'Callbell compatibility: stored as given, Beckon has no teams',
+  'contact.uuid': 'nested: swept by RULE_REFERENCES (recordEvent)',
 };
 
 /** Values that name no record of any workspace, by kind (an unknown id as the other workspace would see it). */
@@ -59,6 +62,8 @@ export const VALID_BODIES: Record<string, (own: Seeded) => unknown> = {
   addSegmentContacts: (own) => ({ contact_uuids: [own.contact2] }),
   removeSegmentContacts: (own) => ({ contact_uuids: [own.contact] }),
   updateCampaign: () => ({ name: 'Changed' }),
+  updateAutomation: () => ({ name: 'Changed' }),
+  startAutomationRun: (own) => ({ contact: { uuid: own.contact2 } }),
   scheduleCampaign: () => ({ send_at: '2099-01-01T09:00:00Z' }),
   testCampaign: (own) => ({ contact_uuids: [own.contact] }),
   createContact: (own) => ({ phone: `+1415558${fresh()}`, channel_uuid: own.channel }),
@@ -74,4 +79,5 @@ export const RULE_REFERENCES: readonly { operationId: string; method: string; ur
   { operationId: 'previewSegment', method: 'POST', url: '/v1/segments/preview', body: (ref) => ({ rules: { field: 'segment', op: 'eq', value: ref } }), kind: 'segment' },
   { operationId: 'createSegment', method: 'POST', url: '/v1/segments', body: (ref) => ({ name: `Sweep ${fresh()}`, type: 'dynamic', rules: { all: [{ field: 'segment', op: 'neq', value: ref }] } }), kind: 'segment' },
   { operationId: 'previewSegment', method: 'POST', url: '/v1/segments/preview', body: (ref) => ({ rules: { field: 'campaign.opened', op: 'eq', value: ref } }), kind: 'campaign' },
+  { operationId: 'recordEvent', method: 'POST', url: '/v1/events', body: (ref) => ({ name: 'sweep', contact: { uuid: ref } }), kind: 'contact' },
 ];
