@@ -85,13 +85,15 @@ export async function startRunIn(trx: Db, bus: EventBus, automation: Automations
   return row;
 }
 
-/** Ends an active run in `trx` (its pending step job becomes stale) and records automation_run_<end>; false when it was no longer active. */
+/** Ends an active run in `trx` (removing its pending wait job; any other pending step job becomes stale) and records automation_run_<end>; false when it was no longer active. */
 export async function endRunIn(trx: Db, bus: EventBus, row: AutomationRunsTable, end: RunEnd, reason: string | null, now = nowIso()): Promise<boolean> {
   const changes = {
     status: end, current_step: null, resume_at: null, active_key: null, token: row.token + 1, updated_at: now, ended_at: now,
     exit_reason: end === 'exited' ? reason : null, error: end === 'failed' ? reason : null,
   } satisfies Partial<AutomationRunsTable>;
   if (!await q.updateRunIf(trx, row.id, row.token, changes)) return false;
+  // the step job of the run's current token is pending (a wait) unless this very job is running it: remove it
+  if (row.resume_at !== null) await bus.queue.removeJobs(trx, AUTOMATION_STEP_TASK, { run_id: row.id, token: row.token });
   await recordEvent(trx, bus, row.workspace_id, `automation_run_${end}`, runView({ ...row, ...changes }));
   return true;
 }

@@ -163,12 +163,14 @@ test('automation runs: an event trigger (with data filters) starts runs; exit_on
   assert.equal((await event('order_completed', 'o-1', {})).statusCode, 202);
   const exited = await runOf(beckon, o1.uuid);
   assert.deepEqual([exited.status, exited.exit_reason, exited.waiting_until], ['exited', 'exit_on:custom.order_completed', null]);
+  const pending = await beckon.runtime.deps.queue.jobs('automation_step');
+  assert.deepEqual(pending.map((j) => (j.payload as { run_id: string }).run_id), [o2.uuid], 'the exited run\'s pending wait was removed');
 
   await makeJobsDue(beckon, 'automation_step');
   const finished = await waitForRun(beckon, o2.uuid, (r) => r.status === 'completed');
   assert.deepEqual(outcomes(finished), [['confirm', 'next', null], ['later', 'waiting', null], ['later', 'next', null], ['check', 'default', null], ['done', 'completed', null]]);
   const stale = await runOf(beckon, o1.uuid);
-  assert.deepEqual([stale.status, stale.steps.length], ['exited', 2], 'the exited run\'s pending wait did nothing');
+  assert.deepEqual([stale.status, stale.steps.length], ['exited', 2]);
   const texts = await beckon.runtime.deps.db.selectFrom('messages').select('content').where('direction', '=', 'outbound').orderBy('created_at').execute();
   assert.deepEqual(texts.map((m) => JSON.parse(m.content).text), ['Order o-1 confirmed', 'Order o-2 confirmed']);
 });
