@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'duplicate_contact'
+  | 'run_active'
+  | 'already_entered'
   | 'idempotency_key_reused'
   | 'idempotency_key_in_progress'
   | 'payload_too_large'

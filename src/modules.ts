@@ -29,6 +29,9 @@ import { trackingRoutes } from './tracking/routes.ts';
 import { reportRoutes } from './reports/routes.ts';
 import { campaignRoutes } from './campaigns/routes.ts';
 import { campaignTasks } from './campaigns/tasks.ts';
+import { automationRoutes } from './automations/routes.ts';
+import { automationTasks } from './automations/tasks.ts';
+import { automationSubscriber } from './automations/triggers.ts';
 
 /** Services shared by several route groups. */
 export interface RouteServices {
@@ -86,6 +89,8 @@ export const MODULES: readonly Module[] = [
   { name: 'tracking', routes: (app, deps) => trackingRoutes(app, deps) },
   { name: 'reports', routes: (app, deps) => reportRoutes(app, deps) },
   { name: 'campaigns', routes: (app, deps) => campaignRoutes(app, deps), tasks: campaignTasks },
+  // automations: its subscriber records the runs' own events on the bus of every module's subscribers
+  { name: 'automations', routes: (app, deps) => automationRoutes(app, deps), tasks: automationTasks, subscribers: [automationSubscriber(() => allSubscribers())] },
 ];
 
 /** One route as docs/routes.md lists it: its module, method, path, scope, operationId and summary. */

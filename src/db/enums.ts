@@ -59,3 +59,16 @@ export type RecipientState = 'pending' | 'messaged' | 'skipped';
 
 /** What a tracking link recorded. */
 export type EngagementType = 'open' | 'click' | 'unsubscribe';
+
+/** Every status of an automation: draft (being written), active (takes new runs), paused (takes none; runs go on), archived (final). */
+export const AUTOMATION_STATUSES = ['draft', 'active', 'paused', 'archived'] as const;
+/** One of AUTOMATION_STATUSES. */
+export type AutomationStatus = (typeof AUTOMATION_STATUSES)[number];
+/** Every status of an automation run. */
+export const AUTOMATION_RUN_STATUSES = ['active', 'completed', 'exited', 'failed'] as const;
+/** One of AUTOMATION_RUN_STATUSES. */
+export type AutomationRunStatus = (typeof AUTOMATION_RUN_STATUSES)[number];
+/** What starts an automation's runs (this version: an API call, or a custom event). */
+export const AUTOMATION_TRIGGER_TYPES = ['api', 'event'] as const;
+/** One of AUTOMATION_TRIGGER_TYPES. */
+export type AutomationTriggerType = (typeof AUTOMATION_TRIGGER_TYPES)[number];

@@ -14,6 +14,7 @@ import * as segments from './migrations/0010_segments.ts';
 import * as campaigns from './migrations/0011_campaigns.ts';
 import * as sharedLimits from './migrations/0012_shared_limits.ts';
 import * as customEvents from './migrations/0013_custom_events.ts';
+import * as automations from './migrations/0014_automations.ts';
 
 /** Every migration in order; add new ones here (the one list serves both stores). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0011_campaigns': campaigns,
   '0012_shared_limits': sharedLimits,
   '0013_custom_events': customEvents,
+  '0014_automations': automations,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -14,6 +14,10 @@ type Shape = { [T in keyof Database]: { [C in keyof Selectable<Database[T]>]-?: 
 // or of another kind or nullability fails the type-check) and against a freshly migrated store by the test below.
 const SCHEMA = {
   api_keys: { id: 'text', workspace_id: 'text', name: 'text', prefix: 'text', key_hash: 'text', scopes: 'text', created_at: 'text', last_used_at: 'text?', revoked_at: 'text?' },
+  automation_run_steps: { id: 'text', run_id: 'text', step_id: 'text', type: 'text', outcome: 'text', message_id: 'text?', reason: 'text?', created_at: 'text' },
+  automation_runs: { id: 'text', workspace_id: 'text', automation_id: 'text', version: 'number', contact_id: 'text', correlation_key: 'text?', status: 'text', current_step: 'text?', token: 'number', resume_at: 'text?', data: 'text', variables: 'text', active_key: 'text?', exit_reason: 'text?', error: 'text?', created_at: 'text', updated_at: 'text', ended_at: 'text?' },
+  automation_versions: { automation_id: 'text', version: 'number', definition: 'text', created_at: 'text' },
+  automations: { id: 'text', workspace_id: 'text', name: 'text', status: 'text', version: 'number', definition: 'text', trigger_type: 'text', trigger_event: 'text?', created_at: 'text', updated_at: 'text' },
   campaign_links: { id: 'number', campaign_id: 'text', workspace_id: 'text', url: 'text', created_at: 'text' },
   campaign_recipients: { campaign_id: 'text', contact_id: 'text', workspace_id: 'text', position: 'number', state: 'text', skip_reason: 'text?', message_id: 'text?', processed_at: 'text?' },
   campaigns: { id: 'text', workspace_id: 'text', name: 'text', status: 'text', channel_id: 'text', segment_ids: 'text', exclude_segment_ids: 'text', subject: 'text?', content: 'text?', template_id: 'text?', template_values: 'text?', settings: 'text', send_at: 'text?', time_zone: 'text?', audience_frozen_at: 'text?', started_at: 'text?', paused_at: 'text?', completed_at: 'text?', cancelled_at: 'text?', created_at: 'text', updated_at: 'text' },

@@ -11,6 +11,10 @@ export const EVENT_TYPES = [
   'link_clicked',
   'campaign_started',
   'campaign_completed',
+  'automation_run_started',
+  'automation_run_completed',
+  'automation_run_exited',
+  'automation_run_failed',
 ] as const;
 
 /** One of EVENT_TYPES. */

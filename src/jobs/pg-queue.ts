@@ -59,6 +59,11 @@ export class PgQueue implements JobQueue {
       run_at => ${s.run_at}::timestamptz, max_attempts => ${s.max_attempts}::int)`.execute(trx);
   }
 
+  async removeJobs(trx: Db, task: string, payload: unknown): Promise<void> {
+    await sql`delete from ${sql.id(this.schema, '_private_jobs')} where locked_at is null and payload::jsonb = ${JSON.stringify(payload ?? {})}::jsonb
+      and task_id = (select id from ${sql.id(this.schema, '_private_tasks')} where identifier = ${task})`.execute(trx);
+  }
+
   async enqueueMany(trx: Db, jobs: { task: string; payload: unknown; options?: EnqueueOptions }[]): Promise<void> {
     if (jobs.length === 0) return;
     const specs = JSON.stringify(jobs.map((j) => spec(j.task, j.payload, j.options)));

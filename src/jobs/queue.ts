@@ -48,6 +48,11 @@ export interface JobQueue {
   enqueue<T extends string>(trx: Db, task: AdHocTaskName<T>, payload: unknown, options?: EnqueueOptions): Promise<void>;
   /** Adds many jobs of the table's tasks in `trx` with one statement. */
   enqueueMany(trx: Db, jobs: JobToEnqueue[]): Promise<void>;
+  /**
+   * Removes in `trx` the pending jobs of a table task whose payload is exactly `payload` (a cancelled wait): a job
+   * already running is left to finish (its task must find nothing to do).
+   */
+  removeJobs<K extends TaskName>(trx: Db, task: K, payload: TaskPayloads[K]): Promise<void>;
   /** Tells local workers that new work may be ready (call after commit). */
   notify(): void;
   /** Number of runnable (not failed) jobs and the age in seconds of the oldest one, for /metrics. */

@@ -59,6 +59,12 @@ export class SqliteQueue implements JobQueue {
     await insertRows(trx, 'jobs', jobs.map((j) => row(this.lanes, j.task, j.payload, j.options)));
   }
 
+  async removeJobs(trx: Db, task: string, payload: unknown): Promise<void> {
+    const now = nowIso();
+    await trx.deleteFrom('jobs').where('task', '=', task).where('payload', '=', JSON.stringify(payload ?? {}))
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)])).execute();
+  }
+
   notify(): void {
     this.wake.emit('wake');
   }

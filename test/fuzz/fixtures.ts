@@ -15,6 +15,8 @@ export interface Seeded {
   segment: string;
   staticSegment: string;
   campaign: string;
+  automation: string;
+  automationRun: string;
   customField: string;
   webhook: string;
   delivery: string;
@@ -48,6 +50,12 @@ export async function seedWorkspace(beckon: TestBeckon, key: string, tag: number
   const staticSegment = (await created(beckon, key, '/v1/segments', { name: 'List', type: 'static' }, 'segment')).uuid;
   await created(beckon, key, `/v1/segments/${staticSegment}/contacts`, { contact_uuids: [contact] }, 'segment');
   const campaign = (await created(beckon, key, '/v1/campaigns', { name: 'Promo', channel_uuid: channel, segment_uuids: [staticSegment], content: { text: 'Hi' } }, 'campaign')).uuid;
+  const automation = (await created(beckon, key, '/v1/automations', {
+    name: 'Welcome', trigger: { type: 'api' }, start: 'hello',
+    steps: { hello: { type: 'send_message', channel_uuid: channel, text: 'Hi', next: 'later' }, later: { type: 'wait', duration: { days: 1 } } },
+  }, 'automation')).uuid;
+  await created(beckon, key, `/v1/automations/${automation}/activate`, {}, 'automation');
+  const automationRun = (await created(beckon, key, `/v1/automations/${automation}/runs`, { contact: { uuid: contact } }, 'run')).uuid;
   const customField = (await created(beckon, key, '/v1/custom_fields', { key: `seats_${tag}`, label: 'Seats', type: 'number' }, 'custom_field')).uuid;
   const webhook = (await created(beckon, key, '/v1/webhooks', { url: 'http://127.0.0.1:9/hook', events: ['message_created'] }, 'webhook')).uuid;
   const delivery = (await created(beckon, key, `/v1/webhooks/${webhook}/test`, {}, 'delivery')).uuid;
@@ -60,5 +68,5 @@ export async function seedWorkspace(beckon: TestBeckon, key: string, tag: number
   const apiKey = (await created(beckon, key, '/v1/api_keys', { name: 'reader', scopes: ['read'] }, 'api_key')).uuid;
   const events = (await beckon.call('GET', '/v1/events?limit=1', { key })).json().events;
   assert.ok(events.length > 0, 'the seeded workspace has events');
-  return { contact, contact2, phone, email, channel, emailChannel, template, segment, staticSegment, campaign, customField, webhook, delivery, message, importId, apiKey, event: events[0].id, idempotencyKey };
+  return { contact, contact2, phone, email, channel, emailChannel, template, segment, staticSegment, campaign, automation, automationRun, customField, webhook, delivery, message, importId, apiKey, event: events[0].id, idempotencyKey };
 }

@@ -17,6 +17,8 @@ export const PATH_KINDS: readonly [RegExp, keyof Seeded][] = [
   [/^\/v1\/segments\/:uuid\/contacts/, 'staticSegment'],
   [/^\/v1\/segments\/:uuid/, 'segment'],
   [/^\/v1\/campaigns\/:uuid/, 'campaign'],
+  [/^\/v1\/automations\/:uuid/, 'automation'],
+  [/^\/v1\/automation_runs\/:uuid/, 'automationRun'],
 ];
 
 /** The kind of record a body field or query parameter refers to, by its name. */
@@ -60,6 +62,8 @@ export const VALID_BODIES: Record<string, (own: Seeded) => unknown> = {
   addSegmentContacts: (own) => ({ contact_uuids: [own.contact2] }),
   removeSegmentContacts: (own) => ({ contact_uuids: [own.contact] }),
   updateCampaign: () => ({ name: 'Changed' }),
+  updateAutomation: () => ({ name: 'Changed' }),
+  startAutomationRun: (own) => ({ contact: { uuid: own.contact2 } }),
   scheduleCampaign: () => ({ send_at: '2099-01-01T09:00:00Z' }),
   testCampaign: (own) => ({ contact_uuids: [own.contact] }),
   createContact: (own) => ({ phone: `+1415558${fresh()}`, channel_uuid: own.channel }),
