@@ -1,16 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBeckon, type TestBeckon } from '../../test/helpers.ts';
-
-async function matching(beckon: TestBeckon, rules: unknown): Promise<string[]> {
-  const response = await beckon.call('POST', '/v1/segments/preview', { body: { rules, sample_size: 100 } });
-  assert.equal(response.statusCode, 200, `${JSON.stringify(rules)}: ${response.body}`);
-  const names = response.json().sample.map((c: { name: string }) => c.name).sort();
-  assert.equal(response.json().count, names.length);
-  return names;
-}
-
-const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
+import { daysAgo, matching } from './test-support.ts';
 
 async function events(beckon: TestBeckon, list: { who: string; name: string; days: number; data?: Record<string, unknown> }[], key?: string): Promise<void> {
   const body = { events: list.map((e) => ({ name: e.name, contact: { email: `${e.who.toLowerCase()}@example.com`, name: e.who }, data: e.data ?? {}, occurred_at: daysAgo(e.days) })) };

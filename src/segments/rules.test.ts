@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBeckon, type TestBeckon } from '../../test/helpers.ts';
+import { daysAgo, matching } from './test-support.ts';
 
 async function contact(beckon: TestBeckon, body: Record<string, unknown>, at?: { created_at?: string; last_inbound_at?: string }): Promise<string> {
   const response = await beckon.call('POST', '/v1/contacts', { body });
@@ -9,16 +10,6 @@ async function contact(beckon: TestBeckon, body: Record<string, unknown>, at?: {
   if (at) await beckon.runtime.deps.db.updateTable('contacts').set(at).where('id', '=', uuid).execute();
   return uuid;
 }
-
-async function matching(beckon: TestBeckon, rules: unknown): Promise<string[]> {
-  const response = await beckon.call('POST', '/v1/segments/preview', { body: { rules, sample_size: 100 } });
-  assert.equal(response.statusCode, 200, `${JSON.stringify(rules)}: ${response.body}`);
-  const names = response.json().sample.map((c: { name: string }) => c.name).sort();
-  assert.equal(response.json().count, names.length);
-  return names;
-}
-
-const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
 
 test('dynamic rules: every field kind and op, groups, not, and nulls handled as absent values', async (t) => {
   const beckon = await startBeckon();
