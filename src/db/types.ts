@@ -1,13 +1,15 @@
 import type { Generated } from 'kysely';
-import type {
-  AutomationRunStatus, AutomationStatus, AutomationTriggerType, CampaignStatus, ChannelType, CustomFieldType, DeliveryStatus, EndpointOrigin, EngagementType, ImportFormat, ImportStatus, MessageDirection,
-  MessageStatus, ParameterFormat, RecipientState, SegmentType, TEMPLATE_CATEGORIES, TemplateStatus,
-} from './enums.ts';
+import type { ChannelType, CustomFieldType, DeliveryStatus, EndpointOrigin, MessageDirection, MessageStatus, ParameterFormat, TEMPLATE_CATEGORIES, TemplateStatus } from './enums.ts';
+import type { CampaignLinksTable, CampaignRecipientsTable, CampaignsTable, EngagementsTable, ImportsTable, SegmentContactsTable, SegmentsTable } from './types-marketing.ts';
+import type { AutomationRunsTable, AutomationRunStepsTable, AutomationsTable, AutomationVersionsTable } from './types-automations.ts';
+
+export type * from './types-marketing.ts';
+export type * from './types-automations.ts';
 
 /** JSON values are stored as text on every store; queries parse them with lib/json.ts. */
-type Json = string;
+export type Json = string;
 /** Timestamps are ISO 8601 UTC strings (lexically sortable). */
-type Timestamp = string;
+export type Timestamp = string;
 
 /** A tenant: its own contacts, channels, keys and webhooks. */
 export interface WorkspacesTable {
@@ -246,112 +248,6 @@ export interface IdempotencyKeysTable {
   created_at: Timestamp;
 }
 
-/** A segment: a static list of contacts or a dynamic rule tree (rules JSON, null for static lists). */
-export interface SegmentsTable {
-  id: string;
-  workspace_id: string;
-  name: string;
-  type: SegmentType;
-  rules: Json | null;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-}
-
-/** A contact's membership of a static segment. */
-export interface SegmentContactsTable {
-  segment_id: string;
-  contact_id: string;
-  workspace_id: string;
-  added_at: Timestamp;
-}
-
-/** A contact import: an uploaded file, its mapping and options (JSON), its progress and its first errors (JSON). */
-export interface ImportsTable {
-  id: string;
-  workspace_id: string;
-  status: ImportStatus;
-  format: ImportFormat;
-  file: string;
-  mapping: Json;
-  options: Json;
-  rows_done: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  skipped: number;
-  failed: number;
-  errors: Json;
-  error: string | null;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-  completed_at: Timestamp | null;
-}
-
-/** A marketing send to one or more segments on one channel. */
-export interface CampaignsTable {
-  id: string;
-  workspace_id: string;
-  name: string;
-  status: CampaignStatus;
-  channel_id: string;
-  segment_ids: Json;
-  exclude_segment_ids: Json;
-  subject: string | null;
-  /** The message content with Liquid placeholders (text, html, media). */
-  content: Json | null;
-  template_id: string | null;
-  template_values: Json | null;
-  /** Options such as link tracking and open tracking. */
-  settings: Json;
-  send_at: Timestamp | null;
-  time_zone: string | null;
-  audience_frozen_at: Timestamp | null;
-  started_at: Timestamp | null;
-  paused_at: Timestamp | null;
-  completed_at: Timestamp | null;
-  cancelled_at: Timestamp | null;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-}
-
-/** One contact of a campaign's frozen audience: pending until it is messaged or skipped (with a reason). */
-export interface CampaignRecipientsTable {
-  campaign_id: string;
-  contact_id: string;
-  workspace_id: string;
-  /** Order of sending, 0-based; sending resumes after the last processed position. */
-  position: number;
-  state: RecipientState;
-  skip_reason: string | null;
-  message_id: string | null;
-  processed_at: Timestamp | null;
-}
-
-/** A link found in a campaign's content; click tokens name it by (campaign, id). */
-export interface CampaignLinksTable {
-  id: number;
-  campaign_id: string;
-  workspace_id: string;
-  url: string;
-  created_at: Timestamp;
-}
-
-/** An open, click or unsubscribe recorded from a tracking link. */
-export interface EngagementsTable {
-  id: string;
-  workspace_id: string;
-  type: EngagementType;
-  message_id: string;
-  contact_id: string;
-  campaign_id: string | null;
-  link_id: number | null;
-  url: string | null;
-  /** 1 when the request came from a mail privacy proxy or scanner rather than a person. */
-  machine: number;
-  user_agent: string | null;
-  created_at: Timestamp;
-}
-
 /** A fixed-window request counter per API key (PostgreSQL only: the SQLite store keeps it in memory; 0012_shared_limits). */
 export interface RateLimitCountersTable {
   key: string;
@@ -376,71 +272,6 @@ export interface ChannelSendSlotsTable {
 }
 
 /** Every table Beckon stores, for Kysely's typed queries. */
-/** An automation: its current definition (mirrored from its latest version) and status. */
-export interface AutomationsTable {
-  id: string;
-  workspace_id: string;
-  name: string;
-  status: AutomationStatus;
-  /** The current version's number (1 for a new automation). */
-  version: number;
-  /** The current version's definition: trigger, entry, start, steps, exit_on. */
-  definition: Json;
-  trigger_type: AutomationTriggerType;
-  /** The event type an `event` trigger waits for (`custom.<name>`), null for other triggers. */
-  trigger_event: string | null;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-}
-
-/** One saved version of an automation's definition: runs keep the version they started on. */
-export interface AutomationVersionsTable {
-  automation_id: string;
-  version: number;
-  definition: Json;
-  created_at: Timestamp;
-}
-
-/** One contact going through one version of an automation. */
-export interface AutomationRunsTable {
-  id: string;
-  workspace_id: string;
-  automation_id: string;
-  version: number;
-  contact_id: string;
-  correlation_key: string | null;
-  status: AutomationRunStatus;
-  /** The step the run is at (null once it ended). */
-  current_step: string | null;
-  /** Bumped at every move of the run; a step job carries the token it was enqueued with and does nothing if it changed. */
-  token: number;
-  /** While a wait step waits: when it ends. */
-  resume_at: Timestamp | null;
-  /** The trigger data (the API call's `data`, the event's data): Liquid's `trigger`. */
-  data: Json;
-  /** The run's variables: Liquid's `vars`. */
-  variables: Json;
-  /** automation|contact[|correlation key] while active (unique), null once ended. */
-  active_key: string | null;
-  exit_reason: string | null;
-  error: string | null;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-  ended_at: Timestamp | null;
-}
-
-/** One step a run took: its outcome (the edge followed, `waiting`, `failed`), the message it sent, the reason it was skipped or failed. */
-export interface AutomationRunStepsTable {
-  id: string;
-  run_id: string;
-  step_id: string;
-  type: string;
-  outcome: string;
-  message_id: string | null;
-  reason: string | null;
-  created_at: Timestamp;
-}
-
 export interface Database {
   workspaces: WorkspacesTable;
   api_keys: ApiKeysTable;
