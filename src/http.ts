@@ -10,6 +10,8 @@ export interface AuthContext {
   workspaceId: string;
   keyId: string;
   scopes: Scope[];
+  /** The user the caller acts as (a user's key or session), null for a workspace key. */
+  userId: string | null;
 }
 
 declare module 'fastify' {

@@ -29,7 +29,7 @@ export async function insertApiKey(db: Db, row: ApiKeysTable): Promise<void> {
 
 /** Finds a live (not revoked) key by the hash of its secret. */
 export async function findKeyByHash(db: Db, keyHash: string) {
-  return db.selectFrom('api_keys').select(['id', 'workspace_id', 'scopes', 'revoked_at'])
+  return db.selectFrom('api_keys').select(['id', 'workspace_id', 'scopes', 'revoked_at', 'user_id'])
     .where('key_hash', '=', keyHash).executeTakeFirst();
 }
 

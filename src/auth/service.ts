@@ -35,7 +35,7 @@ export function newKeySecret(): string {
 /** Creates a key in a workspace; returns its view and the secret, which is never stored. */
 export async function createApiKey(db: Db, workspaceId: string, name: string, scopes: Scope[], secret?: string): Promise<{ key: ApiKeyView; secret: string }> {
   const plain = secret ?? newKeySecret();
-  const row = { id: newId(), workspace_id: workspaceId, name, prefix: plain.slice(0, 10), key_hash: sha256(plain), scopes: JSON.stringify([...new Set(scopes)]), created_at: nowIso(), last_used_at: null, revoked_at: null };
+  const row = { id: newId(), workspace_id: workspaceId, name, prefix: plain.slice(0, 10), key_hash: sha256(plain), scopes: JSON.stringify([...new Set(scopes)]), created_at: nowIso(), last_used_at: null, revoked_at: null, user_id: null };
   await q.insertApiKey(db, row);
   return { key: view(row), secret: plain };
 }
@@ -77,7 +77,7 @@ export class KeyVerifier {
       auth = cached.auth;
     } else {
       const row = await q.findKeyByHash(this.db, hash);
-      auth = row && !row.revoked_at ? { workspaceId: row.workspace_id, keyId: row.id, scopes: parseJson(row.scopes, []) } : null;
+      auth = row && !row.revoked_at ? { workspaceId: row.workspace_id, keyId: row.id, scopes: parseJson(row.scopes, []), userId: row.user_id ?? null } : null;
       if (this.cache.size > 10_000) this.cache.clear();
       this.cache.set(hash, { auth, expires: now + CACHE_TTL_MS });
     }

@@ -72,3 +72,12 @@ export type AutomationRunStatus = (typeof AUTOMATION_RUN_STATUSES)[number];
 export const AUTOMATION_TRIGGER_TYPES = ['api', 'event'] as const;
 /** One of AUTOMATION_TRIGGER_TYPES. */
 export type AutomationTriggerType = (typeof AUTOMATION_TRIGGER_TYPES)[number];
+
+/** A user's role: admins manage the workspace; agents see and answer conversations, contacts and messages. */
+export const USER_ROLES = ['admin', 'agent'] as const;
+/** One of USER_ROLES. */
+export type UserRole = (typeof USER_ROLES)[number];
+/** Whether a user takes conversations now. */
+export const USER_AVAILABILITIES = ['available', 'away', 'offline'] as const;
+/** One of USER_AVAILABILITIES. */
+export type UserAvailability = (typeof USER_AVAILABILITIES)[number];

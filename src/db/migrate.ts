@@ -15,6 +15,7 @@ import * as campaigns from './migrations/0011_campaigns.ts';
 import * as sharedLimits from './migrations/0012_shared_limits.ts';
 import * as customEvents from './migrations/0013_custom_events.ts';
 import * as automations from './migrations/0014_automations.ts';
+import * as people from './migrations/0015_people.ts';
 
 /** Every migration in order; add new ones here (the one list serves both stores). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012_shared_limits': sharedLimits,
   '0013_custom_events': customEvents,
   '0014_automations': automations,
+  '0015_people': people,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -13,7 +13,7 @@ type Shape = { [T in keyof Database]: { [C in keyof Selectable<Database[T]>]-?: 
 // Every table and column, checked against db/types.ts by the compiler (`satisfies`: a column missing here, extra here,
 // or of another kind or nullability fails the type-check) and against a freshly migrated store by the test below.
 const SCHEMA = {
-  api_keys: { id: 'text', workspace_id: 'text', name: 'text', prefix: 'text', key_hash: 'text', scopes: 'text', created_at: 'text', last_used_at: 'text?', revoked_at: 'text?' },
+  api_keys: { id: 'text', workspace_id: 'text', name: 'text', prefix: 'text', key_hash: 'text', scopes: 'text', created_at: 'text', last_used_at: 'text?', revoked_at: 'text?', user_id: 'text?' },
   automation_run_steps: { id: 'text', run_id: 'text', step_id: 'text', type: 'text', outcome: 'text', message_id: 'text?', reason: 'text?', created_at: 'text' },
   automation_runs: { id: 'text', workspace_id: 'text', automation_id: 'text', version: 'number', contact_id: 'text', correlation_key: 'text?', status: 'text', current_step: 'text?', token: 'number', resume_at: 'text?', data: 'text', variables: 'text', active_key: 'text?', exit_reason: 'text?', error: 'text?', created_at: 'text', updated_at: 'text', ended_at: 'text?' },
   automation_versions: { automation_id: 'text', version: 'number', definition: 'text', created_at: 'text' },
@@ -38,10 +38,13 @@ const SCHEMA = {
   sandbox_sends: { idempotency_key: 'text', provider_message_id: 'text', recipient: 'text', calls: 'number', accepted_at: 'text?', created_at: 'text' },
   segment_contacts: { segment_id: 'text', contact_id: 'text', workspace_id: 'text', added_at: 'text' },
   segments: { id: 'text', workspace_id: 'text', name: 'text', type: 'text', rules: 'text?', created_at: 'text', updated_at: 'text' },
+  team_members: { team_id: 'text', user_id: 'text', created_at: 'text' },
+  teams: { id: 'text', workspace_id: 'text', name: 'text', auto_assign: 'number', created_at: 'text', updated_at: 'text' },
   templates: { id: 'text', workspace_id: 'text', channel_type: 'text', channel_id: 'text?', name: 'text', language: 'text', category: 'text', parameter_format: 'text', header: 'text?', body: 'text', footer: 'text?', buttons: 'text', status: 'text', status_reason: 'text?', provider_template_id: 'text?', created_at: 'text', updated_at: 'text' },
   webhook_attempts: { id: 'number', delivery_id: 'text', attempt: 'number', status_code: 'number?', latency_ms: 'number', response_excerpt: 'text?', error: 'text?', created_at: 'text' },
   webhook_deliveries: { id: 'text', workspace_id: 'text', endpoint_id: 'text', event_id: 'text', event_type: 'text', status: 'text', attempt_count: 'number', next_attempt_at: 'text?', last_status_code: 'number?', last_error: 'text?', created_at: 'text', updated_at: 'text' },
   webhook_endpoints: { id: 'text', workspace_id: 'text', url: 'text', description: 'text?', events: 'text', enabled: 'number', secret: 'text', previous_secret: 'text?', previous_secret_expires_at: 'text?', disabled_reason: 'text?', disabled_at: 'text?', failing_since: 'text?', created_at: 'text', updated_at: 'text', origin: 'text' },
+  users: { id: 'text', workspace_id: 'text', email: 'text', name: 'text', role: 'text', availability: 'text', custom_status: 'text?', password_hash: 'text?', created_at: 'text', updated_at: 'text', deleted_at: 'text?' },
   workspaces: { id: 'text', name: 'text', created_at: 'text' },
 } satisfies Shape;
 

@@ -2,9 +2,11 @@ import type { Generated } from 'kysely';
 import type { ChannelType, CustomFieldType, DeliveryStatus, EndpointOrigin, MessageDirection, MessageStatus, ParameterFormat, TEMPLATE_CATEGORIES, TemplateStatus } from './enums.ts';
 import type { CampaignLinksTable, CampaignRecipientsTable, CampaignsTable, EngagementsTable, ImportsTable, SegmentContactsTable, SegmentsTable } from './types-marketing.ts';
 import type { AutomationRunsTable, AutomationRunStepsTable, AutomationsTable, AutomationVersionsTable } from './types-automations.ts';
+import type { TeamMembersTable, TeamsTable, UsersTable } from './types-people.ts';
 
 export type * from './types-marketing.ts';
 export type * from './types-automations.ts';
+export type * from './types-people.ts';
 
 /** JSON values are stored as text on every store; queries parse them with lib/json.ts. */
 export type Json = string;
@@ -29,6 +31,8 @@ export interface ApiKeysTable {
   created_at: Timestamp;
   last_used_at: Timestamp | null;
   revoked_at: Timestamp | null;
+  /** The user the key belongs to (it acts with that user's rights), null for a workspace key. */
+  user_id: string | null;
 }
 
 /** A customer of the workspace. */
@@ -303,4 +307,7 @@ export interface Database {
   automation_versions: AutomationVersionsTable;
   automation_runs: AutomationRunsTable;
   automation_run_steps: AutomationRunStepsTable;
+  users: UsersTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
 }
