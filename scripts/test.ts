@@ -1,7 +1,10 @@
 // `npm test`: type-check, the whole suite on SQLite, then the whole suite again on PostgreSQL when
 // BECKON_TEST_DATABASE_URL is set or a server answers on 127.0.0.1:5432 (BECKON_TEST_DATABASE_URL=off skips it).
-// Arguments after `npm test --` go to both `node --test` runs: flags (e.g. --test-only), and files instead of the whole suite.
-import { spawnSync } from 'node:child_process';
+// The two passes run side by side (most tests wait on timers, sockets and the database rather than the CPU): the
+// SQLite pass prints as it goes, the PostgreSQL pass's output follows once it ends. BECKON_TEST_SERIAL=1 runs them one
+// after the other. Arguments after `npm test --` go to both `node --test` runs: flags (e.g. --test-only), and files
+// instead of the whole suite.
+import { spawn } from 'node:child_process';
 import { createConnection } from 'node:net';
 import { resolve } from 'node:path';
 import pg from 'pg';
@@ -10,10 +13,28 @@ const ROOT = resolve(import.meta.dirname, '..');
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const FILES = ['src/**/*.test.ts', 'test/**/*.test.ts'];
 
-function run(label: string, command: string, args: string[], env: NodeJS.ProcessEnv): boolean {
+/** Runs a command with its output on the terminal; resolves true when it exited 0. */
+function run(label: string, command: string, args: string[], env: NodeJS.ProcessEnv): Promise<boolean> {
   process.stdout.write(`\n== ${label}\n`);
-  const result = spawnSync(command, args, { cwd: ROOT, env, stdio: 'inherit' });
-  return result.status === 0;
+  return new Promise((done) => {
+    const child = spawn(command, args, { cwd: ROOT, env, stdio: 'inherit' });
+    child.on('close', (code) => done(code === 0));
+  });
+}
+
+/** Runs a pass in the background with its output kept, to print once it ends; resolves true when it passed. */
+function runBuffered(label: string, command: string, args: string[], env: NodeJS.ProcessEnv): Promise<boolean> {
+  return new Promise((done) => {
+    const chunks: Buffer[] = [];
+    const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.on('close', (code) => {
+      process.stdout.write(`\n== ${label}\n`);
+      process.stdout.write(Buffer.concat(chunks));
+      done(code === 0);
+    });
+  });
 }
 
 function answers(host: string, port: number): Promise<boolean> {
@@ -53,17 +74,24 @@ const files = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
 const testArgs = ['--disable-warning=ExperimentalWarning', '--test', '--test-concurrency=2', '--test-timeout=120000', ...flags, ...(files.length > 0 ? files : FILES)];
 const results: [string, boolean | 'skipped' | string][] = [];
 
-const typecheck = run('type-check (tsc --noEmit)', node, [resolve(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit'], process.env);
+const typecheck = await run('type-check (tsc --noEmit)', node, [resolve(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit'], process.env);
 results.push(['type-check', typecheck]);
 
 const sqliteEnv = { ...process.env };
 delete sqliteEnv.BECKON_TEST_DATABASE_URL;
-results.push(['suite on SQLite', run('suite on SQLite', node, testArgs, sqliteEnv)]);
-
 const url = await postgresUrl();
-if (url instanceof Error) results.push(['suite on PostgreSQL', url.message]);
-else if (url === null) results.push(['suite on PostgreSQL', 'skipped']);
-else results.push(['suite on PostgreSQL', run(`suite on PostgreSQL (${url}, a database per test)`, node, testArgs, { ...process.env, BECKON_TEST_DATABASE_URL: url })]);
+const pgLabel = `suite on PostgreSQL (${url}, a database per test)`;
+const pgEnv = { ...process.env, BECKON_TEST_DATABASE_URL: url as string };
+if (typeof url === 'string' && process.env.BECKON_TEST_SERIAL !== '1') {
+  const postgres = runBuffered(pgLabel, node, testArgs, pgEnv);
+  results.push(['suite on SQLite', await run('suite on SQLite (the PostgreSQL pass runs alongside; its output follows)', node, testArgs, sqliteEnv)]);
+  results.push(['suite on PostgreSQL', await postgres]);
+} else {
+  results.push(['suite on SQLite', await run('suite on SQLite', node, testArgs, sqliteEnv)]);
+  if (url instanceof Error) results.push(['suite on PostgreSQL', url.message]);
+  else if (url === null) results.push(['suite on PostgreSQL', 'skipped']);
+  else results.push(['suite on PostgreSQL', await run(pgLabel, node, testArgs, pgEnv)]);
+}
 
 process.stdout.write('\n== summary\n');
 for (const [label, outcome] of results) {
