@@ -97,7 +97,8 @@ export async function* streamEvents(client: Client<paths>, options: StreamOption
           }
         }
       } catch (err) {
-        if (err instanceof BeckonError || controller.signal.aborted) throw err;
+        // a bad frame (SyntaxError) would come again on every reconnect: thrown, like an error answer
+        if (err instanceof BeckonError || err instanceof SyntaxError || controller.signal.aborted) throw err;
         // a network error: reconnect below
       }
       await sleep(delay, controller.signal);
