@@ -82,7 +82,7 @@ export const branchStep: StepKind = {
     return out;
   },
   async checkRefs(db, workspaceId, step, path) {
-    const out = [];
+    const out: FieldError[] = [];
     const conditions = step.conditions as Record<string, unknown>[];
     for (let i = 0; i < conditions.length; i++) out.push(...await checkConditionRefs(db, workspaceId, conditions[i], `${path}.conditions.${i}`));
     return out;
