@@ -121,3 +121,10 @@ export async function runSteps(db: Db, runId: string): Promise<AutomationRunStep
 export async function findContactRow(db: Db, workspaceId: string, id: string): Promise<ContactsTable | undefined> {
   return db.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
 }
+
+/** The id of the last message a run's steps sent (automation_run_steps.message_id), if any. */
+export async function lastRunMessageId(db: Db, runId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('automation_run_steps').select('message_id').where('run_id', '=', runId).where('message_id', 'is not', null)
+    .orderBy('id', 'desc').limit(1).executeTakeFirst();
+  return row?.message_id ?? undefined;
+}

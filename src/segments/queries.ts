@@ -90,3 +90,9 @@ export async function pageContacts(db: Db, workspaceId: string, condition: RawBu
   if (cursor) query = query.where(pastCursor(cursor, 'desc', 'contacts'));
   return query.orderBy('contacts.created_at', 'desc').orderBy('contacts.id', 'desc').limit(limit + 1).execute();
 }
+
+/** True when the one contact matches the compiled membership condition (an indexed look-up of that contact, never a scan). */
+export async function contactMatches(db: Db, workspaceId: string, contactId: string, condition: RawBuilder<boolean>): Promise<boolean> {
+  const row = await contactsWhere(db, workspaceId, condition).where('contacts.id', '=', contactId).select('contacts.id').executeTakeFirst();
+  return row !== undefined;
+}

@@ -225,3 +225,21 @@ export async function upsertProviderTemplate(db: Db, workspaceId: string, channe
   await q.insertTemplate(db, row);
   return { template: templateView(row), created: true };
 }
+
+/** A template reference of a definition (automations): its uuid, or its name and language. */
+export interface TemplateRef {
+  uuid?: string;
+  name?: string;
+  language?: string;
+}
+
+/**
+ * The uuid of the template `ref` names for a send on `channel`: the uuid as given, or the channel's own template with
+ * that name and language, else the one of the channel's type that belongs to no channel; undefined when none is found.
+ */
+export async function templateUuidOf(db: Db, workspaceId: string, ref: TemplateRef, channel: { id: string; type: string }): Promise<string | undefined> {
+  if (ref.uuid !== undefined) return ref.uuid.toLowerCase();
+  const key = { channelType: channel.type as ChannelType, name: ref.name ?? '', language: ref.language ?? '' };
+  const row = await q.findTemplateByName(db, workspaceId, { ...key, channelId: channel.id }) ?? await q.findTemplateByName(db, workspaceId, { ...key, channelId: null });
+  return row?.id;
+}

@@ -1,6 +1,7 @@
 import type { FieldError } from '../../errors.ts';
 import { parseJson } from '../../lib/json.ts';
 import type { ContactsTable } from '../../db/types.ts';
+import { checkConditionRefs, checkContactCondition, conditionKind, contactConditionHolds } from './conditions.ts';
 import { edgeShape, unknownKeys, type Edge, type StepKind } from './types.ts';
 
 /** The operators of a branch condition. */
@@ -47,8 +48,11 @@ function conditionsOf(step: Record<string, unknown>): Record<string, unknown>[] 
 }
 
 /**
- * `branch`: the first of `conditions` ({field, op, value, next}: field `trigger.<path>`, `vars.<path>` or
- * `contact.name|phone|email|tags|custom_fields.<key>`) that holds gives the edge; none does → `default`.
+ * `branch`: the first of `conditions` that holds gives the edge; none does → `default`. A condition is
+ * {field, op, value, next} (field `trigger.<path>`, `vars.<path>` or `contact.name|phone|email|tags|custom_fields.<key>`),
+ * {segment, op: in | not_in, next} (the contact is or is not in a static or dynamic segment), {rule, next} (a rule tree
+ * of the segment rule language, for the run's contact) or {last_message, next} (the last message the run sent reached
+ * that status: enqueued < sent < delivered < read; failed).
  */
 export const branchStep: StepKind = {
   waits: false,
@@ -61,16 +65,26 @@ export const branchStep: StepKind = {
     step.conditions.forEach((c: unknown, i: number) => {
       const at = `${path}.conditions.${i}`;
       if (c === null || typeof c !== 'object' || Array.isArray(c)) {
-        out.push({ path: at, message: 'must be an object {field, op, value, next}' });
+        out.push({ path: at, message: 'must be an object {field, op, value, next}, {segment, op, next}, {rule, next} or {last_message, next}' });
         return;
       }
       const cond = c as Record<string, unknown>;
+      if (typeof cond.next !== 'string') out.push({ path: `${at}.next`, message: 'must be a step id' });
+      if (conditionKind(cond) !== 'field') {
+        out.push(...checkContactCondition(cond, at));
+        return;
+      }
       for (const key of Object.keys(cond)) if (!['field', 'op', 'value', 'next'].includes(key)) out.push({ path: `${at}.${key}`, message: 'is not a setting of a condition' });
       if (typeof cond.field !== 'string' || !FIELD.test(cond.field)) out.push({ path: `${at}.field`, message: 'must be trigger.<path>, vars.<path> or contact.name|phone|email|tags|custom_fields.<key>' });
       if (typeof cond.op !== 'string' || !(BRANCH_OPS as readonly string[]).includes(cond.op)) out.push({ path: `${at}.op`, message: `must be one of ${BRANCH_OPS.join(', ')}` });
       else if (cond.op !== 'exists' && cond.op !== 'not_exists' && !['string', 'number', 'boolean'].includes(typeof cond.value)) out.push({ path: `${at}.value`, message: 'must be a string, number or boolean' });
-      if (typeof cond.next !== 'string') out.push({ path: `${at}.next`, message: 'must be a step id' });
     });
+    return out;
+  },
+  async checkRefs(db, workspaceId, step, path) {
+    const out: FieldError[] = [];
+    const conditions = step.conditions as Record<string, unknown>[];
+    for (let i = 0; i < conditions.length; i++) out.push(...await checkConditionRefs(db, workspaceId, conditions[i], `${path}.conditions.${i}`));
     return out;
   },
   edges(step, path) {
@@ -81,13 +95,14 @@ export const branchStep: StepKind = {
     if (typeof step.default === 'string') out.push({ path: `${path}.default`, name: 'default', target: step.default });
     return out;
   },
-  async run(_trx, _deps, run, step) {
+  async run(trx, _deps, run, step) {
     const trigger = parseJson<unknown>(run.row.data, {});
     const vars = parseJson<unknown>(run.row.variables, {});
     const conditions = conditionsOf(step);
     for (let i = 0; i < conditions.length; i++) {
       const c = conditions[i];
-      if (matches(fieldValue(c.field as string, trigger, vars, run.contact), c.op as string, c.value)) return { edge: `condition_${i}` };
+      const holds = conditionKind(c) === 'field' ? matches(fieldValue(c.field as string, trigger, vars, run.contact), c.op as string, c.value) : await contactConditionHolds(trx, run, c);
+      if (holds) return { edge: `condition_${i}` };
     }
     return { edge: 'default' };
   },
