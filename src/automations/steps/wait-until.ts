@@ -1,7 +1,7 @@
 import type { FieldError } from '../../errors.ts';
 import { parseJson } from '../../lib/json.ts';
 import { fieldValue } from './branch.ts';
-import { checkDuration, durationMs, MAX_WAIT_MS } from './duration.ts';
+import { checkDuration, durationMs } from './duration.ts';
 import { afterQuietHours, checkQuietHours, contactTimeZone, type QuietHours } from './quiet-hours.ts';
 import { edge, edgeShape, unknownKeys, type StepKind } from './types.ts';
 
@@ -40,7 +40,6 @@ export const waitUntilStep: StepKind = {
       if (typeof step.past === 'string') return { edge: 'past' };
       target = now;
     }
-    if (target - now > MAX_WAIT_MS) return { end: 'failed', reason: `too_far: ${step.at as string} is more than 366 days away` };
     const quiet = step.quiet_hours as QuietHours | undefined;
     const until = quiet ? afterQuietHours(new Date(target), quiet, contactTimeZone(run.contact, quiet.time_zone)) : new Date(target);
     return until.getTime() <= now ? { edge: 'next' } : { wait: until };
