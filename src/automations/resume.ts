@@ -75,6 +75,8 @@ export const resumeSubscriber: EventSubscriber = {
     const customs: Custom[] = [];
     for (const e of events) {
       if (e.type === 'message_created') {
+        // outbound messages (campaign batches …) are most of them: skip them without parsing
+        if (!e.payload.includes('"direction":"inbound"')) continue;
         const m = parseJson<{ uuid?: string; direction?: string; channel_uuid?: string; contact?: { uuid?: string }; content?: { text?: string }; created_at?: string }>(e.payload, {});
         if (m.direction === 'inbound' && m.contact?.uuid && m.uuid) replies.push({ contactId: m.contact.uuid, channelId: m.channel_uuid ?? '', text: m.content?.text ?? '', uuid: m.uuid, at: m.created_at ?? e.created_at });
       } else {

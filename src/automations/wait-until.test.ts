@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeJobsDue, startBeckon } from '../../test/helpers.ts';
 import { contact } from '../../test/campaign-fixtures.ts';
+import { instantOf } from './steps/wait-until.ts';
 import { activate, jobsOf, outcomes, startRun, tagsOf, waitForRun } from './waits-test-support.ts';
 
 const reminder = (extra: Record<string, unknown> = {}) => ({
@@ -60,4 +61,15 @@ test('wait_until: without a past edge a past time goes on at once; a contact dat
   const done = await waitForRun(beckon, past.uuid, (r) => r.status === 'completed');
   assert.deepEqual(outcomes(done), [['w', 'next', null], ['tag', 'next', null]]);
   assert.deepEqual(await tagsOf(beckon, bob), ['renewal_soon']);
+});
+
+test('wait_until reads ISO date-times (UTC without an offset), dates (midnight UTC) and epoch milliseconds', () => {
+  const iso = (v: unknown) => { const ms = instantOf(v); return ms === null ? null : new Date(ms).toISOString(); };
+  assert.equal(iso('2030-03-10T15:30:00+01:00'), '2030-03-10T14:30:00.000Z');
+  assert.equal(iso('2030-03-10T15:30:00.250Z'), '2030-03-10T15:30:00.250Z');
+  assert.equal(iso('2030-03-10T15:30'), '2030-03-10T15:30:00.000Z');
+  assert.equal(iso('2030-03-10 15:30:05'), '2030-03-10T15:30:05.000Z');
+  assert.equal(iso('2030-03-10'), '2030-03-10T00:00:00.000Z');
+  assert.equal(iso(1_900_000_000_000), '2030-03-17T17:46:40.000Z');
+  for (const bad of ['2030-02-30T10:00:00Z', '2030-13-01', 'tomorrow', '', null, true, { at: 1 }, Number.NaN, '2030-03-10T15:30:00+0100']) assert.equal(iso(bad), null, String(bad));
 });

@@ -7,11 +7,20 @@ import { edge, edgeShape, unknownKeys, type StepKind } from './types.ts';
 
 const AT = /^(trigger|vars)(\.[A-Za-z0-9_-]+)+$|^contact\.custom_fields\.[A-Za-z0-9_-]+$/;
 
-/** The instant a `wait_until` value names: an ISO 8601 date-time, a date (its midnight UTC) or epoch milliseconds; null otherwise. */
+const TIME = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:\d{2})?)?$/i;
+
+/**
+ * The instant a `wait_until` value names: an ISO 8601 date-time (UTC when it has no offset), a date (its midnight
+ * UTC) or epoch milliseconds; null otherwise.
+ */
 export function instantOf(value: unknown): number | null {
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i.test(value)) return null;
-  const ms = Date.parse(value);
+  const parts = typeof value === 'string' ? TIME.exec(value) : null;
+  if (!parts) return null;
+  const [, date, time, zone] = parts;
+  const day = Date.parse(date);
+  if (Number.isNaN(day) || new Date(day).toISOString().slice(0, 10) !== date) return null;
+  const ms = Date.parse(time === undefined ? date : `${date}T${time}${zone ?? 'Z'}`);
   return Number.isNaN(ms) ? null : ms;
 }
 
