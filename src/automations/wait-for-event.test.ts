@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeJobsDue, startBeckon } from '../../test/helpers.ts';
 import { contact } from '../../test/campaign-fixtures.ts';
-import { activate, jobsOf, outcomes, runOf, sendEvent, startRun, tagsOf, waitForRun } from './waits-test-support.ts';
+import { activate, expectJobRuns, expectJobs, outcomes, runOf, sendEvent, startRun, tagsOf, waitForRun } from './waits-test-support.ts';
 
 const paidOrNot = (policy: string) => ({
   name: 'Cart', trigger: { type: 'api' }, entry: { policy }, start: 'w',
@@ -24,7 +24,7 @@ test('wait_for_event: resumed by its event with the run\'s correlation key (not 
   const w1 = await waitForRun(beckon, cart1.uuid, (r) => r.waiting_until !== null);
   const w2 = await waitForRun(beckon, cart2.uuid, (r) => r.waiting_until !== null);
   assert.equal(Date.parse(w1.waiting_until) - Date.parse(w1.steps[0].at), 86_400_000);
-  assert.deepEqual((await jobsOf(beckon, 'automation_step')).sort(), [[cart1.uuid, 2, w1.waiting_until], [cart2.uuid, 2, w2.waiting_until]].sort());
+  await expectJobs(beckon, 'automation_step', [[cart1.uuid, 2, w1.waiting_until], [cart2.uuid, 2, w2.waiting_until]]);
 
   await sendEvent(beckon, { name: 'order_completed', contact: { uuid: ann }, correlation_key: 'cart-9', data: { total: 1 } });
   await sendEvent(beckon, { name: 'order_completed', contact: { uuid: bob }, correlation_key: 'cart-1', data: { total: 2 } });
@@ -33,14 +33,14 @@ test('wait_for_event: resumed by its event with the run\'s correlation key (not 
     const still = await runOf(beckon, run.uuid);
     assert.deepEqual([still.status, still.current_step, still.variables], ['active', 'w', {}], 'another key, contact or event does not resume it');
   }
-  assert.equal((await jobsOf(beckon, 'automation_step')).length, 2);
+  await expectJobs(beckon, 'automation_step', [[cart1.uuid, 2, w1.waiting_until], [cart2.uuid, 2, w2.waiting_until]]);
 
   await sendEvent(beckon, { name: 'order_completed', contact: { uuid: ann }, correlation_key: 'cart-1', data: { total: 42, items: ['tea'] } });
   const done = await waitForRun(beckon, cart1.uuid, (r) => r.status === 'completed');
   assert.deepEqual(outcomes(done), [['w', 'waiting', null], ['w', 'next', null], ['paid', 'next', null]]);
   assert.deepEqual(done.variables, { event: { total: 42, items: ['tea'] } });
   assert.deepEqual(await tagsOf(beckon, ann), ['paid']);
-  assert.deepEqual(await jobsOf(beckon, 'automation_step'), [[cart2.uuid, 2, w2.waiting_until]], 'the resumed run\'s timeout job was removed');
+  await expectJobs(beckon, 'automation_step', [[cart2.uuid, 2, w2.waiting_until]], 'the resumed run\'s timeout job was removed');
   assert.equal((await runOf(beckon, cart2.uuid)).status, 'active');
 });
 
@@ -65,7 +65,7 @@ test('wait_for_event: a run without a correlation key is resumed by its contact\
   const after = await runOf(beckon, bobRun.uuid);
   assert.deepEqual([after.status, after.steps.length, after.variables], ['completed', 3, {}]);
   assert.deepEqual(await tagsOf(beckon, bob), ['unpaid']);
-  assert.deepEqual(await jobsOf(beckon, 'automation_step'), []);
+  await expectJobs(beckon, 'automation_step', []);
 });
 
 test('wait_for_event and wait_for_reply: cancelling or exiting a waiting run removes its timeout job; the event then resumes nothing', async (t) => {
@@ -82,16 +82,16 @@ test('wait_for_event and wait_for_reply: cancelling or exiting a waiting run rem
   const b = await startRun(beckon, automation, { contact: { uuid: bob } });
   const r = await startRun(beckon, replies, { contact: { uuid: ann } });
   for (const run of [a, b, r]) await waitForRun(beckon, run.uuid, (x) => x.waiting_until !== null);
-  assert.equal((await jobsOf(beckon, 'automation_step')).length, 3);
+  await expectJobRuns(beckon, 'automation_step', [a.uuid, b.uuid, r.uuid]);
 
   const cancelled = await beckon.call('POST', `/v1/automation_runs/${a.uuid}/cancel`, { body: {} });
   assert.deepEqual([cancelled.statusCode, cancelled.json().run.status, cancelled.json().run.waiting_until], [200, 'exited', null]);
-  assert.deepEqual((await jobsOf(beckon, 'automation_step')).map(([id]) => id).sort(), [b.uuid, r.uuid].sort());
+  await expectJobRuns(beckon, 'automation_step', [b.uuid, r.uuid]);
   await sendEvent(beckon, { name: 'cart_emptied', contact: { uuid: bob }, data: {} });
   assert.deepEqual([(await runOf(beckon, b.uuid)).status, (await runOf(beckon, b.uuid)).exit_reason], ['exited', 'exit_on:custom.cart_emptied']);
-  assert.deepEqual((await jobsOf(beckon, 'automation_step')).map(([id]) => id), [r.uuid]);
+  await expectJobRuns(beckon, 'automation_step', [r.uuid]);
   assert.equal((await beckon.call('POST', `/v1/automation_runs/${r.uuid}/cancel`, { body: {} })).statusCode, 200);
-  assert.deepEqual(await jobsOf(beckon, 'automation_step'), [], 'no job left');
+  await expectJobs(beckon, 'automation_step', [], 'no job left');
 
   await sendEvent(beckon, { name: 'order_completed', contact: { uuid: ann }, data: {} });
   assert.equal((await beckon.call('POST', '/v1/sandbox/inbound', { body: { from: '+393331234567', text: 'hi' } })).statusCode, 200);

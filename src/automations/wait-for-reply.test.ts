@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeJobsDue, startBeckon, type TestBeckon } from '../../test/helpers.ts';
 import { contact, sandboxChannel, whatsappChannel } from '../../test/campaign-fixtures.ts';
-import { activate, jobsOf, outcomes, runOf, startRun, tagsOf, waitForRun } from './waits-test-support.ts';
+import { activate, expectJobRuns, expectJobs, outcomes, runOf, startRun, tagsOf, waitForRun } from './waits-test-support.ts';
 
 async function inbound(beckon: TestBeckon, from: string, text: string, channel?: string): Promise<Record<string, any>> {
   const res = await beckon.call('POST', '/v1/sandbox/inbound', { body: { from, text, ...(channel && { channel_uuid: channel }) } });
@@ -38,7 +38,7 @@ test('wait_for_reply: on the channel of the run\'s last message, only a reply ma
   await inbound(beckon, '+393331234567', 'maybe 1 later');
   await inbound(beckon, '+393331230000', '1', sms);
   for (const run of [annRun, bobRun]) assert.deepEqual([(await runOf(beckon, run.uuid)).current_step, (await runOf(beckon, run.uuid)).variables], ['r', {}], 'another channel, or a text that is not a keyword, keeps it waiting');
-  assert.equal((await jobsOf(beckon, 'automation_step')).length, 2);
+  await expectJobRuns(beckon, 'automation_step', [annRun.uuid, bobRun.uuid]);
 
   const reply = await inbound(beckon, '+393331234567', '  1 ');
   const done = await waitForRun(beckon, annRun.uuid, (r) => r.status === 'completed');
@@ -56,7 +56,7 @@ test('wait_for_reply: on the channel of the run\'s last message, only a reply ma
   const timedOut = await waitForRun(beckon, bobRun.uuid, (r) => r.status === 'completed');
   assert.deepEqual(outcomes(timedOut).slice(1), [['r', 'waiting', null], ['r', 'timeout', null], ['silent', 'next', null]]);
   assert.deepEqual(await tagsOf(beckon, bob), ['silent']);
-  assert.deepEqual(await jobsOf(beckon, 'automation_step'), []);
+  await expectJobs(beckon, 'automation_step', []);
 });
 
 test('wait_for_reply: any reply on any channel by default, or only on channel_uuid; outbound messages do not count', async (t) => {

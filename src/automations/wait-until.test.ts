@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { makeJobsDue, startBeckon } from '../../test/helpers.ts';
 import { contact } from '../../test/campaign-fixtures.ts';
 import { instantOf } from './steps/wait-until.ts';
-import { activate, jobsOf, outcomes, startRun, tagsOf, waitForRun } from './waits-test-support.ts';
+import { activate, expectJobs, outcomes, startRun, tagsOf, waitForRun } from './waits-test-support.ts';
 
 const reminder = (extra: Record<string, unknown> = {}) => ({
   name: 'Reminder', trigger: { type: 'api' }, start: 'w',
@@ -22,7 +22,7 @@ test('wait_until: 24 hours before trigger.appointment_at as a job with that exac
   const run = await startRun(beckon, automation, { contact: { uuid: ann }, data: { appointment_at: '2030-03-10T15:30:00+01:00' } });
   const waiting = await waitForRun(beckon, run.uuid, (r) => r.waiting_until !== null);
   assert.equal(waiting.waiting_until, '2030-03-09T14:30:00.000Z');
-  assert.deepEqual(await jobsOf(beckon, 'automation_step'), [[run.uuid, 2, '2030-03-09T14:30:00.000Z']]);
+  await expectJobs(beckon, 'automation_step', [[run.uuid, 2, '2030-03-09T14:30:00.000Z']]);
   assert.deepEqual(await tagsOf(beckon, ann), []);
   await makeJobsDue(beckon, 'automation_step');
   const done = await waitForRun(beckon, run.uuid, (r) => r.status === 'completed');
@@ -41,7 +41,7 @@ test('wait_until: 24 hours before trigger.appointment_at as a job with that exac
     const failed = await waitForRun(beckon, bad.uuid, (r) => r.status === 'failed');
     assert.deepEqual([failed.error, outcomes(failed)], ['invalid_time: trigger.appointment_at', [['w', 'failed', 'invalid_time: trigger.appointment_at']]]);
   }
-  assert.deepEqual(await jobsOf(beckon, 'automation_step'), []);
+  await expectJobs(beckon, 'automation_step', []);
 });
 
 test('wait_until: without a past edge a past time goes on at once; a contact date field names the time', async (t) => {

@@ -61,3 +61,37 @@ export async function refused(beckon: TestBeckon, body: Record<string, unknown>)
   assert.equal(res.headers['content-type'], 'application/problem+json; charset=utf-8');
   return res.json().errors;
 }
+
+function sorted<T>(list: T[]): T[] {
+  return [...list].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+}
+
+/**
+ * Waits until the pending jobs of a task are exactly `expected` ([run_id, token, runAt], any order): a job whose task
+ * just finished is deleted a moment later (completions are deleted together), so the list is read until it settles.
+ * Fails with the last list read when it never equals `expected`.
+ */
+export async function expectJobs(beckon: TestBeckon, task: string, expected: [string, number, string][], message?: string): Promise<void> {
+  let last: [string, number, string][] = [];
+  try {
+    await waitFor(`jobs of ${task}`, async () => {
+      last = await jobsOf(beckon, task);
+      return JSON.stringify(sorted(last)) === JSON.stringify(sorted(expected));
+    }, 5_000);
+  } catch {
+    assert.deepEqual(sorted(last), sorted(expected), message);
+  }
+}
+
+/** Like expectJobs, comparing only the runs the jobs belong to. */
+export async function expectJobRuns(beckon: TestBeckon, task: string, runIds: string[], message?: string): Promise<void> {
+  let last: string[] = [];
+  try {
+    await waitFor(`jobs of ${task}`, async () => {
+      last = (await jobsOf(beckon, task)).map(([id]) => id);
+      return JSON.stringify(last.sort()) === JSON.stringify([...runIds].sort());
+    }, 5_000);
+  } catch {
+    assert.deepEqual(last.sort(), [...runIds].sort(), message);
+  }
+}
