@@ -18,7 +18,7 @@ export interface Config {
   readonly sandboxDelays: readonly [number, number, number];
   /** Seconds between webhook delivery attempts after the first; its length is the number of retries. */
   readonly webhookRetrySchedule: readonly number[];
-  /** Milliseconds a webhook receiver has to answer. */
+  /** Milliseconds a webhook receiver (endpoints, automation webhook steps) has to answer. */
   readonly webhookTimeoutMs: number;
   /** Hours an endpoint may keep failing before a delivery that exhausts its retries disables it. */
   readonly webhookDisableAfterHours: number;
@@ -84,11 +84,11 @@ export const CONFIG_VARIABLES: readonly { name: string; flag?: string; default: 
   { name: 'BECKON_BOOTSTRAP_KEY', default: '(none)', meaning: 'An admin API key to adopt for the default workspace instead of generating one' },
   { name: 'BECKON_PUBLIC_URL', default: 'http://HOST:PORT', meaning: 'Base URL the service is reached at (OpenAPI servers, links)' },
   { name: 'BECKON_LOG_LEVEL', default: 'info', meaning: `Log level: ${LOG_LEVELS.join(', ')}` },
-  { name: 'BECKON_WEBHOOK_ALLOW_PRIVATE', default: '(none)', meaning: 'Comma-separated CIDRs (or addresses) exempt from the webhook SSRF guard, e.g. 127.0.0.0/8' },
+  { name: 'BECKON_WEBHOOK_ALLOW_PRIVATE', default: '(none)', meaning: 'Comma-separated CIDRs (or addresses) exempt from the webhook SSRF guard (endpoints and automation webhook steps), e.g. 127.0.0.0/8' },
   { name: 'BECKON_PROVIDER_ALLOW_PRIVATE', default: '(none)', meaning: 'Comma-separated CIDRs (or addresses) a channel\'s api_base_url or SMTP host may reach despite the provider SSRF guard, e.g. 10.0.0.25/32 for a local SMTP relay' },
   { name: 'BECKON_SANDBOX_DELAYS', default: '1000,2000,3000', meaning: 'Milliseconds until the sandbox reports sent, delivered, read (e.g. 0,0,0)' },
   { name: 'BECKON_WEBHOOK_RETRY_SCHEDULE', default: DEFAULT_WEBHOOK_RETRY_SCHEDULE.join(','), meaning: 'Seconds between webhook retries (±20% jitter); its length is the number of retries' },
-  { name: 'BECKON_WEBHOOK_TIMEOUT_MS', default: '15000', meaning: 'Milliseconds a webhook receiver has to answer' },
+  { name: 'BECKON_WEBHOOK_TIMEOUT_MS', default: '15000', meaning: 'Milliseconds a webhook receiver (endpoints, automation webhook steps) has to answer' },
   { name: 'BECKON_WEBHOOK_DISABLE_AFTER_HOURS', default: '24', meaning: 'An endpoint failing for this many hours is disabled when a delivery exhausts its retries (0: at the first exhausted delivery)' },
   { name: 'BECKON_RATE_LIMIT', default: '1000', meaning: 'Requests allowed per API key per rate-limit window' },
   { name: 'BECKON_RATE_LIMIT_WINDOW_MS', default: '1000', meaning: 'Length of the rate-limit window in milliseconds' },

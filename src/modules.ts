@@ -30,7 +30,8 @@ import { reportRoutes } from './reports/routes.ts';
 import { campaignRoutes } from './campaigns/routes.ts';
 import { campaignTasks } from './campaigns/tasks.ts';
 import { automationRoutes } from './automations/routes.ts';
-import { automationTasks } from './automations/tasks.ts';
+import { AUTOMATION_TASK_LANES, automationTasks } from './automations/tasks.ts';
+import { resumeSubscriber } from './automations/resume.ts';
 import { automationSubscriber } from './automations/triggers.ts';
 
 /** Services shared by several route groups. */
@@ -90,7 +91,9 @@ export const MODULES: readonly Module[] = [
   { name: 'reports', routes: (app, deps) => reportRoutes(app, deps) },
   { name: 'campaigns', routes: (app, deps) => campaignRoutes(app, deps), tasks: campaignTasks },
   // automations: its subscriber records the runs' own events on the bus of every module's subscribers
-  { name: 'automations', routes: (app, deps) => automationRoutes(app, deps), tasks: automationTasks, subscribers: [automationSubscriber(() => allSubscribers())] },
+  { name: 'automations', routes: (app, deps) => automationRoutes(app, deps), tasks: automationTasks, lanes: AUTOMATION_TASK_LANES,
+    // resume.ts ends the waits (wait_for_event, wait_for_reply) on the events they wait for, after exit_on ended runs
+    subscribers: [automationSubscriber(() => allSubscribers()), resumeSubscriber] },
 ];
 
 /** One route as docs/routes.md lists it: its module, method, path, scope, operationId and summary. */

@@ -12,6 +12,7 @@ import type { Definition } from './definition.ts';
 import * as q from './queries.ts';
 import { STEPS } from './steps/index.ts';
 import { runView } from './view.ts';
+import { AUTOMATION_WEBHOOK_TASK, WAITING_WEBHOOK } from './webhook-job.ts';
 
 /** The task that runs a run's current step (or ends its wait). */
 export const AUTOMATION_STEP_TASK = 'automation_step';
@@ -72,7 +73,7 @@ export async function startRunIn(trx: Db, bus: EventBus, automation: Automations
   const now = nowIso();
   const row: AutomationRunsTable = {
     id: newId(), workspace_id: automation.workspace_id, automation_id: automation.id, version: automation.version, contact_id: contactId,
-    correlation_key: correlationKey, status: 'active', current_step: definition.start, token: 1, resume_at: null, data: toJson(data), variables: '{}',
+    correlation_key: correlationKey, status: 'active', current_step: definition.start, token: 1, resume_at: null, waiting_for: null, wait_channel_id: null, data: toJson(data), variables: '{}',
     active_key: activeKey, exit_reason: null, error: null, created_at: now, updated_at: now, ended_at: null,
   };
   await q.insertRunIfFree(trx, row);
@@ -88,12 +89,13 @@ export async function startRunIn(trx: Db, bus: EventBus, automation: Automations
 /** Ends an active run in `trx` (removing its pending wait job; any other pending step job becomes stale) and records automation_run_<end>; false when it was no longer active. */
 export async function endRunIn(trx: Db, bus: EventBus, row: AutomationRunsTable, end: RunEnd, reason: string | null, now = nowIso()): Promise<boolean> {
   const changes = {
-    status: end, current_step: null, resume_at: null, active_key: null, token: row.token + 1, updated_at: now, ended_at: now,
+    status: end, current_step: null, resume_at: null, waiting_for: null, wait_channel_id: null, active_key: null, token: row.token + 1, updated_at: now, ended_at: now,
     exit_reason: end === 'exited' ? reason : null, error: end === 'failed' ? reason : null,
   } satisfies Partial<AutomationRunsTable>;
   if (!await q.updateRunIf(trx, row.id, row.token, changes)) return false;
   // the step job of the run's current token is pending (a wait) unless this very job is running it: remove it
   if (row.resume_at !== null) await bus.queue.removeJobs(trx, AUTOMATION_STEP_TASK, { run_id: row.id, token: row.token });
+  if (row.waiting_for === WAITING_WEBHOOK) await bus.queue.removeJobs(trx, AUTOMATION_WEBHOOK_TASK, { run_id: row.id, token: row.token });
   await recordEvent(trx, bus, row.workspace_id, `automation_run_${end}`, runView({ ...row, ...changes }));
   return true;
 }
@@ -116,17 +118,18 @@ export async function runStepJob(deps: Pick<Deps, 'db' | 'writer' | 'queue' | 's
     const record = (outcome: string, messageId: string | null = null, reason: string | null = null) =>
       q.insertRunStep(trx, { id: newId(), run_id: row.id, step_id: stepId, type: step.type, outcome, message_id: messageId, reason, created_at: now });
     let result;
-    if (row.resume_at !== null) result = { edge: 'next' };
+    // the end of a wait: a wait still waiting for its event or reply timed out
+    if (row.resume_at !== null) result = { edge: row.waiting_for !== null && kind.timeoutEdge ? kind.timeoutEdge : 'next' };
     else {
       const contact = await q.findContactRow(trx, row.workspace_id, row.contact_id);
       if (!contact) return 0;
       result = await kind.run(trx, deps, { row, contact, now }, step);
     }
     if ('wait' in result) {
-      const resumeAt = result.wait.toISOString();
-      if (!await q.updateRunIf(trx, row.id, row.token, { token: row.token + 1, resume_at: resumeAt, updated_at: now })) throw new Error(`run ${row.id} moved concurrently`);
+      const parked = { token: row.token + 1, resume_at: result.wait?.toISOString() ?? null, waiting_for: result.waitingFor ?? null, wait_channel_id: result.channelId ?? null, updated_at: now };
+      if (!await q.updateRunIf(trx, row.id, row.token, parked)) throw new Error(`run ${row.id} moved concurrently`);
       await record('waiting');
-      await deps.queue.enqueue(trx, AUTOMATION_STEP_TASK, { run_id: row.id, token: row.token + 1 }, { runAt: result.wait });
+      if (result.wait) await deps.queue.enqueue(trx, AUTOMATION_STEP_TASK, { run_id: row.id, token: row.token + 1 }, { runAt: result.wait });
       return 0;
     }
     if ('end' in result) {
@@ -139,7 +142,7 @@ export async function runStepJob(deps: Pick<Deps, 'db' | 'writer' | 'queue' | 's
     if (target === undefined) {
       await endRunIn(trx, deps, row, 'completed', null, now);
     } else {
-      if (!await q.updateRunIf(trx, row.id, row.token, { token: row.token + 1, current_step: target, resume_at: null, updated_at: now })) throw new Error(`run ${row.id} moved concurrently`);
+      if (!await q.updateRunIf(trx, row.id, row.token, { token: row.token + 1, current_step: target, resume_at: null, waiting_for: null, wait_channel_id: null, updated_at: now })) throw new Error(`run ${row.id} moved concurrently`);
       await deps.queue.enqueue(trx, AUTOMATION_STEP_TASK, { run_id: row.id, token: row.token + 1 });
     }
     return result.messageId ? 1 : 0;

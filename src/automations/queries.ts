@@ -128,3 +128,17 @@ export async function lastRunMessageId(db: Db, runId: string): Promise<string | 
     .orderBy('id', 'desc').limit(1).executeTakeFirst();
   return row?.message_id ?? undefined;
 }
+
+/** The channel of the last message a run sent (null when it sent none). */
+export async function lastSentChannel(db: Db, runId: string): Promise<string | null> {
+  const row = await db.selectFrom('automation_run_steps').innerJoin('messages', 'messages.id', 'automation_run_steps.message_id')
+    .select('messages.channel_id').where('automation_run_steps.run_id', '=', runId).orderBy('automation_run_steps.id', 'desc').limit(1).executeTakeFirst();
+  return row?.channel_id ?? null;
+}
+
+/** The active runs of the workspace waiting for one of `waitingFor` (`reply`, `custom.<name>`) for some contacts (index automation_runs_waiting), oldest first. */
+export async function waitingRuns(db: Db, workspaceId: string, waitingFor: string[], contactIds: string[]): Promise<AutomationRunsTable[]> {
+  if (waitingFor.length === 0 || contactIds.length === 0) return [];
+  return db.selectFrom('automation_runs').selectAll().where('workspace_id', '=', workspaceId).where('waiting_for', 'in', waitingFor)
+    .where('contact_id', 'in', contactIds).where('status', '=', 'active').orderBy('created_at').orderBy('id').execute();
+}

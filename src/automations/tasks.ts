@@ -1,8 +1,17 @@
 import type { Deps } from '../deps.ts';
-import type { TasksOf } from '../jobs/queue.ts';
+import type { TaskLanes, TasksOf } from '../jobs/queue.ts';
+import { WEBHOOK_LANE } from '../webhooks/delivery-job.ts';
 import { AUTOMATION_STEP_TASK, runStepJob } from './engine.ts';
+import { runWebhookJob } from './webhook-call.ts';
+import { AUTOMATION_WEBHOOK_TASK } from './webhook-job.ts';
 
-/** The automations' task: automation_step runs a run's current step. */
-export function automationTasks(deps: Deps): TasksOf<typeof AUTOMATION_STEP_TASK> {
-  return { [AUTOMATION_STEP_TASK]: (payload) => runStepJob(deps, payload) };
+/** The automations' tasks: automation_step runs a run's current step; automation_webhook makes a webhook step's call. */
+export function automationTasks(deps: Deps): TasksOf<typeof AUTOMATION_STEP_TASK | typeof AUTOMATION_WEBHOOK_TASK> {
+  return {
+    [AUTOMATION_STEP_TASK]: (payload) => runStepJob(deps, payload),
+    [AUTOMATION_WEBHOOK_TASK]: (payload, context) => runWebhookJob(deps, payload, context),
+  };
 }
+
+/** Webhook steps' calls run in the webhooks lane (HTTP calls to outside receivers), so a slow receiver never holds up steps. */
+export const AUTOMATION_TASK_LANES: TaskLanes = { [AUTOMATION_WEBHOOK_TASK]: WEBHOOK_LANE };

@@ -43,6 +43,10 @@ export interface AutomationRunsTable {
   token: number;
   /** While a wait step waits: when it ends. */
   resume_at: Timestamp | null;
+  /** What a waiting run waits for: `custom.<name>` (wait_for_event), `reply` (wait_for_reply), `webhook` (its call pending); null otherwise. */
+  waiting_for: string | null;
+  /** The channel a reply must come on while waiting for one (null: any channel). */
+  wait_channel_id: string | null;
   /** The trigger data (the API call's `data`, the event's data): Liquid's `trigger`. */
   data: Json;
   /** The run's variables: Liquid's `vars`. */

@@ -2,8 +2,13 @@ import type { StepKind } from './types.ts';
 import { branchStep } from './branch.ts';
 import { exitStep } from './exit.ts';
 import { sendMessageStep } from './send-message.ts';
+import { splitStep } from './split.ts';
 import { updateContactStep } from './update-contact.ts';
 import { waitStep } from './wait.ts';
+import { waitForEventStep } from './wait-for-event.ts';
+import { waitForReplyStep } from './wait-for-reply.ts';
+import { waitUntilStep } from './wait-until.ts';
+import { webhookStep } from './webhook.ts';
 
 /** Every step type an automation may use, by its `type`: how it is checked, its edges and how it runs. */
 export const STEPS: Record<string, StepKind> = {
@@ -12,6 +17,11 @@ export const STEPS: Record<string, StepKind> = {
   branch: branchStep,
   update_contact: updateContactStep,
   exit: exitStep,
+  wait_until: waitUntilStep,
+  wait_for_event: waitForEventStep,
+  wait_for_reply: waitForReplyStep,
+  split: splitStep,
+  webhook: webhookStep,
 };
 
 /** The step kind of a `type`, or undefined for an unknown one. */

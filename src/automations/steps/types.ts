@@ -13,10 +13,15 @@ export interface RunState {
   now: string;
 }
 
-/** What running a step gives the engine: an edge to follow (with what it recorded), a time to wait until, or the run's end. */
+/**
+ * What running a step gives the engine: an edge to follow (with what it recorded), a wait, or the run's end. A wait
+ * parks the run (its token + 1): until `wait` (a step job with that run time, whose end follows `next`, or the step's
+ * `timeoutEdge` while `waitingFor` is still set), and/or for what `waitingFor` names (`custom.<name>`, `reply` on
+ * `channelId` or any channel, `webhook`), which resumes it first (automations/resume.ts, webhook-call.ts).
+ */
 export type StepResult =
   | { edge: string; messageId?: string; reason?: string }
-  | { wait: Date }
+  | { wait: Date | null; waitingFor?: string; channelId?: string | null }
   | { end: 'completed' | 'failed'; reason?: string };
 
 /** What steps may use: the store's handles and the outbound path's bus. */
@@ -39,6 +44,8 @@ export interface StepKind {
   edges(step: StepDefinition, path: string): Edge[];
   /** True when the step waits (a cycle through it is allowed). */
   waits: boolean;
+  /** The edge a wait follows when its time comes while it still waits for its event or reply (default `next`). */
+  timeoutEdge?: string;
   /** Runs the step in the transaction that advances the run. */
   run(trx: Db, deps: StepDeps, run: RunState, step: StepDefinition): Promise<StepResult>;
 }
