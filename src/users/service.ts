@@ -36,7 +36,7 @@ async function emailFree(db: Db, email: string): Promise<void> {
 }
 
 /** Creates a user; without a password it answers a one-time invitation link (BECKON_INVITATION_TTL_HOURS) to set one. */
-export async function createUser(db: Db, config: Deps['config'], workspaceId: string, input: NewUser): Promise<{ user: UserView; invitation: LinkView | null }> {
+export async function createUser(db: Db, config: Pick<Deps['config'], 'publicUrl' | 'invitationTtlHours'>, workspaceId: string, input: NewUser): Promise<{ user: UserView; invitation: LinkView | null }> {
   const email = normalizeEmail(input.email);
   if (input.password !== undefined) checkPassword(input.password);
   await emailFree(db, email);
