@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
 import type { App } from '../http.ts';
 import { AppError } from '../errors.ts';
-import { clearedCookies, endSession, sessionCookies } from '../auth/sessions.ts';
+import { clearedCookies, endSession, sessionCookies, sweepSessions } from '../auth/sessions.ts';
 import { ScopeListSchema } from '../auth/routes.ts';
 import { findWorkspace } from '../auth/queries.ts';
 import { AcceptBody, LoginBody, ResetConfirmBody, ResetRequestBody, UserSchema } from './schema.ts';
@@ -39,6 +39,10 @@ function loginLimiter(app: App, deps: Deps) {
 /** Sign-in routes: login, logout, the caller's identity, invitations and password resets. */
 export function accountRoutes(app: App, deps: Deps): void {
   const limitLogin = loginLimiter(app, deps);
+  // expired sessions are refused when used; this deletes the ones never used again, hourly
+  const sweeper = setInterval(() => sweepSessions(deps.db).catch((err) => deps.log.warn({ err }, 'session sweep failed')), 3_600_000);
+  sweeper.unref();
+  app.addHook('onClose', async () => clearInterval(sweeper));
 
   app.post('/v1/auth/login', {
     config: { scope: 'public', idempotent: false },

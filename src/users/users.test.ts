@@ -46,6 +46,18 @@ test('users: create answers an invitation; list, get, patch, validation, duplica
   assert.equal(badAvailability.json().errors[0].path, 'body.availability');
   assert.equal((await beckon.call('GET', '/v1/users/0190a000-0000-7000-8000-000000000000')).statusCode, 404);
 
+  const status = await beckon.call('POST', '/v1/custom_statuses', { body: { name: ' At lunch ' } });
+  assert.equal(status.statusCode, 201);
+  assert.equal(status.json().custom_status.name, 'At lunch');
+  const dupStatus = await beckon.call('POST', '/v1/custom_statuses', { body: { name: 'At lunch' } });
+  assert.equal(dupStatus.statusCode, 409);
+  assert.deepEqual(dupStatus.json().errors, [{ path: 'body.name', message: 'is taken' }]);
+  await beckon.call('POST', '/v1/custom_statuses', { body: { name: 'Around' } });
+  assert.deepEqual((await beckon.call('GET', '/v1/custom_statuses')).json().custom_statuses.map((c: { name: string }) => c.name), ['Around', 'At lunch']);
+  assert.equal((await beckon.call('DELETE', `/v1/custom_statuses/${status.json().custom_status.uuid}`)).statusCode, 200);
+  assert.equal((await beckon.call('DELETE', `/v1/custom_statuses/${status.json().custom_status.uuid}`)).statusCode, 404);
+  assert.equal((await beckon.call('POST', '/v1/custom_statuses', { body: { name: '' } })).json().errors[0].path, 'body.name');
+
   const events = (await beckon.call('GET', '/v1/events?type=agent_status_updated')).json().events;
   assert.equal(events.length, 1);
   assert.equal(events[0].payload.user.custom_status, 'At lunch');
