@@ -23,9 +23,10 @@ export async function emailTaken(db: Db, email: string): Promise<boolean> {
   return !!(await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst());
 }
 
-/** Number of live users of a workspace. */
-export async function countUsers(db: Db, workspaceId: string): Promise<number> {
-  const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('workspace_id', '=', workspaceId).where('deleted_at', 'is', null).executeTakeFirstOrThrow();
+/** Number of live admin users of a workspace. */
+export async function countAdmins(db: Db, workspaceId: string): Promise<number> {
+  const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('workspace_id', '=', workspaceId)
+    .where('role', '=', 'admin').where('deleted_at', 'is', null).executeTakeFirstOrThrow();
   return Number(r.n);
 }
 

@@ -63,8 +63,7 @@ export async function listUsers(db: Db, workspaceId: string, query: { limit?: nu
 /** Refuses to leave a workspace without an admin who can sign in or hold admin rights. */
 async function keepOneAdmin(db: Db, workspaceId: string, user: UsersTable): Promise<void> {
   if (user.role !== 'admin') return;
-  const admins = (await q.listUsers(db, workspaceId, 1000)).filter((u) => u.role === 'admin');
-  if (admins.length <= 1) throw new AppError(409, 'conflict', 'this is the workspace\'s last admin user: make another user admin first');
+  if ((await q.countAdmins(db, workspaceId)) <= 1) throw new AppError(409, 'conflict', 'this is the workspace\'s last admin user: make another user admin first');
 }
 
 /** Changes, as PATCH /v1/users/:uuid and PATCH /v1/users/me/status take them. */
