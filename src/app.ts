@@ -63,7 +63,7 @@ export async function buildApp(deps: Deps): Promise<App> {
   });
 
   const verifier = new KeyVerifier(deps.db);
-  app.addHook('onRequest', authHook(verifier));
+  app.addHook('onRequest', authHook(verifier, deps.db, deps.config));
   // Per API key, counted after authentication; public routes and rejected keys are not counted. On PostgreSQL the
   // counters live in the database so the limit holds across every API process (system/rate-limit-store-pg.ts).
   const sharedCounters = isPostgres(deps.db) ? pgRateLimitStore(deps.db) : null;

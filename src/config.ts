@@ -50,6 +50,20 @@ export interface Config {
   readonly keepAliveTimeoutMs: number;
   /** Client connections the HTTP server holds open at most. */
   readonly maxConnections: number;
+  /** Seconds a session lives after its last use (sliding). */
+  readonly sessionIdleSeconds: number;
+  /** Seconds a session lives after sign-in at most, however much it is used. */
+  readonly sessionMaxSeconds: number;
+  /** Hours an invitation link stays valid. */
+  readonly invitationTtlHours: number;
+  /** Sign-in attempts allowed per email (and 5 times as many per client address) per login window. */
+  readonly loginRateLimit: number;
+  /** Length of the login rate-limit window in milliseconds. */
+  readonly loginRateLimitWindowMs: number;
+  /** Email of the first admin user, created at the first start with bootstrapAdminPassword. */
+  readonly bootstrapAdminEmail: string | undefined;
+  /** Password of the first admin user (at least 10 characters). */
+  readonly bootstrapAdminPassword: string | undefined;
 }
 
 /** The roles of `beckon start --role`: api (HTTP API, no jobs), worker (jobs; /healthz, /readyz, /metrics only), all (both). */
@@ -103,6 +117,13 @@ export const CONFIG_VARIABLES: readonly { name: string; flag?: string; default: 
   { name: 'BECKON_REQUEST_TIMEOUT_MS', default: '30000', meaning: 'Milliseconds a client has to send a whole request, headers and body (at least BECKON_HEADERS_TIMEOUT_MS); a slower one is answered 408 and disconnected' },
   { name: 'BECKON_KEEP_ALIVE_TIMEOUT_MS', default: '72000', meaning: 'Milliseconds an idle keep-alive connection stays open for the next request (keep it above a load balancer\'s idle timeout, e.g. 60 s)' },
   { name: 'BECKON_MAX_CONNECTIONS', default: '10000', meaning: 'Client connections the HTTP server holds open at most (event streams included); further ones are closed at once' },
+  { name: 'BECKON_SESSION_IDLE_SECONDS', default: '43200', meaning: 'Seconds a dashboard session (cookie) lives after its last use: 12 hours' },
+  { name: 'BECKON_SESSION_MAX_SECONDS', default: '2592000', meaning: 'Seconds a dashboard session lives after sign-in at most, however much it is used: 30 days' },
+  { name: 'BECKON_INVITATION_TTL_HOURS', default: '72', meaning: 'Hours an invitation link (set your password) stays valid; a password reset link lives 1 hour' },
+  { name: 'BECKON_LOGIN_RATE_LIMIT', default: '10', meaning: 'Sign-in attempts (POST /v1/auth/login) allowed per email per login window, and 5 times as many per client address; more get 429 with Retry-After' },
+  { name: 'BECKON_LOGIN_RATE_LIMIT_WINDOW_MS', default: '900000', meaning: 'Length of the login rate-limit window in milliseconds: 15 minutes' },
+  { name: 'BECKON_BOOTSTRAP_ADMIN_EMAIL', default: '(none)', meaning: 'With BECKON_BOOTSTRAP_ADMIN_PASSWORD: the first admin user of the default workspace, created at the first start (unset, a one-time sign-in link is printed instead)' },
+  { name: 'BECKON_BOOTSTRAP_ADMIN_PASSWORD', default: '(none)', meaning: 'The first admin user\'s password (at least 10 characters); only read when that user does not exist yet' },
   { name: 'BECKON_EVENT_RETENTION_DAYS', default: '30', meaning: 'Days events are kept for GET /v1/events and stream resumption (Last-Event-ID); older ones are deleted hourly' },
 ];
 
@@ -173,6 +194,15 @@ function databaseUrl(name: string, raw: string | undefined): string | undefined 
   return raw.trim();
 }
 
+function bootstrapAdmin(env: NodeJS.ProcessEnv): { bootstrapAdminEmail: string | undefined; bootstrapAdminPassword: string | undefined } {
+  const email = env.BECKON_BOOTSTRAP_ADMIN_EMAIL?.trim().toLowerCase() || undefined;
+  const password = env.BECKON_BOOTSTRAP_ADMIN_PASSWORD || undefined;
+  if (!email !== !password) throw new ConfigError('BECKON_BOOTSTRAP_ADMIN_EMAIL and BECKON_BOOTSTRAP_ADMIN_PASSWORD go together: set both or neither');
+  if (email && !/^[^@\s]+@[^@\s]+$/.test(email)) throw new ConfigError(`BECKON_BOOTSTRAP_ADMIN_EMAIL must be an email address, got "${email}"`);
+  if (password && password.length < 10) throw new ConfigError('BECKON_BOOTSTRAP_ADMIN_PASSWORD must be at least 10 characters');
+  return { bootstrapAdminEmail: email, bootstrapAdminPassword: password };
+}
+
 /** Builds the frozen configuration from environment variables and command-line flags, or throws a ConfigError naming the bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFlags = {}): Config {
   const portName = flags.port !== undefined ? '--port' : 'BECKON_PORT';
@@ -220,5 +250,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     requestTimeoutMs,
     keepAliveTimeoutMs: int('BECKON_KEEP_ALIVE_TIMEOUT_MS', env.BECKON_KEEP_ALIVE_TIMEOUT_MS, 72000, 1),
     maxConnections: int('BECKON_MAX_CONNECTIONS', env.BECKON_MAX_CONNECTIONS, 10000, 1),
+    sessionIdleSeconds: int('BECKON_SESSION_IDLE_SECONDS', env.BECKON_SESSION_IDLE_SECONDS, 43200, 1),
+    sessionMaxSeconds: int('BECKON_SESSION_MAX_SECONDS', env.BECKON_SESSION_MAX_SECONDS, 2592000, 1),
+    invitationTtlHours: int('BECKON_INVITATION_TTL_HOURS', env.BECKON_INVITATION_TTL_HOURS, 72, 1),
+    loginRateLimit: int('BECKON_LOGIN_RATE_LIMIT', env.BECKON_LOGIN_RATE_LIMIT, 10, 1),
+    loginRateLimitWindowMs: int('BECKON_LOGIN_RATE_LIMIT_WINDOW_MS', env.BECKON_LOGIN_RATE_LIMIT_WINDOW_MS, 900000, 1),
+    ...bootstrapAdmin(env),
   });
 }

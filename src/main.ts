@@ -17,6 +17,9 @@ Usage:
   beckon workspaces create NAME [--data DIR]         create a workspace; prints its admin key
   beckon keys create --workspace NAME --name LABEL [--scopes read,full,admin] [--data DIR]
                                                      create an API key (default scope full); prints the key alone
+  beckon users create --email E --name N [--role admin|agent] [--password P] [--workspace NAME] [--data DIR]
+                                                     create a user (default role agent, workspace default); prints
+                                                     its uuid, and without --password its invitation link
   beckon import contacts FILE --workspace NAME [--map column=field,...] [--data DIR]
                                                      import a CSV (or .ndjson) file of contacts with a progress bar
   beckon backup FILE [--data DIR]                    write a consistent copy of the SQLite store, even while Beckon runs
@@ -48,6 +51,9 @@ async function start(flags: ConfigFlags): Promise<void> {
   const { port } = app.server.address() as AddressInfo;
   if (runtime.createdKey) {
     process.stdout.write(`\nBeckon created the workspace "default" with a sandbox WhatsApp channel.\nAdmin API key (shown once, keep it): ${runtime.createdKey}\n\n`);
+  }
+  if (runtime.adminLink) {
+    process.stdout.write(`First admin user: open this one-time link to choose your email and password (valid ${config.invitationTtlHours} h):\n${runtime.adminLink}\n\n`);
   }
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const store = config.databaseUrl ? { database: config.databaseUrl.replace(/:[^:@/]*@/, ':***@') } : { data: config.dataDir };
@@ -104,7 +110,7 @@ async function main(argv: string[]): Promise<void> {
       port: { type: 'string' }, host: { type: 'string' }, data: { type: 'string' },
       'database-url': { type: 'string' }, role: { type: 'string' },
       workspace: { type: 'string' }, name: { type: 'string' }, scopes: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      map: { type: 'string' },
+      map: { type: 'string' }, email: { type: 'string' }, password: { type: 'string' },
     },
   });
   const [command, sub, arg, ...rest] = positionals;
@@ -139,6 +145,20 @@ async function main(argv: string[]): Promise<void> {
       return (await createApiKey(db, workspace.id, values.name!, scopes)).secret;
     });
     process.stdout.write(secret + '\n');
+    return;
+  }
+  if (command === 'users' && sub === 'create' && !arg) {
+    if (!values.email || !values.name) throw new ConfigError('users create needs --email E and --name N');
+    const role = (values.role ?? 'agent') as 'admin' | 'agent';
+    if (role !== 'admin' && role !== 'agent') throw new ConfigError(`--role must be admin or agent, got "${values.role}"`);
+    const { findWorkspaceByName } = await import('./auth/queries.ts');
+    const { createUser } = await import('./users/service.ts');
+    const created = await withStore(storeFlags, async (db, _store, config) => {
+      const workspace = await findWorkspaceByName(db, values.workspace ?? 'default');
+      if (!workspace) throw new ConfigError(`no workspace named "${values.workspace ?? 'default'}"`);
+      return createUser(db, config, workspace.id, { email: values.email!, name: values.name!, role, password: values.password });
+    });
+    process.stdout.write(`${created.user.uuid}\n${created.invitation ? `invitation link (valid until ${created.invitation.expires_at}): ${created.invitation.url}\n` : ''}`);
     return;
   }
   if (command === 'import' && sub === 'contacts' && rest.length === 0) {

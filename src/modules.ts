@@ -4,6 +4,10 @@ import type { KeyVerifier } from './auth/service.ts';
 import type { Task, TaskLanes, TaskTable } from './jobs/queue.ts';
 import type { EventSubscriber } from './events/subscribers.ts';
 import { authRoutes } from './auth/routes.ts';
+import { userRoutes } from './users/routes.ts';
+import { accountRoutes } from './users/account-routes.ts';
+import { customStatusRoutes } from './users/status-routes.ts';
+import { teamRoutes } from './teams/routes.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { customFieldRoutes } from './contacts/custom-fields/routes.ts';
 import { contactBatchRoutes } from './contacts/batch/routes.ts';
@@ -57,6 +61,15 @@ export interface Module {
 export const MODULES: readonly Module[] = [
   { name: 'system', routes: (app, deps) => systemRoutes(app, deps) },
   { name: 'auth', routes: (app, deps, services) => authRoutes(app, deps, services.verifier) },
+  {
+    name: 'users',
+    routes(app, deps, services) {
+      accountRoutes(app, deps);
+      userRoutes(app, deps, services.verifier);
+      customStatusRoutes(app, deps);
+    },
+  },
+  { name: 'teams', routes: (app, deps) => teamRoutes(app, deps) },
   {
     name: 'contacts',
     routes(app, deps) {

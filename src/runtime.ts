@@ -42,6 +42,8 @@ export interface Runtime {
   store: Store;
   /** The admin key created on first start (null when the store already existed or a bootstrap key was given). */
   createdKey: string | null;
+  /** The one-time link that creates and signs in the first admin user, issued on first start (null otherwise, or with BECKON_BOOTSTRAP_ADMIN_EMAIL). */
+  adminLink: string | null;
   /** Stops taking work, drains in-flight jobs and requests, closes the store. */
   stop(): Promise<void>;
 }
@@ -55,9 +57,9 @@ export async function startRuntime(config: Config, options: { logger?: pino.Logg
   const store = connectStore(config);
   const { db, writer } = store;
   // Processes starting together against one PostgreSQL migrate and bootstrap one at a time.
-  const { createdKey } = await store.withStartupLock(async () => {
+  const { createdKey, adminLink } = await store.withStartupLock(async () => {
     await migrateToLatest(db);
-    return bootstrap(db, config.bootstrapKey);
+    return bootstrap(db, config);
   });
   // On PostgreSQL the queue is graphile-worker's (its own pool: fetching jobs never waits behind the API's queries).
   const jobPool = store.kind === 'postgres' ? new pg.Pool({ connectionString: store.databaseUrl!, max: config.databasePoolSize }) : null;
@@ -89,7 +91,7 @@ export async function startRuntime(config: Config, options: { logger?: pino.Logg
   }
   let stopped = false;
   return {
-    app, deps, worker, queue, store, createdKey,
+    app, deps, worker, queue, store, createdKey, adminLink,
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -1,5 +1,5 @@
 import type { Db } from '../db/connect.ts';
-import type { ApiKeysTable } from '../db/types.ts';
+import type { ApiKeysTable, SessionsTable } from '../db/types.ts';
 
 /** Inserts a workspace. */
 export async function insertWorkspace(db: Db, row: { id: string; name: string; created_at: string }): Promise<void> {
@@ -27,21 +27,67 @@ export async function insertApiKey(db: Db, row: ApiKeysTable): Promise<void> {
   await db.insertInto('api_keys').values(row).execute();
 }
 
-/** Finds a live (not revoked) key by the hash of its secret. */
+/** Finds a key by the hash of its secret, with its user's role and deletion (null for a workspace key). */
 export async function findKeyByHash(db: Db, keyHash: string) {
-  return db.selectFrom('api_keys').select(['id', 'workspace_id', 'scopes', 'revoked_at', 'user_id'])
-    .where('key_hash', '=', keyHash).executeTakeFirst();
+  return db.selectFrom('api_keys').leftJoin('users', 'users.id', 'api_keys.user_id')
+    .select(['api_keys.id', 'api_keys.workspace_id', 'api_keys.scopes', 'api_keys.revoked_at', 'api_keys.user_id', 'users.role', 'users.deleted_at'])
+    .where('api_keys.key_hash', '=', keyHash).executeTakeFirst();
+}
+
+/** A live user of a workspace (the owner of a new key), or undefined. */
+export async function findLiveUser(db: Db, workspaceId: string, id: string) {
+  return db.selectFrom('users').select(['id', 'role']).where('workspace_id', '=', workspaceId).where('id', '=', id)
+    .where('deleted_at', 'is', null).executeTakeFirst();
+}
+
+/** Revokes every live key of a user; returns their hashes (to forget them in the verifier's cache). */
+export async function revokeUserKeys(db: Db, userId: string, at: string): Promise<string[]> {
+  const rows = await db.updateTable('api_keys').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null)
+    .returning('key_hash').execute();
+  return rows.map((r) => r.key_hash);
+}
+
+/** Inserts a session row. */
+export async function insertSession(db: Db, row: SessionsTable): Promise<void> {
+  await db.insertInto('sessions').values(row).execute();
+}
+
+/** A session by its token's hash, with its user's role (undefined when unknown or the user was deleted). */
+export async function findSessionByHash(db: Db, tokenHash: string) {
+  return db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(['sessions.id', 'sessions.workspace_id', 'sessions.user_id', 'sessions.idle_expires_at', 'sessions.expires_at', 'sessions.last_seen_at', 'users.role'])
+    .where('sessions.token_hash', '=', tokenHash).where('users.deleted_at', 'is', null).executeTakeFirst();
+}
+
+/** Moves a session's idle expiry forward. */
+export async function touchSession(db: Db, id: string, at: string, idleExpiresAt: string): Promise<void> {
+  await db.updateTable('sessions').set({ last_seen_at: at, idle_expires_at: idleExpiresAt }).where('id', '=', id).execute();
+}
+
+/** Deletes one session. */
+export async function deleteSession(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('sessions').where('id', '=', id).execute();
+}
+
+/** Deletes every session of a user. */
+export async function deleteUserSessions(db: Db, userId: string): Promise<void> {
+  await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+}
+
+/** Deletes sessions past either expiry. */
+export async function deleteExpiredSessions(db: Db, now: string): Promise<void> {
+  await db.deleteFrom('sessions').where((eb) => eb.or([eb('idle_expires_at', '<=', now), eb('expires_at', '<=', now)])).execute();
 }
 
 /** Lists a workspace's keys, newest first, revoked ones included. */
 export async function listApiKeys(db: Db, workspaceId: string) {
-  return db.selectFrom('api_keys').select(['id', 'name', 'prefix', 'scopes', 'created_at', 'last_used_at', 'revoked_at'])
+  return db.selectFrom('api_keys').select(['id', 'name', 'prefix', 'scopes', 'created_at', 'last_used_at', 'revoked_at', 'user_id'])
     .where('workspace_id', '=', workspaceId).orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
 }
 
 /** Finds one of a workspace's keys. */
 export async function findApiKey(db: Db, workspaceId: string, id: string) {
-  return db.selectFrom('api_keys').select(['id', 'name', 'prefix', 'scopes', 'created_at', 'last_used_at', 'revoked_at', 'key_hash'])
+  return db.selectFrom('api_keys').select(['id', 'name', 'prefix', 'scopes', 'created_at', 'last_used_at', 'revoked_at', 'key_hash', 'user_id'])
     .where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
 }
 

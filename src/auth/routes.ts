@@ -1,8 +1,7 @@
 import { Type } from 'typebox';
 import type { Deps } from '../deps.ts';
 import type { App } from '../http.ts';
-import { createApiKey, listApiKeys, type KeyVerifier } from './service.ts';
-import { findWorkspace } from './queries.ts';
+import { createApiKey, createUserApiKey, listApiKeys, type KeyVerifier } from './service.ts';
 import { UuidParams } from '../system/schemas.ts';
 import { nameSchema } from '../system/components.ts';
 
@@ -16,24 +15,16 @@ const ApiKey = Type.Object({
   created_at: Type.String({ format: 'date-time' }),
   last_used_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   revoked_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  user_uuid: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], { description: 'The user the key belongs to (it acts with min(its scopes, the user\'s role)); null: a workspace key' }),
 });
 nameSchema('ApiKey', ApiKey);
 const ScopeList = Type.Array(ScopeSchema, { minItems: 1, uniqueItems: true });
 
-/** Routes for API keys and the caller's identity. */
-export function authRoutes(app: App, deps: Deps, verifier: KeyVerifier): void {
-  app.get('/v1/auth/me', {
-    config: { scope: 'read' },
-    schema: {
-      operationId: 'getAuthMe',
-      tags: ['auth'], summary: 'The workspace and key behind the bearer token',
-      response: { 200: Type.Object({ workspace: Type.Object({ uuid: Type.String(), name: Type.String() }), api_key: Type.Object({ uuid: Type.String(), scopes: ScopeList }) }) },
-    },
-  }, async (request) => {
-    const workspace = await findWorkspace(deps.db, request.auth.workspaceId);
-    return { workspace: { uuid: request.auth.workspaceId, name: workspace?.name ?? '' }, api_key: { uuid: request.auth.keyId, scopes: request.auth.scopes } };
-  });
+/** A list of scopes, as GET /v1/auth/me answers them. */
+export const ScopeListSchema = ScopeList;
 
+/** Routes for API keys (GET /v1/auth/me is in users/, which knows users). */
+export function authRoutes(app: App, deps: Deps, verifier: KeyVerifier): void {
   app.get('/v1/api_keys', {
     config: { scope: 'admin' },
     schema: { operationId: 'listApiKeys', tags: ['auth'], summary: 'List the workspace\'s API keys (secrets are never shown again)', response: { 200: Type.Object({ api_keys: Type.Array(ApiKey) }) } },
@@ -44,11 +35,17 @@ export function authRoutes(app: App, deps: Deps, verifier: KeyVerifier): void {
     schema: {
       operationId: 'createApiKey',
       tags: ['auth'], summary: 'Create an API key; its secret is in the answer once',
-      body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }), scopes: Type.Optional(ScopeList) }),
+      body: Type.Object({
+        name: Type.String({ minLength: 1, maxLength: 100 }),
+        scopes: Type.Optional(ScopeList),
+        user_uuid: Type.Optional(Type.String({ format: 'uuid', description: 'Make it a key of this user: it acts with min(its scopes, the user\'s role), and dies with the user' })),
+      }),
       response: { 201: Type.Object({ api_key: Type.Intersect([ApiKey, Type.Object({ key: Type.String({ description: 'The secret, shown once' }) })]) }) },
     },
   }, async (request, reply) => {
-    const { key, secret } = await createApiKey(deps.db, request.auth.workspaceId, request.body.name, request.body.scopes ?? ['full']);
+    const { name, scopes = ['full'], user_uuid: userId } = request.body;
+    const { workspaceId } = request.auth;
+    const { key, secret } = userId ? await createUserApiKey(deps.db, workspaceId, userId, name, scopes) : await createApiKey(deps.db, workspaceId, name, scopes);
     return reply.code(201).send({ api_key: { ...key, key: secret } });
   });
 

@@ -12,7 +12,7 @@ const One = Type.Object({ contact: ContactSchema });
 /** Routes for contacts, with Callbell's paths and shapes. */
 export function contactRoutes(app: App, deps: Deps): void {
   app.post('/v1/contacts', {
-    config: { scope: 'full' },
+    config: { scope: 'full', agents: true },
     schema: {
       operationId: 'createContact',
       tags, body: CreateContactBody, response: { 201: One },
@@ -50,7 +50,7 @@ export function contactRoutes(app: App, deps: Deps): void {
   }, async (request) => ({ contact: await getContact(deps.db, request.auth.workspaceId, request.params.uuid) }));
 
   app.patch('/v1/contacts/:uuid', {
-    config: { scope: 'full' },
+    config: { scope: 'full', agents: true },
     schema: {
       operationId: 'updateContact',
       tags, params: UuidParams, body: UpdateContactBody, response: { 200: One },
@@ -62,7 +62,7 @@ export function contactRoutes(app: App, deps: Deps): void {
   }, async (request) => ({ contact: await updateContact(deps.db, deps, request.auth.workspaceId, request.params.uuid, request.body) }));
 
   app.delete('/v1/contacts/:uuid', {
-    config: { scope: 'full' },
+    config: { scope: 'full', agents: true },
     schema: {
       operationId: 'deleteContact',
       tags, params: UuidParams, response: { 200: Type.Object({ status: Type.Literal('contact was destroyed') }) },

@@ -81,3 +81,7 @@ export type UserRole = (typeof USER_ROLES)[number];
 export const USER_AVAILABILITIES = ['available', 'away', 'offline'] as const;
 /** One of USER_AVAILABILITIES. */
 export type UserAvailability = (typeof USER_AVAILABILITIES)[number];
+/** What a one-time user token is for: an invitation to set a password, a password reset, or the first admin's bootstrap link. */
+export const USER_TOKEN_KINDS = ['invitation', 'password_reset', 'bootstrap'] as const;
+/** One of USER_TOKEN_KINDS. */
+export type UserTokenKind = (typeof USER_TOKEN_KINDS)[number];

@@ -1,4 +1,4 @@
-import type { UserAvailability, UserRole } from './enums.ts';
+import type { UserAvailability, UserRole, UserTokenKind } from './enums.ts';
 import type { Timestamp } from './types.ts';
 
 // The people tables (team inbox), part of the one Database interface of types.ts.
@@ -37,5 +37,41 @@ export interface TeamsTable {
 export interface TeamMembersTable {
   team_id: string;
   user_id: string;
+  created_at: Timestamp;
+}
+
+/** A signed-in browser: the hash of its session cookie, with a sliding idle expiry and an absolute one. */
+export interface SessionsTable {
+  id: string;
+  workspace_id: string;
+  user_id: string;
+  /** sha256 of the cookie's token (the token itself is never stored). */
+  token_hash: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  /** Moves forward as the session is used (BECKON_SESSION_IDLE_SECONDS after the last use). */
+  idle_expires_at: Timestamp;
+  /** Never moves (BECKON_SESSION_MAX_SECONDS after sign-in). */
+  expires_at: Timestamp;
+}
+
+/** A one-time link's token (invitation, password reset, bootstrap), stored as a hash; used once, then dead. */
+export interface UserTokensTable {
+  id: string;
+  workspace_id: string;
+  /** null for the bootstrap link (it creates its admin user when accepted). */
+  user_id: string | null;
+  kind: UserTokenKind;
+  token_hash: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+/** A workspace's preset custom status (Callbell's custom_statuses), offered for a user's custom_status. */
+export interface CustomStatusesTable {
+  id: string;
+  workspace_id: string;
+  name: string;
   created_at: Timestamp;
 }

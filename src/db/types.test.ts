@@ -44,6 +44,9 @@ const SCHEMA = {
   webhook_attempts: { id: 'number', delivery_id: 'text', attempt: 'number', status_code: 'number?', latency_ms: 'number', response_excerpt: 'text?', error: 'text?', created_at: 'text' },
   webhook_deliveries: { id: 'text', workspace_id: 'text', endpoint_id: 'text', event_id: 'text', event_type: 'text', status: 'text', attempt_count: 'number', next_attempt_at: 'text?', last_status_code: 'number?', last_error: 'text?', created_at: 'text', updated_at: 'text' },
   webhook_endpoints: { id: 'text', workspace_id: 'text', url: 'text', description: 'text?', events: 'text', enabled: 'number', secret: 'text', previous_secret: 'text?', previous_secret_expires_at: 'text?', disabled_reason: 'text?', disabled_at: 'text?', failing_since: 'text?', created_at: 'text', updated_at: 'text', origin: 'text' },
+  sessions: { id: 'text', workspace_id: 'text', user_id: 'text', token_hash: 'text', created_at: 'text', last_seen_at: 'text', idle_expires_at: 'text', expires_at: 'text' },
+  user_tokens: { id: 'text', workspace_id: 'text', user_id: 'text?', kind: 'text', token_hash: 'text', created_at: 'text', expires_at: 'text', used_at: 'text?' },
+  custom_statuses: { id: 'text', workspace_id: 'text', name: 'text', created_at: 'text' },
   users: { id: 'text', workspace_id: 'text', email: 'text', name: 'text', role: 'text', availability: 'text', custom_status: 'text?', password_hash: 'text?', created_at: 'text', updated_at: 'text', deleted_at: 'text?' },
   workspaces: { id: 'text', name: 'text', created_at: 'text' },
 } satisfies Shape;

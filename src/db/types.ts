@@ -2,7 +2,7 @@ import type { Generated } from 'kysely';
 import type { ChannelType, CustomFieldType, DeliveryStatus, EndpointOrigin, MessageDirection, MessageStatus, ParameterFormat, TEMPLATE_CATEGORIES, TemplateStatus } from './enums.ts';
 import type { CampaignLinksTable, CampaignRecipientsTable, CampaignsTable, EngagementsTable, ImportsTable, SegmentContactsTable, SegmentsTable } from './types-marketing.ts';
 import type { AutomationRunsTable, AutomationRunStepsTable, AutomationsTable, AutomationVersionsTable } from './types-automations.ts';
-import type { TeamMembersTable, TeamsTable, UsersTable } from './types-people.ts';
+import type { CustomStatusesTable, SessionsTable, TeamMembersTable, TeamsTable, UsersTable, UserTokensTable } from './types-people.ts';
 
 export type * from './types-marketing.ts';
 export type * from './types-automations.ts';
@@ -308,6 +308,9 @@ export interface Database {
   automation_runs: AutomationRunsTable;
   automation_run_steps: AutomationRunStepsTable;
   users: UsersTable;
+  sessions: SessionsTable;
+  user_tokens: UserTokensTable;
+  custom_statuses: CustomStatusesTable;
   teams: TeamsTable;
   team_members: TeamMembersTable;
 }

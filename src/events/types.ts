@@ -15,6 +15,8 @@ export const EVENT_TYPES = [
   'automation_run_completed',
   'automation_run_exited',
   'automation_run_failed',
+  'agent_status_updated',
+  'team_membership_updated',
 ] as const;
 
 /** One of EVENT_TYPES. */

@@ -9,7 +9,7 @@ import { MessageSchema } from './schema.ts';
 /** Routes to send messages and follow them: send, status, read, list, delete. */
 export function messageRoutes(app: App, deps: Deps): void {
   app.post('/v1/messages/send', {
-    config: { scope: 'full' },
+    config: { scope: 'full', agents: true },
     schema: {
       operationId: 'sendMessage',
       tags: ['messages'],
@@ -51,7 +51,7 @@ export function messageRoutes(app: App, deps: Deps): void {
   });
 
   app.delete('/v1/messages/:uuid', {
-    config: { scope: 'full' },
+    config: { scope: 'full', agents: true },
     schema: {
       operationId: 'deleteMessage',
       tags: ['messages'], summary: 'Delete a message: hidden from reads; an enqueued message deleted before sending is not sent',

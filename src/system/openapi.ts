@@ -38,7 +38,8 @@ export function documentRoute({ schema, url, route }: { schema: FastifySchema; u
   if (scope === 'public') {
     doc.security = [];
   } else {
-    doc.description = `${base.description ? `${base.description}\n\n` : ''}Needs an API key with the \`${scope}\` scope (admin ⊃ full ⊃ read).`;
+    const agents = scope !== 'admin' && (route.config?.agents ?? scope === 'read');
+    doc.description = `${base.description ? `${base.description}\n\n` : ''}Needs an API key with the \`${scope}\` scope (admin ⊃ full ⊃ read), or a session; ${agents ? 'admins and agents may call it' : 'admins only (not agents)'}.`;
   }
   doc.response!.default = {
     description: 'A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx',

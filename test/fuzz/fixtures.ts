@@ -23,6 +23,9 @@ export interface Seeded {
   message: string;
   importId: string;
   apiKey: string;
+  user: string;
+  team: string;
+  customStatus: string;
   /** The id of one of the workspace's events (Last-Event-ID). */
   event: string;
   /** An Idempotency-Key the workspace used for a POST /v1/contacts. */
@@ -66,7 +69,10 @@ export async function seedWorkspace(beckon: TestBeckon, key: string, tag: number
   assert.equal(upload.statusCode, 202, upload.body);
   const importId = upload.json().import.uuid;
   const apiKey = (await created(beckon, key, '/v1/api_keys', { name: 'reader', scopes: ['read'] }, 'api_key')).uuid;
+  const user = (await created(beckon, key, '/v1/users', { email: `seed${tag}@example.com`, name: `Seed ${tag}`, role: 'agent' }, 'user')).uuid;
+  const team = (await created(beckon, key, '/v1/teams', { name: `Team ${tag}`, user_uuids: [user] }, 'team')).uuid;
+  const customStatus = (await created(beckon, key, '/v1/custom_statuses', { name: `Status ${tag}` }, 'custom_status')).uuid;
   const events = (await beckon.call('GET', '/v1/events?limit=1', { key })).json().events;
   assert.ok(events.length > 0, 'the seeded workspace has events');
-  return { contact, contact2, phone, email, channel, emailChannel, template, segment, staticSegment, campaign, automation, automationRun, customField, webhook, delivery, message, importId, apiKey, event: events[0].id, idempotencyKey };
+  return { contact, contact2, phone, email, channel, emailChannel, template, segment, staticSegment, campaign, automation, automationRun, customField, webhook, delivery, message, importId, apiKey, user, team, customStatus, event: events[0].id, idempotencyKey };
 }

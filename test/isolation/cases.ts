@@ -19,7 +19,15 @@ export const PATH_KINDS: readonly [RegExp, keyof Seeded][] = [
   [/^\/v1\/campaigns\/:uuid/, 'campaign'],
   [/^\/v1\/automations\/:uuid/, 'automation'],
   [/^\/v1\/automation_runs\/:uuid/, 'automationRun'],
+  [/^\/v1\/users\/:uuid/, 'user'],
+  [/^\/v1\/teams\/:uuid/, 'team'],
+  [/^\/v1\/custom_statuses\/:uuid/, 'customStatus'],
 ];
+
+/** The kind of a route's path parameters after the first (the first: PATH_KINDS), by name. */
+export const PATH_PARAM_KINDS: Record<string, keyof Seeded> = {
+  user_uuid: 'user',
+};
 
 /** The kind of record a body field or query parameter refers to, by its name. */
 export const FIELD_KINDS: Record<string, keyof Seeded> = {
@@ -28,6 +36,8 @@ export const FIELD_KINDS: Record<string, keyof Seeded> = {
   contact_uuid: 'contact',
   'contact.uuid': 'contact',
   contact_uuids: 'contact',
+  user_uuid: 'user',
+  user_uuids: 'user',
   segment_uuids: 'staticSegment',
   exclude_segment_uuids: 'segment',
   last_event_id: 'event',
@@ -38,7 +48,7 @@ export const FIELD_KINDS: Record<string, keyof Seeded> = {
 
 /** Reference-looking fields that name nothing Beckon stores, with the reason they are not swept. */
 export const FREE_FIELDS: Record<string, string> = {
-  team_uuid: 'Callbell compatibility: stored as given, Beckon has no teams',
+  team_uuid: 'Callbell compatibility on messages and contacts: stored as given, not yet a reference to /v1/teams',
 };
 
 /** Values that name no record of any workspace, by kind (an unknown id as the other workspace would see it). */
@@ -54,6 +64,12 @@ function fresh(): string {
 /** A valid body for an operation, built from the calling workspace's own records (operations missing here send {} or nothing). */
 export const VALID_BODIES: Record<string, (own: Seeded) => unknown> = {
   updateContact: () => ({ name: 'Changed' }),
+  createApiKey: () => ({ name: `sweep ${fresh()}` }),
+  createTeam: () => ({ name: `Sweep ${fresh()}` }),
+  updateTeam: () => ({ name: 'Changed' }),
+  setTeamMembers: (own) => ({ user_uuids: [own.user] }),
+  addTeamMember: (own) => ({ user_uuid: own.user }),
+  updateUser: () => ({ name: 'Changed' }),
   updateCustomField: () => ({ label: 'Changed' }),
   updateChannel: () => ({ title: 'Changed' }),
   updateTemplate: () => ({ body: 'Changed {{1}}' }),

@@ -3,7 +3,7 @@
 import type { RouteEntry } from '../../src/modules.ts';
 import type { Seeded } from '../fuzz/fixtures.ts';
 import { UNKNOWN_UUID } from '../fuzz/schema-arb.ts';
-import { FIELD_KINDS, FREE_FIELDS, PATH_KINDS, RULE_REFERENCES, UNKNOWN, VALID_BODIES } from './cases.ts';
+import { FIELD_KINDS, FREE_FIELDS, PATH_KINDS, PATH_PARAM_KINDS, RULE_REFERENCES, UNKNOWN, VALID_BODIES } from './cases.ts';
 
 /** One probe: the same request made twice by workspace B, once with A's value and once with an unknown one. */
 export interface Probe {
@@ -48,16 +48,21 @@ function referenceFields(spec: Spec, schema: any, path: string[] = [], out: stri
   return out;
 }
 
-function pathProbe(entry: RouteEntry, own: Seeded, uncovered: string[]): Probe | null {
+function pathProbes(entry: RouteEntry, own: Seeded, uncovered: string[]): Probe[] {
   const params = [...entry.url.matchAll(/:(\w+)/g)].map((m) => m[1]);
-  if (params.length === 0) return null;
-  const kind = PATH_KINDS.find(([pattern]) => pattern.test(entry.url))?.[1];
-  if (!kind || params.length > 1) {
-    uncovered.push(`${entry.method} ${entry.url}: no kind for its path parameter(s) ${params.join(', ')} in PATH_KINDS (test/isolation/cases.ts)`);
-    return null;
+  if (params.length === 0) return [];
+  const first = PATH_KINDS.find(([pattern]) => pattern.test(entry.url))?.[1];
+  const kinds = params.map((param, i) => (i === 0 ? first : PATH_PARAM_KINDS[param]));
+  if (kinds.some((kind) => !kind)) {
+    uncovered.push(`${entry.method} ${entry.url}: no kind for its path parameter(s) ${params.join(', ')} in PATH_KINDS / PATH_PARAM_KINDS (test/isolation/cases.ts)`);
+    return [];
   }
   const body = VALID_BODIES[entry.operationId]?.(own) ?? (entry.method === 'POST' || entry.method === 'PATCH' ? {} : undefined);
-  return { what: `${entry.method} ${entry.url}`, method: entry.method, kind, request: (value) => ({ url: entry.url.replace(`:${params[0]}`, encodeURIComponent(value)), body }) };
+  // one probe per parameter: that one swept, the others the calling workspace's own records
+  return params.map((param, i) => ({
+    what: `${entry.method} ${entry.url}${params.length > 1 ? ` :${param}` : ''}`, method: entry.method, kind: kinds[i]!,
+    request: (value: string) => ({ url: params.reduce((url, p, j) => url.replace(`:${p}`, encodeURIComponent(j === i ? value : own[kinds[j]!])), entry.url), body }),
+  }));
 }
 
 /** A copy of `body` with the (possibly nested) field set to `value`. */
@@ -113,8 +118,7 @@ export function planSweep(routes: RouteEntry[], spec: Spec, own: Seeded): Plan {
   const uncovered: string[] = [];
   for (const entry of routes) {
     if (entry.scope === 'public') continue;
-    const path = pathProbe(entry, own, uncovered);
-    if (path) probes.push(path);
+    probes.push(...pathProbes(entry, own, uncovered));
     probes.push(...bodyProbes(spec, entry, own, uncovered), ...queryProbes(spec, entry, uncovered));
   }
   for (const rule of RULE_REFERENCES) probes.push({ what: `${rule.method} ${rule.url} rules → ${rule.kind}`, method: rule.method, kind: rule.kind, request: (value) => ({ url: rule.url, body: rule.body(value) }) });
