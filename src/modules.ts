@@ -32,6 +32,10 @@ import { campaignTasks } from './campaigns/tasks.ts';
 import { automationRoutes } from './automations/routes.ts';
 import { automationTasks } from './automations/tasks.ts';
 import { automationSubscriber } from './automations/triggers.ts';
+import { conversationRoutes } from './conversations/routes.ts';
+import { conversationTasks } from './conversations/tasks.ts';
+import { conversationSubscriber } from './conversations/inbound.ts';
+import { funnelRoutes } from './funnels/routes.ts';
 
 /** Services shared by several route groups. */
 export interface RouteServices {
@@ -91,6 +95,9 @@ export const MODULES: readonly Module[] = [
   { name: 'campaigns', routes: (app, deps) => campaignRoutes(app, deps), tasks: campaignTasks },
   // automations: its subscriber records the runs' own events on the bus of every module's subscribers
   { name: 'automations', routes: (app, deps) => automationRoutes(app, deps), tasks: automationTasks, subscribers: [automationSubscriber(() => allSubscribers())] },
+  // conversations: its subscriber files inbound messages into threads and records the inbox's events on every module's subscribers
+  { name: 'conversations', routes: (app, deps) => conversationRoutes(app, deps), tasks: conversationTasks, subscribers: [conversationSubscriber(() => allSubscribers())] },
+  { name: 'funnels', routes: (app, deps) => funnelRoutes(app, deps) },
 ];
 
 /** One route as docs/routes.md lists it: its module, method, path, scope, operationId and summary. */
