@@ -1,6 +1,7 @@
 // A workspace holding one record of every kind, for the fuzz suite (so fuzzed ids reach real rows) and the isolation sweep.
 import assert from 'node:assert/strict';
 import type { TestBeckon } from '../helpers.ts';
+import { createTeam, createUser } from '../inbox-fixtures.ts';
 
 /** The ids and references of a seeded workspace, by kind. */
 export interface Seeded {
@@ -27,6 +28,12 @@ export interface Seeded {
   event: string;
   /** An Idempotency-Key the workspace used for a POST /v1/contacts. */
   idempotencyKey: string;
+  /** The inbox: a conversation (the contact wrote in), a user (with a key of its own), a team, a funnel and one of its stages. */
+  conversation: string;
+  user: string;
+  team: string;
+  funnel: string;
+  funnelStage: string;
 }
 
 async function created(beckon: TestBeckon, key: string, url: string, body: unknown, field: string, headers: Record<string, string> = {}): Promise<any> {
@@ -66,7 +73,14 @@ export async function seedWorkspace(beckon: TestBeckon, key: string, tag: number
   assert.equal(upload.statusCode, 202, upload.body);
   const importId = upload.json().import.uuid;
   const apiKey = (await created(beckon, key, '/v1/api_keys', { name: 'reader', scopes: ['read'] }, 'api_key')).uuid;
+  const inbound = await beckon.call('POST', '/v1/sandbox/inbound', { key, body: { channel_uuid: channel, from: phone, text: 'Hello?' } });
+  assert.equal(inbound.statusCode, 200, inbound.body);
+  const conversation = (await beckon.call('GET', `/v1/conversations?channel_uuid=${channel}`, { key })).json().conversations[0].uuid;
+  const user = (await createUser(beckon, `Agent${tag}`, { workspaceKey: key })).uuid;
+  const team = await createTeam(beckon, 'Support', [user], { workspaceKey: key });
+  const funnelRecord = await created(beckon, key, '/v1/funnels', { name: 'Sales', stages: [{ name: 'Lead' }, { name: 'Won' }] }, 'funnel');
   const events = (await beckon.call('GET', '/v1/events?limit=1', { key })).json().events;
   assert.ok(events.length > 0, 'the seeded workspace has events');
-  return { contact, contact2, phone, email, channel, emailChannel, template, segment, staticSegment, campaign, automation, automationRun, customField, webhook, delivery, message, importId, apiKey, event: events[0].id, idempotencyKey };
+  return { contact, contact2, phone, email, channel, emailChannel, template, segment, staticSegment, campaign, automation, automationRun, customField, webhook, delivery, message, importId, apiKey, event: events[0].id, idempotencyKey,
+    conversation, user, team, funnel: funnelRecord.uuid, funnelStage: funnelRecord.stages[0].uuid };
 }
