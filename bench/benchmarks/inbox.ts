@@ -119,17 +119,11 @@ function bareQueries(raw: DatabaseSync, workspaceId: string, agentId: string) {
       where conversations.workspace_id = ? ${filter} order by conversations.last_message_at desc, conversations.id desc limit 21`);
   const mine = list('and conversations.assignee_id = ? and conversations.status = \'open\'');
   const open = list('and conversations.status = \'open\'');
-  const byStatus = raw.prepare('select status, count(*) as n from conversations where workspace_id = ? group by status');
-  const assigned = raw.prepare('select count(*) as n from conversations where workspace_id = ? and assignee_id = ? and status = \'open\'');
-  const unassigned = raw.prepare('select count(*) as n from conversations where workspace_id = ? and assignee_id is null and status = \'open\'');
+  const buckets = raw.prepare('select status, assignee_id, n from conversation_counts where workspace_id = ?');
   return {
     mine: () => void mine.all(agentId, workspaceId, agentId),
     open: () => void open.all(agentId, workspaceId),
-    counts: () => {
-      byStatus.all(workspaceId);
-      assigned.get(workspaceId, agentId);
-      unassigned.get(workspaceId);
-    },
+    counts: () => void buckets.all(workspaceId),
   };
 }
 

@@ -96,6 +96,13 @@ test('the list filters (status, assignee, team, channel, q) and the counts are e
   assert.deepEqual([bad.statusCode, bad.json().errors[0].path], [400, 'query.assignee']);
   const status = await beckon.call('GET', '/v1/conversations?status=closed');
   assert.equal(status.statusCode, 400);
+
+  // the counts follow every change, a deleted contact's conversation included
+  await expectCall(beckon, 'POST', `/v1/conversations/${c1}/status`, 200, { status: 'resolved' });
+  await expectCall(beckon, 'POST', `/v1/conversations/${c2}/assign`, 200, { user_uuid: null });
+  assert.equal((await beckon.call('DELETE', `/v1/contacts/${c[3].contact.uuid}`)).statusCode, 200);
+  assert.deepEqual(await uuids(''), [c6, c5, c3, c2, c1]);
+  assert.deepEqual(await counts(alice.key), { mine: 0, unassigned: 1, all: 2, by_status: { open: 2, pending: 1, snoozed: 0, resolved: 2 } });
 });
 
 test('unread counts follow each reader\'s read marker', async (t) => {

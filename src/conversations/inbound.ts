@@ -59,6 +59,8 @@ export function conversationSubscriber(subscribers: () => readonly EventSubscrib
     async handle(trx: Db, queue: JobQueue, workspaceId: string, events: RecordedEvent[]): Promise<void> {
       const bus: EventBus = { queue, subscribers: subscribers() };
       for (const event of events) {
+        // outbound messages (campaign batches: hundreds per call) are skipped without parsing their payload
+        if (!event.payload.includes('"direction":"inbound"')) continue;
         const payload = parseJson<MessagePayload>(event.payload, {});
         if (payload.direction !== 'inbound' || !payload.contact?.uuid || !payload.channel_uuid || !payload.channel) continue;
         await fileInbound(trx, bus, workspaceId, {

@@ -56,13 +56,16 @@ export interface Counts {
   by_status: Record<ConversationStatus, number>;
 }
 
-/** The counters of the inbox tabs for `status` (default open), each one indexed count. */
+/** The counters of the inbox tabs for `status` (default open), from the count buckets (conversation_counts). */
 export async function conversationCounts(deps: Pick<Deps, 'db'>, actor: Actor, status: ConversationStatus = 'open'): Promise<Counts> {
-  const [byStatus, mine, unassigned] = await Promise.all([
-    q.countByStatus(deps.db, actor.workspaceId),
-    actor.userId ? q.countAssigned(deps.db, actor.workspaceId, status, actor.userId) : Promise.resolve(0),
-    q.countAssigned(deps.db, actor.workspaceId, status, null),
-  ]);
-  const by_status = Object.fromEntries(CONVERSATION_STATUSES.map((s) => [s, byStatus.get(s) ?? 0])) as Record<ConversationStatus, number>;
+  const by_status = Object.fromEntries(CONVERSATION_STATUSES.map((s) => [s, 0])) as Record<ConversationStatus, number>;
+  let mine = 0;
+  let unassigned = 0;
+  for (const bucket of await q.countBuckets(deps.db, actor.workspaceId)) {
+    if (bucket.status in by_status) by_status[bucket.status as ConversationStatus] += bucket.n;
+    if (bucket.status !== status) continue;
+    if (bucket.assignee_id === '') unassigned += bucket.n;
+    else if (bucket.assignee_id === actor.userId) mine += bucket.n;
+  }
   return { mine, unassigned, all: by_status[status], by_status };
 }

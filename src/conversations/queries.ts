@@ -84,19 +84,10 @@ export async function listConversations(db: Db, workspaceId: string, filters: Co
   return query.orderBy('conversations.last_message_at', 'desc').orderBy('conversations.id', 'desc').limit(limit + 1).execute();
 }
 
-/** How many of a workspace's conversations have each status (the status index answers it). */
-export async function countByStatus(db: Db, workspaceId: string): Promise<Map<string, number>> {
-  const rows = await db.selectFrom('conversations').select(['status', (eb) => eb.fn.countAll<number | string>().as('n')])
-    .where('workspace_id', '=', workspaceId).groupBy('status').execute();
-  return new Map(rows.map((r) => [r.status, Number(r.n)]));
-}
-
-/** How many of a workspace's conversations of `status` are assigned to `assigneeId` (null: unassigned); the assignee index answers it. */
-export async function countAssigned(db: Db, workspaceId: string, status: ConversationStatus, assigneeId: string | null): Promise<number> {
-  const row = await db.selectFrom('conversations').select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .where('workspace_id', '=', workspaceId).where('assignee_id', assigneeId === null ? 'is' : '=', assigneeId).where('status', '=', status)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+/** The workspace's conversation counts by (status, assignee id, '' for unassigned): a few rows, kept by triggers. */
+export async function countBuckets(db: Db, workspaceId: string): Promise<{ status: string; assignee_id: string; n: number }[]> {
+  const rows = await db.selectFrom('conversation_counts').select(['status', 'assignee_id', 'n']).where('workspace_id', '=', workspaceId).execute();
+  return rows.map((r) => ({ status: r.status, assignee_id: r.assignee_id, n: Number(r.n) }));
 }
 
 /** Sets a user's read marker on a conversation to the thread's current inbound count. */

@@ -74,3 +74,11 @@ export interface TeamRotationsTable {
   last_user_id: string | null;
   updated_at: Timestamp;
 }
+
+/** How many of a workspace's conversations have a status and an assignee ('' = unassigned); kept by triggers on conversations. */
+export interface ConversationCountsTable {
+  workspace_id: string;
+  status: ConversationStatus;
+  assignee_id: string;
+  n: number;
+}

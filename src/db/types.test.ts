@@ -40,6 +40,7 @@ const SCHEMA = {
   segments: { id: 'text', workspace_id: 'text', name: 'text', type: 'text', rules: 'text?', created_at: 'text', updated_at: 'text' },
   team_members: { team_id: 'text', user_id: 'text', created_at: 'text' },
   conversations: { id: 'text', workspace_id: 'text', contact_id: 'text', channel_id: 'text', channel_type: 'text', status: 'text', assignee_id: 'text?', team_id: 'text?', priority: 'text', funnel_stage_id: 'text?', bot_status: 'text?', inbound_count: 'number', waiting_since: 'text?', first_response_at: 'text?', resolved_at: 'text?', last_inbound_at: 'text?', last_message_at: 'text', snoozed_until: 'text?', created_at: 'text', updated_at: 'text' },
+  conversation_counts: { workspace_id: 'text', status: 'text', assignee_id: 'text', n: 'number' },
   conversation_notes: { id: 'text', workspace_id: 'text', conversation_id: 'text', author_id: 'text?', text: 'text', created_at: 'text' },
   conversation_reads: { conversation_id: 'text', user_id: 'text', inbound_count: 'number', read_at: 'text' },
   funnel_stages: { id: 'text', workspace_id: 'text', funnel_id: 'text', name: 'text', position: 'number', created_at: 'text' },

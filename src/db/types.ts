@@ -3,7 +3,7 @@ import type { ChannelType, CustomFieldType, DeliveryStatus, EndpointOrigin, Mess
 import type { CampaignLinksTable, CampaignRecipientsTable, CampaignsTable, EngagementsTable, ImportsTable, SegmentContactsTable, SegmentsTable } from './types-marketing.ts';
 import type { AutomationRunsTable, AutomationRunStepsTable, AutomationsTable, AutomationVersionsTable } from './types-automations.ts';
 import type { TeamMembersTable, TeamsTable, UsersTable } from './types-people.ts';
-import type { ConversationNotesTable, ConversationReadsTable, ConversationsTable, FunnelStagesTable, FunnelsTable, TeamRotationsTable } from './types-inbox.ts';
+import type { ConversationCountsTable, ConversationNotesTable, ConversationReadsTable, ConversationsTable, FunnelStagesTable, FunnelsTable, TeamRotationsTable } from './types-inbox.ts';
 
 export type * from './types-marketing.ts';
 export type * from './types-automations.ts';
@@ -315,6 +315,7 @@ export interface Database {
   conversations: ConversationsTable;
   conversation_reads: ConversationReadsTable;
   conversation_notes: ConversationNotesTable;
+  conversation_counts: ConversationCountsTable;
   funnels: FunnelsTable;
   funnel_stages: FunnelStagesTable;
   team_rotations: TeamRotationsTable;
