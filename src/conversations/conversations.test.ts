@@ -155,3 +155,31 @@ test('two workspaces: another workspace neither sees nor changes a conversation,
   const conv = (await expectCall(beckon, 'GET', `/v1/conversations/${uuid}`, 200)).conversation;
   assert.deepEqual([conv.priority, conv.status, conv.assignee_uuid], ['none', 'open', null], 'nothing changed');
 });
+
+test('the live stream carries the inbox\'s events', async (t) => {
+  const beckon = await startBeckon({}, { worker: false });
+  t.after(() => beckon.stop());
+  const before = (await expectCall(beckon, 'POST', '/v1/contacts', 201, { phone: '+393330000041' })).contact;
+  const since = (await expectCall(beckon, 'GET', '/v1/events?limit=1', 200)).events[0].id;
+  assert.equal((await expectCall(beckon, 'GET', '/v1/events?limit=1', 200)).events[0].payload.uuid, before.uuid);
+  await writeIn(beckon, await whatsappChannel(beckon), '+393330000041');
+  const uuid = (await conversationOf(beckon, '+393330000041')).uuid;
+  await expectCall(beckon, 'POST', `/v1/conversations/${uuid}/messages`, 201, { text: 'stream me', private: true });
+  const res = await beckon.runtime.app.inject({
+    method: 'GET', url: '/v1/events/stream?type=conversation_opened,note_created', payloadAsStream: true,
+    headers: { authorization: `Bearer ${beckon.key}`, 'last-event-id': since },
+  });
+  const stream = res.stream();
+  let body = '';
+  const deadline = setTimeout(() => stream.destroy(), 10_000);
+  try {
+    for await (const chunk of stream) {
+      body += chunk;
+      if (body.includes('stream me')) break;
+    }
+  } catch { /* destroyed at the deadline */ }
+  clearTimeout(deadline);
+  stream.destroy();
+  const events = body.split('\n').filter((line) => line.startsWith('event: ')).map((line) => line.slice(7));
+  assert.deepEqual(events, ['conversation_opened', 'note_created']);
+});
