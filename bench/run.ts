@@ -9,6 +9,7 @@ import { Baselines } from './benchmarks/baselines.ts';
 import { createContext, type BenchContext } from './benchmarks/context.ts';
 import { footprint, withLoadRss } from './benchmarks/footprint.ts';
 import { importContacts } from './benchmarks/import.ts';
+import { inbox } from './benchmarks/inbox.ts';
 import { isolation } from './benchmarks/isolation.ts';
 import { pipeline } from './benchmarks/pipeline.ts';
 import { postgresScaling } from './benchmarks/postgres.ts';
@@ -18,7 +19,7 @@ import { killAll } from './lib/procs.ts';
 import { profileLines, summarizeProfiles } from './lib/profile.ts';
 import { environment, gitState, toMarkdown, writeReport, type BenchResult, type RunReport } from './lib/report.ts';
 
-const RUNNERS: Record<BenchName, (ctx: BenchContext) => Promise<BenchResult>> = { footprint, accept, pipeline, isolation, segment_count: segmentCount, import: importContacts, campaign };
+const RUNNERS: Record<BenchName, (ctx: BenchContext) => Promise<BenchResult>> = { footprint, accept, pipeline, isolation, segment_count: segmentCount, import: importContacts, campaign, inbox };
 
 function loadRssFigure(results: Partial<Record<BenchName, BenchResult>>): void {
   const fp = results.footprint;

@@ -37,6 +37,10 @@ import { automationRoutes } from './automations/routes.ts';
 import { AUTOMATION_TASK_LANES, automationTasks } from './automations/tasks.ts';
 import { resumeSubscriber } from './automations/resume.ts';
 import { automationSubscriber } from './automations/triggers.ts';
+import { conversationRoutes } from './conversations/routes.ts';
+import { conversationTasks } from './conversations/tasks.ts';
+import { conversationSubscriber } from './conversations/inbound.ts';
+import { funnelRoutes } from './funnels/routes.ts';
 
 /** Services shared by several route groups. */
 export interface RouteServices {
@@ -107,6 +111,9 @@ export const MODULES: readonly Module[] = [
   { name: 'automations', routes: (app, deps) => automationRoutes(app, deps), tasks: automationTasks, lanes: AUTOMATION_TASK_LANES,
     // resume.ts ends the waits (wait_for_event, wait_for_reply) on the events they wait for, after exit_on ended runs
     subscribers: [automationSubscriber(() => allSubscribers()), resumeSubscriber] },
+  // conversations: its subscriber files inbound messages into threads and records the inbox's events on every module's subscribers
+  { name: 'conversations', routes: (app, deps) => conversationRoutes(app, deps), tasks: conversationTasks, subscribers: [conversationSubscriber(() => allSubscribers())] },
+  { name: 'funnels', routes: (app, deps) => funnelRoutes(app, deps) },
 ];
 
 /** One route as docs/routes.md lists it: its module, method, path, scope, operationId and summary. */

@@ -12,13 +12,13 @@ export interface paths {
         };
         /**
          * List the workspace's API keys (secrets are never shown again)
-         * @description Needs an API key with the `admin` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `admin` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         get: operations["listApiKeys"];
         put?: never;
         /**
          * Create an API key; its secret is in the answer once
-         * @description Needs an API key with the `admin` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `admin` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         post: operations["createApiKey"];
         delete?: never;
@@ -39,9 +39,69 @@ export interface paths {
         post?: never;
         /**
          * Revoke an API key
-         * @description Needs an API key with the `admin` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `admin` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         delete: operations["revokeApiKey"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/invitations/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set your password from an invitation link (or the first start's link) and sign in
+         * @description The token is the last part of the link. The first start's link also needs `email` and `name`: it creates the first admin user.
+         */
+        post: operations["acceptInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with email and password: answers the user and sets the session cookie
+         * @description Sets `beckon_session` (HttpOnly, SameSite=Lax, Secure behind https) and `beckon_csrf` (readable by scripts: send it back as X-CSRF-Token on every write). Rate limited per email and per client address (429 with Retry-After).
+         */
+        post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End the session (and delete its cookies); with an API key it does nothing
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
+         */
+        post: operations["logout"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -55,12 +115,49 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The workspace and key behind the bearer token
-         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read).
+         * The workspace, key and user behind the request (a bearer key or a session)
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         get: operations["getAuthMe"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for a password reset link: always 202
+         * @description Beckon has no mailer for this: when the email is a user's, the link is written to the server log (info level), and an admin can make one with POST /v1/users/{uuid}/reset-link.
+         */
+        post: operations["requestPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a new password from a reset link: every other session ends, and you are signed in */
+        post: operations["confirmPasswordReset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -76,7 +173,7 @@ export interface paths {
         };
         /**
          * Get a run with every step it took (time, outcome, message sent, reason)
-         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         get: operations["getAutomationRun"];
         put?: never;
@@ -98,7 +195,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel an active run (exited, exit_reason cancelled); 409 `conflict` naming `run_status` otherwise
-         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         post: operations["cancelAutomationRun"];
         delete?: never;
@@ -116,7 +213,7 @@ export interface paths {
         };
         /**
          * List automations, newest first
-         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         get: operations["listAutomations"];
         put?: never;
@@ -124,7 +221,7 @@ export interface paths {
          * Create a draft automation
          * @description The definition is checked whole: a 400 lists every problem with its JSON path (body.steps.<id>.<field>): unknown step types, edge targets that are not steps, steps unreachable from start, cycles without a wait, Liquid errors, channels that do not exist.
          *
-         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         post: operations["createAutomation"];
         delete?: never;
@@ -142,7 +239,7 @@ export interface paths {
         };
         /**
          * Get an automation (its current version)
-         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         get: operations["getAutomation"];
         put?: never;
@@ -151,7 +248,7 @@ export interface paths {
          * Delete an automation with its versions and runs
          * @description 409 `conflict` (with `automation_status`) while it is active: pause or archive it first.
          *
-         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         delete: operations["deleteAutomation"];
         options?: never;
@@ -160,7 +257,7 @@ export interface paths {
          * Change an automation
          * @description A draft is rewritten in place; an active or paused one gets a new version (runs keep the version they started on). 409 `conflict` once archived. The definition is checked whole: a 400 lists every problem with its JSON path (body.steps.<id>.<field>): unknown step types, edge targets that are not steps, steps unreachable from start, cycles without a wait, Liquid errors, channels that do not exist.
          *
-         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         patch: operations["updateAutomation"];
         trace?: never;
@@ -178,7 +275,7 @@ export interface paths {
          * Activate a draft or paused automation: it takes new runs
          * @description An illegal move is a 409 `conflict` naming the current status in `automation_status`.
          *
-         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         post: operations["activateAutomation"];
         delete?: never;
@@ -200,7 +297,7 @@ export interface paths {
          * Archive an automation (final): it takes no new runs; runs under way go on
          * @description An illegal move is a 409 `conflict` naming the current status in `automation_status`.
          *
-         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         post: operations["archiveAutomation"];
         delete?: never;
@@ -222,7 +319,7 @@ export interface paths {
          * Pause an active automation: it takes no new runs; runs under way go on
          * @description An illegal move is a 409 `conflict` naming the current status in `automation_status`.
          *
-         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         post: operations["pauseAutomation"];
         delete?: never;
@@ -240,7 +337,7 @@ export interface paths {
         };
         /**
          * List an automation's runs, newest first (filters: status, contact_uuid)
-         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         get: operations["listAutomationRuns"];
         put?: never;
@@ -248,7 +345,7 @@ export interface paths {
          * Start a run of an active api-triggered automation for a contact
          * @description 409 `run_active` (with `run_uuid`) when the contact already has an active run (per correlation key under per_correlation_key), 409 `already_entered` under the policy once, 409 `conflict` when the automation is not active or not api-triggered; 404 naming body.contact.uuid for an unknown contact.
          *
-         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         post: operations["startAutomationRun"];
         delete?: never;
@@ -268,7 +365,7 @@ export interface paths {
          * List campaigns, newest first
          * @description Pages of `limit` (1-100, default 20); pass meta.next_cursor as `cursor`; filter by `status`.
          *
-         *     Needs an API key with the `read` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         get: operations["listCampaigns"];
         put?: never;
@@ -276,7 +373,7 @@ export interface paths {
          * Create a draft campaign
          * @description A message (content, or an approved template with template_values) on one channel to the contacts of segment_uuids minus exclude_segment_uuids. Email campaigns need a subject. subject, content.text, content.html and template values are Liquid templates rendered per contact ({{ contact.name | default: "there" }}, contact.first_name, phone, email, tags, custom_fields.<key>); a syntax error or an unknown filter is a 400 naming the field (docs/campaigns.md).
          *
-         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         post: operations["createCampaign"];
         delete?: never;
@@ -294,7 +391,7 @@ export interface paths {
         };
         /**
          * Get a campaign
-         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         get: operations["getCampaign"];
         put?: never;
@@ -303,7 +400,7 @@ export interface paths {
          * Delete a campaign
          * @description A draft, scheduled, completed or cancelled campaign (its recipients go with it; its messages stay). 409 while sending or paused: cancel it first.
          *
-         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         delete: operations["deleteCampaign"];
         options?: never;
@@ -312,7 +409,7 @@ export interface paths {
          * Change a draft or scheduled campaign
          * @description Any field; null clears subject, content, template_uuid or template_values. The result is checked as on create. 409 `conflict` once it is sending. subject, content.text, content.html and template values are Liquid templates rendered per contact ({{ contact.name | default: "there" }}, contact.first_name, phone, email, tags, custom_fields.<key>); a syntax error or an unknown filter is a 400 naming the field (docs/campaigns.md).
          *
-         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         patch: operations["updateCampaign"];
         trace?: never;
@@ -330,7 +427,7 @@ export interface paths {
          * Cancel a scheduled, sending or paused campaign
          * @description Recipients not processed yet are skipped with reason `cancelled`; messages already enqueued still go out. An illegal transition is a 409 `conflict` naming the current status in `campaign_status`.
          *
-         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         post: operations["cancelCampaign"];
         delete?: never;
@@ -352,7 +449,7 @@ export interface paths {
          * Pause a sending campaign
          * @description The batch in progress finishes; resume continues from the first recipient not processed. An illegal transition is a 409 `conflict` naming the current status in `campaign_status`.
          *
-         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         post: operations["pauseCampaign"];
         delete?: never;
@@ -374,7 +471,7 @@ export interface paths {
          * Resume a paused campaign
          * @description Sending continues from the first recipient not processed. An illegal transition is a 409 `conflict` naming the current status in `campaign_status`.
          *
-         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         post: operations["resumeCampaign"];
         delete?: never;
@@ -396,7 +493,7 @@ export interface paths {
          * Schedule a draft campaign (or reschedule a scheduled one)
          * @description send_at is an ISO 8601 date-time with an offset, or a local wall time (2030-01-15T09:00) read in the IANA time_zone; it must be in the future. The campaign starts sending then. 409 `conflict` (with `campaign_status`) from another status.
          *
-         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         post: operations["scheduleCampaign"];
         delete?: never;
@@ -418,7 +515,7 @@ export interface paths {
          * Send a draft or scheduled campaign now
          * @description The audience is frozen when sending starts (each contact once), then messages go out in batches at the channel's rate. An illegal transition is a 409 `conflict` naming the current status in `campaign_status`.
          *
-         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         post: operations["sendCampaign"];
         delete?: never;
@@ -438,7 +535,7 @@ export interface paths {
          * A campaign's statistics
          * @description Recipients, pending, sent, delivered, read (cumulative: a read message was sent and delivered), failed, skipped by reason, human opens and clicks (machine opens apart), clicks per link, unsubscribes, rates (delivery = delivered/sent; open, click, unsubscribe = unique contacts/delivered) and an hourly timeline.
          *
-         *     Needs an API key with the `read` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         get: operations["getCampaignStats"];
         put?: never;
@@ -462,7 +559,7 @@ export interface paths {
          * Send the campaign's message now to up to 10 contacts, as a test
          * @description Rendered for each contact; not counted in the campaign's statistics nor audience (metadata campaign_uuid and campaign_test "true"). Blocked, opted-out, outside-the-window and address-less contacts get a skip_reason instead of a message (no opt-in is needed for a test).
          *
-         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         post: operations["testCampaign"];
         delete?: never;
@@ -484,7 +581,7 @@ export interface paths {
          * Take a scheduled campaign back to draft
          * @description Its send_at is cleared. An illegal transition is a 409 `conflict` naming the current status in `campaign_status`.
          *
-         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         post: operations["unscheduleCampaign"];
         delete?: never;
@@ -502,13 +599,13 @@ export interface paths {
         };
         /**
          * List channels, oldest first
-         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         get: operations["listChannels"];
         put?: never;
         /**
          * Create a channel (a WhatsApp number, an SMS number, an email sender or a sandbox) with its provider settings
-         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         post: operations["createChannel"];
         delete?: never;
@@ -526,21 +623,21 @@ export interface paths {
         };
         /**
          * Get a channel
-         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         get: operations["getChannel"];
         put?: never;
         post?: never;
         /**
          * Delete a channel and its templates; its unsent messages fail with channel_unavailable
-         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         delete: operations["deleteChannel"];
         options?: never;
         head?: never;
         /**
          * Change a channel's title, default mark or settings (settings are merged)
-         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         patch: operations["updateChannel"];
         trace?: never;
@@ -556,7 +653,7 @@ export interface paths {
          * List contacts, newest first
          * @description Filters combine with AND: tags (comma-separated, all required), source, q (substring of name, email or phone), phone (any format), email, created_after / created_before (exclusive), and custom field equality as `custom_fields.<key>=<value>` (or `custom_fields[<key>]=<value>`), read with the field's type (number, true/false, YYYY-MM-DD). Pages of `limit` (1-100, default 20); pass meta.next_cursor as `cursor`.
          *
-         *     Needs an API key with the `read` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         get: operations["listContacts"];
         put?: never;
@@ -564,7 +661,7 @@ export interface paths {
          * Create a contact
          * @description Needs a phone (any format; `identifier` is Callbell's alias) or an email. The phone is stored in E.164, the email lower-cased. custom_fields are checked against the workspace's definitions; a key without a definition takes a string (≤ 1000 characters), number or boolean. A phone or email already used in the workspace is a 409 `duplicate_contact` with `existing_uuid`. Emits contact_created.
          *
-         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         post: operations["createContact"];
         delete?: never;
@@ -582,7 +679,7 @@ export interface paths {
         };
         /**
          * Get a contact
-         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         get: operations["getContact"];
         put?: never;
@@ -591,7 +688,7 @@ export interface paths {
          * Delete a contact and all of its messages
          * @description The contact's messages (inbound and outbound) are deleted with it, so nothing of the person stays readable. Emits contact_deleted with the contact's last view.
          *
-         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         delete: operations["deleteContact"];
         options?: never;
@@ -600,7 +697,7 @@ export interface paths {
          * Update a contact
          * @description tags are replaced; custom_fields are merged (a null value removes the key); consent is merged per channel type. Unlike Callbell, the phone may change (normalized, unique); phone or email may be set to null while the other remains. Emits contact_updated with the new view and `changed_fields`; a PATCH that changes nothing emits nothing.
          *
-         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         patch: operations["updateContact"];
         trace?: never;
@@ -614,7 +711,7 @@ export interface paths {
         };
         /**
          * A contact's history: messages, opens, clicks, unsubscribes, consent changes and custom events, newest first (order=asc for oldest first)
-         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         get: operations["getContactHistory"];
         put?: never;
@@ -634,7 +731,7 @@ export interface paths {
         };
         /**
          * List a contact's messages, newest first
-         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         get: operations["listContactMessages"];
         put?: never;
@@ -658,7 +755,7 @@ export interface paths {
          * Upsert up to 1000 contacts, matched by phone, then email
          * @description Each record is matched to an existing contact by its phone (E.164 after normalization), else its email; a phone and an email belonging to two different contacts fail the record (duplicate_contact). Matches are updated with PATCH semantics (tags replaced, custom_fields and consent merged; `source` is kept), others are created. One transaction for the call; a record that fails validation is reported and never fails the others. Emits contact_created / contact_updated (and consent events) exactly as the single routes do; an update that changes nothing is `unchanged` and emits nothing.
          *
-         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         post: operations["upsertContacts"];
         delete?: never;
@@ -678,7 +775,7 @@ export interface paths {
          * Export contacts as CSV
          * @description The same filters as GET /v1/contacts (no limit or cursor: every match, newest first), streamed page by page. Columns: uuid, name, phone, email, tags (comma-joined), source, blocked (true/false), consent.<whatsapp|sms|email> with .at and .source, last_inbound_at, created_at, updated_at, then `custom_fields.<key>` for every defined key and every key a contact holds. The header names are the fields POST /v1/imports understands, so an export re-imports without a mapping.
          *
-         *     Needs an API key with the `read` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         get: operations["exportContacts"];
         put?: never;
@@ -698,9 +795,169 @@ export interface paths {
         };
         /**
          * Get a contact by phone number, typed in any format (URL-encode the +, or leave it out)
-         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         get: operations["getContactByPhone"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List conversations, latest activity first
+         * @description Filters: status, assignee (me | unassigned | user uuid), team_uuid, channel_uuid, funnel_stage_uuid, q (contact name, phone or email).
+         *
+         *     Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
+         */
+        get: operations["listConversations"];
+        put?: never;
+        /**
+         * Start a conversation with a contact on a channel (201), or get the existing one (200, reopened when resolved or snoozed)
+         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
+         */
+        post: operations["startConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a conversation (unread_count for the caller)
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
+         */
+        get: operations["getConversation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a conversation's priority, funnel stage, team or bot status
+         * @description A funnel stage move is recorded in the contact's history and as conversation_funnel_stage_updated.
+         *
+         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
+         */
+        patch: operations["updateConversation"];
+        trace?: never;
+    };
+    "/v1/conversations/{uuid}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Assign a conversation to a user and/or a team (null clears)
+         * @description A team with auto_assign given without user_uuid assigns round-robin among its available members.
+         *
+         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
+         */
+        post: operations["assignConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{uuid}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The thread: messages and notes, newest first
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
+         */
+        get: operations["listConversationMessages"];
+        put?: never;
+        /**
+         * Reply in a conversation (text or template), or add an internal note (private: true, never sent)
+         * @description A free-form reply outside the WhatsApp 24-hour window is 422 `outside_customer_service_window` with `templates`: the approved templates that could be sent instead.
+         *
+         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
+         */
+        post: operations["replyInConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{uuid}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark a conversation read for the caller (a user's key; 403 for a workspace key)
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
+         */
+        post: operations["markConversationRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/{uuid}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open, resolve, snooze (until snoozed_until) or set a conversation pending
+         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
+         */
+        post: operations["setConversationStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Count conversations: mine, unassigned and all (of status, default open), and every status
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
+         */
+        get: operations["countConversations"];
         put?: never;
         post?: never;
         delete?: never;
@@ -718,7 +975,7 @@ export interface paths {
         };
         /**
          * List custom field definitions
-         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         get: operations["listCustomFields"];
         put?: never;
@@ -726,7 +983,7 @@ export interface paths {
          * Define a custom field
          * @description Values of contacts' custom_fields under this key are then checked on create and update: text → string ≤ 1000 characters; email → valid address (stored lower-cased); number → finite number (a numeric string is converted); date → YYYY-MM-DD; checkbox → true/false (or "true"/"false"); dropdown → one of `options`. Values stored before the definition existed are not re-checked. A key taken in the workspace is a 409 with `existing_uuid`.
          *
-         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         post: operations["createCustomField"];
         delete?: never;
@@ -744,23 +1001,67 @@ export interface paths {
         };
         /**
          * Get a custom field definition
-         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         get: operations["getCustomField"];
         put?: never;
         post?: never;
         /**
          * Delete a custom field definition (contacts keep their values under the key, as unchecked free values)
-         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         delete: operations["deleteCustomField"];
         options?: never;
         head?: never;
         /**
          * Change a custom field's label or dropdown options (key and type are immutable; existing values are not re-checked)
-         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         patch: operations["updateCustomField"];
+        trace?: never;
+    };
+    "/v1/custom_statuses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the workspace's preset custom statuses, by name
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
+         */
+        get: operations["listCustomStatuses"];
+        put?: never;
+        /**
+         * Add a preset custom status (its name is unique in the workspace)
+         * @description Needs an API key with the `admin` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
+         */
+        post: operations["createCustomStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/custom_statuses/{uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a preset custom status (users showing it keep their text)
+         * @description Needs an API key with the `admin` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
+         */
+        delete: operations["deleteCustomStatus"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/events": {
@@ -772,7 +1073,7 @@ export interface paths {
         };
         /**
          * List events, newest first (the same events and bodies webhooks deliver, kept BECKON_EVENT_RETENTION_DAYS days)
-         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         get: operations["listEvents"];
         put?: never;
@@ -780,7 +1081,7 @@ export interface paths {
          * Record a custom event about a contact (found by uuid, phone or email; created from a phone or email when new)
          * @description Stored as type custom.<name>: it appears in GET /v1/events, the live stream, the contact's history, webhook endpoints subscribed to custom.<name> or custom.*, and segment conditions (event.<name>). 400 names each bad field; 404 names body.contact.uuid when that contact does not exist.
          *
-         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         post: operations["recordEvent"];
         delete?: never;
@@ -800,7 +1101,7 @@ export interface paths {
         put?: never;
         /**
          * Record up to 1000 custom events in one transaction; each is checked on its own and a bad one fails alone (its error names paths under body.events.<index>)
-         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         post: operations["recordEventBatch"];
         delete?: never;
@@ -818,7 +1119,7 @@ export interface paths {
         };
         /**
          * Server-Sent Events: id = event id, event = type, data = the webhook body; resumes after Last-Event-ID, then goes live; a comment heartbeat every 15 s
-         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         get: operations["streamEvents"];
         put?: never;
@@ -827,6 +1128,60 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/funnels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List funnels, newest first
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
+         */
+        get: operations["listFunnels"];
+        put?: never;
+        /**
+         * Create a funnel with its ordered stages
+         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
+         */
+        post: operations["createFunnel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/funnels/{uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a funnel with its stages
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
+         */
+        get: operations["getFunnel"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a funnel and its stages
+         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
+         */
+        delete: operations["deleteFunnel"];
+        options?: never;
+        head?: never;
+        /**
+         * Rename a funnel or replace its stages
+         * @description `stages` is the whole new list in order: a stage given with its uuid is kept (renamed, moved), one without is created, one left out is deleted (its conversations lose their stage).
+         *
+         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
+         */
+        patch: operations["updateFunnel"];
         trace?: never;
     };
     "/v1/imports": {
@@ -838,7 +1193,7 @@ export interface paths {
         };
         /**
          * List imports, newest first
-         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         get: operations["listImports"];
         put?: never;
@@ -846,7 +1201,7 @@ export interface paths {
          * Import contacts from a CSV or NDJSON file
          * @description The raw body is the file: `Content-Type: text/csv` (a header row, then one contact per row) or `application/x-ndjson` (one JSON object per line). The column mapping and the batch options (as POST /v1/contacts/batch) are query parameters. The file is stored in the data directory and imported by an import_contacts job in batches of 1,000 rows; follow it with GET /v1/imports/:uuid. A file is at most 1 GiB. An Idempotency-Key fingerprints the file's SHA-256 with the query.
          *
-         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         post: operations["createImport"];
         delete?: never;
@@ -864,7 +1219,7 @@ export interface paths {
         };
         /**
          * Get an import: its status, counts and first errors
-         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         get: operations["getImport"];
         put?: never;
@@ -884,7 +1239,7 @@ export interface paths {
         };
         /**
          * List messages, newest first, with filters and cursor pagination (limit 1..100, default 20)
-         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         get: operations["listMessages"];
         put?: never;
@@ -904,14 +1259,14 @@ export interface paths {
         };
         /**
          * A message with its channel, contact, content, status history and error
-         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         get: operations["getMessage"];
         put?: never;
         post?: never;
         /**
          * Delete a message: hidden from reads; an enqueued message deleted before sending is not sent
-         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         delete: operations["deleteMessage"];
         options?: never;
@@ -932,7 +1287,7 @@ export interface paths {
          * Send a message (Callbell-compatible); it is enqueued and sent by a worker
          * @description Validates, finds or creates the contact (by phone; by email for `from: "email"`, which needs `subject`), and stores the message with its send job in one transaction. A template send (`template_uuid`, `template_values`) takes its text from the approved template. Refused with a 422 and nothing stored: `contact_blocked`, `contact_opted_out` (the contact opted out of this channel type), `optin_required` (templates need the contact's opt-in, or `optin_contact: true`), `outside_customer_service_window` (a free-form WhatsApp message more than 24 h after the contact last wrote on the channel), `template_not_approved`, `channel_unavailable` (see docs/sending-rules.md). Answers `{"message": {"uuid", "status": "enqueued", …}}`; follow it with GET /v1/messages/status/{uuid} or the message_status_updated webhook.
          *
-         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         post: operations["sendMessage"];
         delete?: never;
@@ -950,7 +1305,7 @@ export interface paths {
         };
         /**
          * The status of a message (Callbell-compatible)
-         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         get: operations["getMessageStatus"];
         put?: never;
@@ -970,7 +1325,7 @@ export interface paths {
         };
         /**
          * Count messages created in [from, to) by day, channel, status or campaign, each group with its counts by status
-         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         get: operations["getMessageReport"];
         put?: never;
@@ -1003,7 +1358,7 @@ export interface paths {
          *     +1 202 555 0106  retryable provider error every time: failed with provider_unavailable once attempts run out
          *     Any other number: sent, delivered, read after BECKON_SANDBOX_DELAYS (ms until sent, delivered, read).
          *
-         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         post: operations["simulateSandboxInbound"];
         delete?: never;
@@ -1023,7 +1378,7 @@ export interface paths {
          * List segments, newest first
          * @description Pages of `limit` (1-100, default 20); pass meta.next_cursor as `cursor`.
          *
-         *     Needs an API key with the `read` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         get: operations["listSegments"];
         put?: never;
@@ -1031,7 +1386,7 @@ export interface paths {
          * Create a segment
          * @description A static list (`"type": "static"`, no rules; add members with POST /v1/segments/:uuid/contacts) or a dynamic segment (`"type": "dynamic"` with `rules`). Rules: a group {"all": […]}, {"any": […]} or {"not": node}; a condition {"field", "op", "value"} (fields, ops and values in docs/segments.md). A bad node is a 400 naming its path, e.g. body.rules.all.2.op; a `segment` condition that leads back to the segment is refused.
          *
-         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         post: operations["createSegment"];
         delete?: never;
@@ -1049,7 +1404,7 @@ export interface paths {
         };
         /**
          * Get a segment
-         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         get: operations["getSegment"];
         put?: never;
@@ -1058,7 +1413,7 @@ export interface paths {
          * Delete a segment
          * @description Contacts are not touched. A segment used by another segment's rules is a 409 `conflict` listing them in `referenced_by`.
          *
-         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         delete: operations["deleteSegment"];
         options?: never;
@@ -1067,7 +1422,7 @@ export interface paths {
          * Rename a segment or replace a dynamic segment's rules
          * @description The type never changes; a static list takes no rules. Rules: a group {"all": […]}, {"any": […]} or {"not": node}; a condition {"field", "op", "value"} (fields, ops and values in docs/segments.md). A bad node is a 400 naming its path, e.g. body.rules.all.2.op; a `segment` condition that leads back to the segment is refused.
          *
-         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         patch: operations["updateSegment"];
         trace?: never;
@@ -1083,7 +1438,7 @@ export interface paths {
          * List a segment's current members, newest contacts first
          * @description A dynamic segment is evaluated now. Pages of `limit` (1-100, default 20); pass meta.next_cursor as `cursor`.
          *
-         *     Needs an API key with the `read` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         get: operations["listSegmentContacts"];
         put?: never;
@@ -1091,14 +1446,14 @@ export interface paths {
          * Add contacts to a static segment
          * @description Up to 1,000 contact uuids; members already in the list are left alone. A uuid that is not a contact of the workspace is a 400 naming body.contact_uuids.<i> (nothing is added); a dynamic segment is a 409 `conflict`.
          *
-         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         post: operations["addSegmentContacts"];
         /**
          * Remove contacts from a static segment
          * @description Up to 1,000 contact uuids, as for adding; contacts that were not members are ignored.
          *
-         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         delete: operations["removeSegmentContacts"];
         options?: never;
@@ -1115,7 +1470,7 @@ export interface paths {
         };
         /**
          * Count a segment's current members
-         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         get: operations["countSegmentContacts"];
         put?: never;
@@ -1139,10 +1494,110 @@ export interface paths {
          * Count the contacts matching rules, with a sample, without saving a segment
          * @description Rules: a group {"all": […]}, {"any": […]} or {"not": node}; a condition {"field", "op", "value"} (fields, ops and values in docs/segments.md). A bad node is a 400 naming its path, e.g. body.rules.all.2.op; a `segment` condition that leads back to the segment is refused. The sample holds the newest `sample_size` (default 10, at most 100) matching contacts. Needs only a read key: nothing is written.
          *
-         *     Needs an API key with the `read` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         post: operations["previewSegment"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/teams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List teams, newest first
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
+         */
+        get: operations["listTeams"];
+        put?: never;
+        /**
+         * Create a team (its name is unique in the workspace)
+         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
+         */
+        post: operations["createTeam"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/teams/{uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a team
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
+         */
+        get: operations["getTeam"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a team
+         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
+         */
+        delete: operations["deleteTeam"];
+        options?: never;
+        head?: never;
+        /**
+         * Rename a team or switch its auto-assignment
+         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
+         */
+        patch: operations["updateTeam"];
+        trace?: never;
+    };
+    "/v1/teams/{uuid}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a team's members
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
+         */
+        get: operations["listTeamMembers"];
+        /**
+         * Replace a team's members
+         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
+         */
+        put: operations["setTeamMembers"];
+        /**
+         * Add a member to a team (already a member: no change)
+         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
+         */
+        post: operations["addTeamMember"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/teams/{uuid}/members/{user_uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a member from a team
+         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
+         */
+        delete: operations["removeTeamMember"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1157,13 +1612,13 @@ export interface paths {
         };
         /**
          * List templates, newest first
-         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         get: operations["listTemplates"];
         put?: never;
         /**
          * Create a template: a body with {{1}} or {{name}} variables; WhatsApp templates may have a header, footer and buttons
-         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         post: operations["createTemplate"];
         delete?: never;
@@ -1181,21 +1636,21 @@ export interface paths {
         };
         /**
          * Get a template
-         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         get: operations["getTemplate"];
         put?: never;
         post?: never;
         /**
          * Delete a template (messages sent with it keep its uuid)
-         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         delete: operations["deleteTemplate"];
         options?: never;
         head?: never;
         /**
          * Change a template (checked as a whole, as at creation); status approved lets it send
-         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         patch: operations["updateTemplate"];
         trace?: never;
@@ -1213,13 +1668,111 @@ export interface paths {
          * Sync WhatsApp templates and their statuses from Meta
          * @description Reads GET /{version}/{business_account_id}/message_templates (every page) for one WhatsApp Cloud channel, or all of them, and creates or updates the channel's templates with Meta's name, language, category, components and status (APPROVED → approved; PENDING, IN_APPEAL → pending; REJECTED, DISABLED, DELETED → rejected; PAUSED → paused). A template made by hand with the same name and language is adopted by the channel. A refusal by Meta is a 502 `provider_error`.
          *
-         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         post: operations["syncTemplates"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the workspace's users, newest first
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
+         */
+        get: operations["listUsers"];
+        put?: never;
+        /**
+         * Create a user; the answer holds their one-time invitation link (to set a password)
+         * @description Beckon sends no email: hand the invitation link over. It lives BECKON_INVITATION_TTL_HOURS hours and works once. Emails are unique among all workspaces.
+         *
+         *     Needs an API key with the `admin` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
+         */
+        post: operations["createUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{uuid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a user
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
+         */
+        get: operations["getUser"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a user: their keys are revoked, their sessions end, they leave their teams
+         * @description The last admin cannot be deleted (409). The row is kept, without email, so what they wrote still names them.
+         *
+         *     Needs an API key with the `admin` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
+         */
+        delete: operations["deleteUser"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a user (a new role applies to their keys and sessions at once)
+         * @description Needs an API key with the `admin` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
+         */
+        patch: operations["updateUser"];
+        trace?: never;
+    };
+    "/v1/users/{uuid}/reset-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A one-time password reset link for a user (1 hour), to hand over: Beckon sends no email
+         * @description Needs an API key with the `admin` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
+         */
+        post: operations["createUserResetLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/me/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Set your availability and custom status (records agent_status_updated)
+         * @description For a user's session or a user's key; a workspace key acts as no user (400: use PATCH /v1/users/{uuid}).
+         *
+         *     Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
+         */
+        patch: operations["updateMyStatus"];
         trace?: never;
     };
     "/v1/webhooks": {
@@ -1231,13 +1784,13 @@ export interface paths {
         };
         /**
          * List webhook endpoints, newest first
-         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         get: operations["listWebhooks"];
         put?: never;
         /**
          * Create a webhook endpoint; its whsec_ signing secret is in the answer once
-         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         post: operations["createWebhook"];
         delete?: never;
@@ -1255,21 +1808,21 @@ export interface paths {
         };
         /**
          * Get a webhook endpoint
-         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         get: operations["getWebhook"];
         put?: never;
         post?: never;
         /**
          * Delete a webhook endpoint and its delivery log
-         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         delete: operations["deleteWebhook"];
         options?: never;
         head?: never;
         /**
          * Change a webhook endpoint; enabled: true re-enables it and clears disabled_reason
-         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         patch: operations["updateWebhook"];
         trace?: never;
@@ -1283,7 +1836,7 @@ export interface paths {
         };
         /**
          * The endpoint's delivery log, newest first, each delivery with its attempts
-         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         get: operations["listWebhookDeliveries"];
         put?: never;
@@ -1305,7 +1858,7 @@ export interface paths {
         put?: never;
         /**
          * Replace the signing secret; the old one keeps signing, alongside, for 24 hours
-         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         post: operations["rotateWebhookSecret"];
         delete?: never;
@@ -1325,7 +1878,7 @@ export interface paths {
         put?: never;
         /**
          * Send a "webhook_test" event to this endpoint now and return the delivery with its first attempt
-         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         post: operations["testWebhook"];
         delete?: never;
@@ -1343,7 +1896,7 @@ export interface paths {
         };
         /**
          * Get a delivery with its attempts
-         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         get: operations["getWebhookDelivery"];
         put?: never;
@@ -1365,7 +1918,7 @@ export interface paths {
         put?: never;
         /**
          * Attempt a failed or succeeded delivery again now (409 while it is pending)
-         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         post: operations["retryWebhookDelivery"];
         delete?: never;
@@ -1385,7 +1938,7 @@ export interface paths {
         put?: never;
         /**
          * Callbell compatible: create or update the workspace's one subscribe-managed endpoint
-         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         post: operations["subscribeWebhook"];
         delete?: never;
@@ -1406,7 +1959,7 @@ export interface paths {
         post?: never;
         /**
          * Callbell compatible: delete the subscribe-managed endpoint (others stay)
-         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read).
+         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
          */
         delete: operations["unsubscribeWebhook"];
         options?: never;
@@ -1427,6 +1980,8 @@ export interface components {
             prefix: string;
             revoked_at: string | null;
             scopes: ("read" | "full" | "admin")[];
+            /** @description The user the key belongs to (it acts with min(its scopes, the user's role)); null: a workspace key */
+            user_uuid: string | null;
             /** Format: uuid */
             uuid: string;
         };
@@ -1657,6 +2212,63 @@ export interface components {
                 expires_at: string;
             }[];
         };
+        Conversation: {
+            assignee_uuid: string | null;
+            bot_status: ("bot_start" | "bot_end") | null;
+            channel_type: string;
+            /** Format: uuid */
+            channel_uuid: string;
+            contact: {
+                email: string | null;
+                name: string | null;
+                phone: string | null;
+                /** Format: uuid */
+                uuid: string;
+            };
+            /** Format: date-time */
+            created_at: string;
+            first_response_at: string | null;
+            funnel_stage_uuid: string | null;
+            /** Format: date-time */
+            last_message_at: string;
+            /** @enum {unknown} */
+            priority: "none" | "low" | "medium" | "high" | "urgent";
+            resolved_at: string | null;
+            snoozed_until: string | null;
+            /** @enum {unknown} */
+            status: "open" | "pending" | "snoozed" | "resolved";
+            team_uuid: string | null;
+            /** @description Inbound messages since the caller last read the thread (POST .../read); null for a workspace key */
+            unread_count: number | null;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: uuid */
+            uuid: string;
+            waiting_since: string | null;
+            /** @description When the WhatsApp 24-hour customer service window closes (null off WhatsApp or before the customer wrote) */
+            window_expires_at: string | null;
+        };
+        ConversationCounts: {
+            all: number;
+            by_status: {
+                open: number;
+                pending: number;
+                resolved: number;
+                snoozed: number;
+            };
+            mine: number;
+            unassigned: number;
+        };
+        ConversationNote: {
+            author_uuid: string | null;
+            /** Format: uuid */
+            conversation_uuid: string;
+            /** Format: date-time */
+            created_at: string;
+            text: string;
+            /** Format: uuid */
+            uuid: string;
+        };
         CustomEvent: {
             contact: {
                 email: string | null;
@@ -1695,6 +2307,13 @@ export interface components {
             /** Format: uuid */
             uuid: string;
         };
+        CustomStatus: {
+            /** Format: date-time */
+            created_at: string;
+            name: string;
+            /** Format: uuid */
+            uuid: string;
+        };
         Event: {
             /** Format: date-time */
             created_at: string;
@@ -1705,6 +2324,22 @@ export interface components {
             payload: {
                 [key: string]: unknown;
             };
+        };
+        Funnel: {
+            /** Format: date-time */
+            created_at: string;
+            name: string;
+            stages: components["schemas"]["FunnelStage"][];
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: uuid */
+            uuid: string;
+        };
+        FunnelStage: {
+            name: string;
+            position: number;
+            /** Format: uuid */
+            uuid: string;
         };
         Import: {
             allow_insert: boolean;
@@ -1862,6 +2497,12 @@ export interface components {
                 total: number;
             };
         };
+        OneTimeLink: {
+            /** Format: date-time */
+            expires_at: string;
+            /** @description <BECKON_PUBLIC_URL>/invite/<token> or /reset-password/<token> */
+            url: string;
+        };
         PageMeta: {
             next_cursor: string | null;
         };
@@ -1892,6 +2533,18 @@ export interface components {
             } | null;
             /** @enum {unknown} */
             type: "static" | "dynamic";
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: uuid */
+            uuid: string;
+        };
+        Team: {
+            /** @description Conversations that open for the team are assigned round-robin among its available members */
+            auto_assign: boolean;
+            /** Format: date-time */
+            created_at: string;
+            member_uuids: string[];
+            name: string;
             /** Format: date-time */
             updated_at: string;
             /** Format: uuid */
@@ -1938,6 +2591,122 @@ export interface components {
             uuid: string;
             /** @description What a send gives values for, in the order template_values[] lists them: the body's ("1", "2"…), then the header's ("header.1") and URL buttons' ("buttons.0.1"); named templates list each name once */
             variables: string[];
+        };
+        ThreadItem: {
+            /** Format: date-time */
+            at: string;
+            message?: {
+                /**
+                 * Format: uuid
+                 * @description Campaign messages only: the campaign that sent it
+                 */
+                campaign_uuid?: string;
+                /** @description The channel type (whatsapp, sms, email) */
+                channel: string | null;
+                /** Format: uuid */
+                channel_uuid: string;
+                contact: {
+                    /** @description Email messages only: the address */
+                    email?: string | null;
+                    /** @description The phone the message went to or came from; null on email messages */
+                    phone: string | null;
+                    /** Format: uuid */
+                    uuid: string;
+                };
+                content: {
+                    /** @description Inbound documents: the file name */
+                    filename?: string;
+                    /** @description Inbound location messages */
+                    location?: {
+                        address?: string;
+                        latitude: number;
+                        longitude: number;
+                        name?: string;
+                        url?: string;
+                    };
+                    /** @description Inbound media: the provider's media id (WhatsApp: GET /{version}/{media_id} with the channel's token gives a short-lived download URL) */
+                    media_id?: string;
+                    /** @description Inbound media: its MIME type */
+                    mime_type?: string;
+                    /** @description Inbound interactive replies (text is then the chosen title) */
+                    reply?: {
+                        description?: string;
+                        id: string;
+                        title: string;
+                        /** @description button_reply, list_reply, or button (a template quick-reply button) */
+                        type: string;
+                    };
+                    text?: string;
+                    url?: string;
+                };
+                /** Format: date-time */
+                created_at: string;
+                /** @enum {unknown} */
+                direction: "inbound" | "outbound";
+                /** @description Why the message failed */
+                error: components["schemas"]["MessageError"] | null;
+                /** @description Outbound: the channel type; inbound: the contact's phone */
+                from: string | null;
+                /** @description Email messages only, when sent with an HTML body */
+                html?: string;
+                metadata: {
+                    [key: string]: string;
+                } | null;
+                provider_message_id: string | null;
+                /** @description One of enqueued, sent, delivered, read, failed, received */
+                status: string;
+                /** @description Every status the message reached, oldest first */
+                status_history: {
+                    /** Format: date-time */
+                    at: string;
+                    status: string;
+                }[];
+                /** @description Email messages only */
+                subject?: string;
+                template_uuid: string | null;
+                template_values: string[] | {
+                    [key: string]: string;
+                } | null;
+                /** @description Outbound: the contact's phone; inbound: the channel type */
+                to: string | null;
+                type: string;
+                /** Format: date-time */
+                updated_at: string;
+                /** Format: uuid */
+                uuid: string;
+            };
+            note?: {
+                author_uuid: string | null;
+                /** Format: uuid */
+                conversation_uuid: string;
+                /** Format: date-time */
+                created_at: string;
+                text: string;
+                /** Format: uuid */
+                uuid: string;
+            };
+            /** @enum {unknown} */
+            type: "message" | "note";
+        };
+        User: {
+            /** @enum {unknown} */
+            availability: "available" | "away" | "offline";
+            /** Format: date-time */
+            created_at: string;
+            custom_status: string | null;
+            email: string;
+            /** @description False until the user set a password from their invitation */
+            has_password: boolean;
+            name: string;
+            /**
+             * @description admin: manages the workspace; agent: reads, and writes conversations, contacts and messages
+             * @enum {unknown}
+             */
+            role: "admin" | "agent";
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: uuid */
+            uuid: string;
         };
         WebhookAttempt: {
             /** @description 1 for the first try */
@@ -2049,6 +2818,11 @@ export interface operations {
                 "application/json": {
                     name: string;
                     scopes?: ("read" | "full" | "admin")[];
+                    /**
+                     * Format: uuid
+                     * @description Make it a key of this user: it acts with min(its scopes, the user's role), and dies with the user
+                     */
+                    user_uuid?: string;
                 };
             };
         };
@@ -2111,6 +2885,116 @@ export interface operations {
             };
         };
     };
+    acceptInvitation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Only with the bootstrap link: the first admin's email */
+                    email?: string;
+                    /** @description Only with the bootstrap link: the first admin's name */
+                    name?: string;
+                    password: string;
+                    token: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        user: components["schemas"]["User"];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    email: string;
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        user: components["schemas"]["User"];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    logout: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry: the same key and body replay the first answer for 24 h (see docs/api.md) */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getAuthMe: {
         parameters: {
             query?: never;
@@ -2127,14 +3011,94 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @description null for a session */
                         api_key: {
                             scopes: ("read" | "full" | "admin")[];
                             uuid: string;
-                        };
+                        } | null;
+                        scopes: ("read" | "full" | "admin")[];
+                        /** @description The user of a session or of a user's key; null for a workspace key */
+                        user: components["schemas"]["User"] | null;
                         workspace: {
                             name: string;
                             uuid: string;
                         };
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    requestPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    email: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "accepted";
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirmPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    password: string;
+                    token: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        user: components["schemas"]["User"];
                     };
                 };
             };
@@ -3675,7 +4639,7 @@ export interface operations {
                         history: ({
                             /** Format: date-time */
                             at: string;
-                            /** @description message, open, click, unsubscribe, consent or event */
+                            /** @description message, open, click, unsubscribe, consent, event or funnel_stage */
                             type: string;
                             /**
                              * Format: uuid
@@ -3901,6 +4865,518 @@ export interface operations {
             };
         };
     };
+    listConversations: {
+        parameters: {
+            query?: {
+                /** @description "me", "unassigned" or a user uuid */
+                assignee?: string;
+                channel_uuid?: string;
+                /** @description meta.next_cursor of the previous page */
+                cursor?: string;
+                funnel_stage_uuid?: string;
+                limit?: number;
+                /** @description Part of the contact's name, phone or email */
+                q?: string;
+                status?: "open" | "pending" | "snoozed" | "resolved";
+                team_uuid?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        conversations: components["schemas"]["Conversation"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    startConversation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry: the same key and body replay the first answer for 24 h (see docs/api.md) */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    channel_uuid: string;
+                    /** Format: uuid */
+                    contact_uuid: string;
+                    /** Format: uuid */
+                    team_uuid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        conversation: components["schemas"]["Conversation"];
+                    };
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        conversation: components["schemas"]["Conversation"];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        conversation: components["schemas"]["Conversation"];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {unknown} */
+                    bot_status?: "bot_start" | "bot_end";
+                    funnel_stage_uuid?: string | null;
+                    /** @enum {unknown} */
+                    priority?: "none" | "low" | "medium" | "high" | "urgent";
+                    team_uuid?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        conversation: components["schemas"]["Conversation"];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    assignConversation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry: the same key and body replay the first answer for 24 h (see docs/api.md) */
+                "idempotency-key"?: string;
+            };
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    team_uuid?: string | null;
+                    user_uuid?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        conversation: components["schemas"]["Conversation"];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listConversationMessages: {
+        parameters: {
+            query?: {
+                /** @description meta.next_cursor of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ThreadItem"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    replyInConversation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry: the same key and body replay the first answer for 24 h (see docs/api.md) */
+                "idempotency-key"?: string;
+            };
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description true: an internal note, never sent */
+                    private?: boolean;
+                    /** @description Email channels only (default "Re: your message") */
+                    subject?: string;
+                    /** Format: uuid */
+                    template_uuid?: string;
+                    template_values?: string[] | {
+                        [key: string]: string;
+                    };
+                    text?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        message?: {
+                            /**
+                             * Format: uuid
+                             * @description Campaign messages only: the campaign that sent it
+                             */
+                            campaign_uuid?: string;
+                            /** @description The channel type (whatsapp, sms, email) */
+                            channel: string | null;
+                            /** Format: uuid */
+                            channel_uuid: string;
+                            contact: {
+                                /** @description Email messages only: the address */
+                                email?: string | null;
+                                /** @description The phone the message went to or came from; null on email messages */
+                                phone: string | null;
+                                /** Format: uuid */
+                                uuid: string;
+                            };
+                            content: {
+                                /** @description Inbound documents: the file name */
+                                filename?: string;
+                                /** @description Inbound location messages */
+                                location?: {
+                                    address?: string;
+                                    latitude: number;
+                                    longitude: number;
+                                    name?: string;
+                                    url?: string;
+                                };
+                                /** @description Inbound media: the provider's media id (WhatsApp: GET /{version}/{media_id} with the channel's token gives a short-lived download URL) */
+                                media_id?: string;
+                                /** @description Inbound media: its MIME type */
+                                mime_type?: string;
+                                /** @description Inbound interactive replies (text is then the chosen title) */
+                                reply?: {
+                                    description?: string;
+                                    id: string;
+                                    title: string;
+                                    /** @description button_reply, list_reply, or button (a template quick-reply button) */
+                                    type: string;
+                                };
+                                text?: string;
+                                url?: string;
+                            };
+                            /** Format: date-time */
+                            created_at: string;
+                            /** @enum {unknown} */
+                            direction: "inbound" | "outbound";
+                            /** @description Why the message failed */
+                            error: components["schemas"]["MessageError"] | null;
+                            /** @description Outbound: the channel type; inbound: the contact's phone */
+                            from: string | null;
+                            /** @description Email messages only, when sent with an HTML body */
+                            html?: string;
+                            metadata: {
+                                [key: string]: string;
+                            } | null;
+                            provider_message_id: string | null;
+                            /** @description One of enqueued, sent, delivered, read, failed, received */
+                            status: string;
+                            /** @description Every status the message reached, oldest first */
+                            status_history: {
+                                /** Format: date-time */
+                                at: string;
+                                status: string;
+                            }[];
+                            /** @description Email messages only */
+                            subject?: string;
+                            template_uuid: string | null;
+                            template_values: string[] | {
+                                [key: string]: string;
+                            } | null;
+                            /** @description Outbound: the contact's phone; inbound: the channel type */
+                            to: string | null;
+                            type: string;
+                            /** Format: date-time */
+                            updated_at: string;
+                            /** Format: uuid */
+                            uuid: string;
+                        };
+                        note?: {
+                            author_uuid: string | null;
+                            /** Format: uuid */
+                            conversation_uuid: string;
+                            /** Format: date-time */
+                            created_at: string;
+                            text: string;
+                            /** Format: uuid */
+                            uuid: string;
+                        };
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    markConversationRead: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry: the same key and body replay the first answer for 24 h (see docs/api.md) */
+                "idempotency-key"?: string;
+            };
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        conversation: components["schemas"]["Conversation"];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setConversationStatus: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry: the same key and body replay the first answer for 24 h (see docs/api.md) */
+                "idempotency-key"?: string;
+            };
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date-time */
+                    snoozed_until?: string;
+                    /** @enum {unknown} */
+                    status: "open" | "pending" | "snoozed" | "resolved";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        conversation: components["schemas"]["Conversation"];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    countConversations: {
+        parameters: {
+            query?: {
+                status?: "open" | "pending" | "snoozed" | "resolved";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        counts: components["schemas"]["ConversationCounts"];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listCustomFields: {
         parameters: {
             query?: never;
@@ -4081,6 +5557,110 @@ export interface operations {
             };
         };
     };
+    listCustomStatuses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        custom_statuses: components["schemas"]["CustomStatus"][];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createCustomStatus: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry: the same key and body replay the first answer for 24 h (see docs/api.md) */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        custom_status: components["schemas"]["CustomStatus"];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteCustomStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        custom_status: components["schemas"]["CustomStatus"];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listEvents: {
         parameters: {
             query?: {
@@ -4089,7 +5669,7 @@ export interface operations {
                 /** @description meta.next_cursor of the previous page */
                 cursor?: string;
                 limit?: number;
-                /** @description Only these event types (repeat the parameter or separate with commas): message_created, message_status_updated, contact_created, contact_updated, contact_deleted, contact_opted_in, contact_opted_out, message_opened, link_clicked, campaign_started, campaign_completed, automation_run_started, automation_run_completed, automation_run_exited, automation_run_failed, custom.<name> for one custom event, custom.* for every custom event; default all */
+                /** @description Only these event types (repeat the parameter or separate with commas): message_created, message_status_updated, contact_created, contact_updated, contact_deleted, contact_opted_in, contact_opted_out, message_opened, link_clicked, campaign_started, campaign_completed, automation_run_started, automation_run_completed, automation_run_exited, automation_run_failed, agent_status_updated, team_membership_updated, conversation_opened, conversation_closed, conversation_assigned, conversation_status_updated, conversation_updated, conversation_funnel_stage_updated, note_created, custom.<name> for one custom event, custom.* for every custom event; default all */
                 type?: string[];
             };
             header?: never;
@@ -4257,7 +5837,7 @@ export interface operations {
             query?: {
                 /** @description Resume after this event id, for clients that cannot send the Last-Event-ID header (the header wins) */
                 last_event_id?: string;
-                /** @description Only these event types (repeat the parameter or separate with commas): message_created, message_status_updated, contact_created, contact_updated, contact_deleted, contact_opted_in, contact_opted_out, message_opened, link_clicked, campaign_started, campaign_completed, automation_run_started, automation_run_completed, automation_run_exited, automation_run_failed, custom.<name> for one custom event, custom.* for every custom event; default all */
+                /** @description Only these event types (repeat the parameter or separate with commas): message_created, message_status_updated, contact_created, contact_updated, contact_deleted, contact_opted_in, contact_opted_out, message_opened, link_clicked, campaign_started, campaign_completed, automation_run_started, automation_run_completed, automation_run_exited, automation_run_failed, agent_status_updated, team_membership_updated, conversation_opened, conversation_closed, conversation_assigned, conversation_status_updated, conversation_updated, conversation_funnel_stage_updated, note_created, custom.<name> for one custom event, custom.* for every custom event; default all */
                 type?: string[];
             };
             header?: {
@@ -4275,6 +5855,204 @@ export interface operations {
                 };
                 content: {
                     "text/event-stream": string;
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listFunnels: {
+        parameters: {
+            query?: {
+                /** @description meta.next_cursor of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        funnels: components["schemas"]["Funnel"][];
+                        meta: components["schemas"]["PageMeta"];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createFunnel: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry: the same key and body replay the first answer for 24 h (see docs/api.md) */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    stages: {
+                        name: string;
+                        /**
+                         * Format: uuid
+                         * @description An existing stage of this funnel (PATCH): kept, renamed and moved
+                         */
+                        uuid?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        funnel: components["schemas"]["Funnel"];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getFunnel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        funnel: components["schemas"]["Funnel"];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteFunnel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "funnel was destroyed";
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateFunnel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    stages?: {
+                        name: string;
+                        /**
+                         * Format: uuid
+                         * @description An existing stage of this funnel (PATCH): kept, renamed and moved
+                         */
+                        uuid?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        funnel: components["schemas"]["Funnel"];
+                    };
                 };
             };
             /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
@@ -5124,6 +6902,339 @@ export interface operations {
             };
         };
     };
+    listTeams: {
+        parameters: {
+            query?: {
+                /** @description meta.next_cursor of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        meta: components["schemas"]["PageMeta"];
+                        teams: components["schemas"]["Team"][];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createTeam: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry: the same key and body replay the first answer for 24 h (see docs/api.md) */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    auto_assign?: boolean;
+                    name: string;
+                    user_uuids?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        team: components["schemas"]["Team"];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        team: components["schemas"]["Team"];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        team: components["schemas"]["Team"];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    auto_assign?: boolean;
+                    name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        team: components["schemas"]["Team"];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listTeamMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        members: components["schemas"]["User"][];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    setTeamMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    user_uuids: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        team: components["schemas"]["Team"];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    addTeamMember: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry: the same key and body replay the first answer for 24 h (see docs/api.md) */
+                "idempotency-key"?: string;
+            };
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    user_uuid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        team: components["schemas"]["Team"];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    removeTeamMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_uuid: string;
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        team: components["schemas"]["Team"];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listTemplates: {
         parameters: {
             query?: {
@@ -5431,6 +7542,276 @@ export interface operations {
                         };
                         /** @description Every template the sync created or updated */
                         templates: components["schemas"]["Template"][];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: {
+                /** @description meta.next_cursor of the previous page */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        meta: components["schemas"]["PageMeta"];
+                        users: components["schemas"]["User"][];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {unknown} */
+                    availability?: "available" | "away" | "offline";
+                    email: string;
+                    name: string;
+                    /**
+                     * @description admin: manages the workspace; agent: reads, and writes conversations, contacts and messages
+                     * @enum {unknown}
+                     */
+                    role: "admin" | "agent";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        invitation: components["schemas"]["OneTimeLink"];
+                        user: components["schemas"]["User"];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        user: components["schemas"]["User"];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        user: components["schemas"]["User"];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {unknown} */
+                    availability?: "available" | "away" | "offline";
+                    /** @description Free text shown next to the availability (e.g. "At lunch"); GET /v1/custom_statuses lists the workspace's presets */
+                    custom_status?: string | null;
+                    email?: string;
+                    name?: string;
+                    /**
+                     * @description admin: manages the workspace; agent: reads, and writes conversations, contacts and messages
+                     * @enum {unknown}
+                     */
+                    role?: "admin" | "agent";
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        user: components["schemas"]["User"];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createUserResetLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        reset_link: components["schemas"]["OneTimeLink"];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateMyStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {unknown} */
+                    availability?: "available" | "away" | "offline";
+                    /** @description Free text shown next to the availability (e.g. "At lunch"); GET /v1/custom_statuses lists the workspace's presets */
+                    custom_status?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        user: components["schemas"]["User"];
                     };
                 };
             };
@@ -5930,6 +8311,7 @@ export interface operations {
 
 /** The POST paths that take an Idempotency-Key: the SDK gives each call one and retries it with the same key. */
 export const IDEMPOTENT_POSTS: readonly (keyof paths)[] = [
+  "/v1/auth/logout",
   "/v1/automation_runs/{uuid}/cancel",
   "/v1/automations",
   "/v1/automations/{uuid}/activate",
@@ -5947,15 +8329,24 @@ export const IDEMPOTENT_POSTS: readonly (keyof paths)[] = [
   "/v1/channels",
   "/v1/contacts",
   "/v1/contacts/batch",
+  "/v1/conversations",
+  "/v1/conversations/{uuid}/assign",
+  "/v1/conversations/{uuid}/messages",
+  "/v1/conversations/{uuid}/read",
+  "/v1/conversations/{uuid}/status",
   "/v1/custom_fields",
+  "/v1/custom_statuses",
   "/v1/events",
   "/v1/events/batch",
+  "/v1/funnels",
   "/v1/imports",
   "/v1/messages/send",
   "/v1/sandbox/inbound",
   "/v1/segments",
   "/v1/segments/preview",
   "/v1/segments/{uuid}/contacts",
+  "/v1/teams",
+  "/v1/teams/{uuid}/members",
   "/v1/templates",
   "/v1/templates/sync",
   "/v1/webhooks",
@@ -5982,6 +8373,15 @@ export const EVENT_TYPES = [
   "automation_run_completed",
   "automation_run_exited",
   "automation_run_failed",
+  "agent_status_updated",
+  "team_membership_updated",
+  "conversation_opened",
+  "conversation_closed",
+  "conversation_assigned",
+  "conversation_status_updated",
+  "conversation_updated",
+  "conversation_funnel_stage_updated",
+  "note_created",
 ] as const;
 
 /** The type of an event: a domain event type, or `custom.<name>` for a custom event (POST /v1/events). */

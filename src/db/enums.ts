@@ -85,3 +85,16 @@ export type UserAvailability = (typeof USER_AVAILABILITIES)[number];
 export const USER_TOKEN_KINDS = ['invitation', 'password_reset', 'bootstrap'] as const;
 /** One of USER_TOKEN_KINDS. */
 export type UserTokenKind = (typeof USER_TOKEN_KINDS)[number];
+
+/** Every status of a conversation: open (an agent's turn), pending (a bot handles it), snoozed (until snoozed_until), resolved. */
+export const CONVERSATION_STATUSES = ['open', 'pending', 'snoozed', 'resolved'] as const;
+/** One of CONVERSATION_STATUSES. */
+export type ConversationStatus = (typeof CONVERSATION_STATUSES)[number];
+/** A conversation's priority. */
+export const CONVERSATION_PRIORITIES = ['none', 'low', 'medium', 'high', 'urgent'] as const;
+/** One of CONVERSATION_PRIORITIES. */
+export type ConversationPriority = (typeof CONVERSATION_PRIORITIES)[number];
+/** Whether a bot handles the conversation (Callbell's words): bot_start, or bot_end once it handed off or an agent replied. */
+export const BOT_STATUSES = ['bot_start', 'bot_end'] as const;
+/** One of BOT_STATUSES. */
+export type BotStatus = (typeof BOT_STATUSES)[number];

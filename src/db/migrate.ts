@@ -17,6 +17,7 @@ import * as customEvents from './migrations/0013_custom_events.ts';
 import * as automations from './migrations/0014_automations.ts';
 import * as people from './migrations/0015_people.ts';
 import * as sessions from './migrations/0016_sessions.ts';
+import * as conversations from './migrations/0017_conversations.ts';
 import * as automationWaits from './migrations/0019_automation_waits.ts';
 
 /** Every migration in order; add new ones here (the one list serves both stores). */
@@ -37,6 +38,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0014_automations': automations,
   '0015_people': people,
   '0016_sessions': sessions,
+  '0017_conversations': conversations,
   '0019_automation_waits': automationWaits,
 };
 

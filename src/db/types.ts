@@ -3,10 +3,12 @@ import type { ChannelType, CustomFieldType, DeliveryStatus, EndpointOrigin, Mess
 import type { CampaignLinksTable, CampaignRecipientsTable, CampaignsTable, EngagementsTable, ImportsTable, SegmentContactsTable, SegmentsTable } from './types-marketing.ts';
 import type { AutomationRunsTable, AutomationRunStepsTable, AutomationsTable, AutomationVersionsTable } from './types-automations.ts';
 import type { CustomStatusesTable, SessionsTable, TeamMembersTable, TeamsTable, UsersTable, UserTokensTable } from './types-people.ts';
+import type { ConversationCountsTable, ConversationNotesTable, ConversationReadsTable, ConversationsTable, FunnelStagesTable, FunnelsTable, TeamRotationsTable } from './types-inbox.ts';
 
 export type * from './types-marketing.ts';
 export type * from './types-automations.ts';
 export type * from './types-people.ts';
+export type * from './types-inbox.ts';
 
 /** JSON values are stored as text on every store; queries parse them with lib/json.ts. */
 export type Json = string;
@@ -313,4 +315,11 @@ export interface Database {
   custom_statuses: CustomStatusesTable;
   teams: TeamsTable;
   team_members: TeamMembersTable;
+  conversations: ConversationsTable;
+  conversation_reads: ConversationReadsTable;
+  conversation_notes: ConversationNotesTable;
+  conversation_counts: ConversationCountsTable;
+  funnels: FunnelsTable;
+  funnel_stages: FunnelStagesTable;
+  team_rotations: TeamRotationsTable;
 }

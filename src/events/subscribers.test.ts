@@ -40,7 +40,7 @@ test('a second subscriber is handed exactly the events of its types, in order, i
   const beckon = await startBeckon({}, { worker: false });
   t.after(() => beckon.stop());
   const { deps } = beckon.runtime;
-  assert.deepEqual(deps.subscribers.map((s) => s.name), ['webhooks', 'automations', 'automation_waits']);
+  assert.deepEqual(deps.subscribers.map((s) => s.name), ['webhooks', 'automations', 'automation_waits', 'conversations']);
   const hook = await beckon.call('POST', '/v1/webhooks', { body: { url: 'http://127.0.0.1:9/hook', events: ['*'] } });
   assert.equal(hook.statusCode, 201, hook.body);
   const workspaceId = await defaultWorkspace(beckon);

@@ -17,6 +17,13 @@ export const EVENT_TYPES = [
   'automation_run_failed',
   'agent_status_updated',
   'team_membership_updated',
+  'conversation_opened',
+  'conversation_closed',
+  'conversation_assigned',
+  'conversation_status_updated',
+  'conversation_updated',
+  'conversation_funnel_stage_updated',
+  'note_created',
 ] as const;
 
 /** One of EVENT_TYPES. */

@@ -35,6 +35,17 @@ test('rights: an agent reads and writes contacts and messages, and gets 403 on k
   const forbidden = await byAgent('POST', '/v1/channels', { type: 'email', provider: 'sandbox', title: 'Mail' });
   assert.equal(forbidden.json().code, 'forbidden');
   assert.equal(forbidden.json().detail, 'this route is for admins; an agent may read, and write conversations, contacts and messages');
+  // the inbox: an agent works a conversation (assign, note, status) but does not manage funnels
+  assert.equal((await beckon.call('POST', '/v1/sandbox/inbound', { body: { channel_uuid: channel, from: '+14155550111', text: 'Hello?' } })).statusCode, 200);
+  const conversation = (await byAgent('GET', '/v1/conversations')).json().conversations[0].uuid;
+  const inboxCodes = [
+    (await byAgent('POST', `/v1/conversations/${conversation}/assign`, { user_uuid: agent.uuid })).statusCode,
+    (await byAgent('POST', `/v1/conversations/${conversation}/messages`, { text: 'checking', private: true })).statusCode,
+    (await byAgent('POST', `/v1/conversations/${conversation}/status`, { status: 'resolved' })).statusCode,
+    (await byAgent('POST', '/v1/funnels', { name: 'Sales', stages: [{ name: 'Lead' }] })).statusCode,
+  ];
+  assert.deepEqual(inboxCodes, [200, 201, 200, 403]);
+
   const adminCodes: number[] = [];
   for (const [method, url, body] of matrix) adminCodes.push((await byAdmin(method as 'GET', url, body)).statusCode);
   assert.deepEqual(adminCodes, [200, 200, 200, 200, 200, 200, 201, 201, 201, 201, 200, 201, 201]);

@@ -30,6 +30,10 @@ export interface Seeded {
   event: string;
   /** An Idempotency-Key the workspace used for a POST /v1/contacts. */
   idempotencyKey: string;
+  /** The inbox: a conversation (the contact wrote in), a funnel and one of its stages. */
+  conversation: string;
+  funnel: string;
+  funnelStage: string;
 }
 
 async function created(beckon: TestBeckon, key: string, url: string, body: unknown, field: string, headers: Record<string, string> = {}): Promise<any> {
@@ -72,7 +76,12 @@ export async function seedWorkspace(beckon: TestBeckon, key: string, tag: number
   const user = (await created(beckon, key, '/v1/users', { email: `seed${tag}@example.com`, name: `Seed ${tag}`, role: 'agent' }, 'user')).uuid;
   const team = (await created(beckon, key, '/v1/teams', { name: `Team ${tag}`, user_uuids: [user] }, 'team')).uuid;
   const customStatus = (await created(beckon, key, '/v1/custom_statuses', { name: `Status ${tag}` }, 'custom_status')).uuid;
+  const inbound = await beckon.call('POST', '/v1/sandbox/inbound', { key, body: { channel_uuid: channel, from: phone, text: 'Hello?' } });
+  assert.equal(inbound.statusCode, 200, inbound.body);
+  const conversation = (await beckon.call('GET', `/v1/conversations?channel_uuid=${channel}`, { key })).json().conversations[0].uuid;
+  const funnelRecord = await created(beckon, key, '/v1/funnels', { name: 'Sales', stages: [{ name: 'Lead' }, { name: 'Won' }] }, 'funnel');
   const events = (await beckon.call('GET', '/v1/events?limit=1', { key })).json().events;
   assert.ok(events.length > 0, 'the seeded workspace has events');
-  return { contact, contact2, phone, email, channel, emailChannel, template, segment, staticSegment, campaign, automation, automationRun, customField, webhook, delivery, message, importId, apiKey, user, team, customStatus, event: events[0].id, idempotencyKey };
+  return { contact, contact2, phone, email, channel, emailChannel, template, segment, staticSegment, campaign, automation, automationRun, customField, webhook, delivery, message, importId, apiKey, event: events[0].id, idempotencyKey,
+    user, team, customStatus, conversation, funnel: funnelRecord.uuid, funnelStage: funnelRecord.stages[0].uuid };
 }

@@ -22,6 +22,8 @@ export const PATH_KINDS: readonly [RegExp, keyof Seeded][] = [
   [/^\/v1\/users\/:uuid/, 'user'],
   [/^\/v1\/teams\/:uuid/, 'team'],
   [/^\/v1\/custom_statuses\/:uuid/, 'customStatus'],
+  [/^\/v1\/conversations\/:uuid/, 'conversation'],
+  [/^\/v1\/funnels\/:uuid/, 'funnel'],
 ];
 
 /** The kind of a route's path parameters after the first (the first: PATH_KINDS), by name. */
@@ -44,12 +46,12 @@ export const FIELD_KINDS: Record<string, keyof Seeded> = {
   phone: 'phone',
   email: 'email',
   'last-event-id': 'event',
+  team_uuid: 'team',
+  funnel_stage_uuid: 'funnelStage',
 };
 
 /** Reference-looking fields that name nothing Beckon stores, with the reason they are not swept. */
-export const FREE_FIELDS: Record<string, string> = {
-  team_uuid: 'Callbell compatibility on messages and contacts: stored as given, not yet a reference to /v1/teams',
-};
+export const FREE_FIELDS: Record<string, string> = {};
 
 /** Values that name no record of any workspace, by kind (an unknown id as the other workspace would see it). */
 export const UNKNOWN: Partial<Record<keyof Seeded, string>> = { phone: '+14155550000', email: 'nobody@example.com' };
@@ -88,6 +90,13 @@ export const VALID_BODIES: Record<string, (own: Seeded) => unknown> = {
   sendMessage: (own) => ({ to: own.phone, from: 'whatsapp', type: 'text', content: { text: 'Hi' }, channel_uuid: own.channel }),
   simulateSandboxInbound: (own) => ({ channel_uuid: own.channel, from: own.phone, text: 'Hi' }),
   recordEvent: (own) => ({ name: 'sweep_event', contact: { uuid: own.contact }, data: { n: fresh() } }),
+  startConversation: (own) => ({ contact_uuid: own.contact2, channel_uuid: own.channel, team_uuid: own.team }),
+  updateConversation: (own) => ({ priority: 'high', funnel_stage_uuid: own.funnelStage, team_uuid: own.team }),
+  assignConversation: (own) => ({ user_uuid: own.user, team_uuid: own.team }),
+  setConversationStatus: () => ({ status: 'resolved' }),
+  replyInConversation: () => ({ text: 'Noted', private: true }),
+  createFunnel: () => ({ name: `Sweep ${fresh()}`, stages: [{ name: 'One' }] }),
+  updateFunnel: () => ({ name: 'Changed' }),
   createCampaign: (own) => ({ name: 'Sweep', channel_uuid: own.channel, segment_uuids: [own.staticSegment], exclude_segment_uuids: [own.segment], content: { text: 'Hi' } }),
 };
 

@@ -43,3 +43,14 @@ export async function historyCustomEvents(db: Db, workspaceId: string, contactId
     .where('workspace_id', '=', workspaceId).where('contact_id', '=', contactId);
   return past(query, order, after).orderBy('created_at', order).orderBy('id', order).limit(limit).execute();
 }
+
+/**
+ * Up to `limit` conversation_funnel_stage_updated events of a contact past `after` in `order` (the inbox's funnel
+ * moves). Their payload is the conversation's view, whose `"contact":{"uuid":"…"` names the contact.
+ */
+export async function historyFunnelMoves(db: Db, workspaceId: string, contactId: string, order: HistoryOrder, limit: number, after?: Cursor) {
+  const query = db.selectFrom('events').select(['id', 'created_at', 'payload'])
+    .where('workspace_id', '=', workspaceId).where('type', '=', 'conversation_funnel_stage_updated')
+    .where('payload', 'like', `%"contact":{"uuid":"${contactId}"%`);
+  return past(query, order, after).orderBy('created_at', order).orderBy('id', order).limit(limit).execute();
+}

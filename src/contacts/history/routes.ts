@@ -11,14 +11,15 @@ const HistoryQuery = Type.Object({
 }, { additionalProperties: false });
 
 const HistoryItemSchema = Type.Object({
-  type: Type.String({ description: 'message, open, click, unsubscribe, consent or event' }),
+  type: Type.String({ description: 'message, open, click, unsubscribe, consent, event or funnel_stage' }),
   at: Type.String({ format: 'date-time' }),
   uuid: Type.String({ format: 'uuid', description: 'The message, engagement or event this entry comes from' }),
 }, {
   additionalProperties: true,
   description: 'message: direction, channel, channel_uuid, message_type, status, campaign_uuid, content, subject (email); open: message_uuid, campaign_uuid, machine; '
     + 'click: message_uuid, campaign_uuid, link_id, url, machine; unsubscribe: message_uuid, campaign_uuid; consent: channel_type, status (opted_in | opted_out), source; '
-    + 'event (a custom event, POST /v1/events; `at` is when Beckon recorded it): name, data, correlation_key, occurred_at',
+    + 'event (a custom event, POST /v1/events; `at` is when Beckon recorded it): name, data, correlation_key, occurred_at; '
+    + 'funnel_stage (a conversation moved between funnel stages): conversation_uuid, funnel_uuid, funnel_stage_uuid, funnel_stage_name, previous_funnel_stage_uuid, previous_funnel_stage_name',
 });
 
 /** `GET /v1/contacts/:uuid/history`: a contact's messages, opens, clicks, unsubscribes and consent changes in time order. */
