@@ -1,4 +1,5 @@
 import type { Db } from '../db/connect.ts';
+import type { AutomationRunsTable } from '../db/types.ts';
 import type { EventBus, RecordedEvent } from '../events/subscribers.ts';
 import { CUSTOM_EVENT_PREFIX } from '../events/types.ts';
 import { parseJson } from '../lib/json.ts';
@@ -11,6 +12,15 @@ interface CustomEventPayload {
   contact?: { uuid?: string };
   correlation_key?: string | null;
   occurred_at?: string;
+}
+
+/** Ends a run converted; when a step job moved it concurrently (its token changed, PostgreSQL), reads it again and retries while it is active. */
+async function convert(trx: Db, bus: EventBus, run: AutomationRunsTable, reason: string): Promise<void> {
+  let row: AutomationRunsTable | undefined = run;
+  for (let attempt = 0; row && row.status === 'active' && attempt < 5; attempt++) {
+    if (await endRunIn(trx, bus, row, 'converted', reason)) return;
+    row = await q.findRunById(trx, run.id);
+  }
 }
 
 /**
@@ -36,6 +46,6 @@ export async function convertRuns(trx: Db, bus: EventBus, workspaceId: string, r
       const at = Date.parse(e.occurredAt ?? now);
       return at >= started && at <= started + goalWindowMs(goal);
     });
-    if (match) await endRunIn(trx, bus, run, 'converted', `goal:${goal.event}`);
+    if (match) await convert(trx, bus, run, `goal:${goal.event}`);
   }
 }
