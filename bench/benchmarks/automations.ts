@@ -41,11 +41,11 @@ async function setUp(beckon: BeckonServer, waitSeconds: number, send: boolean): 
   return automation;
 }
 
-/** Starts `total` runs with custom events, BATCH per POST /v1/events/batch, each for a new contact (by phone). */
+/** Starts `total` runs with custom events, BATCH per POST /v1/events/batch, each for a new contact (by phone: +39 <prefix> 1xxxxxx). */
 async function startRuns(beckon: BeckonServer, total: number, deadline: number, prefix: number): Promise<{ done: number; failed: number; errors: string[] }> {
   return runBounded(Math.ceil(total / BATCH), IN_FLIGHT, deadline, async (b) => {
     const events = [];
-    for (let i = b * BATCH; i < Math.min(total, (b + 1) * BATCH); i++) events.push({ name: EVENT, contact: { phone: `+1${prefix}${String(i).padStart(7, '0')}` }, data: { i } });
+    for (let i = b * BATCH; i < Math.min(total, (b + 1) * BATCH); i++) events.push({ name: EVENT, contact: { phone: `+39${prefix}${1_000_000 + i}` }, data: { i } });
     const body = await ok(beckon.call('POST', '/v1/events/batch', { events }), 'POST /v1/events/batch');
     if (body.meta.accepted !== events.length) throw new Error(`batch ${b}: ${body.meta.accepted} of ${events.length} accepted: ${JSON.stringify(body.results.find((r: { error: unknown }) => r.error))}`);
   }, () => beckon.dead());
@@ -73,7 +73,8 @@ async function throughput(ctx: BenchContext, total: number): Promise<Record<stri
     const rss = sampleRss(beckon.child.pid, 250);
     ctx.log(`automations: starting ${total} runs (send → wait 0 → tag) in batches of ${BATCH} events`);
     const t0 = clock();
-    const started = await startRuns(beckon, total, deadline, 555);
+    const started = await startRuns(beckon, total, deadline, 333);
+    if (started.failed > 0) throw new Error(`${started.failed} event batches failed: ${started.errors.slice(0, 3).join('; ')}`);
     const acceptedAt = clock();
     let last: any = null;
     let logged = 0;
@@ -107,7 +108,8 @@ async function parked(ctx: BenchContext, total: number): Promise<Record<string, 
     const without = await idle(beckon);
     const deadline = performance.now() + ctx.opts.phaseTimeout * 1000;
     ctx.log(`automations: parking ${total} runs in a one-day wait`);
-    const started = await startRuns(beckon, total, deadline, 556);
+    const started = await startRuns(beckon, total, deadline, 334);
+    if (started.failed > 0) throw new Error(`${started.failed} event batches failed: ${started.errors.slice(0, 3).join('; ')}`);
     const allParked = await until(async () => (await stats(beckon, automation)).steps[0].waiting_now >= total, deadline, 250);
     ctx.log(`automations: idle process with ${total} parked runs`);
     const withRuns = await idle(beckon);
