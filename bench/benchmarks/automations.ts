@@ -1,5 +1,5 @@
 import { startBeckon, type BeckonServer } from '../lib/beckon.ts';
-import { clock, runBounded, until } from '../lib/load.ts';
+import { clock, percentile, runBounded, until } from '../lib/load.ts';
 import { cpuSeconds, rssBytes, sampleRss } from '../lib/procs.ts';
 import { figure, type BenchResult, type Figure } from '../lib/report.ts';
 import { campaign } from './campaign.ts';
@@ -13,6 +13,8 @@ const IN_FLIGHT = 2;
 const IDLE_SECONDS = 10;
 const SETTLE_SECONDS = 5;
 const EVENT = 'bench_signup';
+/** A 1,000-event batch can wait behind the busy worker for longer than the default 30 s request timeout on a slow shared disk: the bench measures, it does not time out. */
+const ENV = { BECKON_REQUEST_TIMEOUT_MS: '600000' };
 
 /** An event-triggered automation: send → wait `wait` → tag (or, parked, wait → tag). */
 function definition(channel: string, waitSeconds: number, send: boolean): Record<string, unknown> {
@@ -42,13 +44,17 @@ async function setUp(beckon: BeckonServer, waitSeconds: number, send: boolean): 
 }
 
 /** Starts `total` runs with custom events, BATCH per POST /v1/events/batch, each for a new contact (by phone: +39 <prefix> 1xxxxxx). */
-async function startRuns(beckon: BeckonServer, total: number, deadline: number, prefix: number): Promise<{ done: number; failed: number; errors: string[] }> {
-  return runBounded(Math.ceil(total / BATCH), IN_FLIGHT, deadline, async (b) => {
+async function startRuns(beckon: BeckonServer, total: number, deadline: number, prefix: number): Promise<{ done: number; failed: number; errors: string[]; batch_ms: { p50: number | null; max: number | null } }> {
+  const latencies: number[] = [];
+  const result = await runBounded(Math.ceil(total / BATCH), IN_FLIGHT, deadline, async (b) => {
     const events = [];
     for (let i = b * BATCH; i < Math.min(total, (b + 1) * BATCH); i++) events.push({ name: EVENT, contact: { phone: `+39${prefix}${1_000_000 + i}` }, data: { i } });
+    const t0 = performance.now();
     const body = await ok(beckon.call('POST', '/v1/events/batch', { events }), 'POST /v1/events/batch');
+    latencies.push(performance.now() - t0);
     if (body.meta.accepted !== events.length) throw new Error(`batch ${b}: ${body.meta.accepted} of ${events.length} accepted: ${JSON.stringify(body.results.find((r: { error: unknown }) => r.error))}`);
   }, () => beckon.dead());
+  return { ...result, batch_ms: { p50: percentile(latencies, 50), max: latencies.length ? Math.max(...latencies) : null } };
 }
 
 async function stats(beckon: BeckonServer, automation: string): Promise<any> {
@@ -66,7 +72,7 @@ async function idle(beckon: BeckonServer): Promise<{ cpu_percent: number | null;
 
 /** Phase 1: `total` runs of send → wait 0 → tag started through the API, to every run completed. */
 async function throughput(ctx: BenchContext, total: number): Promise<Record<string, unknown>> {
-  const beckon = await startBeckon({ profileDir: ctx.profileDir('automations') });
+  const beckon = await startBeckon({ profileDir: ctx.profileDir('automations'), env: ENV });
   try {
     const automation = await setUp(beckon, 0, true);
     const deadline = performance.now() + ctx.opts.phaseTimeout * 1000;
@@ -100,7 +106,7 @@ async function throughput(ctx: BenchContext, total: number): Promise<Record<stri
 
 /** Phase 2: idle CPU and RSS of a process, then of the same process with `total` runs parked in a one-day wait, then of a restart on that store. */
 async function parked(ctx: BenchContext, total: number): Promise<Record<string, unknown>> {
-  let beckon = await startBeckon();
+  let beckon = await startBeckon({ env: ENV });
   const dataDir = beckon.dataDir;
   try {
     const automation = await setUp(beckon, 86_400, false);
@@ -114,7 +120,7 @@ async function parked(ctx: BenchContext, total: number): Promise<Record<string, 
     ctx.log(`automations: idle process with ${total} parked runs`);
     const withRuns = await idle(beckon);
     await beckon.stop();
-    beckon = await startBeckon({ dataDir });
+    beckon = await startBeckon({ dataDir, env: ENV });
     ctx.log('automations: the same store after a restart');
     const restarted = await idle(beckon);
     const still = await stats(beckon, automation);
