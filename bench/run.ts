@@ -4,6 +4,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { accept } from './benchmarks/accept.ts';
+import { automations } from './benchmarks/automations.ts';
 import { campaign } from './benchmarks/campaign.ts';
 import { Baselines } from './benchmarks/baselines.ts';
 import { createContext, type BenchContext } from './benchmarks/context.ts';
@@ -19,7 +20,7 @@ import { killAll } from './lib/procs.ts';
 import { profileLines, summarizeProfiles } from './lib/profile.ts';
 import { environment, gitState, toMarkdown, writeReport, type BenchResult, type RunReport } from './lib/report.ts';
 
-const RUNNERS: Record<BenchName, (ctx: BenchContext) => Promise<BenchResult>> = { footprint, accept, pipeline, isolation, segment_count: segmentCount, import: importContacts, campaign, inbox };
+const RUNNERS: Record<BenchName, (ctx: BenchContext) => Promise<BenchResult>> = { footprint, accept, pipeline, isolation, segment_count: segmentCount, import: importContacts, campaign, inbox, automations };
 
 function loadRssFigure(results: Partial<Record<BenchName, BenchResult>>): void {
   const fp = results.footprint;

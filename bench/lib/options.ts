@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 export const BENCHMARKS = ['footprint', 'accept', 'pipeline', 'isolation', 'segment_count', 'import', 'campaign'] as const;
 
 /** Benchmarks that run only when named in --only (their seeding is long; a run without --only, like the test suite's quick one, leaves them out). */
-export const OPT_IN_BENCHMARKS = ['inbox'] as const;
+export const OPT_IN_BENCHMARKS = ['inbox', 'automations'] as const;
 
 /** One of BENCHMARKS or OPT_IN_BENCHMARKS. */
 export type BenchName = (typeof BENCHMARKS)[number] | (typeof OPT_IN_BENCHMARKS)[number];
@@ -33,6 +33,8 @@ export interface BenchOptions {
   phaseTimeout: number;
   /** Import: rows of the generated CSV. */
   rows: number;
+  /** Automations: runs started (and parked). */
+  runs: number;
   profile: boolean;
   out: string;
   /** sqlite (the default) runs everything on the embedded store; postgres also runs accept and pipeline on PostgreSQL with 1 and 2 worker processes. */
@@ -41,16 +43,17 @@ export interface BenchOptions {
 
 /** The usage text of `npm run bench -- --help`. */
 export const USAGE = `Usage: npm run bench -- [--quick] [--only ${[...BENCHMARKS, ...OPT_IN_BENCHMARKS].join(',')}] [--duration S] [--messages N]
-                       [--events N] [--connections N] [--concurrency N] [--timeout S] [--profile] [--out DIR]
+                       [--events N] [--connections N] [--concurrency N] [--timeout S] [--runs N] [--profile] [--out DIR]
                        [--store sqlite|postgres]
   --quick        everything small (the test suite runs this)
-  --only         run only these benchmarks (comma-separated); inbox runs only when named here
+  --only         run only these benchmarks (comma-separated); inbox and automations run only when named here
   --duration     seconds of each accept load run (full 10, quick 2)
   --messages     pipeline messages and campaign recipients (full 100000, quick 2000 and 1000)
   --events       isolation events per run (full 100000, quick 200); each goes to every endpoint
   --connections  accept connections (64)
   --concurrency  in-flight requests of the bench's own senders (64)
   --rows         rows of the import benchmark's CSV (full 1000000, quick 5000)
+  --runs         automations: runs started, then parked (full 100000, quick 1000)
   --timeout      cap in seconds on each waiting phase (full 600, quick 20)
   --profile      run Beckon with --cpu-prof; profiles and a top-functions summary go to OUT/profiles
   --out          where latest.json and latest.md go (bench/results)
@@ -72,7 +75,7 @@ export function parseOptions(argv: string[]): BenchOptions | null {
     options: {
       quick: { type: 'boolean' }, only: { type: 'string' }, duration: { type: 'string' }, messages: { type: 'string' },
       events: { type: 'string' }, connections: { type: 'string' }, concurrency: { type: 'string' }, timeout: { type: 'string' },
-      rows: { type: 'string' }, profile: { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' }, store: { type: 'string' },
+      rows: { type: 'string' }, runs: { type: 'string' }, profile: { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' }, store: { type: 'string' },
     },
   });
   if (values.help) return null;
@@ -97,6 +100,7 @@ export function parseOptions(argv: string[]): BenchOptions | null {
     concurrency: positiveInt('concurrency', values.concurrency, 64),
     phaseTimeout: positiveInt('timeout', values.timeout, quick ? 20 : 600),
     rows: positiveInt('rows', values.rows, quick ? 5_000 : 1_000_000),
+    runs: positiveInt('runs', values.runs, quick ? 1_000 : 100_000),
     profile: values.profile === true,
     out: resolve(values.out ?? fileURLToPath(new URL('../results/', import.meta.url))),
     store,

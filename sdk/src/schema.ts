@@ -354,6 +354,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/automations/{uuid}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An automation's stats over all its versions: runs, each step, a daily timeline
+         * @description Read from counters written in the transaction of each step (never a scan of runs). Totals are all-time; `from`/`to` (UTC days) bound the timeline (at most 366 days).
+         *
+         *     Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
+         */
+        get: operations["getAutomationStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/campaigns": {
         parameters: {
             query?: never;
@@ -1992,6 +2014,12 @@ export interface components {
                 policy: "once" | "one_at_a_time" | "per_correlation_key";
             };
             exit_on: string[];
+            goal?: {
+                event: string;
+                within: {
+                    [key: string]: number;
+                };
+            };
             name: string;
             start: string;
             /** @enum {unknown} */
@@ -2027,7 +2055,7 @@ export interface components {
             error: string | null;
             exit_reason: string | null;
             /** @enum {unknown} */
-            status: "active" | "completed" | "exited" | "failed";
+            status: "active" | "completed" | "exited" | "failed" | "converted";
             steps?: {
                 at: string;
                 message_uuid: string | null;
@@ -2045,6 +2073,46 @@ export interface components {
             };
             version: number;
             waiting_until: string | null;
+        };
+        AutomationStats: {
+            /** Format: uuid */
+            automation_uuid: string;
+            runs: {
+                active: number;
+                completed: number;
+                /** @description converted / started (0 without runs), 4 decimals */
+                conversion_rate: number;
+                converted: number;
+                exited: number;
+                failed: number;
+                started: number;
+            };
+            steps: {
+                /** @description By edge followed (next, skipped, default, condition_<i> …) or outcome (completed: an exit step) */
+                completed: {
+                    [key: string]: number;
+                };
+                entered: number;
+                failed: number;
+                /** @description Runs that followed the skipped edge, by reason (contact_opted_out …) */
+                skipped: {
+                    [key: string]: number;
+                };
+                step: string;
+                /** @description null for a step only older versions have */
+                type: string | null;
+                /** @description Runs waiting at this step now */
+                waiting_now: number;
+            }[];
+            /** @description Every UTC day from `from` to `to`: runs started and ended that day */
+            timeline: {
+                completed: number;
+                converted: number;
+                day: string;
+                exited: number;
+                failed: number;
+                started: number;
+            }[];
         };
         Campaign: {
             audience_frozen_at: string | null;
@@ -3235,6 +3303,8 @@ export interface operations {
                     entry?: unknown;
                     /** @description Custom event types (custom.<name>) that end the contact's active runs, matched on the correlation key when the run has one */
                     exit_on?: unknown;
+                    /** @description An object {"event": "custom.<name>", "within": {days?, hours?, minutes?}} or null (none): that event of the run's contact (on the run's correlation key when it has one) within the window after the run started is a conversion and ends the run (converted). */
+                    goal?: unknown;
                     name: string;
                     /** @description The id of the first step */
                     start: unknown;
@@ -3351,6 +3421,8 @@ export interface operations {
                     entry?: unknown;
                     /** @description Custom event types (custom.<name>) that end the contact's active runs, matched on the correlation key when the run has one */
                     exit_on?: unknown;
+                    /** @description An object {"event": "custom.<name>", "within": {days?, hours?, minutes?}} or null (none): that event of the run's contact (on the run's correlation key when it has one) within the window after the run started is a conversion and ends the run (converted). */
+                    goal?: unknown;
                     name?: string;
                     /** @description The id of the first step */
                     start?: unknown;
@@ -3498,7 +3570,7 @@ export interface operations {
                 contact_uuid?: string;
                 cursor?: string;
                 limit?: number;
-                status?: "active" | "completed" | "exited" | "failed";
+                status?: "active" | "completed" | "exited" | "failed" | "converted";
             };
             header?: never;
             path: {
@@ -3569,6 +3641,44 @@ export interface operations {
                 content: {
                     "application/json": {
                         run: components["schemas"]["AutomationRun"];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getAutomationStats: {
+        parameters: {
+            query?: {
+                /** @description First UTC day of the timeline (YYYY-MM-DD); default: the first day with a run, at most 366 days back */
+                from?: string;
+                /** @description Last UTC day of the timeline (YYYY-MM-DD); default: today */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        stats: components["schemas"]["AutomationStats"];
                     };
                 };
             };
@@ -5669,7 +5779,7 @@ export interface operations {
                 /** @description meta.next_cursor of the previous page */
                 cursor?: string;
                 limit?: number;
-                /** @description Only these event types (repeat the parameter or separate with commas): message_created, message_status_updated, contact_created, contact_updated, contact_deleted, contact_opted_in, contact_opted_out, message_opened, link_clicked, campaign_started, campaign_completed, automation_run_started, automation_run_completed, automation_run_exited, automation_run_failed, agent_status_updated, team_membership_updated, conversation_opened, conversation_closed, conversation_assigned, conversation_status_updated, conversation_updated, conversation_funnel_stage_updated, note_created, custom.<name> for one custom event, custom.* for every custom event; default all */
+                /** @description Only these event types (repeat the parameter or separate with commas): message_created, message_status_updated, contact_created, contact_updated, contact_deleted, contact_opted_in, contact_opted_out, message_opened, link_clicked, campaign_started, campaign_completed, automation_run_started, automation_run_completed, automation_run_exited, automation_run_failed, automation_run_converted, agent_status_updated, team_membership_updated, conversation_opened, conversation_closed, conversation_assigned, conversation_status_updated, conversation_updated, conversation_funnel_stage_updated, note_created, custom.<name> for one custom event, custom.* for every custom event; default all */
                 type?: string[];
             };
             header?: never;
@@ -5837,7 +5947,7 @@ export interface operations {
             query?: {
                 /** @description Resume after this event id, for clients that cannot send the Last-Event-ID header (the header wins) */
                 last_event_id?: string;
-                /** @description Only these event types (repeat the parameter or separate with commas): message_created, message_status_updated, contact_created, contact_updated, contact_deleted, contact_opted_in, contact_opted_out, message_opened, link_clicked, campaign_started, campaign_completed, automation_run_started, automation_run_completed, automation_run_exited, automation_run_failed, agent_status_updated, team_membership_updated, conversation_opened, conversation_closed, conversation_assigned, conversation_status_updated, conversation_updated, conversation_funnel_stage_updated, note_created, custom.<name> for one custom event, custom.* for every custom event; default all */
+                /** @description Only these event types (repeat the parameter or separate with commas): message_created, message_status_updated, contact_created, contact_updated, contact_deleted, contact_opted_in, contact_opted_out, message_opened, link_clicked, campaign_started, campaign_completed, automation_run_started, automation_run_completed, automation_run_exited, automation_run_failed, automation_run_converted, agent_status_updated, team_membership_updated, conversation_opened, conversation_closed, conversation_assigned, conversation_status_updated, conversation_updated, conversation_funnel_stage_updated, note_created, custom.<name> for one custom event, custom.* for every custom event; default all */
                 type?: string[];
             };
             header?: {
@@ -8373,6 +8483,7 @@ export const EVENT_TYPES = [
   "automation_run_completed",
   "automation_run_exited",
   "automation_run_failed",
+  "automation_run_converted",
   "agent_status_updated",
   "team_membership_updated",
   "conversation_opened",

@@ -24,6 +24,21 @@ export interface Definition {
   start: string;
   steps: Record<string, StepDefinition>;
   exit_on: string[];
+  /** A custom event of the run's contact within `within` of the run's start: a conversion that ends the run (converted). */
+  goal?: Goal;
+}
+
+/** A goal: the custom event that counts as a conversion and the window after the run's start it must happen in. */
+export interface Goal {
+  event: string;
+  within: { days?: number; hours?: number; minutes?: number };
+}
+
+const GOAL_UNITS: Record<string, number> = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 };
+
+/** A goal's window in milliseconds. */
+export function goalWindowMs(goal: Goal): number {
+  return Object.entries(goal.within).reduce((total, [unit, n]) => total + (n ?? 0) * GOAL_UNITS[unit], 0);
 }
 
 const STEP_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -68,6 +83,26 @@ function checkExitOn(exitOn: unknown, path: string): FieldError[] {
   return exitOn.flatMap((e, i) => (typeof e === 'string' && CUSTOM_EVENT_TYPE.test(e) ? [] : [{ path: `${path}.${i}`, message: 'must be a custom event type, custom.<name>' }]));
 }
 
+function checkGoal(goal: unknown, path: string): FieldError[] {
+  if (goal === undefined || goal === null) return [];
+  if (!isObject(goal)) return [{ path, message: 'must be an object {event, within}' }];
+  const out: FieldError[] = [];
+  for (const key of Object.keys(goal)) if (key !== 'event' && key !== 'within') out.push({ path: `${path}.${key}`, message: 'is not a setting of a goal' });
+  if (typeof goal.event !== 'string' || !CUSTOM_EVENT_TYPE.test(goal.event)) out.push({ path: `${path}.event`, message: 'must be a custom event type, custom.<name>' });
+  const within = goal.within;
+  if (!isObject(within) || Object.keys(within).length === 0) return [...out, { path: `${path}.within`, message: 'must be an object of days, hours and/or minutes' }];
+  const before = out.length;
+  for (const [unit, value] of Object.entries(within)) {
+    if (!Object.hasOwn(GOAL_UNITS, unit)) out.push({ path: `${path}.within.${unit}`, message: 'is not a unit (days, hours, minutes)' });
+    else if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) out.push({ path: `${path}.within.${unit}`, message: 'must be a whole number ≥ 0' });
+  }
+  if (out.length === before) {
+    const ms = goalWindowMs({ event: '', within: within as Goal['within'] });
+    if (ms === 0 || ms > 366 * 86_400_000) out.push({ path: `${path}.within`, message: 'must be more than 0 and at most 366 days' });
+  }
+  return out;
+}
+
 /** Checks the graph: every edge names a step, every step is reachable from start, and every cycle goes through a wait. */
 function checkGraph(steps: Record<string, StepDefinition>, start: string, path: string): FieldError[] {
   const out: FieldError[] = [];
@@ -104,11 +139,11 @@ function fail(errors: FieldError[]): AppError {
 /**
  * Checks a whole definition (the fields of a POST /v1/automations body, or a PATCH merged with the stored one) and
  * returns it normalized, or throws one 400 listing every problem with its JSON path under `path` (`body`): trigger,
- * entry, exit_on, each step's type and settings (Liquid included), unknown edge targets, unreachable steps, cycles
+ * entry, exit_on, goal, each step's type and settings (Liquid included), unknown edge targets, unreachable steps, cycles
  * without a wait, then the channels the steps name.
  */
 export async function checkDefinition(db: Db, workspaceId: string, raw: Record<string, unknown>, path = 'body'): Promise<Definition> {
-  const errors: FieldError[] = [...checkTrigger(raw.trigger, `${path}.trigger`), ...checkEntry(raw.entry ?? { policy: 'one_at_a_time' }, `${path}.entry`), ...checkExitOn(raw.exit_on, `${path}.exit_on`)];
+  const errors: FieldError[] = [...checkTrigger(raw.trigger, `${path}.trigger`), ...checkEntry(raw.entry ?? { policy: 'one_at_a_time' }, `${path}.entry`), ...checkExitOn(raw.exit_on, `${path}.exit_on`), ...checkGoal(raw.goal, `${path}.goal`)];
   const steps = raw.steps;
   if (!isObject(steps) || Object.keys(steps).length === 0 || Object.keys(steps).length > MAX_STEPS) {
     errors.push({ path: `${path}.steps`, message: `must be an object of 1 to ${MAX_STEPS} steps by id` });
@@ -140,5 +175,6 @@ export async function checkDefinition(db: Db, workspaceId: string, raw: Record<s
     start: raw.start as string,
     steps: steps as Record<string, StepDefinition>,
     exit_on: (raw.exit_on as string[] | undefined) ?? [],
+    ...(raw.goal !== undefined && raw.goal !== null && { goal: { event: (raw.goal as Goal).event, within: (raw.goal as Goal).within } }),
   };
 }

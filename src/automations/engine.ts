@@ -11,6 +11,7 @@ import { messagesCommitted } from '../messages/outbound.ts';
 import type { Definition } from './definition.ts';
 import * as q from './queries.ts';
 import { STEPS } from './steps/index.ts';
+import { countEnd, countStart, countStep } from './stats.ts';
 import { runView } from './view.ts';
 import { AUTOMATION_WEBHOOK_TASK, WAITING_WEBHOOK } from './webhook-job.ts';
 
@@ -29,8 +30,8 @@ declare module '../jobs/queue.ts' {
   }
 }
 
-/** How a run ended: completed (its path ended), exited (exit_on, cancelled), failed (a step failed). */
-export type RunEnd = 'completed' | 'exited' | 'failed';
+/** How a run ended: completed (its path ended), exited (exit_on, cancelled), failed (a step failed), converted (its goal was reached). */
+export type RunEnd = 'completed' | 'exited' | 'failed' | 'converted';
 
 /** The definition of one version of an automation (cached: versions never change once runs use them). */
 const versions = new Map<string, Definition>();
@@ -82,6 +83,7 @@ export async function startRunIn(trx: Db, bus: EventBus, automation: Automations
     return new AppError(409, 'run_active', `the contact already has an active run of this automation${policy === 'per_correlation_key' ? ' for this correlation key' : ''}: ${holder.id}`, undefined, { run_uuid: holder.id });
   }
   await bus.queue.enqueue(trx, AUTOMATION_STEP_TASK, { run_id: row.id, token: row.token });
+  await countStart(trx, row, definition.start);
   await recordEvent(trx, bus, row.workspace_id, 'automation_run_started', runView(row));
   return row;
 }
@@ -90,12 +92,13 @@ export async function startRunIn(trx: Db, bus: EventBus, automation: Automations
 export async function endRunIn(trx: Db, bus: EventBus, row: AutomationRunsTable, end: RunEnd, reason: string | null, now = nowIso()): Promise<boolean> {
   const changes = {
     status: end, current_step: null, resume_at: null, waiting_for: null, wait_channel_id: null, active_key: null, token: row.token + 1, updated_at: now, ended_at: now,
-    exit_reason: end === 'exited' ? reason : null, error: end === 'failed' ? reason : null,
+    exit_reason: end === 'exited' || end === 'converted' ? reason : null, error: end === 'failed' ? reason : null,
   } satisfies Partial<AutomationRunsTable>;
   if (!await q.updateRunIf(trx, row.id, row.token, changes)) return false;
   // the step job of the run's current token is pending (a wait) unless this very job is running it: remove it
   if (row.resume_at !== null) await bus.queue.removeJobs(trx, AUTOMATION_STEP_TASK, { run_id: row.id, token: row.token });
   if (row.waiting_for === WAITING_WEBHOOK) await bus.queue.removeJobs(trx, AUTOMATION_WEBHOOK_TASK, { run_id: row.id, token: row.token });
+  await countEnd(trx, row, end, now);
   await recordEvent(trx, bus, row.workspace_id, `automation_run_${end}`, runView({ ...row, ...changes }));
   return true;
 }
@@ -115,8 +118,10 @@ export async function runStepJob(deps: Pick<Deps, 'db' | 'writer' | 'queue' | 's
     const step = definition.steps[stepId];
     const kind = STEPS[step.type];
     const now = nowIso();
-    const record = (outcome: string, messageId: string | null = null, reason: string | null = null) =>
-      q.insertRunStep(trx, { id: newId(), run_id: row.id, step_id: stepId, type: step.type, outcome, message_id: messageId, reason, created_at: now });
+    const record = async (outcome: string, messageId: string | null = null, reason: string | null = null, target?: string) => {
+      await q.insertRunStep(trx, { id: newId(), run_id: row.id, step_id: stepId, type: step.type, outcome, message_id: messageId, reason, created_at: now });
+      await countStep(trx, row, stepId, outcome, reason, target, now);
+    };
     let result;
     // the end of a wait: a wait still waiting for its event or reply timed out
     if (row.resume_at !== null) result = { edge: row.waiting_for !== null && kind.timeoutEdge ? kind.timeoutEdge : 'next' };
@@ -137,8 +142,8 @@ export async function runStepJob(deps: Pick<Deps, 'db' | 'writer' | 'queue' | 's
       await endRunIn(trx, deps, row, result.end, result.reason ?? null, now);
       return 0;
     }
-    await record(result.edge, result.messageId ?? null, result.reason ?? null);
     const target = kind.edges(step, '').find((e) => e.name === result.edge)?.target;
+    await record(result.edge, result.messageId ?? null, result.reason ?? null, target);
     if (target === undefined) {
       await endRunIn(trx, deps, row, 'completed', null, now);
     } else {

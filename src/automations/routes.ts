@@ -4,6 +4,8 @@ import type { App } from '../http.ts';
 import { PageMeta, UuidParams } from '../system/schemas.ts';
 import { cancelAutomationRun, getAutomationRun, listAutomationRuns, startAutomationRun } from './runs.ts';
 import { AutomationSchema, CreateAutomationBody, ListAutomationsQuery, ListRunsQuery, RunSchema, StartRunBody, UpdateAutomationBody } from './schema.ts';
+import { AutomationStatsSchema, StatsQuery } from './stats-schema.ts';
+import { getAutomationStats } from './stats-service.ts';
 import { createAutomation, deleteAutomation, getAutomation, listAutomations, moveAutomation, updateAutomation, type AutomationInput } from './service.ts';
 
 const tags = ['automations'];
@@ -71,6 +73,15 @@ export function automationRoutes(app: App, deps: Deps): void {
     config: { scope: 'read' },
     schema: { operationId: 'listAutomationRuns', tags, params: UuidParams, querystring: ListRunsQuery, response: { 200: Type.Object({ runs: Type.Array(RunSchema), meta: PageMeta }) }, summary: 'List an automation\'s runs, newest first (filters: status, contact_uuid)' },
   }, async (request) => listAutomationRuns(deps.db, request.auth.workspaceId, request.params.uuid, request.query));
+
+  app.get('/v1/automations/:uuid/stats', {
+    config: { scope: 'read' },
+    schema: {
+      operationId: 'getAutomationStats', tags, params: UuidParams, querystring: StatsQuery, response: { 200: Type.Object({ stats: AutomationStatsSchema }) },
+      summary: 'An automation\'s stats over all its versions: runs, each step, a daily timeline',
+      description: 'Read from counters written in the transaction of each step (never a scan of runs). Totals are all-time; `from`/`to` (UTC days) bound the timeline (at most 366 days).',
+    },
+  }, async (request) => ({ stats: await getAutomationStats(deps.db, request.auth.workspaceId, request.params.uuid, request.query) }));
 
   app.get('/v1/automation_runs/:uuid', {
     config: { scope: 'read' },

@@ -10,6 +10,9 @@ const EntryDoc = `An object {"policy": ${ENTRY_POLICIES.map((p) => `"${p}"`).joi
 const StepsDoc = 'An object of step id → step {"type", settings, edges}: send_message {channel_uuid, text, subject?, next?, skipped?}, wait {duration: {days?, hours?, minutes?, seconds?}, next?}, '
   + 'branch {conditions: [{field, op, value, next}], default}, update_contact {add_tags?, remove_tags?, next?}, exit {}. See docs/automations.md.';
 
+const GoalDoc = 'An object {"event": "custom.<name>", "within": {days?, hours?, minutes?}} or null (none): that event of the run\'s contact (on the run\'s correlation key when it has one) '
+  + 'within the window after the run started is a conversion and ends the run (converted).';
+
 /** The fields of an automation's definition in a request (checked by definition.ts, which names each problem's JSON path). */
 const DefinitionFields = {
   trigger: Type.Unknown({ description: TriggerDoc }),
@@ -17,6 +20,7 @@ const DefinitionFields = {
   start: Type.Unknown({ description: 'The id of the first step' }),
   steps: Type.Unknown({ description: StepsDoc }),
   exit_on: Type.Optional(Type.Unknown({ description: 'Custom event types (custom.<name>) that end the contact\'s active runs, matched on the correlation key when the run has one' })),
+  goal: Type.Optional(Type.Unknown({ description: GoalDoc })),
 };
 
 /** POST /v1/automations. */
@@ -40,6 +44,7 @@ export const AutomationSchema = Type.Object({
   start: Type.String(),
   steps: Type.Record(Type.String(), Json),
   exit_on: Type.Array(Type.String()),
+  goal: Type.Optional(Type.Object({ event: Type.String(), within: Type.Record(Type.String(), Type.Integer()) })),
   created_at: Type.String(),
   updated_at: Type.String(),
 });

@@ -19,9 +19,10 @@ export interface AutomationInput {
   start: unknown;
   steps: unknown;
   exit_on?: unknown;
+  goal?: unknown;
 }
 
-const DEFINITION_KEYS = ['trigger', 'entry', 'start', 'steps', 'exit_on'] as const;
+const DEFINITION_KEYS = ['trigger', 'entry', 'start', 'steps', 'exit_on', 'goal'] as const;
 
 function conflict(row: AutomationsTable, action: string): AppError {
   return new AppError(409, 'conflict', `cannot ${action} an automation that is ${row.status}`, undefined, { automation_status: row.status });

@@ -4,6 +4,7 @@ import type { EventBus, EventSubscriber, RecordedEvent } from '../events/subscri
 import { ALL_CUSTOM_EVENTS } from '../events/types.ts';
 import { parseJson } from '../lib/json.ts';
 import { definitionOf, endRunIn, startRunIn } from './engine.ts';
+import { convertRuns } from './goals.ts';
 import * as q from './queries.ts';
 
 /** What the subscriber reads from a custom event's payload. */
@@ -54,6 +55,7 @@ export function automationSubscriber(subscribers: () => readonly EventSubscriber
         return { type: e.type, contactId: payload.contact?.uuid ?? '', key: payload.correlation_key ?? null, data: payload.data ?? {} };
       }).filter((e) => e.contactId !== '');
       if (parsed.length === 0) return;
+      await convertRuns(trx, bus, workspaceId, events); // goals (goals.ts): before exit_on, so a goal event that also exits converts
       await exitRuns(trx, bus, workspaceId, parsed);
       const automations = await q.activeEventAutomations(trx, workspaceId, [...new Set(parsed.map((e) => e.type))]);
       if (automations.length === 0) return;

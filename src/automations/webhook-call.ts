@@ -11,6 +11,7 @@ import { nowIso } from '../lib/time.ts';
 import { createWebhookAgent } from '../webhooks/deliver.ts';
 import { webhookHeaders } from '../webhooks/sign.ts';
 import { AUTOMATION_STEP_TASK, definitionOf, endRunIn } from './engine.ts';
+import { countStep } from './stats.ts';
 import * as q from './queries.ts';
 import type { StepDefinition } from './steps/types.ts';
 import { WAITING_WEBHOOK, type AutomationWebhookPayload } from './webhook-job.ts';
@@ -113,6 +114,7 @@ export async function runWebhookJob(deps: Pick<Deps, 'db' | 'writer' | 'queue' |
     if (!result.ok) {
       const reason = `webhook_failed: ${result.error} (attempt ${context.attempt} of ${context.maxAttempts})`;
       await q.insertRunStep(trx, { id: newId(), run_id: fresh.id, step_id: fresh.current_step!, type: step.type, outcome: 'failed', message_id: null, reason, created_at: now });
+      await countStep(trx, fresh, fresh.current_step!, 'failed', reason, undefined, now);
       await endRunIn(trx, deps, fresh, 'failed', reason, now);
       return;
     }

@@ -94,6 +94,9 @@ test('webhook step: retried with backoff, then the run fails with the reason (no
   assert.deepEqual(await tagsOf(beckon, ann), []);
   const events = await beckon.runtime.deps.db.selectFrom('events').select('type').where('type', 'like', 'automation_run_%').orderBy('id').execute();
   assert.deepEqual(events.map((e) => e.type), ['automation_run_started', 'automation_run_failed']);
+  const stats = (await beckon.call('GET', `/v1/automations/${automation}/stats`)).json().stats;
+  const hook = stats.steps.find((s: { step: string }) => s.step === 'hook');
+  assert.deepEqual([stats.runs.started, stats.runs.failed, hook.entered, hook.failed, hook.waiting_now], [1, 1, 1, 1, 0], 'the failed call is counted and the run no longer waits');
 
   const refused = await activate(beckon, scoring('http://10.20.30.40/hook', secret));
   const bob = await contact(beckon, { name: 'Bob', phone: '+393331230000' });

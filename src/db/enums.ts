@@ -64,8 +64,8 @@ export type EngagementType = 'open' | 'click' | 'unsubscribe';
 export const AUTOMATION_STATUSES = ['draft', 'active', 'paused', 'archived'] as const;
 /** One of AUTOMATION_STATUSES. */
 export type AutomationStatus = (typeof AUTOMATION_STATUSES)[number];
-/** Every status of an automation run. */
-export const AUTOMATION_RUN_STATUSES = ['active', 'completed', 'exited', 'failed'] as const;
+/** Every status of an automation run: active, then completed, exited (exit_on, cancelled), failed, or converted (its goal was reached). */
+export const AUTOMATION_RUN_STATUSES = ['active', 'completed', 'exited', 'failed', 'converted'] as const;
 /** One of AUTOMATION_RUN_STATUSES. */
 export type AutomationRunStatus = (typeof AUTOMATION_RUN_STATUSES)[number];
 /** What starts an automation's runs (this version: an API call, or a custom event). */

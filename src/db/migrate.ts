@@ -18,6 +18,7 @@ import * as automations from './migrations/0014_automations.ts';
 import * as people from './migrations/0015_people.ts';
 import * as sessions from './migrations/0016_sessions.ts';
 import * as conversations from './migrations/0017_conversations.ts';
+import * as automationStats from './migrations/0018_automation_stats.ts';
 import * as automationWaits from './migrations/0019_automation_waits.ts';
 
 /** Every migration in order; add new ones here (the one list serves both stores). */
@@ -39,6 +40,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0015_people': people,
   '0016_sessions': sessions,
   '0017_conversations': conversations,
+  '0018_automation_stats': automationStats,
   '0019_automation_waits': automationWaits,
 };
 

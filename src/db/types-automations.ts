@@ -71,3 +71,15 @@ export interface AutomationRunStepsTable {
   reason: string | null;
   created_at: Timestamp;
 }
+
+/** One counter of an automation's stats for one UTC day and shard (step_id '' for the run counters); reads sum the shards. */
+export interface AutomationStepCountersTable {
+  automation_id: string;
+  step_id: string;
+  /** entered, completed:<edge>, skipped:<reason>, failed, waiting, wait_left (steps); started, completed, exited, failed, converted (runs). */
+  counter: string;
+  /** The UTC day (YYYY-MM-DD). */
+  day: string;
+  shard: number;
+  value: number;
+}

@@ -1,7 +1,7 @@
 import type { Generated } from 'kysely';
 import type { ChannelType, CustomFieldType, DeliveryStatus, EndpointOrigin, MessageDirection, MessageStatus, ParameterFormat, TEMPLATE_CATEGORIES, TemplateStatus } from './enums.ts';
 import type { CampaignLinksTable, CampaignRecipientsTable, CampaignsTable, EngagementsTable, ImportsTable, SegmentContactsTable, SegmentsTable } from './types-marketing.ts';
-import type { AutomationRunsTable, AutomationRunStepsTable, AutomationsTable, AutomationVersionsTable } from './types-automations.ts';
+import type { AutomationRunsTable, AutomationRunStepsTable, AutomationsTable, AutomationStepCountersTable, AutomationVersionsTable } from './types-automations.ts';
 import type { CustomStatusesTable, SessionsTable, TeamMembersTable, TeamsTable, UsersTable, UserTokensTable } from './types-people.ts';
 import type { ConversationCountsTable, ConversationNotesTable, ConversationReadsTable, ConversationsTable, FunnelStagesTable, FunnelsTable, TeamRotationsTable } from './types-inbox.ts';
 
@@ -309,6 +309,7 @@ export interface Database {
   automation_versions: AutomationVersionsTable;
   automation_runs: AutomationRunsTable;
   automation_run_steps: AutomationRunStepsTable;
+  automation_step_counters: AutomationStepCountersTable;
   users: UsersTable;
   sessions: SessionsTable;
   user_tokens: UserTokensTable;

@@ -15,6 +15,7 @@ export const EVENT_TYPES = [
   'automation_run_completed',
   'automation_run_exited',
   'automation_run_failed',
+  'automation_run_converted',
   'agent_status_updated',
   'team_membership_updated',
   'conversation_opened',
