@@ -16,6 +16,7 @@ import * as sharedLimits from './migrations/0012_shared_limits.ts';
 import * as customEvents from './migrations/0013_custom_events.ts';
 import * as automations from './migrations/0014_automations.ts';
 import * as people from './migrations/0015_people.ts';
+import * as automationTriggers from './migrations/0020_automation_triggers.ts';
 
 /** Every migration in order; add new ones here (the one list serves both stores). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0013_custom_events': customEvents,
   '0014_automations': automations,
   '0015_people': people,
+  '0020_automation_triggers': automationTriggers,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -16,6 +16,7 @@ const SCHEMA = {
   api_keys: { id: 'text', workspace_id: 'text', name: 'text', prefix: 'text', key_hash: 'text', scopes: 'text', created_at: 'text', last_used_at: 'text?', revoked_at: 'text?', user_id: 'text?' },
   automation_run_steps: { id: 'text', run_id: 'text', step_id: 'text', type: 'text', outcome: 'text', message_id: 'text?', reason: 'text?', created_at: 'text' },
   automation_runs: { id: 'text', workspace_id: 'text', automation_id: 'text', version: 'number', contact_id: 'text', correlation_key: 'text?', status: 'text', current_step: 'text?', token: 'number', resume_at: 'text?', data: 'text', variables: 'text', active_key: 'text?', exit_reason: 'text?', error: 'text?', created_at: 'text', updated_at: 'text', ended_at: 'text?' },
+  automation_trigger_fires: { automation_id: 'text', fire_key: 'text', created_at: 'text' },
   automation_versions: { automation_id: 'text', version: 'number', definition: 'text', created_at: 'text' },
   automations: { id: 'text', workspace_id: 'text', name: 'text', status: 'text', version: 'number', definition: 'text', trigger_type: 'text', trigger_event: 'text?', created_at: 'text', updated_at: 'text' },
   campaign_links: { id: 'number', campaign_id: 'text', workspace_id: 'text', url: 'text', created_at: 'text' },

@@ -1,7 +1,7 @@
 import type { Generated } from 'kysely';
 import type { ChannelType, CustomFieldType, DeliveryStatus, EndpointOrigin, MessageDirection, MessageStatus, ParameterFormat, TEMPLATE_CATEGORIES, TemplateStatus } from './enums.ts';
 import type { CampaignLinksTable, CampaignRecipientsTable, CampaignsTable, EngagementsTable, ImportsTable, SegmentContactsTable, SegmentsTable } from './types-marketing.ts';
-import type { AutomationRunsTable, AutomationRunStepsTable, AutomationsTable, AutomationVersionsTable } from './types-automations.ts';
+import type { AutomationRunsTable, AutomationRunStepsTable, AutomationsTable, AutomationTriggerFiresTable, AutomationVersionsTable } from './types-automations.ts';
 import type { TeamMembersTable, TeamsTable, UsersTable } from './types-people.ts';
 
 export type * from './types-marketing.ts';
@@ -307,6 +307,7 @@ export interface Database {
   automation_versions: AutomationVersionsTable;
   automation_runs: AutomationRunsTable;
   automation_run_steps: AutomationRunStepsTable;
+  automation_trigger_fires: AutomationTriggerFiresTable;
   users: UsersTable;
   teams: TeamsTable;
   team_members: TeamMembersTable;
