@@ -144,7 +144,7 @@ export async function createContactIn(trx: Db, bus: EventBus, workspaceId: strin
   const created = contactView(row);
   await recordEvent(trx, bus, workspaceId, 'contact_created', created);
   await recordConsentEvents(trx, bus, workspaceId, '{}', created);
-  await recordEvents(trx, bus, workspaceId, tagAddedEvents([], created, row.created_at));
+  await recordEvents(trx, bus, workspaceId, tagAddedEvents([], created, nowIso()));
   return created;
 }
 
@@ -214,7 +214,7 @@ export async function updateContactIn(trx: Db, bus: EventBus, workspaceId: strin
   await q.updateContact(trx, workspaceId, id, plan.changes);
   await recordEvent(trx, bus, workspaceId, 'contact_updated', { ...plan.view, changed_fields: plan.changed });
   if (plan.changed.includes('consent')) await recordConsentEvents(trx, bus, workspaceId, row.consent, plan.view);
-  if (plan.changed.includes('tags')) await recordEvents(trx, bus, workspaceId, tagAddedEvents(parseJson<string[]>(row.tags, []), plan.view, plan.view.updated_at));
+  if (plan.changed.includes('tags')) await recordEvents(trx, bus, workspaceId, tagAddedEvents(parseJson<string[]>(row.tags, []), plan.view, nowIso()));
   return { view: plan.view, emitted: true };
 }
 
