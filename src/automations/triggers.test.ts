@@ -171,7 +171,7 @@ test('automation triggers: a date in event data schedules the start at the date 
   });
   assert.deepEqual([next.payload, next.runAt], [{ automation_id: birthday, day: tomorrow }, `${today}T23:00:00.000Z`], 'the chain re-enqueues itself an hour before the next day');
 
-  await runDateScan(beckon.runtime.deps, { automation_id: birthday, day: '2030-01-15' });
+  await runDateScan(beckon.runtime.deps, { automation_id: birthday, day: '2030-01-15' }, 1);
   await runDateScan(beckon.runtime.deps, { automation_id: birthday, day: '2030-01-15' });
   await runDateScan(beckon.runtime.deps, { automation_id: birthday, day: '2031-02-28' });
   const scheduled = (await queue.jobs('automation_trigger_start')).map((j) => [(j.payload as { contact_id: string }).contact_id, j.runAt]);

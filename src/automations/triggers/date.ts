@@ -80,8 +80,9 @@ export async function enqueueFirstScan(trx: Db, queue: JobQueue, automationId: s
  * fire within [from, next UTC midnight), page by page, enqueues a start job at each one's exact instant (fire key
  * `contact:<id>:<occurrence>`, so a scan run twice starts nothing twice); then enqueues the next day's scan an hour
  * before that day (once: fire key `scan:<day>`). An automation no longer active (or no longer on a contact field) ends its chain.
+ * `pageSize` contacts are read per page (500).
  */
-export async function runDateScan(deps: Pick<Deps, 'db' | 'writer' | 'queue'>, payload: DateScanPayload): Promise<void> {
+export async function runDateScan(deps: Pick<Deps, 'db' | 'writer' | 'queue'>, payload: DateScanPayload, pageSize = SCAN_PAGE): Promise<void> {
   const automation = await q.findAutomationById(deps.db, payload.automation_id);
   if (!automation || automation.status !== 'active') return;
   const { trigger } = await definitionOf(deps.db, automation.id, automation.version);
@@ -92,13 +93,13 @@ export async function runDateScan(deps: Pick<Deps, 'db' | 'writer' | 'queue'>, p
   const center = addDays(payload.day, -offsetDays(trigger.offset));
   const candidates = [-3, -2, -1, 0, 1, 2, 3].map((d) => addDays(center, d));
   const yearly = trigger.recurrence === 'yearly';
-  let after = '';
+  let after: q.ContactCursor | null = null;
   for (;;) {
-    const page = await q.contactsWithDates(deps.db, automation.workspace_id, trigger.field, yearly ? [...candidates, ...candidates.filter((c) => c.endsWith('-02-28')).map((c) => `${c.slice(0, 5)}02-29`)] : candidates, yearly, after, SCAN_PAGE);
+    const page = await q.contactsWithDates(deps.db, automation.workspace_id, trigger.field, yearly ? [...candidates, ...candidates.filter((c) => c.endsWith('-02-28')).map((c) => `${c.slice(0, 5)}02-29`)] : candidates, yearly, after, pageSize);
     const jobs = page.flatMap((contact) => startsOf(automation.id, trigger, contact, candidates, yearly, from, to));
     if (jobs.length > 0) await deps.writer.run((trx) => deps.queue.enqueueMany(trx, jobs));
-    if (page.length < SCAN_PAGE) break;
-    after = page[page.length - 1].id;
+    if (page.length < pageSize) break;
+    after = { created_at: page[page.length - 1].created_at, id: page[page.length - 1].id };
   }
   const next = addDays(payload.day, 1);
   await deps.writer.run(async (trx) => {

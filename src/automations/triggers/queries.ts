@@ -32,21 +32,30 @@ export async function insertFireIfAbsent(db: Db, automationId: string, key: stri
   return inserted !== undefined;
 }
 
-/** A contact's id and custom fields, as a date scan reads them. */
+/** A contact's id, custom fields and creation time (the page cursor), as a date scan reads them. */
 export interface DatedContact {
   id: string;
   custom_fields: string;
+  created_at: string;
+}
+
+/** Where a date scan's previous page ended: the last contact's (created_at, id). */
+export interface ContactCursor {
+  created_at: string;
+  id: string;
 }
 
 /**
- * A page (ids after `after`, in id order) of the workspace's contacts whose custom field `field` is one of `dates`
- * (YYYY-MM-DD), or, `yearly`, falls on one of their month-days (MM-DD of each). Walks the (workspace_id, …) indexes
- * page by page: one pass over the workspace's contacts per day and date automation, never a scan of runs.
+ * A page (after `after`, in (created_at, id) order) of the workspace's contacts whose custom field `field` is one of
+ * `dates` (YYYY-MM-DD), or, `yearly`, falls on one of their month-days (MM-DD of each). Walks the index
+ * contacts_workspace_created page by page: one pass over the workspace's contacts per day and date automation, never
+ * a scan of runs (a custom field inside JSON has no index of its own).
  */
-export async function contactsWithDates(db: Db, workspaceId: string, field: string, dates: string[], yearly: boolean, after: string, limit: number): Promise<DatedContact[]> {
+export async function contactsWithDates(db: Db, workspaceId: string, field: string, dates: string[], yearly: boolean, after: ContactCursor | null, limit: number): Promise<DatedContact[]> {
   const value = jsonSql(db).textAt('contacts.custom_fields', [field], '');
   const wanted = yearly ? [...new Set(dates.map((d) => d.slice(5)))] : dates;
   const test = yearly ? sql<boolean>`substr(${value}, 6, 5) in (${sql.join(wanted)})` : sql<boolean>`${value} in (${sql.join(wanted)})`;
-  return db.selectFrom('contacts').select(['id', 'custom_fields']).where('workspace_id', '=', workspaceId).where('id', '>', after).where(test)
-    .orderBy('id').limit(limit).execute();
+  let query = db.selectFrom('contacts').select(['id', 'custom_fields', 'created_at']).where('workspace_id', '=', workspaceId).where(test);
+  if (after) query = query.where((eb) => eb.or([eb('created_at', '>', after.created_at), eb.and([eb('created_at', '=', after.created_at), eb('id', '>', after.id)])]));
+  return query.orderBy('created_at').orderBy('id').limit(limit).execute();
 }
