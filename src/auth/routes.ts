@@ -3,6 +3,7 @@ import type { Deps } from '../deps.ts';
 import type { App } from '../http.ts';
 import { createApiKey, listApiKeys, type KeyVerifier } from './service.ts';
 import { findWorkspace } from './queries.ts';
+import { getWorkspace, updateWorkspace } from './workspace.ts';
 import { UuidParams } from '../system/schemas.ts';
 import { nameSchema } from '../system/components.ts';
 
@@ -20,6 +21,18 @@ const ApiKey = Type.Object({
 nameSchema('ApiKey', ApiKey);
 const ScopeList = Type.Array(ScopeSchema, { minItems: 1, uniqueItems: true });
 
+const Workspace = Type.Object({
+  uuid: Type.String({ format: 'uuid' }),
+  name: Type.String(),
+  time_zone: Type.Union([Type.String(), Type.Null()], { description: 'The default IANA time zone (automation date triggers read dates in it); null: UTC' }),
+  created_at: Type.String({ format: 'date-time' }),
+});
+nameSchema('Workspace', Workspace);
+const UpdateWorkspaceBody = Type.Object({
+  time_zone: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()], { description: 'An IANA time zone (America/Montreal), or null for UTC' })),
+}, { additionalProperties: false });
+nameSchema('UpdateWorkspaceBody', UpdateWorkspaceBody);
+
 /** Routes for API keys and the caller's identity. */
 export function authRoutes(app: App, deps: Deps, verifier: KeyVerifier): void {
   app.get('/v1/auth/me', {
@@ -33,6 +46,19 @@ export function authRoutes(app: App, deps: Deps, verifier: KeyVerifier): void {
     const workspace = await findWorkspace(deps.db, request.auth.workspaceId);
     return { workspace: { uuid: request.auth.workspaceId, name: workspace?.name ?? '' }, api_key: { uuid: request.auth.keyId, scopes: request.auth.scopes } };
   });
+
+  app.get('/v1/workspace', {
+    config: { scope: 'read' },
+    schema: { operationId: 'getWorkspace', tags: ['auth'], summary: 'The caller\'s workspace and its settings', response: { 200: Type.Object({ workspace: Workspace }) } },
+  }, async (request) => ({ workspace: await getWorkspace(deps.db, request.auth.workspaceId) }));
+
+  app.patch('/v1/workspace', {
+    config: { scope: 'admin' },
+    schema: {
+      operationId: 'updateWorkspace', tags: ['auth'], summary: 'Change the workspace\'s settings (its default time zone)', body: UpdateWorkspaceBody,
+      response: { 200: Type.Object({ workspace: Workspace }) },
+    },
+  }, async (request) => ({ workspace: await updateWorkspace(deps.db, request.auth.workspaceId, request.body) }));
 
   app.get('/v1/api_keys', {
     config: { scope: 'admin' },

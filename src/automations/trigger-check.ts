@@ -20,7 +20,7 @@ export interface DateOffset {
  * What starts runs, by `type`: `api` (nothing else); `event` (`event` custom.<name>, `filters` its data must equal);
  * `contact_created`; `tag_added` (`tag`); `inbound_message` (`channel_uuid` optional, `keywords` with `match`
  * optional); `date` on a contact date field (`field`, `recurrence`) or on event data (`event`, `path`, `filters`),
- * shifted by `offset`, at the local time `at`, in the zone of the contact's `time_zone_field` or `time_zone`.
+ * shifted by `offset`, at the local time `at`, in the zone of the contact's `time_zone_field`, else `time_zone`, else the workspace's.
  */
 export interface Trigger {
   type: AutomationTriggerType;
@@ -140,7 +140,7 @@ export function checkTrigger(trigger: unknown, path: string): FieldError[] {
   return out;
 }
 
-/** A checked trigger with only its own settings and the defaults filled in (match contains; recurrence none; at 09:00 on contact fields; time_zone UTC). */
+/** A checked trigger with only its own settings and the defaults filled in (match contains; recurrence none; at 09:00 on contact fields). */
 export function normalizeTrigger(raw: Record<string, unknown>): Trigger {
   const t = raw as unknown as Trigger;
   const pick = <K extends keyof Trigger>(...keys: K[]) => Object.fromEntries(keys.filter((k) => t[k] !== undefined).map((k) => [k, t[k]])) as Partial<Trigger>;
@@ -150,7 +150,7 @@ export function normalizeTrigger(raw: Record<string, unknown>): Trigger {
     case 'inbound_message': return { type: t.type, ...(t.channel_uuid !== undefined && { channel_uuid: t.channel_uuid.toLowerCase() }), ...(t.keywords !== undefined && { keywords: t.keywords, match: t.match ?? 'contains' }) };
     case 'date': return {
       type: t.type, ...pick('field', 'event', 'path', 'filters'), ...(t.field !== undefined && { recurrence: t.recurrence ?? 'none' }),
-      ...pick('offset'), ...(t.at !== undefined ? { at: t.at } : t.field !== undefined ? { at: '09:00' } : {}), time_zone: t.time_zone ?? 'UTC', ...pick('time_zone_field'),
+      ...pick('offset'), ...(t.at !== undefined ? { at: t.at } : t.field !== undefined ? { at: '09:00' } : {}), ...pick('time_zone', 'time_zone_field'),
     };
     default: return { type: t.type };
   }

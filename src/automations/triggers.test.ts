@@ -61,7 +61,7 @@ test('automation triggers: each trigger setting is checked, answering 400 with i
   assert.deepEqual(await paths({ type: 'date', field: 'nickname', time_zone_field: 'birthday' }), ['body.trigger.field', 'body.trigger.time_zone_field'], 'fields of the wrong type');
   assert.deepEqual(await paths({ type: 'tag_added', tag: 'vip' }, 'per_correlation_key'), ['body.entry.policy']);
   const ok = await createAutomation(beckon, holding({ type: 'date', field: 'birthday', recurrence: 'yearly', time_zone_field: 'nickname' }));
-  assert.deepEqual(ok.trigger, { type: 'date', field: 'birthday', recurrence: 'yearly', at: '09:00', time_zone: 'UTC', time_zone_field: 'nickname' });
+  assert.deepEqual(ok.trigger, { type: 'date', field: 'birthday', recurrence: 'yearly', at: '09:00', time_zone_field: 'nickname' });
   const keywords = await createAutomation(beckon, holding({ type: 'inbound_message', keywords: ['Hours'] }));
   assert.deepEqual(keywords.trigger, { type: 'inbound_message', keywords: ['Hours'], match: 'contains' });
 });
@@ -158,7 +158,13 @@ test('automation triggers: a date in event data schedules the start at the date 
 
   await beckon.call('POST', '/v1/custom_fields', { body: { key: 'birthday', label: 'Birthday', type: 'date' } });
   await beckon.call('POST', '/v1/custom_fields', { body: { key: 'tz', label: 'Time zone', type: 'text' } });
-  const birthday = await activate(beckon, holding({ type: 'date', field: 'birthday', recurrence: 'yearly', at: '09:00', time_zone: 'America/Montreal', time_zone_field: 'tz' }));
+  // the workspace's time zone, unless the contact has its own (custom field tz)
+  const badZone = await beckon.call('PATCH', '/v1/workspace', { body: { time_zone: 'Mars/Olympus' } });
+  assert.deepEqual([badZone.statusCode, badZone.json().errors.map((e: { path: string }) => e.path)], [400, ['body.time_zone']]);
+  const zoned = await beckon.call('PATCH', '/v1/workspace', { body: { time_zone: 'America/Montreal' } });
+  assert.deepEqual([zoned.statusCode, zoned.json().workspace.time_zone], [200, 'America/Montreal']);
+  assert.equal((await beckon.call('GET', '/v1/workspace')).json().workspace.time_zone, 'America/Montreal');
+  const birthday = await activate(beckon, holding({ type: 'date', field: 'birthday', recurrence: 'yearly', at: '09:00', time_zone_field: 'tz' }));
   const bob = await contact(beckon, { phone: '+393331234568', custom_fields: { birthday: '1990-01-15' } });
   const cid = await contact(beckon, { phone: '+393331234569', custom_fields: { birthday: '1991-01-15', tz: 'Europe/Rome' } });
   await contact(beckon, { phone: '+393331234570', custom_fields: { birthday: '1990-01-16' } });

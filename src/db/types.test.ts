@@ -46,7 +46,7 @@ const SCHEMA = {
   webhook_deliveries: { id: 'text', workspace_id: 'text', endpoint_id: 'text', event_id: 'text', event_type: 'text', status: 'text', attempt_count: 'number', next_attempt_at: 'text?', last_status_code: 'number?', last_error: 'text?', created_at: 'text', updated_at: 'text' },
   webhook_endpoints: { id: 'text', workspace_id: 'text', url: 'text', description: 'text?', events: 'text', enabled: 'number', secret: 'text', previous_secret: 'text?', previous_secret_expires_at: 'text?', disabled_reason: 'text?', disabled_at: 'text?', failing_since: 'text?', created_at: 'text', updated_at: 'text', origin: 'text' },
   users: { id: 'text', workspace_id: 'text', email: 'text', name: 'text', role: 'text', availability: 'text', custom_status: 'text?', password_hash: 'text?', created_at: 'text', updated_at: 'text', deleted_at: 'text?' },
-  workspaces: { id: 'text', name: 'text', created_at: 'text' },
+  workspaces: { id: 'text', name: 'text', created_at: 'text', time_zone: 'text?' },
 } satisfies Shape;
 
 /** The kind of a column as the store reports it. */

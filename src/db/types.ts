@@ -17,6 +17,8 @@ export type Timestamp = string;
 export interface WorkspacesTable {
   id: string;
   name: string;
+  /** The workspace's default IANA time zone (date triggers of automations read dates in it), null: UTC. */
+  time_zone: string | null;
   created_at: Timestamp;
 }
 

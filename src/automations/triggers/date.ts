@@ -1,6 +1,7 @@
 import type { Db } from '../../db/connect.ts';
 import type { AutomationsTable } from '../../db/types.ts';
 import type { Deps } from '../../deps.ts';
+import { findWorkspace } from '../../auth/queries.ts';
 import type { JobQueue } from '../../jobs/queue.ts';
 import { parseJson } from '../../lib/json.ts';
 import { definitionOf, startRunIn } from '../engine.ts';
@@ -41,10 +42,15 @@ const SCAN_PAGE = 500;
 /** How long before its UTC day a scan runs (so a start at 00:00 UTC is scheduled in time). */
 const SCAN_LEAD_MS = 3_600_000;
 
-/** The zone a contact's dates are read in: its `time_zone_field` value when that is an IANA zone, else the trigger's time_zone. */
-export function zoneOf(trigger: Trigger, customFields: Record<string, unknown>): string {
+/** The zone a contact's dates are read in: its `time_zone_field` value when that is an IANA zone, else the trigger's time_zone, else the workspace's (else UTC). */
+export function zoneOf(trigger: Trigger, customFields: Record<string, unknown>, workspaceZone: string | null): string {
   const own = trigger.time_zone_field === undefined ? undefined : customFields[trigger.time_zone_field];
-  return isTimeZone(own) ? own : trigger.time_zone ?? 'UTC';
+  return isTimeZone(own) ? own : trigger.time_zone ?? (isTimeZone(workspaceZone) ? workspaceZone : 'UTC');
+}
+
+/** The workspace's default time zone (null: none set). */
+async function workspaceZone(db: Db, workspaceId: string): Promise<string | null> {
+  return (await findWorkspace(db, workspaceId))?.time_zone ?? null;
 }
 
 function ruleOf(trigger: Trigger, zone: string): FireRule {
@@ -53,16 +59,13 @@ function ruleOf(trigger: Trigger, zone: string): FireRule {
 
 /**
  * Schedules, in the event's transaction, the start of a `date` automation on event data: the date at `trigger.path`
- * shifted by the offset (at `at`, in the contact's or the trigger's zone); a start job runs at that instant (once per
+ * shifted by the offset (at `at`, in the contact's, the trigger's or the workspace's zone); a start job runs at that instant (once per
  * event: fire key `event:<id>`). A missing or invalid date, or an instant already past, schedules nothing.
  */
 export async function scheduleEventDate(trx: Db, queue: JobQueue, automation: AutomationsTable, trigger: Trigger,
   event: { id: string; contactId: string; key: string | null; data: Record<string, unknown> }, value: unknown, now: number): Promise<void> {
-  let zone = trigger.time_zone ?? 'UTC';
-  if (trigger.time_zone_field !== undefined) {
-    const contact = await runs.findContactRow(trx, automation.workspace_id, event.contactId);
-    zone = zoneOf(trigger, parseJson<Record<string, unknown>>(contact?.custom_fields, {}));
-  }
+  const contact = trigger.time_zone_field === undefined ? undefined : await runs.findContactRow(trx, automation.workspace_id, event.contactId);
+  const zone = zoneOf(trigger, parseJson<Record<string, unknown>>(contact?.custom_fields, {}), trigger.time_zone === undefined ? await workspaceZone(trx, automation.workspace_id) : null);
   const at = fireInstant(value, ruleOf(trigger, zone));
   if (at === null || at < now) return;
   await queue.enqueue(trx, AUTOMATION_TRIGGER_START_TASK, {
@@ -93,10 +96,11 @@ export async function runDateScan(deps: Pick<Deps, 'db' | 'writer' | 'queue'>, p
   const center = addDays(payload.day, -offsetDays(trigger.offset));
   const candidates = [-3, -2, -1, 0, 1, 2, 3].map((d) => addDays(center, d));
   const yearly = trigger.recurrence === 'yearly';
+  const zone = await workspaceZone(deps.db, automation.workspace_id);
   let after: q.ContactCursor | null = null;
   for (;;) {
     const page = await q.contactsWithDates(deps.db, automation.workspace_id, trigger.field, yearly ? [...candidates, ...candidates.filter((c) => c.endsWith('-02-28')).map((c) => `${c.slice(0, 5)}02-29`)] : candidates, yearly, after, pageSize);
-    const jobs = page.flatMap((contact) => startsOf(automation.id, trigger, contact, candidates, yearly, from, to));
+    const jobs = page.flatMap((contact) => startsOf(automation.id, trigger, contact, candidates, yearly, from, to, zone));
     if (jobs.length > 0) await deps.writer.run((trx) => deps.queue.enqueueMany(trx, jobs));
     if (page.length < pageSize) break;
     after = { created_at: page[page.length - 1].created_at, id: page[page.length - 1].id };
@@ -110,11 +114,11 @@ export async function runDateScan(deps: Pick<Deps, 'db' | 'writer' | 'queue'>, p
   deps.queue.notify();
 }
 
-function startsOf(automationId: string, trigger: Trigger, contact: q.DatedContact, candidates: string[], yearly: boolean, from: number, to: number) {
+function startsOf(automationId: string, trigger: Trigger, contact: q.DatedContact, candidates: string[], yearly: boolean, from: number, to: number, workspaceZone: string | null) {
   const fields = parseJson<Record<string, unknown>>(contact.custom_fields, {});
   const value = fields[trigger.field!];
   if (typeof value !== 'string' || !isRealDate(value)) return [];
-  const rule = ruleOf(trigger, zoneOf(trigger, fields));
+  const rule = ruleOf(trigger, zoneOf(trigger, fields, workspaceZone));
   const years = [...new Set(candidates.map((c) => Number(c.slice(0, 4))))];
   const occurrences = yearly ? [...new Set(years.map((y) => occurrenceIn(value, y)))] : [value];
   return occurrences.flatMap((occurrence) => {
