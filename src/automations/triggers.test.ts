@@ -62,6 +62,19 @@ test('automation triggers: each trigger setting is checked, answering 400 with i
   assert.deepEqual(await paths({ type: 'tag_added', tag: 'vip' }, 'per_correlation_key'), ['body.entry.policy']);
   const ok = await createAutomation(beckon, holding({ type: 'date', field: 'birthday', recurrence: 'yearly', time_zone_field: 'nickname' }));
   assert.deepEqual(ok.trigger, { type: 'date', field: 'birthday', recurrence: 'yearly', at: '09:00', time_zone_field: 'nickname' });
+  // activating a contact-date automation (again), or changing an active one's trigger, enqueues today's scan from now
+  const before = new Date().toISOString();
+  const scans = async () => (await beckon.runtime.deps.queue.jobs('automation_date_scan')).map((j) => j.payload as { automation_id: string; day: string; from: string });
+  for (const action of ['activate', 'pause', 'activate']) assert.equal((await beckon.call('POST', `/v1/automations/${ok.uuid}/${action}`, { body: {} })).statusCode, 200);
+  const patched = await beckon.call('PATCH', `/v1/automations/${ok.uuid}`, { body: { trigger: { type: 'date', field: 'birthday', offset: { value: 1, unit: 'days', direction: 'before' } } } });
+  assert.equal(patched.statusCode, 200, patched.body);
+  assert.equal((await beckon.call('PATCH', `/v1/automations/${ok.uuid}`, { body: { name: 'Renamed' } })).statusCode, 200);
+  const enqueued = await scans();
+  assert.equal(enqueued.length, 3, 'two activations and one trigger change; a rename enqueues nothing');
+  for (const scan of enqueued) {
+    assert.deepEqual([scan.automation_id, scan.day], [ok.uuid, before.slice(0, 10)]);
+    assert.ok(scan.from >= before, `${scan.from} is from now on`);
+  }
   const keywords = await createAutomation(beckon, holding({ type: 'inbound_message', keywords: ['Hours'] }));
   assert.deepEqual(keywords.trigger, { type: 'inbound_message', keywords: ['Hours'], match: 'contains' });
 });
