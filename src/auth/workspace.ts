@@ -2,6 +2,7 @@ import type { Db } from '../db/connect.ts';
 import type { WorkspacesTable } from '../db/types.ts';
 import { invalidField, notFound } from '../errors.ts';
 import * as q from './queries.ts';
+import { isTimeZone } from '../lib/time.ts';
 
 /** The caller's workspace as the API shows it. */
 export interface WorkspaceView {
@@ -23,20 +24,11 @@ export async function getWorkspace(db: Db, workspaceId: string): Promise<Workspa
   return workspaceView(row);
 }
 
-/** True when `zone` is an IANA time zone name this runtime knows. */
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone }).format(0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Sets the workspace's default time zone (an IANA name, or null for UTC); 400 naming body.time_zone for an unknown zone. */
 export async function updateWorkspace(db: Db, workspaceId: string, patch: { time_zone?: string | null }): Promise<WorkspaceView> {
-  if (patch.time_zone !== undefined && patch.time_zone !== null && !isTimeZone(patch.time_zone)) {
-    throw invalidField('body.time_zone', `"${patch.time_zone.slice(0, 64)}" is not an IANA time zone (e.g. America/Montreal, Europe/Rome, UTC)`);
+  const zone = patch.time_zone;
+  if (typeof zone === 'string' && !isTimeZone(zone as unknown)) {
+    throw invalidField('body.time_zone', `"${zone.slice(0, 64)}" is not an IANA time zone (e.g. America/Montreal, Europe/Rome, UTC)`);
   }
   if (patch.time_zone !== undefined) await q.updateWorkspace(db, workspaceId, { time_zone: patch.time_zone });
   return getWorkspace(db, workspaceId);

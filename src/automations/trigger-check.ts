@@ -5,6 +5,7 @@ import { definitionsByKey } from '../contacts/custom-fields/service.ts';
 import type { FieldError } from '../errors.ts';
 import { CUSTOM_EVENT_TYPE } from '../events/types.ts';
 import { checkKeywords, type KeywordMatch } from './keywords.ts';
+import { isTimeZone } from '../lib/time.ts';
 
 /** Units of a date trigger's offset. */
 export const OFFSET_UNITS = ['minutes', 'hours', 'days'] as const;
@@ -58,17 +59,6 @@ const MAX_OFFSET: Record<DateOffset['unit'], number> = { minutes: MAX_OFFSET_DAY
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** True when `zone` is an IANA time zone name this runtime knows. */
-export function isTimeZone(zone: unknown): zone is string {
-  if (typeof zone !== 'string' || zone.length === 0 || zone.length > 64) return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone }).format(0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function checkFilters(filters: unknown, path: string): FieldError[] {

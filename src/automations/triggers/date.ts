@@ -6,7 +6,8 @@ import type { JobQueue } from '../../jobs/queue.ts';
 import { parseJson } from '../../lib/json.ts';
 import { definitionOf, startRunIn } from '../engine.ts';
 import * as runs from '../queries.ts';
-import { isTimeZone, type Trigger } from '../trigger-check.ts';
+import { isTimeZone } from '../../lib/time.ts';
+import type { Trigger } from '../trigger-check.ts';
 import { addDays, fireInstant, isRealDate, occurrenceIn, offsetDays, type FireRule } from './date-time.ts';
 import * as q from './queries.ts';
 
