@@ -1989,6 +1989,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/workspace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's workspace and its settings
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
+         */
+        get: operations["getWorkspace"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change the workspace's settings (its default time zone)
+         * @description Needs an API key with the `admin` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
+         */
+        patch: operations["updateWorkspace"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2028,12 +2052,32 @@ export interface components {
                 [key: string]: unknown;
             };
             trigger: {
+                at?: string;
+                /** Format: uuid */
+                channel_uuid?: string;
                 event?: string;
+                field?: string;
                 filters?: {
                     [key: string]: unknown;
                 };
+                keywords?: string[];
                 /** @enum {unknown} */
-                type: "api" | "event";
+                match?: "exact" | "contains" | "regex";
+                offset?: {
+                    /** @enum {unknown} */
+                    direction: "before" | "after";
+                    /** @enum {unknown} */
+                    unit: "minutes" | "hours" | "days";
+                    value: number;
+                };
+                path?: string;
+                /** @enum {unknown} */
+                recurrence?: "yearly" | "none";
+                tag?: string;
+                time_zone?: string;
+                time_zone_field?: string;
+                /** @enum {unknown} */
+                type: "api" | "event" | "contact_created" | "tag_added" | "inbound_message" | "date";
             };
             updated_at: string;
             /** Format: uuid */
@@ -2756,6 +2800,10 @@ export interface components {
             /** @enum {unknown} */
             type: "message" | "note";
         };
+        UpdateWorkspaceBody: {
+            /** @description An IANA time zone (America/Montreal), or null for UTC */
+            time_zone?: string | null;
+        };
         User: {
             /** @enum {unknown} */
             availability: "available" | "away" | "offline";
@@ -2831,6 +2879,15 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
             url: string;
+            /** Format: uuid */
+            uuid: string;
+        };
+        Workspace: {
+            /** Format: date-time */
+            created_at: string;
+            name: string;
+            /** @description The default IANA time zone (automation date triggers read dates in it); null: UTC */
+            time_zone: string | null;
             /** Format: uuid */
             uuid: string;
         };
@@ -3310,7 +3367,7 @@ export interface operations {
                     start: unknown;
                     /** @description An object of step id → step {"type", settings, edges}: send_message {channel_uuid, text, subject?, next?, skipped?}, wait {duration: {days?, hours?, minutes?, seconds?}, next?}, branch {conditions: [{field, op, value, next}], default}, update_contact {add_tags?, remove_tags?, next?}, exit {}. See docs/automations.md. */
                     steps: unknown;
-                    /** @description An object: {"type": "api"}, or {"type": "event", "event": "custom.<name>", "filters": {"<data path>": <value>}} (every filter must equal the event data's value). */
+                    /** @description An object by type: {"type": "api"}; {"type": "event", "event": "custom.<name>", "filters": {"<data path>": <value>}} (every filter must equal the event data's value); {"type": "contact_created"}; {"type": "tag_added", "tag"}; {"type": "inbound_message", "channel_uuid"?, "keywords"?: [..], "match"?: "exact" | "contains" | "regex"}; {"type": "date", "field": "<contact date field>", "recurrence"?: "yearly" | "none"} or {"type": "date", "event": "custom.<name>", "path": "<data path>", "filters"?}, with "offset"?: {"value", "unit": "minutes" | "hours" | "days", "direction": "before" | "after"}, "at"?: "HH:MM", "time_zone"?: IANA, "time_zone_field"?. See docs/automations.md. */
                     trigger: unknown;
                 };
             };
@@ -3428,7 +3485,7 @@ export interface operations {
                     start?: unknown;
                     /** @description An object of step id → step {"type", settings, edges}: send_message {channel_uuid, text, subject?, next?, skipped?}, wait {duration: {days?, hours?, minutes?, seconds?}, next?}, branch {conditions: [{field, op, value, next}], default}, update_contact {add_tags?, remove_tags?, next?}, exit {}. See docs/automations.md. */
                     steps?: unknown;
-                    /** @description An object: {"type": "api"}, or {"type": "event", "event": "custom.<name>", "filters": {"<data path>": <value>}} (every filter must equal the event data's value). */
+                    /** @description An object by type: {"type": "api"}; {"type": "event", "event": "custom.<name>", "filters": {"<data path>": <value>}} (every filter must equal the event data's value); {"type": "contact_created"}; {"type": "tag_added", "tag"}; {"type": "inbound_message", "channel_uuid"?, "keywords"?: [..], "match"?: "exact" | "contains" | "regex"}; {"type": "date", "field": "<contact date field>", "recurrence"?: "yearly" | "none"} or {"type": "date", "event": "custom.<name>", "path": "<data path>", "filters"?}, with "offset"?: {"value", "unit": "minutes" | "hours" | "days", "direction": "before" | "after"}, "at"?: "HH:MM", "time_zone"?: IANA, "time_zone_field"?. See docs/automations.md. */
                     trigger?: unknown;
                 };
             };
@@ -5779,7 +5836,7 @@ export interface operations {
                 /** @description meta.next_cursor of the previous page */
                 cursor?: string;
                 limit?: number;
-                /** @description Only these event types (repeat the parameter or separate with commas): message_created, message_status_updated, contact_created, contact_updated, contact_deleted, contact_opted_in, contact_opted_out, message_opened, link_clicked, campaign_started, campaign_completed, automation_run_started, automation_run_completed, automation_run_exited, automation_run_failed, automation_run_converted, agent_status_updated, team_membership_updated, conversation_opened, conversation_closed, conversation_assigned, conversation_status_updated, conversation_updated, conversation_funnel_stage_updated, note_created, custom.<name> for one custom event, custom.* for every custom event; default all */
+                /** @description Only these event types (repeat the parameter or separate with commas): message_created, message_status_updated, contact_created, contact_updated, contact_deleted, contact_tag_added, contact_opted_in, contact_opted_out, message_opened, link_clicked, campaign_started, campaign_completed, automation_run_started, automation_run_completed, automation_run_exited, automation_run_failed, automation_run_converted, agent_status_updated, team_membership_updated, conversation_opened, conversation_closed, conversation_assigned, conversation_status_updated, conversation_updated, conversation_funnel_stage_updated, note_created, custom.<name> for one custom event, custom.* for every custom event; default all */
                 type?: string[];
             };
             header?: never;
@@ -5947,7 +6004,7 @@ export interface operations {
             query?: {
                 /** @description Resume after this event id, for clients that cannot send the Last-Event-ID header (the header wins) */
                 last_event_id?: string;
-                /** @description Only these event types (repeat the parameter or separate with commas): message_created, message_status_updated, contact_created, contact_updated, contact_deleted, contact_opted_in, contact_opted_out, message_opened, link_clicked, campaign_started, campaign_completed, automation_run_started, automation_run_completed, automation_run_exited, automation_run_failed, automation_run_converted, agent_status_updated, team_membership_updated, conversation_opened, conversation_closed, conversation_assigned, conversation_status_updated, conversation_updated, conversation_funnel_stage_updated, note_created, custom.<name> for one custom event, custom.* for every custom event; default all */
+                /** @description Only these event types (repeat the parameter or separate with commas): message_created, message_status_updated, contact_created, contact_updated, contact_deleted, contact_tag_added, contact_opted_in, contact_opted_out, message_opened, link_clicked, campaign_started, campaign_completed, automation_run_started, automation_run_completed, automation_run_exited, automation_run_failed, automation_run_converted, agent_status_updated, team_membership_updated, conversation_opened, conversation_closed, conversation_assigned, conversation_status_updated, conversation_updated, conversation_funnel_stage_updated, note_created, custom.<name> for one custom event, custom.* for every custom event; default all */
                 type?: string[];
             };
             header?: {
@@ -8417,6 +8474,72 @@ export interface operations {
             };
         };
     };
+    getWorkspace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        workspace: components["schemas"]["Workspace"];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updateWorkspace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWorkspaceBody"];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        workspace: components["schemas"]["Workspace"];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
 }
 
 /** The POST paths that take an Idempotency-Key: the SDK gives each call one and retries it with the same key. */
@@ -8473,6 +8596,7 @@ export const EVENT_TYPES = [
   "contact_created",
   "contact_updated",
   "contact_deleted",
+  "contact_tag_added",
   "contact_opted_in",
   "contact_opted_out",
   "message_opened",

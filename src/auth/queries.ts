@@ -16,6 +16,11 @@ export async function findWorkspace(db: Db, id: string) {
   return db.selectFrom('workspaces').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** Writes a workspace's settings. */
+export async function updateWorkspace(db: Db, id: string, changes: { time_zone: string | null }): Promise<void> {
+  await db.updateTable('workspaces').set(changes).where('id', '=', id).execute();
+}
+
 /** Number of workspaces (0 on a fresh store). */
 export async function countWorkspaces(db: Db): Promise<number> {
   const r = await db.selectFrom('workspaces').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();

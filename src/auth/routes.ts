@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import type { Deps } from '../deps.ts';
 import type { App } from '../http.ts';
 import { createApiKey, createUserApiKey, listApiKeys, type KeyVerifier } from './service.ts';
+import { getWorkspace, updateWorkspace } from './workspace.ts';
 import { UuidParams } from '../system/schemas.ts';
 import { nameSchema } from '../system/components.ts';
 
@@ -23,8 +24,33 @@ const ScopeList = Type.Array(ScopeSchema, { minItems: 1, uniqueItems: true });
 /** A list of scopes, as GET /v1/auth/me answers them. */
 export const ScopeListSchema = ScopeList;
 
-/** Routes for API keys (GET /v1/auth/me is in users/, which knows users). */
+const Workspace = Type.Object({
+  uuid: Type.String({ format: 'uuid' }),
+  name: Type.String(),
+  time_zone: Type.Union([Type.String(), Type.Null()], { description: 'The default IANA time zone (automation date triggers read dates in it); null: UTC' }),
+  created_at: Type.String({ format: 'date-time' }),
+});
+nameSchema('Workspace', Workspace);
+const UpdateWorkspaceBody = Type.Object({
+  time_zone: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 64 }), Type.Null()], { description: 'An IANA time zone (America/Montreal), or null for UTC' })),
+}, { additionalProperties: false });
+nameSchema('UpdateWorkspaceBody', UpdateWorkspaceBody);
+
+/** Routes for API keys and the workspace's settings (GET /v1/auth/me is in users/, which knows users). */
 export function authRoutes(app: App, deps: Deps, verifier: KeyVerifier): void {
+  app.get('/v1/workspace', {
+    config: { scope: 'read' },
+    schema: { operationId: 'getWorkspace', tags: ['auth'], summary: 'The caller\'s workspace and its settings', response: { 200: Type.Object({ workspace: Workspace }) } },
+  }, async (request) => ({ workspace: await getWorkspace(deps.db, request.auth.workspaceId) }));
+
+  app.patch('/v1/workspace', {
+    config: { scope: 'admin' },
+    schema: {
+      operationId: 'updateWorkspace', tags: ['auth'], summary: 'Change the workspace\'s settings (its default time zone)', body: UpdateWorkspaceBody,
+      response: { 200: Type.Object({ workspace: Workspace }) },
+    },
+  }, async (request) => ({ workspace: await updateWorkspace(deps.db, request.auth.workspaceId, request.body) }));
+
   app.get('/v1/api_keys', {
     config: { scope: 'admin' },
     schema: { operationId: 'listApiKeys', tags: ['auth'], summary: 'List the workspace\'s API keys (secrets are never shown again)', response: { 200: Type.Object({ api_keys: Type.Array(ApiKey) }) } },

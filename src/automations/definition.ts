@@ -1,8 +1,8 @@
 import type { Db } from '../db/connect.ts';
-import { AUTOMATION_TRIGGER_TYPES, type AutomationTriggerType } from '../db/enums.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { CUSTOM_EVENT_TYPE } from '../events/types.ts';
 import { stepKind, STEPS } from './steps/index.ts';
+import { checkTrigger, checkTriggerRefs, normalizeTrigger, triggerHasCorrelationKey, type Trigger } from './trigger-check.ts';
 import type { StepDefinition } from './steps/types.ts';
 
 /** How often a contact may enter: once ever, again once the previous run ended, or once per correlation key at a time. */
@@ -10,12 +10,8 @@ export const ENTRY_POLICIES = ['once', 'one_at_a_time', 'per_correlation_key'] a
 /** One of ENTRY_POLICIES. */
 export type EntryPolicy = (typeof ENTRY_POLICIES)[number];
 
-/** What starts runs: an API call, or a custom event (`custom.<name>`) whose data equals every `filters` value. */
-export interface Trigger {
-  type: AutomationTriggerType;
-  event?: string;
-  filters?: Record<string, string | number | boolean>;
-}
+/** A definition's trigger (checked in trigger-check.ts). */
+export type { Trigger } from './trigger-check.ts';
 
 /** A checked definition: the JSON stored with each version. */
 export interface Definition {
@@ -42,34 +38,10 @@ export function goalWindowMs(goal: Goal): number {
 }
 
 const STEP_ID = /^[A-Za-z0-9_-]{1,64}$/;
-const FILTER_KEY = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 const MAX_STEPS = 100;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-function checkTrigger(trigger: unknown, path: string): FieldError[] {
-  if (!isObject(trigger)) return [{ path, message: 'must be an object {type, event, filters}' }];
-  const out: FieldError[] = [];
-  for (const key of Object.keys(trigger)) if (!['type', 'event', 'filters'].includes(key)) out.push({ path: `${path}.${key}`, message: 'is not a setting of a trigger' });
-  if (!(AUTOMATION_TRIGGER_TYPES as readonly unknown[]).includes(trigger.type)) return [...out, { path: `${path}.type`, message: `must be one of ${AUTOMATION_TRIGGER_TYPES.join(', ')}` }];
-  if (trigger.type === 'api') {
-    if (trigger.event !== undefined) out.push({ path: `${path}.event`, message: 'is only for event triggers' });
-    if (trigger.filters !== undefined) out.push({ path: `${path}.filters`, message: 'is only for event triggers' });
-    return out;
-  }
-  if (typeof trigger.event !== 'string' || !CUSTOM_EVENT_TYPE.test(trigger.event)) out.push({ path: `${path}.event`, message: 'must be a custom event type, custom.<name>' });
-  if (trigger.filters !== undefined) {
-    if (!isObject(trigger.filters) || Object.keys(trigger.filters).length > 20) out.push({ path: `${path}.filters`, message: 'must be an object of at most 20 data paths and the values they must equal' });
-    else {
-      for (const [key, value] of Object.entries(trigger.filters)) {
-        if (!FILTER_KEY.test(key)) out.push({ path: `${path}.filters`, message: `"${key.slice(0, 64)}" is not a data path (keys separated by dots)` });
-        else if (!['string', 'number', 'boolean'].includes(typeof value)) out.push({ path: `${path}.filters.${key}`, message: 'must be a string, number or boolean' });
-      }
-    }
-  }
-  return out;
 }
 
 function checkEntry(entry: unknown, path: string): FieldError[] {
@@ -138,12 +110,17 @@ function fail(errors: FieldError[]): AppError {
 
 /**
  * Checks a whole definition (the fields of a POST /v1/automations body, or a PATCH merged with the stored one) and
- * returns it normalized, or throws one 400 listing every problem with its JSON path under `path` (`body`): trigger,
- * entry, exit_on, goal, each step's type and settings (Liquid included), unknown edge targets, unreachable steps, cycles
- * without a wait, then the channels the steps name.
+ * returns it normalized, or throws one 400 listing every problem with its JSON path under `path` (`body`): trigger
+ * (trigger-check.ts), entry, exit_on, goal, each step's type and settings (Liquid included), unknown edge targets, unreachable steps, cycles
+ * without a wait, then the channels (and fields) the trigger and the steps name.
  */
 export async function checkDefinition(db: Db, workspaceId: string, raw: Record<string, unknown>, path = 'body'): Promise<Definition> {
-  const errors: FieldError[] = [...checkTrigger(raw.trigger, `${path}.trigger`), ...checkEntry(raw.entry ?? { policy: 'one_at_a_time' }, `${path}.entry`), ...checkExitOn(raw.exit_on, `${path}.exit_on`), ...checkGoal(raw.goal, `${path}.goal`)];
+  const triggerErrors = checkTrigger(raw.trigger, `${path}.trigger`);
+  const errors: FieldError[] = [...triggerErrors, ...checkEntry(raw.entry ?? { policy: 'one_at_a_time' }, `${path}.entry`), ...checkExitOn(raw.exit_on, `${path}.exit_on`), ...checkGoal(raw.goal, `${path}.goal`)];
+  const trigger = triggerErrors.length === 0 ? normalizeTrigger(raw.trigger as Record<string, unknown>) : null;
+  if (trigger && !triggerHasCorrelationKey(trigger) && (raw.entry as { policy?: unknown } | undefined)?.policy === 'per_correlation_key') {
+    errors.push({ path: `${path}.entry.policy`, message: `per_correlation_key needs a trigger that gives a correlation key (api, event, date on event data), not ${trigger.type}` });
+  }
   const steps = raw.steps;
   if (!isObject(steps) || Object.keys(steps).length === 0 || Object.keys(steps).length > MAX_STEPS) {
     errors.push({ path: `${path}.steps`, message: `must be an object of 1 to ${MAX_STEPS} steps by id` });
@@ -163,14 +140,14 @@ export async function checkDefinition(db: Db, workspaceId: string, raw: Record<s
     errors.push({ path: `${path}.start`, message: 'must be the id of one of the steps' });
   } else if (shapeOk) errors.push(...checkGraph(steps as Record<string, StepDefinition>, raw.start, path));
   if (errors.length > 0) throw fail(errors);
+  errors.push(...await checkTriggerRefs(db, workspaceId, trigger!, `${path}.trigger`));
   for (const [id, step] of Object.entries(steps as Record<string, StepDefinition>)) {
     const checkRefs = STEPS[step.type].checkRefs;
     if (checkRefs) errors.push(...await checkRefs(db, workspaceId, step, `${path}.steps.${id}`));
   }
   if (errors.length > 0) throw fail(errors);
-  const trigger = raw.trigger as Trigger;
   return {
-    trigger: { type: trigger.type, ...(trigger.event !== undefined && { event: trigger.event }), ...(trigger.filters !== undefined && { filters: trigger.filters }) },
+    trigger: trigger!,
     entry: (raw.entry ?? { policy: 'one_at_a_time' }) as Definition['entry'],
     start: raw.start as string,
     steps: steps as Record<string, StepDefinition>,

@@ -47,12 +47,13 @@ export async function deleteAutomation(db: Db, workspaceId: string, id: string):
   await db.deleteFrom('automation_run_steps').where('run_id', 'in', runs).execute();
   await db.deleteFrom('automation_runs').where('automation_id', '=', id).execute();
   await db.deleteFrom('automation_versions').where('automation_id', '=', id).execute();
+  await db.deleteFrom('automation_trigger_fires').where('automation_id', '=', id).execute();
   await db.deleteFrom('automations').where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
 }
 
 /** The active automations of the workspace whose event trigger is one of `types`. */
 export async function activeEventAutomations(db: Db, workspaceId: string, types: string[]): Promise<AutomationsTable[]> {
-  return db.selectFrom('automations').selectAll().where('workspace_id', '=', workspaceId).where('trigger_event', 'in', types).where('status', '=', 'active').orderBy('created_at').orderBy('id').execute();
+  return db.selectFrom('automations').selectAll().where('workspace_id', '=', workspaceId).where('trigger_type', '=', 'event').where('trigger_event', 'in', types).where('status', '=', 'active').orderBy('created_at').orderBy('id').execute();
 }
 
 /** Inserts a run unless another active run holds its active_key (the caller reads back which run holds it). */

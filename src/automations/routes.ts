@@ -37,7 +37,7 @@ export function automationRoutes(app: App, deps: Deps): void {
       operationId: 'updateAutomation', tags, params: UuidParams, body: UpdateAutomationBody, response: { 200: One }, summary: 'Change an automation',
       description: `A draft is rewritten in place; an active or paused one gets a new version (runs keep the version they started on). 409 \`conflict\` once archived. ${CHECKS}`,
     },
-  }, async (request) => ({ automation: await updateAutomation(deps.db, request.auth.workspaceId, request.params.uuid, request.body as Partial<AutomationInput>) }));
+  }, async (request) => ({ automation: await updateAutomation(deps.db, deps.queue, request.auth.workspaceId, request.params.uuid, request.body as Partial<AutomationInput>) }));
 
   app.delete('/v1/automations/:uuid', {
     config: { scope: 'full' },
@@ -54,7 +54,7 @@ export function automationRoutes(app: App, deps: Deps): void {
     app.post(`/v1/automations/:uuid/${action}`, {
       config: { scope: 'full' },
       schema: { operationId: `${action}Automation`, tags, params: UuidParams, response: { 200: One }, summary, description: 'An illegal move is a 409 `conflict` naming the current status in `automation_status`.' },
-    }, async (request) => ({ automation: await moveAutomation(deps.db, request.auth.workspaceId, request.params.uuid, action) }));
+    }, async (request) => ({ automation: await moveAutomation(deps.db, deps.queue, request.auth.workspaceId, request.params.uuid, action) }));
   };
   move('activate', 'Activate a draft or paused automation: it takes new runs');
   move('pause', 'Pause an active automation: it takes no new runs; runs under way go on');

@@ -2,10 +2,15 @@ import { Type } from 'typebox';
 import { AUTOMATION_RUN_STATUSES, AUTOMATION_STATUSES, AUTOMATION_TRIGGER_TYPES } from '../db/enums.ts';
 import { nameSchema } from '../system/components.ts';
 import { ENTRY_POLICIES } from './definition.ts';
+import { KEYWORD_MATCHES } from './keywords.ts';
+import { OFFSET_UNITS } from './trigger-check.ts';
 
 const Name = Type.String({ minLength: 1, maxLength: 200 });
 const Json = Type.Unknown();
-const TriggerDoc = 'An object: {"type": "api"}, or {"type": "event", "event": "custom.<name>", "filters": {"<data path>": <value>}} (every filter must equal the event data\'s value).';
+const TriggerDoc = 'An object by type: {"type": "api"}; {"type": "event", "event": "custom.<name>", "filters": {"<data path>": <value>}} (every filter must equal the event data\'s value); '
+  + '{"type": "contact_created"}; {"type": "tag_added", "tag"}; {"type": "inbound_message", "channel_uuid"?, "keywords"?: [..], "match"?: "exact" | "contains" | "regex"}; '
+  + '{"type": "date", "field": "<contact date field>", "recurrence"?: "yearly" | "none"} or {"type": "date", "event": "custom.<name>", "path": "<data path>", "filters"?}, '
+  + 'with "offset"?: {"value", "unit": "minutes" | "hours" | "days", "direction": "before" | "after"}, "at"?: "HH:MM", "time_zone"?: IANA, "time_zone_field"?. See docs/automations.md.';
 const EntryDoc = `An object {"policy": ${ENTRY_POLICIES.map((p) => `"${p}"`).join(' | ')}}; default one_at_a_time.`;
 const StepsDoc = 'An object of step id → step {"type", settings, edges}: send_message {channel_uuid, text, subject?, next?, skipped?}, wait {duration: {days?, hours?, minutes?, seconds?}, next?}, '
   + 'branch {conditions: [{field, op, value, next}], default}, update_contact {add_tags?, remove_tags?, next?}, exit {}. See docs/automations.md.';
@@ -39,6 +44,17 @@ export const AutomationSchema = Type.Object({
     type: Type.Enum([...AUTOMATION_TRIGGER_TYPES]),
     event: Type.Optional(Type.String()),
     filters: Type.Optional(Type.Record(Type.String(), Json)),
+    tag: Type.Optional(Type.String()),
+    channel_uuid: Type.Optional(Type.String({ format: 'uuid' })),
+    keywords: Type.Optional(Type.Array(Type.String())),
+    match: Type.Optional(Type.Enum([...KEYWORD_MATCHES])),
+    field: Type.Optional(Type.String()),
+    path: Type.Optional(Type.String()),
+    recurrence: Type.Optional(Type.Enum(['yearly', 'none'])),
+    offset: Type.Optional(Type.Object({ value: Type.Integer(), unit: Type.Enum([...OFFSET_UNITS]), direction: Type.Enum(['before', 'after']) })),
+    at: Type.Optional(Type.String()),
+    time_zone: Type.Optional(Type.String()),
+    time_zone_field: Type.Optional(Type.String()),
   }),
   entry: Type.Object({ policy: Type.Enum([...ENTRY_POLICIES]) }),
   start: Type.String(),

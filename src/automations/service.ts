@@ -6,9 +6,12 @@ import { decodeCursor, pageOf } from '../lib/cursor.ts';
 import { newId } from '../lib/ids.ts';
 import { toJson } from '../lib/json.ts';
 import { nowIso } from '../lib/time.ts';
-import { checkDefinition } from './definition.ts';
+import type { JobQueue } from '../jobs/queue.ts';
+import { checkDefinition, type Definition } from './definition.ts';
 import { forgetVersion } from './engine.ts';
 import * as q from './queries.ts';
+import { triggerLookupKey } from './trigger-check.ts';
+import { enqueueFirstScan } from './triggers/date.ts';
 import { automationView, type AutomationView } from './view.ts';
 
 /** The fields of an automation a client writes: its name and its definition's parts. */
@@ -41,7 +44,7 @@ export async function createAutomation(db: Db, workspaceId: string, input: Autom
   const now = nowIso();
   const row: AutomationsTable = {
     id: newId(), workspace_id: workspaceId, name: input.name, status: 'draft', version: 1, definition: toJson(definition),
-    trigger_type: definition.trigger.type, trigger_event: definition.trigger.event ?? null, created_at: now, updated_at: now,
+    trigger_type: definition.trigger.type, trigger_event: triggerLookupKey(definition.trigger), created_at: now, updated_at: now,
   };
   await db.transaction().execute((trx) => q.insertAutomation(trx, row, { automation_id: row.id, version: 1, definition: row.definition, created_at: now }));
   return automationView(row);
@@ -64,7 +67,7 @@ export async function getAutomation(db: Db, workspaceId: string, id: string): Pr
  * whole). A draft's definition is rewritten in place; an active or paused automation gets a new version, and runs keep
  * the version they started on. 409 for an archived one.
  */
-export async function updateAutomation(db: Db, workspaceId: string, id: string, patch: Partial<AutomationInput>): Promise<AutomationView> {
+export async function updateAutomation(db: Db, queue: JobQueue, workspaceId: string, id: string, patch: Partial<AutomationInput>): Promise<AutomationView> {
   const row = await automationRow(db, workspaceId, id);
   if (row.status === 'archived') throw conflict(row, 'change');
   const now = nowIso();
@@ -73,7 +76,7 @@ export async function updateAutomation(db: Db, workspaceId: string, id: string, 
   if (DEFINITION_KEYS.some((k) => patch[k] !== undefined)) {
     const merged = { ...automationView(row), ...patch } as unknown as Record<string, unknown>;
     const definition = await checkDefinition(db, workspaceId, merged);
-    Object.assign(changes, { definition: toJson(definition), trigger_type: definition.trigger.type, trigger_event: definition.trigger.event ?? null });
+    Object.assign(changes, { definition: toJson(definition), trigger_type: definition.trigger.type, trigger_event: triggerLookupKey(definition.trigger) });
     if (changes.definition !== row.definition) changes.version = row.status === 'draft' ? row.version : row.version + 1;
   }
   await db.transaction().execute(async (trx) => {
@@ -82,7 +85,11 @@ export async function updateAutomation(db: Db, workspaceId: string, id: string, 
       await q.saveVersion(trx, { automation_id: row.id, version: changes.version, definition: changes.definition!, created_at: now }, changes.version === row.version);
       forgetVersion(row.id, changes.version);
     }
+    if (row.status === 'active' && changes.definition !== undefined && changes.definition !== row.definition && scansContactDates(JSON.parse(changes.definition) as Definition)) {
+      await enqueueFirstScan(trx, queue, row.id);
+    }
   });
+  queue.notify();
   return automationView({ ...row, ...changes });
 }
 
@@ -91,6 +98,11 @@ export async function deleteAutomation(db: Db, workspaceId: string, id: string):
   const row = await automationRow(db, workspaceId, id);
   if (row.status === 'active') throw conflict(row, 'delete');
   await db.transaction().execute((trx) => q.deleteAutomation(trx, workspaceId, row.id));
+}
+
+/** True when the definition's trigger is a date on a contact field (its runs are scheduled by a daily scan job). */
+function scansContactDates(definition: Definition): boolean {
+  return definition.trigger.type === 'date' && definition.trigger.field !== undefined;
 }
 
 const MOVES: Record<'activate' | 'pause' | 'archive', { from: readonly AutomationStatus[]; to: AutomationStatus }> = {
@@ -102,12 +114,19 @@ const MOVES: Record<'activate' | 'pause' | 'archive', { from: readonly Automatio
 /**
  * Moves an automation: activate (draft or paused → active: takes new runs), pause (active → paused: takes none, runs
  * under way go on), archive (any but archived → archived, final). Another move is a 409 `conflict` naming the status.
+ * Activating a date automation on a contact field enqueues its first daily scan (today's starts from now on).
  */
-export async function moveAutomation(db: Db, workspaceId: string, id: string, action: keyof typeof MOVES): Promise<AutomationView> {
+export async function moveAutomation(db: Db, queue: JobQueue, workspaceId: string, id: string, action: keyof typeof MOVES): Promise<AutomationView> {
   const row = await automationRow(db, workspaceId, id);
   const move = MOVES[action];
   if (!move.from.includes(row.status)) throw conflict(row, action);
   const changes = { status: move.to, updated_at: nowIso() };
-  if (!await q.updateAutomation(db, row.id, changes, move.from)) throw conflict((await automationRow(db, workspaceId, id)), action);
+  const moved = await db.transaction().execute(async (trx) => {
+    if (!await q.updateAutomation(trx, row.id, changes, move.from)) return false;
+    if (move.to === 'active' && scansContactDates(JSON.parse(row.definition) as Definition)) await enqueueFirstScan(trx, queue, row.id);
+    return true;
+  });
+  if (!moved) throw conflict((await automationRow(db, workspaceId, id)), action);
+  queue.notify();
   return automationView({ ...row, ...changes });
 }

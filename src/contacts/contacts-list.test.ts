@@ -178,7 +178,11 @@ test('contacts: two workspaces never see or change each other\'s contacts, on ev
   assert.equal((await beckon.call('GET', `/v1/contacts/${mine}`)).json().contact.name, 'Mine');
   assert.equal((await beckon.call('GET', `/v1/contacts/${theirs}`, { key: otherKey })).json().contact.name, 'Theirs');
   const rows = await beckon.runtime.deps.db.selectFrom('events').select(['workspace_id', 'type', 'payload']).execute();
-  assert.equal(rows.length, 2);
-  assert.notEqual(rows[0].workspace_id, rows[1].workspace_id);
-  assert.deepEqual(rows.map((r) => JSON.parse(r.payload).uuid).sort(), [mine, theirs].sort());
+  assert.equal(rows.length, 4, 'contact_created and contact_tag_added (tag t) in each workspace');
+  const byContact = (uuid: string) => rows.filter((r) => JSON.parse(r.payload).uuid === uuid);
+  assert.deepEqual(byContact(mine).map((r) => r.type).sort(), ['contact_created', 'contact_tag_added']);
+  assert.deepEqual(byContact(theirs).map((r) => r.type).sort(), ['contact_created', 'contact_tag_added']);
+  assert.equal(new Set(byContact(mine).map((r) => r.workspace_id)).size, 1);
+  assert.notEqual(byContact(mine)[0].workspace_id, byContact(theirs)[0].workspace_id);
+  assert.equal(new Set(byContact(theirs).map((r) => r.workspace_id)).size, 1);
 });

@@ -3,7 +3,7 @@ import type { Db } from '../db/connect.ts';
 import type { ContactsTable } from '../db/types.ts';
 import type { EventBus } from '../events/subscribers.ts';
 import { AppError, invalidField, notFound, type FieldError } from '../errors.ts';
-import { recordEvent } from '../events/service.ts';
+import { recordEvent, recordEvents } from '../events/service.ts';
 import { newId } from '../lib/ids.ts';
 import { parseJson } from '../lib/json.ts';
 import { normalizePhone } from '../lib/phone.ts';
@@ -12,6 +12,7 @@ import { recordConsentEvents } from './consent.ts';
 import { definitionsByKey, MAX_CUSTOM_FIELDS, validateCustomFieldValues, type CustomFieldView } from './custom-fields/service.ts';
 import { emailOf, mergeConsent, normalizeName, normalizeTags, phoneOfCreate, type StoredConsent } from './input.ts';
 import * as q from './queries.ts';
+import { tagAddedEvents } from './tag-events.ts';
 import type { CreateContactBody, UpdateContactBody } from './schema.ts';
 import { loadWindows, windowFields, type StoredWindow, type WhatsappWindow } from './windows.ts';
 
@@ -124,7 +125,7 @@ function checkFieldCount(values: Record<string, unknown>): void {
   if (Object.keys(values).length > MAX_CUSTOM_FIELDS) throw invalidField('body.custom_fields', `a contact holds at most ${MAX_CUSTOM_FIELDS} custom fields`);
 }
 
-/** Creates a contact (emitting contact_created, and contact_opted_in / contact_opted_out for consent it is created with); 400 for an invalid phone, email or custom field, 409 `duplicate_contact` with `existing_uuid`. */
+/** Creates a contact (emitting contact_created, contact_opted_in / contact_opted_out for consent it is created with, contact_tag_added per tag); 400 for an invalid phone, email or custom field, 409 `duplicate_contact` with `existing_uuid`. */
 export async function createContact(db: Db, bus: EventBus, workspaceId: string, body: Static<typeof CreateContactBody>): Promise<ContactView> {
   const view = await db.transaction().execute(async (trx) => createContactIn(trx, bus, workspaceId, body, await definitionsByKey(trx, workspaceId)));
   bus.queue.notify();
@@ -143,6 +144,7 @@ export async function createContactIn(trx: Db, bus: EventBus, workspaceId: strin
   const created = contactView(row);
   await recordEvent(trx, bus, workspaceId, 'contact_created', created);
   await recordConsentEvents(trx, bus, workspaceId, '{}', created);
+  await recordEvents(trx, bus, workspaceId, tagAddedEvents([], created, nowIso()));
   return created;
 }
 
@@ -189,7 +191,7 @@ function nextRow(row: ContactsTable, body: Static<typeof UpdateContactBody>, cus
 /**
  * Updates a contact: tags are replaced, custom_fields merged (null removes a key), consent merged per channel.
  * Emits contact_updated with the new view and `changed_fields` (and contact_opted_in / contact_opted_out for each
- * channel type whose consent status became opted_in / opted_out); a PATCH that changes nothing emits nothing.
+ * channel type whose consent status became opted_in / opted_out, contact_tag_added for each tag added); a PATCH that changes nothing emits nothing.
  */
 export async function updateContact(db: Db, bus: EventBus, workspaceId: string, id: string, body: Static<typeof UpdateContactBody>): Promise<ContactView> {
   const result = await db.transaction().execute(async (trx) => {
@@ -212,6 +214,7 @@ export async function updateContactIn(trx: Db, bus: EventBus, workspaceId: strin
   await q.updateContact(trx, workspaceId, id, plan.changes);
   await recordEvent(trx, bus, workspaceId, 'contact_updated', { ...plan.view, changed_fields: plan.changed });
   if (plan.changed.includes('consent')) await recordConsentEvents(trx, bus, workspaceId, row.consent, plan.view);
+  if (plan.changed.includes('tags')) await recordEvents(trx, bus, workspaceId, tagAddedEvents(parseJson<string[]>(row.tags, []), plan.view, nowIso()));
   return { view: plan.view, emitted: true };
 }
 

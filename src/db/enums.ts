@@ -68,8 +68,8 @@ export type AutomationStatus = (typeof AUTOMATION_STATUSES)[number];
 export const AUTOMATION_RUN_STATUSES = ['active', 'completed', 'exited', 'failed', 'converted'] as const;
 /** One of AUTOMATION_RUN_STATUSES. */
 export type AutomationRunStatus = (typeof AUTOMATION_RUN_STATUSES)[number];
-/** What starts an automation's runs (this version: an API call, or a custom event). */
-export const AUTOMATION_TRIGGER_TYPES = ['api', 'event'] as const;
+/** What starts an automation's runs: an API call, a custom event, a new contact, a tag added, an inbound message, a date (of a contact field or in event data). */
+export const AUTOMATION_TRIGGER_TYPES = ['api', 'event', 'contact_created', 'tag_added', 'inbound_message', 'date'] as const;
 /** One of AUTOMATION_TRIGGER_TYPES. */
 export type AutomationTriggerType = (typeof AUTOMATION_TRIGGER_TYPES)[number];
 

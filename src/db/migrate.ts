@@ -20,6 +20,7 @@ import * as sessions from './migrations/0016_sessions.ts';
 import * as conversations from './migrations/0017_conversations.ts';
 import * as automationStats from './migrations/0018_automation_stats.ts';
 import * as automationWaits from './migrations/0019_automation_waits.ts';
+import * as automationTriggers from './migrations/0020_automation_triggers.ts';
 
 /** Every migration in order; add new ones here (the one list serves both stores). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -42,6 +43,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0017_conversations': conversations,
   '0018_automation_stats': automationStats,
   '0019_automation_waits': automationWaits,
+  '0020_automation_triggers': automationTriggers,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

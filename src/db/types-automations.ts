@@ -14,7 +14,10 @@ export interface AutomationsTable {
   /** The current version's definition: trigger, entry, start, steps, exit_on. */
   definition: Json;
   trigger_type: AutomationTriggerType;
-  /** The event type an `event` trigger waits for (`custom.<name>`), null for other triggers. */
+  /**
+   * The trigger's lookup key, indexed with trigger_type: the custom event type of an `event` trigger or of a `date`
+   * trigger on event data, the tag of `tag_added`, the channel of `inbound_message` (null: every channel), else null.
+   */
   trigger_event: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -82,4 +85,12 @@ export interface AutomationStepCountersTable {
   day: string;
   shard: number;
   value: number;
+}
+
+/** A start a trigger made once and never again (a date trigger's occurrence for a contact, an event's date, a day's scan). */
+export interface AutomationTriggerFiresTable {
+  automation_id: string;
+  /** e.g. `contact:<id>:2026-12-06`, `event:<event id>`, `scan:2026-12-07`. */
+  fire_key: string;
+  created_at: Timestamp;
 }

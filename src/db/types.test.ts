@@ -17,6 +17,7 @@ const SCHEMA = {
   automation_run_steps: { id: 'text', run_id: 'text', step_id: 'text', type: 'text', outcome: 'text', message_id: 'text?', reason: 'text?', created_at: 'text' },
   automation_runs: { id: 'text', workspace_id: 'text', automation_id: 'text', version: 'number', contact_id: 'text', correlation_key: 'text?', status: 'text', current_step: 'text?', token: 'number', resume_at: 'text?', waiting_for: 'text?', wait_channel_id: 'text?', data: 'text', variables: 'text', active_key: 'text?', exit_reason: 'text?', error: 'text?', created_at: 'text', updated_at: 'text', ended_at: 'text?' },
   automation_step_counters: { automation_id: 'text', step_id: 'text', counter: 'text', day: 'text', shard: 'number', value: 'number' },
+  automation_trigger_fires: { automation_id: 'text', fire_key: 'text', created_at: 'text' },
   automation_versions: { automation_id: 'text', version: 'number', definition: 'text', created_at: 'text' },
   automations: { id: 'text', workspace_id: 'text', name: 'text', status: 'text', version: 'number', definition: 'text', trigger_type: 'text', trigger_event: 'text?', created_at: 'text', updated_at: 'text' },
   campaign_links: { id: 'number', campaign_id: 'text', workspace_id: 'text', url: 'text', created_at: 'text' },
@@ -56,7 +57,7 @@ const SCHEMA = {
   user_tokens: { id: 'text', workspace_id: 'text', user_id: 'text?', kind: 'text', token_hash: 'text', created_at: 'text', expires_at: 'text', used_at: 'text?' },
   custom_statuses: { id: 'text', workspace_id: 'text', name: 'text', created_at: 'text' },
   users: { id: 'text', workspace_id: 'text', email: 'text', name: 'text', role: 'text', availability: 'text', custom_status: 'text?', password_hash: 'text?', created_at: 'text', updated_at: 'text', deleted_at: 'text?' },
-  workspaces: { id: 'text', name: 'text', created_at: 'text' },
+  workspaces: { id: 'text', name: 'text', created_at: 'text', time_zone: 'text?' },
 } satisfies Shape;
 
 /** The kind of a column as the store reports it. */

@@ -1,7 +1,7 @@
 import type { Generated } from 'kysely';
 import type { ChannelType, CustomFieldType, DeliveryStatus, EndpointOrigin, MessageDirection, MessageStatus, ParameterFormat, TEMPLATE_CATEGORIES, TemplateStatus } from './enums.ts';
 import type { CampaignLinksTable, CampaignRecipientsTable, CampaignsTable, EngagementsTable, ImportsTable, SegmentContactsTable, SegmentsTable } from './types-marketing.ts';
-import type { AutomationRunsTable, AutomationRunStepsTable, AutomationsTable, AutomationStepCountersTable, AutomationVersionsTable } from './types-automations.ts';
+import type { AutomationRunsTable, AutomationRunStepsTable, AutomationsTable, AutomationStepCountersTable, AutomationTriggerFiresTable, AutomationVersionsTable } from './types-automations.ts';
 import type { CustomStatusesTable, SessionsTable, TeamMembersTable, TeamsTable, UsersTable, UserTokensTable } from './types-people.ts';
 import type { ConversationCountsTable, ConversationNotesTable, ConversationReadsTable, ConversationsTable, FunnelStagesTable, FunnelsTable, TeamRotationsTable } from './types-inbox.ts';
 
@@ -19,6 +19,8 @@ export type Timestamp = string;
 export interface WorkspacesTable {
   id: string;
   name: string;
+  /** The workspace's default IANA time zone (date triggers of automations read dates in it), null: UTC. */
+  time_zone: string | null;
   created_at: Timestamp;
 }
 
@@ -310,6 +312,7 @@ export interface Database {
   automation_runs: AutomationRunsTable;
   automation_run_steps: AutomationRunStepsTable;
   automation_step_counters: AutomationStepCountersTable;
+  automation_trigger_fires: AutomationTriggerFiresTable;
   users: UsersTable;
   sessions: SessionsTable;
   user_tokens: UserTokensTable;

@@ -5,6 +5,7 @@ export const EVENT_TYPES = [
   'contact_created',
   'contact_updated',
   'contact_deleted',
+  'contact_tag_added',
   'contact_opted_in',
   'contact_opted_out',
   'message_opened',

@@ -46,7 +46,7 @@ test('POST /v1/contacts/batch: inserts, updates by phone or email, reports bad r
   assert.deepEqual([updated.name, updated.tags, updated.custom_fields, updated.source], ['New name', ['a'], { seats: 4 }, 'api']);
   const inserted = (await beckon.call('GET', `/v1/contacts/${results[2].uuid}`)).json().contact;
   assert.deepEqual([inserted.phone, inserted.email, inserted.tags], ['+14155552671', 'zed@example.com', ['x']]);
-  assert.deepEqual(await eventTypes(beckon), ['contact_created', 'contact_created', 'contact_updated', 'contact_created']);
+  assert.deepEqual(await eventTypes(beckon), ['contact_created', 'contact_tag_added', 'contact_created', 'contact_updated', 'contact_created', 'contact_tag_added']);
   const list = (await beckon.call('GET', '/v1/contacts')).json().contacts;
   assert.equal(list.length, 3);
 });

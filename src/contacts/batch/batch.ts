@@ -5,6 +5,7 @@ import type { EventBus } from '../../events/subscribers.ts';
 import { AppError, type FieldError } from '../../errors.ts';
 import { recordEvents, type NewEvent } from '../../events/service.ts';
 import type { normalizePhone } from '../../lib/phone.ts';
+import { parseJson } from '../../lib/json.ts';
 import { nowIso } from '../../lib/time.ts';
 import { consentEventsOf } from '../consent.ts';
 import { definitionsByKey, type CustomFieldView } from '../custom-fields/service.ts';
@@ -12,6 +13,7 @@ import { checkRecord, failure, phoneCache, type Checked, type Record_ } from './
 import * as q from '../queries.ts';
 import type { UpdateContactBody } from '../schema.ts';
 import { contactView, duplicateContact, newContactRow, planUpdate } from '../service.ts';
+import { tagAddedEvents } from '../tag-events.ts';
 import { loadWindows, type StoredWindow } from '../windows.ts';
 
 /** Most contacts one batch call (or one import batch) upserts. */
@@ -164,6 +166,7 @@ async function applyOne(trx: Db, workspaceId: string, c: Checked, options: Batch
     const view = contactView(row);
     events.push({ type: 'contact_created', payload: view, created_at: now });
     for (const e of consentEventsOf('{}', view)) events.push({ ...e, created_at: now });
+    events.push(...tagAddedEvents([], view, now));
     return { status: 'inserted', uuid: row.id, reason: null, error: null };
   }
   if (!options.allowUpdate) return { status: 'skipped', uuid: existing.id, reason: 'update_not_allowed', error: null };
@@ -177,6 +180,7 @@ async function applyOne(trx: Db, workspaceId: string, c: Checked, options: Batch
   writes.push({ kind: 'overwrite', row });
   events.push({ type: 'contact_updated', payload: { ...plan.view, changed_fields: plan.changed }, created_at: now });
   if (plan.changed.includes('consent')) for (const e of consentEventsOf(existing.consent, plan.view)) events.push({ ...e, created_at: now });
+  if (plan.changed.includes('tags')) events.push(...tagAddedEvents(parseJson<string[]>(existing.tags, []), plan.view, now));
   return { status: 'updated', uuid: existing.id, reason: null, error: null };
 }
 
