@@ -41,8 +41,8 @@ test('update_contact steps: name, custom fields (Liquid, typed), consent with it
   assert.deepEqual([await members(beckon, vip), await members(beckon, prospects)], [[ann], []]);
   const events = await beckon.runtime.deps.db.selectFrom('events').select(['type', 'payload']).orderBy('id').execute();
   const after = events.slice(before).filter((e) => e.type.startsWith('contact_'));
-  assert.deepEqual(after.map((e) => [e.type, JSON.parse(e.payload).changed_fields ?? JSON.parse(e.payload).channel_type]), [
-    ['contact_updated', ['name', 'tags', 'custom_fields']],
+  assert.deepEqual(after.map((e) => [e.type, JSON.parse(e.payload).changed_fields ?? JSON.parse(e.payload).channel_type ?? JSON.parse(e.payload).tag]), [
+    ['contact_updated', ['name', 'tags', 'custom_fields']], ['contact_tag_added', 'customer'],
     ['contact_updated', ['consent']], ['contact_opted_in', 'whatsapp'],
     ['contact_updated', ['consent']], ['contact_opted_out', 'email'],
   ]);
