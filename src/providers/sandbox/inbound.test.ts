@@ -28,7 +28,7 @@ test('sandbox inbound: a customer writes in; contact created (source inbound), m
   assert.deepEqual((await beckon.call('GET', `/v1/messages/${message.uuid}`)).json().message, message);
 
   const events = await beckon.runtime.deps.db.selectFrom('events').select(['type', 'payload']).orderBy('id').execute();
-  assert.deepEqual(events.map((e) => e.type), ['contact_created', 'message_created']);
+  assert.deepEqual(events.map((e) => e.type), ['contact_created', 'message_created', 'conversation_opened'], 'the message opens the contact\'s conversation in its transaction');
   assert.equal(parseJson<{ uuid: string }>(events[1].payload, { uuid: '' }).uuid, message.uuid);
 
   const again = await beckon.call('POST', '/v1/sandbox/inbound', { body: { from: '393337654321', type: 'image', url: 'https://cdn.example.com/p.jpg', text: 'this one' } });
