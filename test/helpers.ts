@@ -131,8 +131,12 @@ export async function makeJobsDue(beckon: TestBeckon, task: string): Promise<voi
   queue.notify();
 }
 
-/** Polls `check` until it returns a truthy value or `timeoutMs` passes (then throws with `what`). */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
+/**
+ * Polls `check` until it returns a truthy value or `timeoutMs` passes (then throws with `what`). The default is generous
+ * (30 s): a passing check returns as soon as it holds, and a busy 2-core CI machine running both stores' passes at once
+ * can take several seconds for what takes milliseconds alone.
+ */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -107,7 +107,7 @@ export class Receiver {
   }
 
   /** Resolves once `count` requests have arrived; rejects after `timeoutMs`. */
-  async waitForRequests(count: number, timeoutMs = 20_000): Promise<ReceivedRequest[]> {
+  async waitForRequests(count: number, timeoutMs = 30_000): Promise<ReceivedRequest[]> {
     const deadline = Date.now() + timeoutMs;
     while (this.requests.length < count) {
       const left = deadline - Date.now();

@@ -37,8 +37,8 @@ export function openSse(url: string, headers: Record<string, string>): Promise<S
       const ended = new Promise<void>((done) => { res.on('end', done); res.on('close', done); res.on('error', done as () => void); });
       const client: SseClient = {
         status: res.statusCode ?? 0, headers: res.headers, body: '', frames, comments, ended,
-        waitFrames: (count, timeoutMs = 10_000) => until(() => frames.length >= count, () => frames.slice(0, count), `${count} frames`, timeoutMs),
-        waitComments: (count, timeoutMs = 10_000) => until(() => comments.length >= count, () => comments.slice(0, count), `${count} comments`, timeoutMs),
+        waitFrames: (count, timeoutMs = 30_000) => until(() => frames.length >= count, () => frames.slice(0, count), `${count} frames`, timeoutMs),
+        waitComments: (count, timeoutMs = 30_000) => until(() => comments.length >= count, () => comments.slice(0, count), `${count} comments`, timeoutMs),
         close: () => req.destroy(),
       };
       function until<T>(ready: () => boolean, value: () => T, what: string, timeoutMs: number): Promise<T> {

@@ -32,6 +32,6 @@ export async function deliveriesOf(beckon: TestBeckon, hookUuid: string, query =
 }
 
 /** Waits until the endpoint has a delivery matching `check` and returns it. */
-export async function waitForDelivery(beckon: TestBeckon, hookUuid: string, what: string, check: (d: DeliveryView) => boolean, timeoutMs = 20_000): Promise<DeliveryView> {
+export async function waitForDelivery(beckon: TestBeckon, hookUuid: string, what: string, check: (d: DeliveryView) => boolean, timeoutMs = 30_000): Promise<DeliveryView> {
   return waitFor(what, async () => (await deliveriesOf(beckon, hookUuid)).find(check), timeoutMs);
 }
