@@ -28,6 +28,12 @@ const customFieldInputs = async (z, bundle) => {
 /** The values of prefixed input fields (custom_fields__plan → { plan }). */
 const prefixed = (input, prefix) => dict(Object.fromEntries(Object.entries(input).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v])));
 
+/** Positional values ({ 1: 'a', 2: 'b' }) as the array Beckon takes; named ones as they are. */
+const templateValues = (values) => {
+  const keys = Object.keys(values);
+  return keys.length > 0 && keys.every((k) => /^\d+$/.test(k)) ? keys.sort((a, b) => a - b).map((k) => String(values[k])) : values;
+};
+
 const upsertContact = async (z, bundle) => {
   const input = bundle.inputData;
   const record = dict({ name: input.name, phone: input.phone, email: input.email, tags: input.tags, custom_fields: prefixed(input, 'custom_fields__') });
@@ -55,11 +61,13 @@ module.exports = [
     { key: 'to', label: 'To', required: true, helpText: 'A phone number (any format) or an email address.' },
     { key: 'text', label: 'Text', type: 'text', required: false, helpText: 'The message (when no template is chosen).' },
     { key: 'template_uuid', label: 'Template', dynamic: 'templateList.uuid.name', required: false, altersDynamicFields: true },
+    { key: 'optin_contact', label: 'The contact opted in', type: 'boolean', required: false, helpText: 'Templates need the contact\'s opt-in; yes records it.' },
     templateVariables,
   ], async (z, bundle) => {
     const input = bundle.inputData;
-    const body = { to: input.to, channel_uuid: input.channel_uuid };
-    if (input.template_uuid) Object.assign(body, { template_uuid: input.template_uuid, template_values: prefixed(input, 'template_values__'), type: 'text', content: { text: input.text || '' } });
+    const { channel } = await api(z, bundle, 'GET', `/v1/channels/${encodeURIComponent(input.channel_uuid)}`);
+    const body = { to: input.to, from: channel.type, channel_uuid: input.channel_uuid };
+    if (input.template_uuid) Object.assign(body, { type: 'text', template_uuid: input.template_uuid, template_values: templateValues(prefixed(input, 'template_values__')), optin_contact: Boolean(input.optin_contact) });
     else Object.assign(body, { type: 'text', content: { text: input.text } });
     return (await api(z, bundle, 'POST', '/v1/messages/send', body)).message;
   }, { uuid: '0193a0b0-0000-7000-8000-0000000000m2', status: 'enqueued' }),
