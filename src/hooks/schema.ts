@@ -27,6 +27,7 @@ export const HookSchema = Type.Object({
   id: Type.String({ format: 'uuid', description: 'The webhook endpoint\'s uuid: listed in GET /v1/webhooks (origin "zapier") with its deliveries' }),
   event: Type.String(),
   target_url: Type.String(),
+  secret: Type.String({ description: 'whsec_… signing secret of the deliveries (Standard Webhooks), shown once' }),
 });
 nameSchema('RestHook', HookSchema);
 

@@ -12,10 +12,10 @@ export function hookTypes(event: string): string[] {
 }
 
 /** Zapier's subscribe: a webhook endpoint of origin "zapier" (flat bodies, every endpoint guarantee) for the hook's event types. */
-export async function createHook(deps: Deps, workspaceId: string, targetUrl: string, event: string): Promise<{ id: string; event: string; target_url: string }> {
+export async function createHook(deps: Deps, workspaceId: string, targetUrl: string, event: string): Promise<{ id: string; event: string; target_url: string; secret: string }> {
   const allow = engineFor(deps).allow;
   const made = await createEndpoint(deps.db, deps.secrets, allow, workspaceId, { url: targetUrl, events: hookTypes(event), description: `Zapier REST hook: ${event}` }, ORIGIN_ZAPIER);
-  return { id: made.uuid, event, target_url: made.url };
+  return { id: made.uuid, event, target_url: made.url, secret: made.secret };
 }
 
 /** Zapier's unsubscribe: deletes a hook; 404 when it is not one of the workspace's hooks (other endpoints are not touched). */
