@@ -1,7 +1,7 @@
 import type { Deps } from '../deps.ts';
 import { notFound } from '../errors.ts';
 import { listEventsPage } from '../events/feed.ts';
-import { createEndpoint, deleteEndpoint, getEndpoint } from '../webhooks/service.ts';
+import { checkUrl, createEndpoint, deleteEndpoint, getEndpoint } from '../webhooks/service.ts';
 import { engineFor } from '../webhooks/engine.ts';
 import { flatEvent, ORIGIN_ZAPIER, type FlatItem } from '../webhooks/flat.ts';
 import { HOOK_ALIASES } from './schema.ts';
@@ -14,7 +14,8 @@ export function hookTypes(event: string): string[] {
 /** Zapier's subscribe: a webhook endpoint of origin "zapier" (flat bodies, every endpoint guarantee) for the hook's event types. */
 export async function createHook(deps: Deps, workspaceId: string, targetUrl: string, event: string): Promise<{ id: string; event: string; target_url: string; secret: string }> {
   const allow = engineFor(deps).allow;
-  const made = await createEndpoint(deps.db, deps.secrets, allow, workspaceId, { url: targetUrl, events: hookTypes(event), description: `Zapier REST hook: ${event}` }, ORIGIN_ZAPIER);
+  const url = await checkUrl(allow, targetUrl, 'body.target_url');
+  const made = await createEndpoint(deps.db, deps.secrets, allow, workspaceId, { url, events: hookTypes(event), description: `Zapier REST hook: ${event}` }, ORIGIN_ZAPIER);
   return { id: made.uuid, event, target_url: made.url, secret: made.secret };
 }
 
