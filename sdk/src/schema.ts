@@ -1206,6 +1206,66 @@ export interface paths {
         patch: operations["updateFunnel"];
         trace?: never;
     };
+    "/v1/hooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Subscribe a REST hook (Zapier's performSubscribe): a webhook endpoint of origin "zapier" whose deliveries are flat objects
+         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
+         */
+        post: operations["createHook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/hooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Unsubscribe a REST hook (Zapier's performUnsubscribe); 404 for any other endpoint
+         * @description Needs an API key with the `full` scope (admin ⊃ full ⊃ read), or a session; admins only (not agents).
+         */
+        delete: operations["deleteHook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/hooks/samples/{event}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The most recent events of a hook event, newest first, in the flat shape its deliveries carry (Zapier's performList)
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
+         */
+        get: operations["listHookSamples"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/imports": {
         parameters: {
             query?: never;
@@ -2635,6 +2695,25 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        RestHook: {
+            event: string;
+            /**
+             * Format: uuid
+             * @description The webhook endpoint's uuid: listed in GET /v1/webhooks (origin "zapier") with its deliveries
+             */
+            id: string;
+            /** @description whsec_… signing secret of the deliveries (Standard Webhooks), shown once */
+            secret: string;
+            target_url: string;
+        };
+        RestHookItem: {
+            event: string;
+            /** Format: date-time */
+            event_created_at: string;
+            id: string;
+        } & {
+            [key: string]: unknown;
+        };
         Segment: {
             /** Format: date-time */
             created_at: string;
@@ -2872,7 +2951,7 @@ export interface components {
             events: string[];
             /** @description Start of the current run of failed attempts; cleared by a success */
             failing_since: string | null;
-            /** @description "api", or "callbell_subscribe" for the endpoint managed by /v1/webhooks/subscribe */
+            /** @description "api", "callbell_subscribe" for the endpoint managed by /v1/webhooks/subscribe, or "zapier" for a REST hook (POST /v1/hooks, flat bodies) */
             origin: string;
             /** @description Until then the secret replaced by rotate_secret still signs, alongside the new one */
             previous_secret_expires_at: string | null;
@@ -6233,6 +6312,112 @@ export interface operations {
             };
         };
     };
+    createHook: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the POST safe to retry: the same key and body replay the first answer for 24 h (see docs/api.md) */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description An event type (message_created, message_status_updated, contact_created, contact_updated, contact_deleted, contact_tag_added, contact_opted_in, contact_opted_out, message_opened, link_clicked, campaign_started, campaign_completed, automation_run_started, automation_run_completed, automation_run_exited, automation_run_failed, automation_run_converted, agent_status_updated, team_membership_updated, conversation_opened, conversation_closed, conversation_assigned, conversation_status_updated, conversation_updated, conversation_funnel_stage_updated, note_created), custom.<name> for one custom event, or automation_run_finished (automation_run_completed + automation_run_exited + automation_run_failed + automation_run_converted) */
+                    event: string;
+                    /** @description Where deliveries go (Zapier's bundle.targetUrl); passes the SSRF guard like any webhook URL */
+                    target_url: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RestHook"];
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteHook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listHookSamples: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description An event type (message_created, message_status_updated, contact_created, contact_updated, contact_deleted, contact_tag_added, contact_opted_in, contact_opted_out, message_opened, link_clicked, campaign_started, campaign_completed, automation_run_started, automation_run_completed, automation_run_exited, automation_run_failed, automation_run_converted, agent_status_updated, team_membership_updated, conversation_opened, conversation_closed, conversation_assigned, conversation_status_updated, conversation_updated, conversation_funnel_stage_updated, note_created), custom.<name> for one custom event, or automation_run_finished (automation_run_completed + automation_run_exited + automation_run_failed + automation_run_converted) */
+                event: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        samples: components["schemas"]["RestHookItem"][];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listImports: {
         parameters: {
             query?: {
@@ -8572,6 +8757,7 @@ export const IDEMPOTENT_POSTS: readonly (keyof paths)[] = [
   "/v1/events",
   "/v1/events/batch",
   "/v1/funnels",
+  "/v1/hooks",
   "/v1/imports",
   "/v1/messages/send",
   "/v1/sandbox/inbound",

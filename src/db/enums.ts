@@ -39,8 +39,8 @@ export type ParameterFormat = 'positional' | 'named';
 export const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed'] as const;
 /** One of DELIVERY_STATUSES. */
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
-/** Who manages a webhook endpoint: the API, or Callbell's subscribe/unsubscribe (its one endpoint). */
-export type EndpointOrigin = 'api' | 'callbell_subscribe';
+/** Who manages a webhook endpoint: the API, Callbell's subscribe/unsubscribe (its one endpoint), or Zapier's REST hooks (POST /v1/hooks). */
+export type EndpointOrigin = 'api' | 'callbell_subscribe' | 'zapier';
 
 /** A segment: a static list of contacts or a dynamic rule tree. */
 export type SegmentType = 'static' | 'dynamic';

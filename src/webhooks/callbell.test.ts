@@ -38,7 +38,7 @@ test('Callbell subscribe/unsubscribe: one managed endpoint per workspace, create
   const body = new Webhook(webhook.secret).verify(request.body, request.headers) as Record<string, unknown>;
   assert.deepEqual(body, { event: 'message_status_updated', payload: { uuid: 'm-1', status: 'read' }, id: eventId, created_at: body.created_at });
 
-  const bad = await beckon.call('POST', '/v1/webhooks/subscribe', { body: { url: receiver.url(), subscriptions: ['message_created', 'conversation_closed'] } });
+  const bad = await beckon.call('POST', '/v1/webhooks/subscribe', { body: { url: receiver.url(), subscriptions: ['message_created', 'conversation_exploded'] } });
   assert.equal(bad.statusCode, 400);
   assert.equal(bad.json().errors[0].path, 'body.subscriptions.1');
 

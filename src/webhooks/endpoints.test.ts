@@ -61,7 +61,7 @@ test('webhooks CRUD: create shows the secret once, list, get, patch, delete', as
 test('webhooks validation: unknown events name body.events.N; missing, extra and malformed fields are 400s; scopes apply', async (t) => {
   const beckon = await startBeckon();
   t.after(() => beckon.stop());
-  const unknown = await beckon.call('POST', '/v1/webhooks', { body: { url: URL_A, events: ['message_created', 'conversation_opened'] } });
+  const unknown = await beckon.call('POST', '/v1/webhooks', { body: { url: URL_A, events: ['message_created', 'conversation_exploded'] } });
   assert.equal(unknown.statusCode, 400);
   assert.equal(unknown.json().code, 'validation_failed');
   assert.deepEqual(unknown.json().errors.map((e: { path: string }) => e.path), ['body.events.1']);

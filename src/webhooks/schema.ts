@@ -35,7 +35,7 @@ export const EndpointSchema = Type.Object({
   disabled_at: NullableTimestamp,
   failing_since: Type.Union([Timestamp, Type.Null()], { description: 'Start of the current run of failed attempts; cleared by a success' }),
   previous_secret_expires_at: Type.Union([Timestamp, Type.Null()], { description: 'Until then the secret replaced by rotate_secret still signs, alongside the new one' }),
-  origin: Type.String({ description: '"api", or "callbell_subscribe" for the endpoint managed by /v1/webhooks/subscribe' }),
+  origin: Type.String({ description: '"api", "callbell_subscribe" for the endpoint managed by /v1/webhooks/subscribe, or "zapier" for a REST hook (POST /v1/hooks, flat bodies)' }),
   created_at: Timestamp,
   updated_at: Timestamp,
 });
