@@ -89,7 +89,7 @@ export class DeliveryEngine {
         if (slot === null) return { run: 'busy', retryInMs: this.slots.comeBackInMs(endpointId) };
       }
       sentAt.setTime(Date.now());
-      const body = await deliveryBody(db, row.format, row.workspace_id, { id: row.event_id, type: row.event_type, payload: row.event_payload, created_at: row.event_created_at });
+      const body = await deliveryBody(this.deps, row.format, row.workspace_id, { id: row.event_id, type: row.event_type, payload: row.event_payload, created_at: row.event_created_at });
       result = await postWebhook(this.agent, this.allow, row.url, webhookHeaders(signingSecrets(withOpenSecrets(this.deps.secrets, row.endpoint_id, row), sentAt), row.event_id, sentAt, body), body, config.webhookTimeoutMs);
     } finally {
       if (slot !== null && endpointId) this.slots.release(endpointId, slot);

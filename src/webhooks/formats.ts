@@ -1,4 +1,4 @@
-import type { Db } from '../db/connect.ts';
+import type { Deps } from '../deps.ts';
 import type { WebhookFormat } from '../db/enums.ts';
 import { eventBody } from '../events/types.ts';
 
@@ -12,10 +12,10 @@ export interface StoredEvent {
 }
 
 /**
- * Builds the JSON body of one event for an endpoint of another format (Callbell's …), reading what it needs from `db`;
+ * Builds the JSON body of one event for an endpoint of another format (Callbell's …), reading what it needs from the store;
  * null when it has no shape for that event type (the delivery then carries Beckon's own body).
  */
-export type PayloadFormatter = (db: Db, workspaceId: string, event: StoredEvent) => Promise<string | null>;
+export type PayloadFormatter = (deps: Pick<Deps, 'db' | 'config'>, workspaceId: string, event: StoredEvent) => Promise<string | null>;
 
 const formatters = new Map<WebhookFormat, PayloadFormatter>();
 
@@ -25,8 +25,8 @@ export function registerWebhookFormat(format: Exclude<WebhookFormat, 'beckon'>, 
 }
 
 /** The body a delivery to an endpoint of `format` carries: the formatter's, else Beckon's event body. */
-export async function deliveryBody(db: Db, format: WebhookFormat, workspaceId: string, event: StoredEvent): Promise<string> {
+export async function deliveryBody(deps: Pick<Deps, 'db' | 'config'>, format: WebhookFormat, workspaceId: string, event: StoredEvent): Promise<string> {
   const formatter = format === 'beckon' ? undefined : formatters.get(format);
-  const body = formatter ? await formatter(db, workspaceId, event) : null;
+  const body = formatter ? await formatter(deps, workspaceId, event) : null;
   return body ?? eventBody(event);
 }

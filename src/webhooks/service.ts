@@ -174,6 +174,11 @@ export async function subscribe(db: Db, box: SecretBox, allow: AllowList, worksp
   return { created: false, webhook: callbellView(box, { ...existing, ...changes }) };
 }
 
+/** The uuid of the workspace's subscribe-managed endpoint, or null when there is none. */
+export async function subscribedEndpointId(db: Db, workspaceId: string): Promise<string | null> {
+  return (await q.findSubscribeEndpoint(db, workspaceId, ORIGIN_CALLBELL))?.id ?? null;
+}
+
 /** Callbell's unsubscribe: deletes the subscribe-managed endpoint; 404 when there is none. Endpoints made with POST /v1/webhooks stay. */
 export async function unsubscribe(db: Db, workspaceId: string): Promise<void> {
   if ((await q.deleteEndpointsByOrigin(db, workspaceId, ORIGIN_CALLBELL)) === 0) throw notFound('webhook subscription');
