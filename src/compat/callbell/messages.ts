@@ -48,7 +48,9 @@ async function send(deps: Deps, workspaceId: string, body: Static<typeof Callbel
     if (bsuid !== undefined) throw new AppError(422, 'validation_failed', 'body.bsuid: Beckon stores no WhatsApp BSUID; send with `to` (a phone number)', [{ path: 'body.bsuid', message: 'is not supported: send with `to`' }]);
     throw invalidField('body.to', 'is required (a phone number, or an email address with from: "email")');
   }
-  const input = { ...rest, to: rest.to, channel_uuid: rest.channel_uuid && beckonId(rest.channel_uuid), template_uuid: rest.template_uuid && beckonId(rest.template_uuid) };
+  // Callbell: with a template and no template_values, content.text fills the template's one variable
+  const templateValues = rest.template_values ?? (rest.template_uuid !== undefined && rest.content?.text !== undefined ? [rest.content.text] : undefined);
+  const input = { ...rest, to: rest.to, template_values: templateValues, channel_uuid: rest.channel_uuid && beckonId(rest.channel_uuid), template_uuid: rest.template_uuid && beckonId(rest.template_uuid) };
   const message = await sendMessage(deps, workspaceId, input);
   const wanted = new Set((fields ?? '').split(',').map((f) => f.trim()).filter(Boolean));
   const answer: Static<typeof SendReply>['message'] = { uuid: message.uuid, status: message.status };
