@@ -2872,6 +2872,11 @@ export interface components {
             events: string[];
             /** @description Start of the current run of failed attempts; cleared by a success */
             failing_since: string | null;
+            /**
+             * @description The payload format: "beckon" (the native event body, the default) or "callbell" (Callbell's documented payloads, see docs/compat-callbell.md)
+             * @enum {unknown}
+             */
+            format: "beckon" | "callbell";
             /** @description "api", or "callbell_subscribe" for the endpoint managed by /v1/webhooks/subscribe */
             origin: string;
             /** @description Until then the secret replaced by rotate_secret still signs, alongside the new one */
@@ -8048,6 +8053,11 @@ export interface operations {
                     enabled?: boolean;
                     /** @description The event types the endpoint receives */
                     events: string[];
+                    /**
+                     * @description The payload format: "beckon" (the native event body, the default) or "callbell" (Callbell's documented payloads, see docs/compat-callbell.md)
+                     * @enum {unknown}
+                     */
+                    format?: "beckon" | "callbell";
                     /** @description An http(s) URL whose host resolves to public addresses (see BECKON_WEBHOOK_ALLOW_PRIVATE) */
                     url: string;
                 };
@@ -8158,6 +8168,11 @@ export interface operations {
                     enabled?: boolean;
                     /** @description The event types the endpoint receives */
                     events?: string[];
+                    /**
+                     * @description The payload format: "beckon" (the native event body, the default) or "callbell" (Callbell's documented payloads, see docs/compat-callbell.md)
+                     * @enum {unknown}
+                     */
+                    format?: "beckon" | "callbell";
                     /** @description An http(s) URL whose host resolves to public addresses (see BECKON_WEBHOOK_ALLOW_PRIVATE) */
                     url?: string;
                 };
