@@ -79,7 +79,11 @@ test('callbell webhooks: subscribe, Callbell-shaped signed payloads for message 
   assert.equal(deleted.payload.uuid, contact.uuid);
 
   // S/webhooks_api/_get_webhooks_events.mdx → R/object_types/webhook_event.md
-  const log = await call('GET', '/v1/webhooks/events');
+  // the receiver has them all; each attempt is recorded once its answer is read
+  const log = await waitFor('every delivery recorded', async () => {
+    const answer = await call('GET', '/v1/webhooks/events');
+    return answer.json().webhook_events.every((e: { success: boolean }) => e.success) ? answer : undefined;
+  }, 20_000);
   assert.equal(log.statusCode, 200);
   assertShape(log.json(), F.WEBHOOK_EVENTS_EXAMPLE, { records: ['webhook_events[].payload'] });
   const logged = log.json().webhook_events as { event: string }[];
