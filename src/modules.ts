@@ -42,6 +42,7 @@ import { conversationTasks } from './conversations/tasks.ts';
 import { conversationSubscriber } from './conversations/inbound.ts';
 import { funnelRoutes } from './funnels/routes.ts';
 import { hookRoutes } from './hooks/routes.ts';
+import { callbellCompatRoutes } from './compat/callbell/index.ts';
 
 /** Services shared by several route groups. */
 export interface RouteServices {
@@ -116,6 +117,8 @@ export const MODULES: readonly Module[] = [
   { name: 'conversations', routes: (app, deps) => conversationRoutes(app, deps), tasks: conversationTasks, subscribers: [conversationSubscriber(() => allSubscribers())] },
   { name: 'funnels', routes: (app, deps) => funnelRoutes(app, deps) },
   { name: 'hooks', routes: (app, deps) => hookRoutes(app, deps) },
+  // compat/callbell: Callbell's API under /compat/callbell, in its own scope with its own OpenAPI document (last: it only translates)
+  { name: 'compat/callbell', routes: (app, deps) => callbellCompatRoutes(app, deps) },
 ];
 
 /** One route as docs/routes.md lists it: its module, method, path, scope, operationId and summary. */

@@ -2951,6 +2951,11 @@ export interface components {
             events: string[];
             /** @description Start of the current run of failed attempts; cleared by a success */
             failing_since: string | null;
+            /**
+             * @description The payload format: "beckon" (the native event body, the default) or "callbell" (Callbell's documented payloads, see docs/compat-callbell.md)
+             * @enum {unknown}
+             */
+            format: "beckon" | "callbell";
             /** @description "api", "callbell_subscribe" for the endpoint managed by /v1/webhooks/subscribe, or "zapier" for a REST hook (POST /v1/hooks, flat bodies) */
             origin: string;
             /** @description Until then the secret replaced by rotate_secret still signs, alongside the new one */
@@ -8233,6 +8238,11 @@ export interface operations {
                     enabled?: boolean;
                     /** @description The event types the endpoint receives */
                     events: string[];
+                    /**
+                     * @description The payload format: "beckon" (the native event body, the default) or "callbell" (Callbell's documented payloads, see docs/compat-callbell.md)
+                     * @enum {unknown}
+                     */
+                    format?: "beckon" | "callbell";
                     /** @description An http(s) URL whose host resolves to public addresses (see BECKON_WEBHOOK_ALLOW_PRIVATE) */
                     url: string;
                 };
@@ -8343,6 +8353,11 @@ export interface operations {
                     enabled?: boolean;
                     /** @description The event types the endpoint receives */
                     events?: string[];
+                    /**
+                     * @description The payload format: "beckon" (the native event body, the default) or "callbell" (Callbell's documented payloads, see docs/compat-callbell.md)
+                     * @enum {unknown}
+                     */
+                    format?: "beckon" | "callbell";
                     /** @description An http(s) URL whose host resolves to public addresses (see BECKON_WEBHOOK_ALLOW_PRIVATE) */
                     url?: string;
                 };

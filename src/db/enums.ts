@@ -42,6 +42,12 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 /** Who manages a webhook endpoint: the API, Callbell's subscribe/unsubscribe (its one endpoint), or Zapier's REST hooks (POST /v1/hooks). */
 export type EndpointOrigin = 'api' | 'callbell_subscribe' | 'zapier';
 
+/** The payload formats a webhook endpoint can receive. */
+export const WEBHOOK_FORMATS = ['beckon', 'callbell'] as const;
+
+/** One of WEBHOOK_FORMATS. */
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
+
 /** A segment: a static list of contacts or a dynamic rule tree. */
 export type SegmentType = 'static' | 'dynamic';
 

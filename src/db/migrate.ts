@@ -21,6 +21,7 @@ import * as conversations from './migrations/0017_conversations.ts';
 import * as automationStats from './migrations/0018_automation_stats.ts';
 import * as automationWaits from './migrations/0019_automation_waits.ts';
 import * as automationTriggers from './migrations/0020_automation_triggers.ts';
+import * as webhookFormat from './migrations/0022_webhook_format.ts';
 
 /** Every migration in order; add new ones here (the one list serves both stores). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -44,6 +45,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0018_automation_stats': automationStats,
   '0019_automation_waits': automationWaits,
   '0020_automation_triggers': automationTriggers,
+  '0022_webhook_format': webhookFormat,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

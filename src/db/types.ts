@@ -1,5 +1,5 @@
 import type { Generated } from 'kysely';
-import type { ChannelType, CustomFieldType, DeliveryStatus, EndpointOrigin, MessageDirection, MessageStatus, ParameterFormat, TEMPLATE_CATEGORIES, TemplateStatus } from './enums.ts';
+import type { ChannelType, CustomFieldType, DeliveryStatus, EndpointOrigin, MessageDirection, MessageStatus, ParameterFormat, TEMPLATE_CATEGORIES, TemplateStatus, WebhookFormat } from './enums.ts';
 import type { CampaignLinksTable, CampaignRecipientsTable, CampaignsTable, EngagementsTable, ImportsTable, SegmentContactsTable, SegmentsTable } from './types-marketing.ts';
 import type { AutomationRunsTable, AutomationRunStepsTable, AutomationsTable, AutomationStepCountersTable, AutomationTriggerFiresTable, AutomationVersionsTable } from './types-automations.ts';
 import type { CustomStatusesTable, SessionsTable, TeamMembersTable, TeamsTable, UsersTable, UserTokensTable } from './types-people.ts';
@@ -196,6 +196,8 @@ export interface WebhookEndpointsTable {
   disabled_at: Timestamp | null;
   failing_since: Timestamp | null;
   origin: EndpointOrigin;
+  /** The payload format of its deliveries: Beckon's event body or Callbell's documented payloads. */
+  format: WebhookFormat;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

@@ -31,6 +31,8 @@ type DocSchema = FastifySchema & { description?: string; security?: unknown; hid
 export function documentRoute({ schema, url, route }: { schema: FastifySchema; url: string; route: RouteOptions }): { schema: FastifySchema; url: string } {
   const base = (schema ?? {}) as DocSchema;
   if (base.hide) return { schema: base, url };
+  // compatible surfaces (/compat/callbell) have their own document
+  if (url.startsWith('/compat/')) return { schema: { ...base, hide: true }, url };
   const scope = route.config?.scope ?? 'admin';
   // shared schemas (nameSchema) appear once, as components, and are referred to by $ref
   const response = Object.fromEntries(Object.entries(base.response ?? {}).map(([code, schema]) => [code, withComponentRefs(schema)]));

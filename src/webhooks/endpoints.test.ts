@@ -17,7 +17,7 @@ test('webhooks CRUD: create shows the secret once, list, get, patch, delete', as
   assert.deepEqual({ ...hook, uuid: undefined, secret: undefined, created_at: undefined, updated_at: undefined }, {
     uuid: undefined, secret: undefined, created_at: undefined, updated_at: undefined,
     url: URL_A, description: 'CRM sync', events: ['message_created', 'contact_created'], enabled: true, disabled_reason: null,
-    disabled_at: null, failing_since: null, previous_secret_expires_at: null, origin: 'api',
+    disabled_at: null, failing_since: null, previous_secret_expires_at: null, origin: 'api', format: 'beckon',
   });
 
   const got = await beckon.call('GET', `/v1/webhooks/${hook.uuid}`);

@@ -1,4 +1,3 @@
-import { eventBody } from '../events/types.ts';
 import { parseJson } from '../lib/json.ts';
 
 /** Origin of the endpoints POST /v1/hooks makes (Zapier's REST hooks): their deliveries carry flat bodies. */
@@ -29,7 +28,7 @@ export function flatEvent(event: { id: string; type: string; payload: Record<str
   return out;
 }
 
-/** The body a delivery carries: flat for Zapier's hooks, Beckon's {event, payload} envelope for every other endpoint. */
-export function deliveryBody(origin: string, event: { id: string; type: string; payload: string; created_at: string }): string {
-  return origin === ORIGIN_ZAPIER ? JSON.stringify(flatEvent({ ...event, payload: parseJson<Record<string, unknown>>(event.payload, {}) })) : eventBody(event);
+/** The flat body a delivery to a Zapier hook carries (formats.ts deliveryBody picks it by the endpoint's origin). */
+export function flatBody(event: { id: string; type: string; payload: string; created_at: string }): string {
+  return JSON.stringify(flatEvent({ ...event, payload: parseJson<Record<string, unknown>>(event.payload, {}) }));
 }

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { ALL_CUSTOM_EVENTS, EVENT_TYPES } from '../events/types.ts';
 import { ALL_EVENTS } from './engine.ts';
-import { DELIVERY_STATUSES } from '../db/enums.ts';
+import { DELIVERY_STATUSES, WEBHOOK_FORMATS } from '../db/enums.ts';
 
 /** The column values, declared with the table types (db/enums.ts). */
 export { DELIVERY_STATUSES };
@@ -20,6 +20,7 @@ const EventName = Type.String({
 });
 const EventList = Type.Array(EventName, { minItems: 1, maxItems: 50, description: 'The event types the endpoint receives' });
 const Url = Type.String({ minLength: 1, maxLength: 2048, description: 'An http(s) URL whose host resolves to public addresses (see BECKON_WEBHOOK_ALLOW_PRIVATE)' });
+const Format = Type.Enum([...WEBHOOK_FORMATS], { description: 'The payload format: "beckon" (the native event body, the default) or "callbell" (Callbell\'s documented payloads, see docs/compat-callbell.md)' });
 const Description = Type.Union([Type.Null(), Type.String({ maxLength: 500 })], { description: 'A note for people; null clears it' });
 
 /** Path parameter of one endpoint or delivery. */
@@ -36,6 +37,7 @@ export const EndpointSchema = Type.Object({
   failing_since: Type.Union([Timestamp, Type.Null()], { description: 'Start of the current run of failed attempts; cleared by a success' }),
   previous_secret_expires_at: Type.Union([Timestamp, Type.Null()], { description: 'Until then the secret replaced by rotate_secret still signs, alongside the new one' }),
   origin: Type.String({ description: '"api", "callbell_subscribe" for the endpoint managed by /v1/webhooks/subscribe, or "zapier" for a REST hook (POST /v1/hooks, flat bodies)' }),
+  format: Format,
   created_at: Timestamp,
   updated_at: Timestamp,
 });
@@ -50,6 +52,7 @@ export const CreateEndpointBody = Type.Object({
   events: EventList,
   enabled: Type.Optional(Type.Boolean({ default: true })),
   description: Type.Optional(Description),
+  format: Type.Optional(Format),
 }, { additionalProperties: false });
 
 /** Body of PATCH /v1/webhooks/:uuid; re-enabling clears disabled_reason and failing_since. */
@@ -58,6 +61,7 @@ export const UpdateEndpointBody = Type.Object({
   events: Type.Optional(EventList),
   enabled: Type.Optional(Type.Boolean()),
   description: Type.Optional(Description),
+  format: Type.Optional(Format),
 }, { additionalProperties: false });
 
 /** Query of list endpoints: cursor pagination. */

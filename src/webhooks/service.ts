@@ -1,4 +1,4 @@
-import type { EndpointOrigin } from '../db/enums.ts';
+import type { EndpointOrigin, WebhookFormat } from '../db/enums.ts';
 import type { Db } from '../db/connect.ts';
 import type { WebhookEndpointsTable } from '../db/types.ts';
 import { AppError, invalidField, notFound } from '../errors.ts';
@@ -33,6 +33,8 @@ export interface EndpointView {
   failing_since: string | null;
   previous_secret_expires_at: string | null;
   origin: string;
+  /** The payload format of its deliveries: `beckon` (the native event body) or `callbell` (Callbell's documented payloads). */
+  format: WebhookFormat;
   created_at: string;
   updated_at: string;
 }
@@ -43,6 +45,7 @@ export interface EndpointInput {
   events: string[];
   enabled?: boolean;
   description?: string | null;
+  format?: WebhookFormat;
 }
 
 /** Maps an endpoint row to its API view. */
@@ -51,7 +54,7 @@ export function endpointView(row: WebhookEndpointsTable): EndpointView {
   return {
     uuid: row.id, url: row.url, description: row.description, events: parseJson(row.events, []), enabled: row.enabled === 1,
     disabled_reason: row.disabled_reason, disabled_at: row.disabled_at, failing_since: row.failing_since, previous_secret_expires_at: rotating,
-    origin: row.origin, created_at: row.created_at, updated_at: row.updated_at,
+    origin: row.origin, format: row.format, created_at: row.created_at, updated_at: row.updated_at,
   };
 }
 
@@ -88,7 +91,7 @@ export async function createEndpoint(db: Db, box: SecretBox, allow: AllowList, w
   const row: WebhookEndpointsTable = {
     id, workspace_id: workspaceId, url, description: input.description ?? null, events: unique(input.events), enabled: enabled ? 1 : 0,
     secret: sealWebhookSecret(box, id, secret), previous_secret: null, previous_secret_expires_at: null,
-    disabled_reason: enabled ? null : 'created disabled', disabled_at: enabled ? null : now, failing_since: null, origin, created_at: now, updated_at: now,
+    disabled_reason: enabled ? null : 'created disabled', disabled_at: enabled ? null : now, failing_since: null, origin, format: input.format ?? 'beckon', created_at: now, updated_at: now,
   };
   await q.insertEndpoint(db, row);
   return { ...endpointView(row), secret };
@@ -116,6 +119,7 @@ export async function updateEndpoint(db: Db, allow: AllowList, workspaceId: stri
     if (url !== undefined) changes.url = url;
     if (patch.events !== undefined) changes.events = unique(patch.events);
     if (patch.description !== undefined) changes.description = patch.description;
+    if (patch.format !== undefined) changes.format = patch.format;
     if (patch.enabled === true && row.enabled !== 1) Object.assign(changes, { enabled: 1, disabled_reason: null, disabled_at: null, failing_since: null });
     await q.updateEndpoint(trx, workspaceId, id, changes);
     if (patch.enabled === false && row.enabled === 1) await disableEndpointIn(trx, id, 'disabled through the API', now);
@@ -154,17 +158,25 @@ function callbellView(box: SecretBox, row: WebhookEndpointsTable): CallbellWebho
   return { uuid: row.id, url: row.url, subscriptions: parseJson(row.events, []), createdAt: row.created_at, enabled: row.enabled === 1, secret };
 }
 
-/** Callbell's subscribe: creates the workspace's subscribe-managed endpoint, or updates (and re-enables) it. */
-export async function subscribe(db: Db, box: SecretBox, allow: AllowList, workspaceId: string, url: string, subscriptions: string[]): Promise<{ created: boolean; webhook: CallbellWebhookView }> {
+/**
+ * Callbell's subscribe: creates the workspace's subscribe-managed endpoint, or updates (and re-enables) it, in `format`
+ * (the native route keeps Beckon's body; /compat/callbell subscribes in Callbell's).
+ */
+export async function subscribe(db: Db, box: SecretBox, allow: AllowList, workspaceId: string, url: string, subscriptions: string[], format: WebhookFormat = 'beckon'): Promise<{ created: boolean; webhook: CallbellWebhookView }> {
   const checked = await checkUrl(allow, url, 'body.url');
   const existing = await q.findSubscribeEndpoint(db, workspaceId, ORIGIN_CALLBELL);
   if (!existing) {
-    const made = await createEndpoint(db, box, allow, workspaceId, { url: checked, events: subscriptions, description: 'Created by POST /v1/webhooks/subscribe' }, ORIGIN_CALLBELL);
+    const made = await createEndpoint(db, box, allow, workspaceId, { url: checked, events: subscriptions, description: 'Created by POST /v1/webhooks/subscribe', format }, ORIGIN_CALLBELL);
     return { created: true, webhook: callbellView(box, (await q.findEndpoint(db, workspaceId, made.uuid)) as WebhookEndpointsTable) };
   }
-  const changes = { url: checked, events: unique(subscriptions), enabled: 1, disabled_reason: null, disabled_at: null, failing_since: existing.enabled === 1 ? existing.failing_since : null, updated_at: new Date().toISOString() };
+  const changes = { url: checked, events: unique(subscriptions), format, enabled: 1, disabled_reason: null, disabled_at: null, failing_since: existing.enabled === 1 ? existing.failing_since : null, updated_at: new Date().toISOString() };
   await q.updateEndpoint(db, workspaceId, existing.id, changes);
   return { created: false, webhook: callbellView(box, { ...existing, ...changes }) };
+}
+
+/** The uuid of the workspace's subscribe-managed endpoint, or null when there is none. */
+export async function subscribedEndpointId(db: Db, workspaceId: string): Promise<string | null> {
+  return (await q.findSubscribeEndpoint(db, workspaceId, ORIGIN_CALLBELL))?.id ?? null;
 }
 
 /** Callbell's unsubscribe: deletes the subscribe-managed endpoint; 404 when there is none. Endpoints made with POST /v1/webhooks stay. */

@@ -24,6 +24,10 @@ export const PATH_KINDS: readonly [RegExp, keyof Seeded][] = [
   [/^\/v1\/custom_statuses\/:uuid/, 'customStatus'],
   [/^\/v1\/conversations\/:uuid/, 'conversation'],
   [/^\/v1\/funnels\/:uuid/, 'funnel'],
+  // the Callbell-compatible surface (its bsuid route answers 404 to any value)
+  [/^\/compat\/callbell\/v1\/contacts\/phone\/:number/, 'phone'],
+  [/^\/compat\/callbell\/v1\/contacts\/(bsuid\/)?:(uuid|bsuid)/, 'contact'],
+  [/^\/compat\/callbell\/v1\/messages\/(status\/)?:uuid/, 'message'],
 ];
 
 /** The kind of a route's path parameters after the first (the first: PATH_KINDS), by name. */

@@ -1,0 +1,76 @@
+import { Type } from 'typebox';
+import { AppError, type FieldError } from '../../errors.ts';
+import type { CustomFieldView } from '../../contacts/custom-fields/service.ts';
+import { CallbellId } from './shared.ts';
+
+const Tags = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 100 });
+const CustomFields = Type.Record(Type.String(), Type.Unknown(), { description: 'Values keyed by the field\'s display name (label) or its key; a checkbox takes a list' });
+const Accepted = (what: string) => Type.Optional(Type.Unknown({ description: `${what}: accepted, not acted on (named in the Beckon-Ignored-Fields answer header)` }));
+
+/** Callbell's POST /contacts body. */
+export const CallbellCreateContactBody = Type.Object({
+  identifier: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'The phone number' })),
+  email: Type.Optional(Type.String({ maxLength: 254, description: 'Beckon addition: a contact may have an email instead of a phone' })),
+  source: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  name: Type.Optional(Type.String({ maxLength: 200 })),
+  tags: Type.Optional(Tags),
+  custom_fields: Type.Optional(CustomFields),
+  channel_uuid: Type.Optional(CallbellId),
+  assigned_user: Accepted('assigned_user'),
+  team_uuid: Accepted('team_uuid'),
+  bot_status: Accepted('bot_status'),
+  note: Accepted('note'),
+}, { additionalProperties: false });
+
+/** Callbell's PATCH /contacts/:uuid body (the phone cannot change). */
+export const CallbellUpdateContactBody = Type.Object({
+  name: Type.Optional(Type.String({ maxLength: 200 })),
+  tags: Type.Optional(Tags),
+  custom_fields: Type.Optional(CustomFields),
+  assigned_user: Accepted('assigned_user'),
+  unassign_user: Accepted('unassign_user'),
+  team_uuid: Accepted('team_uuid'),
+  bot_status: Accepted('bot_status'),
+  note: Accepted('note'),
+}, { additionalProperties: false });
+
+/** The Callbell fields of a contact body Beckon accepts without acting on them. */
+export const IGNORED_CONTACT_FIELDS = ['assigned_user', 'unassign_user', 'team_uuid', 'bot_status', 'note', 'channel_uuid'] as const;
+
+/**
+ * Callbell's custom_fields (keyed by display name, a checkbox as a list of checked options) as Beckon's (keyed by key,
+ * a checkbox as a boolean: a non-empty list is true). A name no field has is a 400 naming `body.custom_fields.<name>`;
+ * the values themselves are checked by the contacts service.
+ */
+export function beckonCustomFields(definitions: Map<string, CustomFieldView>, values: Record<string, unknown>): Record<string, unknown> {
+  const byLabel = new Map([...definitions.values()].map((d) => [d.label, d]));
+  const out: Record<string, unknown> = {};
+  const errors: FieldError[] = [];
+  for (const [name, value] of Object.entries(values)) {
+    const definition = byLabel.get(name) ?? definitions.get(name);
+    const path = `body.custom_fields.${name}`;
+    if (!definition) {
+      errors.push({ path, message: 'names no custom field (create it with POST /v1/custom_fields; Callbell keys values by the field\'s name)' });
+      continue;
+    }
+    if (definition.type === 'checkbox' && Array.isArray(value)) {
+      if (value.some((v) => typeof v !== 'string')) errors.push({ path, message: 'must be a list of strings (checkbox field)' });
+      else out[definition.key] = value.length > 0;
+      continue;
+    }
+    out[definition.key] = value;
+  }
+  if (errors.length > 0) throw new AppError(400, 'validation_failed', `${errors[0].path}: ${errors[0].message}`, errors);
+  return out;
+}
+
+/** Runs `work`, renaming Beckon's `body.phone` in a 400 to Callbell's `body.identifier`. */
+export async function asIdentifier<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (!(err instanceof AppError) || !err.errors?.some((e) => e.path === 'body.phone')) throw err;
+    const errors = err.errors.map((e) => (e.path === 'body.phone' ? { ...e, path: 'body.identifier' } : e));
+    throw new AppError(err.status, err.code, err.message.replace(/^body\.phone\b/, 'body.identifier'), errors, err.extra);
+  }
+}

@@ -1,0 +1,67 @@
+import type { Deps } from '../../deps.ts';
+import type { ContactView } from '../../contacts/service.ts';
+import { getContact } from '../../contacts/service.ts';
+import type { MessageView } from '../../messages/service.ts';
+import type { StoredEvent } from '../../webhooks/formats.ts';
+import { callbellContactSubset, callbellTime } from './shared.ts';
+
+/** What a payload formatter reads: the store and the public URL (for the contact's links), in the event's workspace. */
+export interface PayloadContext {
+  deps: Pick<Deps, 'db' | 'config'>;
+  workspaceId: string;
+  event: StoredEvent;
+}
+
+/** Builds Callbell's `payload` of one event type from Beckon's stored payload. */
+export type CallbellPayload = (payload: any, context: PayloadContext) => Promise<unknown>;
+
+async function contactSubset(context: PayloadContext, contactId: string) {
+  try {
+    return callbellContactSubset(await getContact(context.deps.db, context.workspaceId, contactId), context.deps.config.publicUrl);
+  } catch {
+    return { uuid: contactId }; // the contact was deleted since
+  }
+}
+
+function attachments(message: MessageView): string[] {
+  return message.content.url ? [message.content.url] : [];
+}
+
+/**
+ * Callbell's payload of each event type (R/webhooks/**), by event type. The inbox part adds conversation_opened,
+ * conversation_closed, agent_status_updated, agent_session_updated and team_membership_updated to this map.
+ */
+export const CALLBELL_PAYLOADS: Record<string, CallbellPayload> = {
+  async message_created(message: MessageView, context) {
+    return {
+      to: message.to, from: message.from, text: message.content.text ?? '', attachments: attachments(message),
+      status: message.direction === 'inbound' ? 'received' : 'sent', channel: message.channel,
+      contact: await contactSubset(context, message.contact.uuid), createdAt: callbellTime(message.created_at),
+      ...(message.metadata ? { metadata: message.metadata } : {}),
+    };
+  },
+  async message_status_updated(message: MessageView, context) {
+    return {
+      uuid: message.uuid, status: message.status, contact: await contactSubset(context, message.contact.uuid),
+      ...(message.metadata ? { metadata: message.metadata } : {}),
+      messageStatusPayload: { provider_message_id: message.provider_message_id, status_history: message.status_history, error: message.error },
+    };
+  },
+  async contact_created(contact: ContactView, context) {
+    return callbellContactSubset(contact, context.deps.config.publicUrl);
+  },
+  async contact_updated(contact: ContactView, context) {
+    return callbellContactSubset(contact, context.deps.config.publicUrl);
+  },
+  async contact_deleted(contact: ContactView, context) {
+    return { uuid: contact.uuid, deleted: context.event.created_at };
+  },
+};
+
+/** The webhook body `{event, payload}` in Callbell's format, or null for an event type Callbell does not document (sent in Beckon's format). */
+export async function callbellBody(deps: Pick<Deps, 'db' | 'config'>, workspaceId: string, event: StoredEvent): Promise<string | null> {
+  const build = CALLBELL_PAYLOADS[event.type];
+  if (!build) return null;
+  const payload = await build(JSON.parse(event.payload), { deps, workspaceId, event });
+  return JSON.stringify({ event: event.type, payload });
+}

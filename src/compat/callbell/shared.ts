@@ -1,0 +1,141 @@
+import { Type } from 'typebox';
+import type { ContactView } from '../../contacts/service.ts';
+
+/** Items per page of every page-paginated Callbell list (Callbell does not document its size; Beckon uses 50). */
+export const PAGE_SIZE = 50;
+
+/** The largest page a list answers (pages beyond hold nothing, and walking to them costs one read per page). */
+export const MAX_PAGE = 1000;
+
+/** `?page=` (from 1) of Callbell's lists. */
+export const PageParam = Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE, default: 1, description: 'The page, from 1 (default 1)' }));
+
+/** Callbell's `meta` of a page-paginated list. */
+export const CallbellPageMeta = Type.Object({ page: Type.Integer(), pages: Type.Integer() });
+
+/** Callbell's `meta {page, pages}` for `total` items at PAGE_SIZE (at least one page, like Callbell's empty lists). */
+export function pageMeta(page: number, total: number, size = PAGE_SIZE): { page: number; pages: number } {
+  return { page, pages: Math.max(1, Math.ceil(total / size)) };
+}
+
+/** One page of a cursor-paginated Beckon list: the items and the cursor of the next page. */
+export type CursorPage<T> = { items: T[]; next: string | null };
+
+/**
+ * Page `page` (from 1) of a list Beckon pages by cursor, read by walking the cursor (`fetch(limit, cursor)`) page by page;
+ * `more` says whether a later page holds anything.
+ */
+export async function pageOfCursor<T>(fetch: (limit: number, cursor?: string) => Promise<CursorPage<T>>, page: number, size = PAGE_SIZE): Promise<{ items: T[]; more: boolean }> {
+  let cursor: string | undefined;
+  for (let n = 1; ; n++) {
+    const got = await fetch(size, cursor);
+    if (n === page) return { items: got.items, more: got.next !== null };
+    if (got.next === null) return { items: [], more: false };
+    cursor = got.next;
+  }
+}
+
+/** Every item of a (small) cursor-paginated Beckon list, 100 at a time: for the lists whose Callbell answer counts pages. */
+export async function allOfCursor<T>(fetch: (limit: number, cursor?: string) => Promise<CursorPage<T>>): Promise<T[]> {
+  const all: T[] = [];
+  let cursor: string | undefined;
+  for (;;) {
+    const got = await fetch(100, cursor);
+    all.push(...got.items);
+    if (got.next === null) return all;
+    cursor = got.next;
+  }
+}
+
+/** Page `page` of a whole list with Callbell's meta. */
+export function slicePage<T>(all: T[], page: number, size = PAGE_SIZE): { items: T[]; meta: { page: number; pages: number } } {
+  return { items: all.slice((page - 1) * size, page * size), meta: pageMeta(page, all.length, size) };
+}
+
+const HEX32 = /^[0-9a-f]{32}$/i;
+
+/** An id as Callbell writes it (32 hex characters) or as Beckon does (a dashed UUID); both name the same record. */
+export const CallbellId = Type.String({ pattern: '^([0-9a-fA-F]{32}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$', description: 'The uuid, dashed or as 32 hex characters' });
+
+/** Path parameter `:uuid` of Callbell's routes. */
+export const CallbellUuidParams = Type.Object({ uuid: CallbellId });
+
+/** Beckon's dashed, lower-case form of an id given in either form. */
+export function beckonId(id: string): string {
+  if (!HEX32.test(id)) return id.toLowerCase();
+  const h = id.toLowerCase();
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** A timestamp as Callbell writes it: ISO 8601 UTC to the second (`2020-11-13T21:08:53Z`). */
+export function callbellTime(iso: string): string;
+export function callbellTime(iso: string | null): string | null;
+export function callbellTime(iso: string | null): string | null {
+  return iso === null ? null : iso.replace(/\.\d+Z$/, 'Z');
+}
+
+/** Where the web app shows a contact and its conversation (Callbell's `href` and `conversationHref`). */
+export function contactLinks(publicUrl: string, contactId: string): { href: string; conversationHref: string } {
+  const base = publicUrl.replace(/\/+$/, '');
+  return { href: `${base}/contacts/${contactId}`, conversationHref: `${base}/inbox?contact=${contactId}` };
+}
+
+/** Callbell's Contact object, as GET /contacts/:uuid documents it. */
+export const CallbellContactSchema = Type.Object({
+  uuid: Type.String(),
+  name: Type.Union([Type.String(), Type.Null()]),
+  phoneNumber: Type.Union([Type.String(), Type.Null()]),
+  email: Type.Union([Type.String(), Type.Null()], { description: 'Beckon addition: the contact\'s email' }),
+  avatarUrl: Type.Null({ description: 'Always null: Beckon keeps no avatars' }),
+  createdAt: Type.String(),
+  source: Type.Union([Type.String(), Type.Null()]),
+  href: Type.String(),
+  conversationHref: Type.String(),
+  tags: Type.Array(Type.String()),
+  assignedUser: Type.Union([Type.String(), Type.Null()], { description: 'The email of the user assigned to the contact\'s open conversation' }),
+  customFields: Type.Record(Type.String(), Type.String(), { description: 'Values by the field\'s display name (its label), as strings' }),
+  blockedAt: Type.Union([Type.String(), Type.Null()]),
+  closedAt: Type.Union([Type.String(), Type.Null()]),
+  note: Type.Union([Type.String(), Type.Null()]),
+});
+
+/** What a contact's Callbell shape needs besides the contact: the labels of its custom fields and the links' base. */
+export interface ContactContext {
+  publicUrl: string;
+  /** Display name (label) of each custom field key; a key without a definition shows under its key. */
+  labels: Map<string, string>;
+  /** The assigned user's email, when the caller knows it (the inbox part fills it). */
+  assignedUser?: string | null;
+}
+
+function customFieldText(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** A Beckon contact in Callbell's camelCase Contact shape. */
+export function toCallbellContact(view: ContactView, context: ContactContext) {
+  return {
+    uuid: view.uuid,
+    name: view.name,
+    phoneNumber: view.phone,
+    email: view.email,
+    avatarUrl: null,
+    createdAt: callbellTime(view.created_at),
+    source: view.source,
+    ...contactLinks(context.publicUrl, view.uuid),
+    tags: view.tags,
+    assignedUser: context.assignedUser ?? null,
+    customFields: Object.fromEntries(Object.entries(view.custom_fields).map(([key, value]) => [context.labels.get(key) ?? key, customFieldText(value)])),
+    blockedAt: view.blocked ? callbellTime(view.updated_at) : null,
+    closedAt: null,
+    note: null,
+  };
+}
+
+/** The subset of a contact Callbell's webhook payloads carry (contact_created, message_created …). */
+export function callbellContactSubset(view: Pick<ContactView, 'uuid' | 'name' | 'phone' | 'tags' | 'source' | 'created_at'>, publicUrl: string) {
+  return {
+    ...contactLinks(publicUrl, view.uuid),
+    name: view.name, tags: view.tags, uuid: view.uuid, source: view.source, avatarUrl: null, createdAt: callbellTime(view.created_at), phoneNumber: view.phone,
+  };
+}

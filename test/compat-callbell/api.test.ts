@@ -1,0 +1,203 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startBeckon, type TestBeckon } from '../helpers.ts';
+import { assertShape } from './shape.ts';
+import * as F from './fixtures.ts';
+
+const BASE = '/compat/callbell';
+/** Callbell's snippets send this header on every request, body-less GET, DELETE and POST included. */
+const JSON_HEADER = { 'content-type': 'application/json' };
+
+function hex(uuid: string): string {
+  return uuid.replace(/-/g, '');
+}
+
+async function setup(t: { after(fn: () => Promise<void>): void }) {
+  const beckon = await startBeckon({}, { worker: false });
+  t.after(() => beckon.stop());
+  const call = (method: F.Fixture['method'], path: string, body?: unknown, key?: string) =>
+    beckon.call(method, BASE + path, { body: body === undefined ? undefined : JSON.stringify(body), headers: JSON_HEADER, ...(key ? { key } : {}) });
+  return { beckon, call };
+}
+
+async function template(beckon: TestBeckon, name: string, body: string): Promise<string> {
+  const made = await beckon.call('POST', '/v1/templates', { body: { name, language: 'en_US', category: 'MARKETING', channel_type: 'whatsapp', body } });
+  assert.equal(made.statusCode, 201, made.body);
+  return made.json().template.uuid;
+}
+
+test('callbell messages: every documented send example answers as documented; status; delete in both documented forms', async (t) => {
+  const { beckon, call } = await setup(t);
+  const one = await template(beckon, 'one_var', 'Hello {{1}}, this is a template message example');
+  const three = await template(beckon, 'three_vars', 'Hello {{1}}, this is a template {{2}} example. {{3}}!');
+  const ids: string[] = [];
+  for (const fixture of F.SEND_FIXTURES) {
+    const body = JSON.parse(JSON.stringify(fixture.body).replace('":template3"', JSON.stringify(hex(three))).replace('":template"', JSON.stringify(hex(one))));
+    const answer = await call(fixture.method, fixture.path, body);
+    assert.equal(answer.statusCode, fixture.status, `${fixture.source}: ${answer.body}`);
+    // a contact made by the send has no name or email yet (Callbell's example shows a known contact)
+    assertShape(answer.json(), fixture.response, { nullable: ['message.contact.name', 'message.contact.email'] });
+    assert.equal(answer.json().message.status, 'enqueued', fixture.source);
+    ids.push(answer.json().message.uuid);
+  }
+  // fields=conversation,contact: the contact the message went to
+  const withFields = (await beckon.call('GET', `/v1/messages/${ids.at(-1)}`)).json().message;
+  const last = (await call('POST', '/v1/messages/send', F.SEND_FIXTURES.at(-1)!.body)).json().message;
+  assert.equal(last.contact.uuid, withFields.contact.uuid);
+  assert.equal(last.contact.phone, '+31612345678');
+  assert.equal(last.conversation.source, 'whatsapp');
+  // template values: content.text fills a one-variable template; template_values fill the rest (R/messages_api/post_send_messages.md)
+  const sentTemplate = (await beckon.call('GET', `/v1/messages/${ids[9]}`)).json().message;
+  assert.deepEqual(sentTemplate.template_values, ['John Doe']);
+  const sentThree = (await beckon.call('GET', `/v1/messages/${ids[10]}`)).json().message;
+  assert.deepEqual(sentThree.template_values, ['Jack', 'template', 'Cheers']);
+  // metadata is kept; assigned_user is named as ignored
+  assert.deepEqual((await beckon.call('GET', `/v1/messages/${ids[8]}`)).json().message.metadata, { customer_id: '123456', sent_from: 'backend_api' });
+  const assigned = await call('POST', '/v1/messages/send', F.SEND_FIXTURES[7].body);
+  assert.equal(assigned.headers['beckon-ignored-fields'], 'body.assigned_user');
+
+  // S/messages_api/_get_message_status.mdx → R/object_types/message_send_request.md
+  const status = await call('GET', `/v1/messages/status/${hex(ids[0])}`);
+  assert.equal(status.statusCode, 200);
+  assertShape(status.json(), F.STATUS_EXAMPLE);
+  assert.equal(status.json().message.uuid, ids[0]);
+
+  // R/messages_api/delete_message.md: DELETE /messages/:uuid → 204; S/messages_api/_delete_message.mdx: DELETE /messages {"uuid"}
+  const byPath = await call('DELETE', `/v1/messages/${hex(ids[0])}`);
+  assert.equal(byPath.statusCode, 204);
+  assert.equal(byPath.body, '');
+  const byBody = await call('DELETE', '/v1/messages', { uuid: hex(ids[1]) });
+  assert.equal(byBody.statusCode, 204);
+  assert.equal((await beckon.call('GET', `/v1/messages/${ids[1]}`)).statusCode, 404);
+  // an unknown message: Callbell's error keys in Beckon's problem body
+  const missing = await call('DELETE', `/v1/messages/${hex(ids[1])}`);
+  assert.equal(missing.statusCode, 404);
+  assert.equal(missing.json().code, 'not_found');
+  assert.equal(missing.json().error, 'message not found');
+
+  // bsuid alone is not supported: a 422 naming body.bsuid
+  const bsuid = await call('POST', '/v1/messages/send', { bsuid: 'US.13491208655302741918', from: 'whatsapp', type: 'text', content: { text: 'Hi' } });
+  assert.equal(bsuid.statusCode, 422);
+  assert.equal(bsuid.json().errors[0].path, 'body.bsuid');
+});
+
+test('callbell contacts: create (both documented paths), get, by phone, list by page, update, messages, delete, as documented', async (t) => {
+  const { beckon, call } = await setup(t);
+  for (const body of [{ key: 'billing_address', label: 'Billing Address', type: 'text' }, { key: 'plan', label: 'Plan', type: 'dropdown', options: ['free', 'pro'] }, { key: 'vip', label: 'VIP', type: 'checkbox' }]) {
+    assert.equal((await beckon.call('POST', '/v1/custom_fields', { body })).statusCode, 201);
+  }
+  // S/contacts_api/_post_contacts.mdx posts to /contacts/<uuid> with identifier "123456789": Beckon needs the international form
+  const local = await call('POST', '/v1/contacts/414a6d692bd645ed803f2e7ce360d4c8', { source: 'whatsapp', identifier: '123456789', name: 'John Doe' });
+  assert.equal(local.statusCode, 400);
+  assert.equal(local.json().errors[0].path, 'body.identifier');
+  const created = await call('POST', '/v1/contacts/414a6d692bd645ed803f2e7ce360d4c8', { source: 'whatsapp', identifier: '+31 6 12345678', name: 'John Doe' });
+  assert.equal(created.statusCode, 200, created.body);
+  assertShape(created.json(), { contact: F.CONTACT_EXAMPLE }, F.CONTACT_OPTIONS);
+  const uuid = created.json().contact.uuid as string;
+  assert.equal(created.json().contact.phoneNumber, '+31612345678');
+  assert.equal(created.json().contact.source, 'whatsapp');
+  // R/contacts_api/post_contacts.md: custom_fields by display name, a checkbox as a list; tags; note and team are named as ignored
+  const full = await call('POST', '/v1/contacts', {
+    identifier: '+39 333 123 4567', name: 'Mario Rossi', tags: ['sales', 'lead'], source: 'api',
+    custom_fields: { 'Billing Address': '3 Abbey Rd, London', Plan: 'pro', VIP: ['VIP'] }, note: 'called', team_uuid: 'f3670b13446b412796238b1cd78899f9',
+  });
+  assert.equal(full.statusCode, 200, full.body);
+  assert.deepEqual(full.json().contact.customFields, { 'Billing Address': '3 Abbey Rd, London', Plan: 'pro', VIP: 'true' });
+  assert.deepEqual(full.json().contact.tags, ['sales', 'lead']);
+  assert.equal(full.headers['beckon-ignored-fields'], 'body.team_uuid, body.note');
+  const bad = await call('POST', '/v1/contacts', { identifier: '+39 333 123 4568', custom_fields: { Unknown: 'x', Plan: 'gold' } });
+  assert.equal(bad.statusCode, 400);
+  assert.deepEqual(bad.json().errors.map((e: { path: string }) => e.path), ['body.custom_fields.Unknown']);
+  const badOption = await call('POST', '/v1/contacts', { identifier: '+39 333 123 4568', custom_fields: { Plan: 'gold' } });
+  assert.equal(badOption.statusCode, 400);
+  assert.equal(badOption.json().errors[0].path, 'body.custom_fields.plan');
+
+  // S/contacts_api/_get_contact.mdx → R/contacts_api/get_contact.md (its example wraps the contact in an array; the Contact table says object)
+  const got = await call('GET', `/v1/contacts/${hex(uuid)}`);
+  assert.equal(got.statusCode, 200);
+  assertShape(got.json(), { contact: F.CONTACT_EXAMPLE }, F.CONTACT_OPTIONS);
+  const typed = await call('GET', `/v1/contacts/${hex(full.json().contact.uuid)}?include_field_types=true`);
+  assert.deepEqual(typed.json().contact.customFieldsMetadata.Plan, { value: 'pro', type: 'dropdown', options: ['free', 'pro'] });
+  assert.deepEqual(typed.json().contact.customFieldsMetadata.VIP, { value: ['VIP'], type: 'checkbox' });
+  // S/contacts_api/_get_contact_by_phone.mdx
+  const byPhone = await call('GET', '/v1/contacts/phone/31612345678');
+  assert.equal(byPhone.statusCode, 200);
+  assert.equal(byPhone.json().contact.uuid, uuid);
+  assert.equal((await call('GET', '/v1/contacts/bsuid/US.13491208655302741918')).statusCode, 404);
+  // S/contacts_api/_get_contacts.mdx → R/contacts_api/get_contacts.md; ?page and ?tags
+  const list = await call('GET', '/v1/contacts');
+  assert.equal(list.statusCode, 200);
+  assertShape(list.json(), { contacts: [F.CONTACT_EXAMPLE] }, F.CONTACT_OPTIONS);
+  assert.deepEqual(list.json().contacts.map((c: { uuid: string }) => c.uuid), [full.json().contact.uuid, uuid]);
+  assert.deepEqual((await call('GET', '/v1/contacts?page=2')).json().contacts, []);
+  assert.deepEqual((await call('GET', '/v1/contacts?tags=sales,lead')).json().contacts.map((c: { uuid: string }) => c.uuid), [full.json().contact.uuid]);
+  assert.equal((await call('GET', '/v1/contacts?page=0')).statusCode, 400);
+  // S/contacts_api/_patch_contacts.mdx
+  const patched = await call('PATCH', `/v1/contacts/${hex(uuid)}`, { name: 'Joe Doe NEW' });
+  assert.equal(patched.statusCode, 200);
+  assertShape(patched.json(), { contact: F.CONTACT_EXAMPLE }, F.CONTACT_OPTIONS);
+  assert.equal(patched.json().contact.name, 'Joe Doe NEW');
+  const unchecked = await call('PATCH', `/v1/contacts/${full.json().contact.uuid}`, { custom_fields: { VIP: [] }, assigned_user: 'john.doe@email.com' });
+  assert.equal(unchecked.json().contact.customFields.VIP, 'false');
+  assert.equal(unchecked.headers['beckon-ignored-fields'], 'body.assigned_user');
+
+  // S/contacts_api/_get_contact_messages.mdx → R/contacts_api/get_contact_messages.md
+  const sent = await call('POST', '/v1/messages/send', { to: '+31612345678', from: 'whatsapp', type: 'text', content: { text: 'Hello there how can I help you?' } });
+  assert.equal(sent.statusCode, 200);
+  const messages = await call('GET', `/v1/contacts/${hex(uuid)}/messages?page=1`);
+  assert.equal(messages.statusCode, 200);
+  assertShape(messages.json(), F.CONTACT_MESSAGES_EXAMPLE);
+  assert.deepEqual(messages.json().messages.map((m: { uuid: string; status: string; text: string }) => [m.uuid, m.status, m.text]), [[sent.json().message.uuid, 'sent', 'Hello there how can I help you?']]);
+  assert.deepEqual(messages.json().meta, { page: 1, pages: 1 });
+
+  // S/contacts_api/_delete_contact.mdx (with Content-Type: application/json and no body) → R/contacts_api/delete_contact.md
+  const deleted = await call('DELETE', `/v1/contacts/${hex(uuid)}`);
+  assert.equal(deleted.statusCode, 200, deleted.body);
+  assert.deepEqual(deleted.json(), F.DELETE_CONTACT_EXAMPLE);
+  assert.equal((await call('GET', `/v1/contacts/${uuid}`)).statusCode, 404);
+
+  // another workspace sees none of it
+  const other = await beckon.newWorkspace('other');
+  assert.equal((await call('GET', `/v1/contacts/${full.json().contact.uuid}`, undefined, other)).statusCode, 404);
+  assert.deepEqual((await call('GET', '/v1/contacts', undefined, other)).json().contacts, []);
+});
+
+test('callbell templates, channels and auth/me answer as documented, by page', async (t) => {
+  const { beckon, call } = await setup(t);
+  await template(beckon, 'welcome', 'Message text');
+  const templates = await call('GET', '/v1/templates');
+  assert.equal(templates.statusCode, 200);
+  assertShape(templates.json(), F.TEMPLATES_EXAMPLE);
+  assert.equal(templates.json().templates[0].text, 'Message text');
+  assert.equal(templates.json().templates[0].category, 'MARKETING');
+  assert.deepEqual((await call('GET', '/v1/templates?page=2')).json(), { templates: [], meta: { page: 2, pages: 1 } });
+
+  const channels = await call('GET', '/v1/channels');
+  assert.equal(channels.statusCode, 200);
+  assertShape(channels.json(), F.CHANNELS_EXAMPLE);
+  assert.deepEqual(channels.json().channels.map((c: { type: string; main: boolean }) => [c.type, c.main]), [['whatsapp', true]]);
+  assert.deepEqual((await call('GET', '/v1/channels?type=telegram')).json().channels, []);
+
+  // S/auth_api/_get_me.mdx
+  const me = await call('GET', '/v1/auth/me');
+  assert.equal(me.statusCode, 200);
+  assertShape(me.json(), F.AUTH_ME_EXAMPLE);
+  assert.equal(me.json().status, 'ok');
+  assert.ok(!me.json().api_key.includes(beckon.key.slice(9)), 'never the whole key');
+  const anonymous = await beckon.call('GET', `${BASE}/v1/auth/me`, { key: null });
+  assert.equal(anonymous.statusCode, 401);
+  assert.equal(typeof anonymous.json().error, 'string');
+});
+
+test('callbell OpenAPI: its own document at /compat/callbell/openapi.json; the native document has none of its paths', async (t) => {
+  const { beckon } = await setup(t);
+  const own = await beckon.call('GET', `${BASE}/openapi.json`, { key: null });
+  assert.equal(own.statusCode, 200);
+  const doc = own.json();
+  assert.match(doc.servers[0].url, /\/compat\/callbell$/);
+  assert.ok(doc.paths['/v1/contacts/{uuid}'].patch.operationId === 'callbellUpdateContact');
+  assert.ok(doc.paths['/v1/webhooks/events'].get);
+  const native = (await beckon.call('GET', '/openapi.json', { key: null })).json();
+  assert.deepEqual(Object.keys(native.paths).filter((p) => p.startsWith('/compat')), []);
+  assert.ok(!JSON.stringify(native).includes('callbellListContacts'));
+});
