@@ -41,6 +41,8 @@ import { conversationRoutes } from './conversations/routes.ts';
 import { conversationTasks } from './conversations/tasks.ts';
 import { conversationSubscriber } from './conversations/inbound.ts';
 import { funnelRoutes } from './funnels/routes.ts';
+// TEMPORARY (branch c2 only): C1's Callbell plugin registers callbellInboxRoutes under /compat/callbell; replace at merge.
+import { callbellInboxRoutes } from './compat/callbell/inbox.ts';
 
 /** Services shared by several route groups. */
 export interface RouteServices {
@@ -114,6 +116,8 @@ export const MODULES: readonly Module[] = [
   // conversations: its subscriber files inbound messages into threads and records the inbox's events on every module's subscribers
   { name: 'conversations', routes: (app, deps) => conversationRoutes(app, deps), tasks: conversationTasks, subscribers: [conversationSubscriber(() => allSubscribers())] },
   { name: 'funnels', routes: (app, deps) => funnelRoutes(app, deps) },
+  // TEMPORARY (branch c2 only): the Callbell inbox routes under /compat/callbell until C1's plugin replaces this entry at merge.
+  { name: 'compat/callbell', routes: (app, deps) => void app.register(async (sub: App) => callbellInboxRoutes(sub, deps), { prefix: '/compat/callbell' }) },
 ];
 
 /** One route as docs/routes.md lists it: its module, method, path, scope, operationId and summary. */
