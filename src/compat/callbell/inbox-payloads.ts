@@ -12,8 +12,8 @@ export interface PayloadContext {
 
 type Native = Record<string, unknown>;
 
-/** A conversation event's contact: Beckon's {uuid, name, phone, email}, with tags, source and created_at when the event carries them. */
-type EventContact = ConversationView['contact'] & { tags?: string[]; source?: string | null; created_at?: string };
+/** A conversation event's contact: Beckon's {uuid, name, phone, email, tags, created_at}. */
+type EventContact = ConversationView['contact'] & { tags?: string[]; created_at?: string | null };
 
 function contactSubset(conversation: ConversationView, context: PayloadContext) {
   const contact = conversation.contact as EventContact;
@@ -22,7 +22,7 @@ function contactSubset(conversation: ConversationView, context: PayloadContext) 
     name: contact.name ?? '',
     tags: contact.tags ?? [],
     uuid: contact.uuid,
-    source: contact.source ?? conversation.channel_type,
+    source: conversation.channel_type,
     avatarUrl: null,
     createdAt: contact.created_at ?? conversation.created_at,
     phoneNumber: contact.phone ?? '',
