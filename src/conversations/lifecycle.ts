@@ -4,6 +4,8 @@ import type { ConversationsTable } from '../db/types.ts';
 import { recordEvents, type EventType, type NewEvent } from '../events/service.ts';
 import type { EventBus } from '../events/subscribers.ts';
 import { nowIso } from '../lib/time.ts';
+import { parseJson } from '../lib/json.ts';
+import { findContact } from '../contacts/queries.ts';
 import * as q from './queries.ts';
 import { SNOOZE_END_TASK } from './snooze-task.ts';
 import { conversationView, type ConversationView } from './view.ts';
@@ -15,11 +17,16 @@ export async function eventView(trx: Db, workspaceId: string, id: string): Promi
   return conversationView(row, false);
 }
 
-/** Records conversation events (each the conversation's view plus `extra`) in `trx`, in order. */
+/**
+ * Records conversation events (each the conversation's view plus `extra`) in `trx`, in order. The events' contact
+ * also carries its tags and created_at (what a Callbell-shaped webhook shows of the contact).
+ */
 export async function recordConversationEvents(trx: Db, bus: EventBus, workspaceId: string, id: string, events: { type: EventType; extra?: Record<string, unknown> }[]): Promise<ConversationView> {
   const view = await eventView(trx, workspaceId, id);
+  const contactRow = await findContact(trx, workspaceId, view.contact.uuid);
+  const contact = { ...view.contact, tags: parseJson<string[]>(contactRow?.tags ?? null, []), created_at: contactRow?.created_at ?? null };
   const at = nowIso();
-  const rows: NewEvent[] = events.map((e) => ({ type: e.type, payload: { ...view, ...e.extra }, created_at: at }));
+  const rows: NewEvent[] = events.map((e) => ({ type: e.type, payload: { ...view, contact, ...e.extra }, created_at: at }));
   await recordEvents(trx, bus, workspaceId, rows);
   return view;
 }

@@ -51,6 +51,12 @@ export async function findByContactChannel(db: Db, workspaceId: string, contactI
     .where('workspace_id', '=', workspaceId).where('contact_id', '=', contactId).where('channel_id', '=', channelId).executeTakeFirst();
 }
 
+/** The contact's conversation with the latest activity (any channel, any status), or undefined. */
+export async function findLatestOfContact(db: Db, workspaceId: string, contactId: string): Promise<ConversationsTable | undefined> {
+  return db.selectFrom('conversations').selectAll().where('workspace_id', '=', workspaceId).where('contact_id', '=', contactId)
+    .orderBy('last_message_at', 'desc').orderBy('id', 'desc').executeTakeFirst();
+}
+
 /** Writes a conversation's changed columns. */
 export async function updateConversation(db: Db, workspaceId: string, id: string, changes: ConversationChanges): Promise<void> {
   await db.updateTable('conversations').set(changes).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();

@@ -26,6 +26,11 @@ export async function getConversation(deps: Pick<Deps, 'db'>, actor: Actor, id: 
   return conversationView(row, actor.userId !== null);
 }
 
+/** The uuid of the contact's conversation with the latest activity (one contact, one thread: Callbell's view), or null. */
+export async function latestConversationOf(deps: Pick<Deps, 'db'>, workspaceId: string, contactId: string): Promise<string | null> {
+  return (await q.findLatestOfContact(deps.db, workspaceId, contactId))?.id ?? null;
+}
+
 async function mustFind(trx: Deps['db'], workspaceId: string, id: string): Promise<ConversationsTable> {
   const row = await q.findConversation(trx, workspaceId, id);
   if (!row) throw notFound('conversation');

@@ -88,10 +88,19 @@ export async function deleteTeam(deps: Deps, workspaceId: string, id: string): P
   const [team] = await viewsOf(deps.db, [await findOr404(deps.db, workspaceId, id)]);
   await deps.db.transaction().execute(async (trx) => {
     await q.deleteTeam(trx, id);
-    if (team.member_uuids.length > 0) await recordEvent(trx, deps, workspaceId, 'team_membership_updated', { team: { ...team, member_uuids: [] }, added: [], removed: team.member_uuids });
+    if (team.member_uuids.length > 0) {
+      const users = await usersOf(trx, workspaceId, team.member_uuids);
+      await recordEvent(trx, deps, workspaceId, 'team_membership_updated', { team: { ...team, member_uuids: [] }, added: [], removed: team.member_uuids, users });
+    }
   });
   if (team.member_uuids.length > 0) deps.queue.notify();
   return team;
+}
+
+/** The users an event names, as views (team_membership_updated carries them so that a webhook can show their email and availability). */
+async function usersOf(db: Db, workspaceId: string, ids: string[]): Promise<UserView[]> {
+  const rows = await findUsersOr400(db, workspaceId, ids, () => 'params.uuid');
+  return ids.flatMap((id) => rows.filter((r) => r.id === id).map(userView));
 }
 
 /** Adds and removes members in a transaction and records team_membership_updated when anything changed. */
@@ -100,7 +109,7 @@ async function changeMembers(trx: Db, deps: Deps, workspaceId: string, row: Team
   await q.removeMembers(trx, row.id, remove);
   await q.addMembers(trx, row.id, add, at);
   const [team] = await viewsOf(trx, [row]);
-  await recordEvent(trx, deps, workspaceId, 'team_membership_updated', { team, added: add, removed: remove });
+  await recordEvent(trx, deps, workspaceId, 'team_membership_updated', { team, added: add, removed: remove, users: await usersOf(trx, workspaceId, [...add, ...remove]) });
   return true;
 }
 

@@ -31,6 +31,16 @@ export async function createCustomStatus(db: Db, workspaceId: string, rawName: s
   return view(row);
 }
 
+/** Renames a preset custom status (users showing the old text keep it); 404 when unknown, 409 when the name is taken. */
+export async function renameCustomStatus(db: Db, workspaceId: string, id: string, rawName: string): Promise<CustomStatusView> {
+  const name = rawName.trim();
+  const other = await q.findCustomStatusByName(db, workspaceId, name);
+  if (other && other.id !== id) throw new AppError(409, 'conflict', `a custom status named "${name}" already exists`, [{ path: 'body.name', message: 'is taken' }]);
+  const row = await q.renameCustomStatus(db, workspaceId, id, name);
+  if (!row) throw notFound('custom status');
+  return view(row);
+}
+
 /** Deletes a preset custom status (users showing its text keep it); 404 when unknown. */
 export async function deleteCustomStatus(db: Db, workspaceId: string, id: string): Promise<CustomStatusView> {
   const row = await q.deleteCustomStatus(db, workspaceId, id);

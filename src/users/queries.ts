@@ -80,6 +80,11 @@ export async function insertCustomStatus(db: Db, row: CustomStatusesTable): Prom
   await db.insertInto('custom_statuses').values(row).execute();
 }
 
+/** Renames a custom status; the updated row, or undefined. */
+export async function renameCustomStatus(db: Db, workspaceId: string, id: string, name: string) {
+  return db.updateTable('custom_statuses').set({ name }).where('workspace_id', '=', workspaceId).where('id', '=', id).returningAll().executeTakeFirst();
+}
+
 /** Deletes a custom status; the deleted row, or undefined. */
 export async function deleteCustomStatus(db: Db, workspaceId: string, id: string) {
   return db.deleteFrom('custom_statuses').where('workspace_id', '=', workspaceId).where('id', '=', id).returningAll().executeTakeFirst();

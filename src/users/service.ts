@@ -76,7 +76,7 @@ export interface UserChanges {
 }
 
 /** Updates a user; a change of availability or custom status records agent_status_updated, a change of role applies to their keys at once. */
-export async function updateUser(deps: Deps, verifier: KeyVerifier, workspaceId: string, id: string, changes: UserChanges): Promise<UserView> {
+export async function updateUser(deps: Deps, verifier: Pick<KeyVerifier, 'forgetAll'>, workspaceId: string, id: string, changes: UserChanges): Promise<UserView> {
   const row = await findUserOr404(deps.db, workspaceId, id);
   const next: Partial<UsersTable> = {};
   if (changes.email !== undefined) {
@@ -103,6 +103,11 @@ export async function updateUser(deps: Deps, verifier: KeyVerifier, workspaceId:
   if (statusChanged) deps.queue.notify();
   if (next.role) verifier.forgetAll();
   return userView(updated);
+}
+
+/** Sets a user's availability and custom status (records agent_status_updated when either changed); no role change, so no key to forget. */
+export async function setUserStatus(deps: Deps, workspaceId: string, id: string, changes: Pick<UserChanges, 'availability' | 'custom_status'>): Promise<UserView> {
+  return updateUser(deps, { forgetAll: () => undefined }, workspaceId, id, { availability: changes.availability, custom_status: changes.custom_status });
 }
 
 /**

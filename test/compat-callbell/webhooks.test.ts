@@ -72,6 +72,11 @@ test('callbell webhooks: subscribe, Callbell-shaped signed payloads for message 
     assert.equal(status.payload.uuid, sent.json().message.uuid);
   }
 
+  // the inbox part's conversation_opened (R/webhooks/conversation_events/conversation_opened.md) through the same endpoint
+  const opened = await waitFor('conversation_opened', async () => receiver.requests.map((r) => new Webhook(secret).verify(r.body, r.headers) as Delivery).find((b) => b.event === 'conversation_opened'));
+  assert.deepEqual(Object.keys(opened.payload).sort(), ['contact', 'createdAt', 'href', 'source']);
+  assert.deepEqual([opened.payload.source, opened.payload.contact.uuid, opened.payload.contact.phoneNumber], ['whatsapp', contact.uuid, '+393331234567']);
+
   // S/contacts_api/_delete_contact.mdx → contact_deleted (R/webhooks/contact_events/contact_deleted.md)
   assert.equal((await call('DELETE', `/v1/contacts/${contact.uuid}`)).statusCode, 200);
   const deleted = await waitFor('contact_deleted', async () => verified().find((b) => b.event === 'contact_deleted'), 20_000);

@@ -3,6 +3,7 @@ import type { ContactView } from '../../contacts/service.ts';
 import { getContact } from '../../contacts/service.ts';
 import type { MessageView } from '../../messages/service.ts';
 import type { StoredEvent } from '../../webhooks/formats.ts';
+import { INBOX_PAYLOAD_FORMATTERS } from './inbox-payloads.ts';
 import { callbellContactSubset, callbellTime } from './shared.ts';
 
 /** What a payload formatter reads: the store and the public URL (for the contact's links), in the event's workspace. */
@@ -28,8 +29,7 @@ function attachments(message: MessageView): string[] {
 }
 
 /**
- * Callbell's payload of each event type (R/webhooks/**), by event type. The inbox part adds conversation_opened,
- * conversation_closed, agent_status_updated, agent_session_updated and team_membership_updated to this map.
+ * Callbell's payload of each event type (R/webhooks/**), by event type; the inbox events' come from inbox-payloads.ts.
  */
 export const CALLBELL_PAYLOADS: Record<string, CallbellPayload> = {
   async message_created(message: MessageView, context) {
@@ -56,6 +56,8 @@ export const CALLBELL_PAYLOADS: Record<string, CallbellPayload> = {
   async contact_deleted(contact: ContactView, context) {
     return { uuid: contact.uuid, deleted: context.event.created_at };
   },
+  // conversation_opened, conversation_closed, agent_status_updated, agent_session_updated, team_membership_updated
+  ...Object.fromEntries(Object.entries(INBOX_PAYLOAD_FORMATTERS).map(([type, format]) => [type, async (payload: Record<string, unknown>, context: PayloadContext) => format(payload, { publicUrl: context.deps.config.publicUrl })])),
 };
 
 /** The webhook body `{event, payload}` in Callbell's format, or null for an event type Callbell does not document (sent in Beckon's format). */

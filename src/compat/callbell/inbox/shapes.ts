@@ -1,0 +1,104 @@
+// Callbell's shapes of the inbox objects (Team, TeamMember, CustomStatus, Funnel, Bot, Contact) built from Beckon's
+// views, and the page pagination helper. C1's shared.ts has its own page and contact helpers: deduplicate at merge.
+import type { CustomStatusView } from '../../../users/custom-statuses.ts';
+import type { UserView } from '../../../users/view.ts';
+import type { TeamView } from '../../../teams/service.ts';
+import type { ContactView } from '../../../contacts/service.ts';
+import type { ConversationView } from '../../../conversations/view.ts';
+import type { Static } from 'typebox';
+import type { CallbellBot, CallbellInboxContact, CallbellTeamMember } from './schemas.ts';
+
+/** Callbell's page size (undocumented by Callbell; Beckon's compatible surface answers 50 items a page). */
+export const CALLBELL_PAGE_SIZE = 50;
+
+/** One page of `items` (page from 1) and Callbell's `meta {page, pages}` (pages at least 1). */
+export function pageSlice<T>(items: T[], page: number | undefined, size = CALLBELL_PAGE_SIZE): { items: T[]; meta: { page: number; pages: number } } {
+  const current = page ?? 1;
+  return { items: items.slice((current - 1) * size, current * size), meta: { page: current, pages: Math.max(1, Math.ceil(items.length / size)) } };
+}
+
+/** Every item of a cursor-paginated Beckon list, page after page. */
+export async function allOf<T>(fetch: (cursor: string | undefined) => Promise<{ items: T[]; next: string | null }>): Promise<T[]> {
+  const all: T[] = [];
+  let cursor: string | undefined;
+  for (;;) {
+    const { items, next } = await fetch(cursor);
+    all.push(...items);
+    if (!next) return all;
+    cursor = next;
+  }
+}
+
+/** Callbell's Team: members is a count; `default` is false (Beckon has no default team). */
+export function callbellTeam(team: TeamView): { uuid: string; name: string; createdAt: string; default: boolean; members: number } {
+  return { uuid: team.uuid, name: team.name, createdAt: team.created_at, default: false, members: team.member_uuids.length };
+}
+
+/** Callbell's user custom status: the user's free-text status, with the id of the preset of that name (null when none matches). */
+export interface CallbellUserCustomStatus {
+  id: string | null;
+  name: string;
+  emoji: string;
+  updatedAt: string;
+}
+
+/** Callbell's TeamMember: available is Beckon's availability "available"; userCustomStatus only when the user shows one. */
+export function callbellMember(user: UserView, presets: CustomStatusView[]): Static<typeof CallbellTeamMember> {
+  const member: Static<typeof CallbellTeamMember> = { email: user.email, name: user.name, available: user.availability === 'available', lastUpdatedAt: user.updated_at };
+  if (user.custom_status !== null) member.userCustomStatus = userCustomStatus(user, presets)!;
+  return member;
+}
+
+/** The user's custom status in Callbell's shape (null when none). */
+export function userCustomStatus(user: UserView, presets: CustomStatusView[]): CallbellUserCustomStatus | null {
+  if (user.custom_status === null) return null;
+  const preset = presets.find((p) => p.name === user.custom_status);
+  return { id: preset?.uuid ?? null, name: user.custom_status, emoji: '', updatedAt: user.updated_at };
+}
+
+/** Callbell's CustomStatus (Beckon keeps no emoji nor update time: emoji "", updatedAt = createdAt). */
+export function callbellCustomStatus(status: CustomStatusView): { id: string; name: string; emoji: string; createdAt: string; updatedAt: string } {
+  return { id: status.uuid, name: status.name, emoji: '', createdAt: status.created_at, updatedAt: status.created_at };
+}
+
+/** What a Callbell Contact needs besides the contact: its latest conversation, the assignee's email and the team. */
+export interface ContactContext {
+  conversation: ConversationView | null;
+  assigneeEmail: string | null;
+  team: TeamView | null;
+  publicUrl: string;
+}
+
+/** Callbell's Contact (the object form its object-type page describes) of a Beckon contact and its latest conversation. */
+export function callbellContact(contact: ContactView, context: ContactContext): Static<typeof CallbellInboxContact> {
+  const { conversation, publicUrl } = context;
+  return {
+    uuid: contact.uuid,
+    name: contact.name ?? '',
+    phoneNumber: contact.phone ?? '',
+    avatarUrl: null,
+    createdAt: contact.created_at,
+    source: conversation?.channel_type ?? contact.source ?? 'whatsapp',
+    closedAt: conversation?.status === 'resolved' ? conversation.resolved_at : null,
+    href: `${publicUrl}/contacts/${contact.uuid}`,
+    conversationHref: conversation ? `${publicUrl}/conversations/${conversation.uuid}` : null,
+    funnelId: conversation?.funnel_stage_uuid ?? null,
+    tags: contact.tags,
+    assignedUser: context.assigneeEmail,
+    customFields: contact.custom_fields,
+    team: context.team ? callbellTeam(context.team) : {},
+  };
+}
+
+/** Callbell's Bot of a conversation: Beckon has no bot of its own, its automations play that part (see docs/compat-callbell.md). */
+export function callbellBot(conversation: ConversationView): Static<typeof CallbellBot> {
+  const started = conversation.bot_status === 'bot_start';
+  return {
+    uuid: conversation.uuid,
+    name: 'Beckon automations',
+    status: started ? 'started' as const : 'ended' as const,
+    conversationStartedAt: started ? conversation.updated_at : null,
+    version: 1,
+    latestBotVersion: true,
+  };
+}
