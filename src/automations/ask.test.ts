@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { makeJobsDue, startBeckon, waitFor, type TestBeckon } from '../../test/helpers.ts';
 import { contact, sandboxChannel, whatsappChannel } from '../../test/campaign-fixtures.ts';
 import { inboundValue, webhookEnvelope } from '../../test/fakes/whatsapp-cloud.ts';
+import { createTeam, createUser } from '../../test/inbox-fixtures.ts';
 import { startWhatsApp } from '../providers/whatsapp-cloud/test-support.ts';
 import { activate, expectJobs, outcomes, runOf, startRun, tagsOf, waitForRun } from './waits-test-support.ts';
 
@@ -169,6 +170,10 @@ test('ask and handoff definitions: too many buttons, titles too long, duplicate 
   const handoff = (step: Record<string, unknown>) => ({ name: 'H', trigger: { type: 'api' }, start: 'h', steps: { h: { type: 'handoff', ...step } } });
   const other = '0190a0a0-0000-7000-8000-000000000001';
   assert.deepEqual(await paths(handoff({ team_uuid: other, user_uuid: other })), [['body.steps.h.team_uuid', 'is not a team of this workspace'], ['body.steps.h.user_uuid', 'is not a user of this workspace']]);
+  const otherKey = await beckon.newWorkspace('other');
+  const stranger = await createUser(beckon, 'Stranger', { workspaceKey: otherKey });
+  const theirTeam = await createTeam(beckon, 'Theirs', [stranger.uuid], { workspaceKey: otherKey });
+  assert.deepEqual(await paths(handoff({ team_uuid: theirTeam, user_uuid: stranger.uuid })), [['body.steps.h.team_uuid', 'is not a team of this workspace'], ['body.steps.h.user_uuid', 'is not a user of this workspace']], 'another workspace\'s team and user');
   assert.deepEqual(await paths(handoff({ note: 'x' })), [['body.steps.h.team_uuid', 'give team_uuid, user_uuid or both']]);
   assert.deepEqual(await paths(handoff({ team_uuid: 'sales' })), [['body.steps.h.team_uuid', 'must be the uuid of a team']]);
 });
