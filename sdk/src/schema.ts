@@ -2092,6 +2092,8 @@ export interface components {
             uuid: string;
         };
         Automation: {
+            /** @description A chatbot (set only when true) */
+            bot?: boolean;
             created_at: string;
             entry: {
                 /** @enum {unknown} */
@@ -2573,6 +2575,18 @@ export interface components {
             content: {
                 /** @description Inbound documents: the file name */
                 filename?: string;
+                /** @description Outbound interactive messages (type interactive, sent by an automation's ask step): the reply buttons or list rows offered; text is the question */
+                interactive?: {
+                    /** @description Lists: the label of the button that opens them */
+                    button?: string;
+                    options: {
+                        description?: string;
+                        id: string;
+                        title: string;
+                    }[];
+                    /** @enum {unknown} */
+                    type: "button" | "list";
+                };
                 /** @description Inbound location messages */
                 location?: {
                     address?: string;
@@ -2807,6 +2821,18 @@ export interface components {
                 content: {
                     /** @description Inbound documents: the file name */
                     filename?: string;
+                    /** @description Outbound interactive messages (type interactive, sent by an automation's ask step): the reply buttons or list rows offered; text is the question */
+                    interactive?: {
+                        /** @description Lists: the label of the button that opens them */
+                        button?: string;
+                        options: {
+                            description?: string;
+                            id: string;
+                            title: string;
+                        }[];
+                        /** @enum {unknown} */
+                        type: "button" | "list";
+                    };
                     /** @description Inbound location messages */
                     location?: {
                         address?: string;
@@ -3440,6 +3466,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description true for a chatbot: its runs put the contact's conversation on the run's channel pending with bot_status bot_start, and end (agent_replied) when an agent replies there */
+                    bot?: unknown;
                     /** @description An object {"policy": "once" | "one_at_a_time" | "per_correlation_key"}; default one_at_a_time. */
                     entry?: unknown;
                     /** @description Custom event types (custom.<name>) that end the contact's active runs, matched on the correlation key when the run has one */
@@ -3449,7 +3477,7 @@ export interface operations {
                     name: string;
                     /** @description The id of the first step */
                     start: unknown;
-                    /** @description An object of step id → step {"type", settings, edges}: send_message {channel_uuid, text, subject?, next?, skipped?}, wait {duration: {days?, hours?, minutes?, seconds?}, next?}, branch {conditions: [{field, op, value, next}], default}, update_contact {add_tags?, remove_tags?, next?}, exit {}. See docs/automations.md. */
+                    /** @description An object of step id → step {"type", settings, edges}: send_message {channel_uuid, text, subject?, next?, skipped?}, wait {duration: {days?, hours?, minutes?, seconds?}, next?}, branch {conditions: [{field, op, value, next}], default}, update_contact {add_tags?, remove_tags?, next?}, exit {}, ask, handoff … See docs/automations.md. */
                     steps: unknown;
                     /** @description An object by type: {"type": "api"}; {"type": "event", "event": "custom.<name>", "filters": {"<data path>": <value>}} (every filter must equal the event data's value); {"type": "contact_created"}; {"type": "tag_added", "tag"}; {"type": "inbound_message", "channel_uuid"?, "keywords"?: [..], "match"?: "exact" | "contains" | "regex"}; {"type": "date", "field": "<contact date field>", "recurrence"?: "yearly" | "none"} or {"type": "date", "event": "custom.<name>", "path": "<data path>", "filters"?}, with "offset"?: {"value", "unit": "minutes" | "hours" | "days", "direction": "before" | "after"}, "at"?: "HH:MM", "time_zone"?: IANA, "time_zone_field"?. See docs/automations.md. */
                     trigger: unknown;
@@ -3558,6 +3586,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description true for a chatbot: its runs put the contact's conversation on the run's channel pending with bot_status bot_start, and end (agent_replied) when an agent replies there */
+                    bot?: unknown;
                     /** @description An object {"policy": "once" | "one_at_a_time" | "per_correlation_key"}; default one_at_a_time. */
                     entry?: unknown;
                     /** @description Custom event types (custom.<name>) that end the contact's active runs, matched on the correlation key when the run has one */
@@ -3567,7 +3597,7 @@ export interface operations {
                     name?: string;
                     /** @description The id of the first step */
                     start?: unknown;
-                    /** @description An object of step id → step {"type", settings, edges}: send_message {channel_uuid, text, subject?, next?, skipped?}, wait {duration: {days?, hours?, minutes?, seconds?}, next?}, branch {conditions: [{field, op, value, next}], default}, update_contact {add_tags?, remove_tags?, next?}, exit {}. See docs/automations.md. */
+                    /** @description An object of step id → step {"type", settings, edges}: send_message {channel_uuid, text, subject?, next?, skipped?}, wait {duration: {days?, hours?, minutes?, seconds?}, next?}, branch {conditions: [{field, op, value, next}], default}, update_contact {add_tags?, remove_tags?, next?}, exit {}, ask, handoff … See docs/automations.md. */
                     steps?: unknown;
                     /** @description An object by type: {"type": "api"}; {"type": "event", "event": "custom.<name>", "filters": {"<data path>": <value>}} (every filter must equal the event data's value); {"type": "contact_created"}; {"type": "tag_added", "tag"}; {"type": "inbound_message", "channel_uuid"?, "keywords"?: [..], "match"?: "exact" | "contains" | "regex"}; {"type": "date", "field": "<contact date field>", "recurrence"?: "yearly" | "none"} or {"type": "date", "event": "custom.<name>", "path": "<data path>", "filters"?}, with "offset"?: {"value", "unit": "minutes" | "hours" | "days", "direction": "before" | "after"}, "at"?: "HH:MM", "time_zone"?: IANA, "time_zone_field"?. See docs/automations.md. */
                     trigger?: unknown;
@@ -5431,6 +5461,18 @@ export interface operations {
                             content: {
                                 /** @description Inbound documents: the file name */
                                 filename?: string;
+                                /** @description Outbound interactive messages (type interactive, sent by an automation's ask step): the reply buttons or list rows offered; text is the question */
+                                interactive?: {
+                                    /** @description Lists: the label of the button that opens them */
+                                    button?: string;
+                                    options: {
+                                        description?: string;
+                                        id: string;
+                                        title: string;
+                                    }[];
+                                    /** @enum {unknown} */
+                                    type: "button" | "list";
+                                };
                                 /** @description Inbound location messages */
                                 location?: {
                                     address?: string;

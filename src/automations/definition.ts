@@ -22,6 +22,8 @@ export interface Definition {
   exit_on: string[];
   /** A custom event of the run's contact within `within` of the run's start: a conversion that ends the run (converted). */
   goal?: Goal;
+  /** A chatbot: its runs put the contact's conversation on the run's channel `pending`/`bot_start`, and end when an agent replies there (bot.ts). */
+  bot?: boolean;
 }
 
 /** A goal: the custom event that counts as a conversion and the window after the run's start it must happen in. */
@@ -121,6 +123,7 @@ export async function checkDefinition(db: Db, workspaceId: string, raw: Record<s
   if (trigger && !triggerHasCorrelationKey(trigger) && (raw.entry as { policy?: unknown } | undefined)?.policy === 'per_correlation_key') {
     errors.push({ path: `${path}.entry.policy`, message: `per_correlation_key needs a trigger that gives a correlation key (api, event, date on event data), not ${trigger.type}` });
   }
+  if (raw.bot !== undefined && typeof raw.bot !== 'boolean') errors.push({ path: `${path}.bot`, message: 'must be true or false' });
   const steps = raw.steps;
   if (!isObject(steps) || Object.keys(steps).length === 0 || Object.keys(steps).length > MAX_STEPS) {
     errors.push({ path: `${path}.steps`, message: `must be an object of 1 to ${MAX_STEPS} steps by id` });
@@ -153,5 +156,6 @@ export async function checkDefinition(db: Db, workspaceId: string, raw: Record<s
     steps: steps as Record<string, StepDefinition>,
     exit_on: (raw.exit_on as string[] | undefined) ?? [],
     ...(raw.goal !== undefined && raw.goal !== null && { goal: { event: (raw.goal as Goal).event, within: (raw.goal as Goal).within } }),
+    ...(raw.bot === true && { bot: true }),
   };
 }

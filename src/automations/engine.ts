@@ -10,7 +10,9 @@ import { nowIso } from '../lib/time.ts';
 import { messagesCommitted } from '../messages/outbound.ts';
 import type { Definition } from './definition.ts';
 import * as q from './queries.ts';
+import { startBot } from './bot.ts';
 import { STEPS } from './steps/index.ts';
+import type { StepResult } from './steps/types.ts';
 import { countEnd, countStart, countStep } from './stats.ts';
 import { runView } from './view.ts';
 import { AUTOMATION_WEBHOOK_TASK, WAITING_WEBHOOK } from './webhook-job.ts';
@@ -122,20 +124,23 @@ export async function runStepJob(deps: Pick<Deps, 'db' | 'writer' | 'queue' | 's
       await q.insertRunStep(trx, { id: newId(), run_id: row.id, step_id: stepId, type: step.type, outcome, message_id: messageId, reason, created_at: now });
       await countStep(trx, row, stepId, outcome, reason, target, now);
     };
-    let result;
-    // the end of a wait: a wait still waiting for its event or reply timed out
-    if (row.resume_at !== null) result = { edge: row.waiting_for !== null && kind.timeoutEdge ? kind.timeoutEdge : 'next' };
+    let result: StepResult;
+    // the end of a wait: a wait still waiting for its event or reply timed out; a resumed one follows next (or its kind's resume)
+    const resumed = row.resume_at !== null && row.waiting_for === null && kind.resume !== undefined;
+    if (row.resume_at !== null && !resumed) result = { edge: row.waiting_for !== null && kind.timeoutEdge ? kind.timeoutEdge : 'next' };
     else {
       const contact = await q.findContactRow(trx, row.workspace_id, row.contact_id);
       if (!contact) return 0;
-      result = await kind.run(trx, deps, { row, contact, now }, step);
+      if (row.token === 1 && definition.bot === true) await startBot(trx, deps, row, now);
+      result = resumed ? await kind.resume!(trx, deps, { row, contact, now }, step) : await kind.run(trx, deps, { row, contact, now }, step);
     }
+    const variables = result.vars ? { variables: toJson({ ...parseJson<Record<string, unknown>>(row.variables, {}), ...result.vars }) } : {};
     if ('wait' in result) {
-      const parked = { token: row.token + 1, resume_at: result.wait?.toISOString() ?? null, waiting_for: result.waitingFor ?? null, wait_channel_id: result.channelId ?? null, updated_at: now };
+      const parked = { token: row.token + 1, resume_at: result.wait?.toISOString() ?? null, waiting_for: result.waitingFor ?? null, wait_channel_id: result.channelId ?? null, updated_at: now, ...variables };
       if (!await q.updateRunIf(trx, row.id, row.token, parked)) throw new Error(`run ${row.id} moved concurrently`);
-      await record('waiting');
+      await record('waiting', result.messageId ?? null);
       if (result.wait) await deps.queue.enqueue(trx, AUTOMATION_STEP_TASK, { run_id: row.id, token: row.token + 1 }, { runAt: result.wait });
-      return 0;
+      return result.messageId ? 1 : 0;
     }
     if ('end' in result) {
       await record(result.end, null, result.reason ?? null);
@@ -145,9 +150,10 @@ export async function runStepJob(deps: Pick<Deps, 'db' | 'writer' | 'queue' | 's
     const target = kind.edges(step, '').find((e) => e.name === result.edge)?.target;
     await record(result.edge, result.messageId ?? null, result.reason ?? null, target);
     if (target === undefined) {
+      if (result.vars) await q.updateRunIf(trx, row.id, row.token, variables);
       await endRunIn(trx, deps, row, 'completed', null, now);
     } else {
-      if (!await q.updateRunIf(trx, row.id, row.token, { token: row.token + 1, current_step: target, resume_at: null, waiting_for: null, wait_channel_id: null, updated_at: now })) throw new Error(`run ${row.id} moved concurrently`);
+      if (!await q.updateRunIf(trx, row.id, row.token, { token: row.token + 1, current_step: target, resume_at: null, waiting_for: null, wait_channel_id: null, updated_at: now, ...variables })) throw new Error(`run ${row.id} moved concurrently`);
       await deps.queue.enqueue(trx, AUTOMATION_STEP_TASK, { run_id: row.id, token: row.token + 1 });
     }
     return result.messageId ? 1 : 0;

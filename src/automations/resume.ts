@@ -8,6 +8,7 @@ import { nowIso } from '../lib/time.ts';
 import { AUTOMATION_STEP_TASK, definitionOf } from './engine.ts';
 import { matchesKeywords, type KeywordMatch } from './keywords.ts';
 import * as q from './queries.ts';
+import { WAITING_ANSWER } from './steps/ask.ts';
 import { WAITING_REPLY } from './steps/wait-for-reply.ts';
 
 /** An inbound message as a wait_for_reply step sees it. */
@@ -17,6 +18,8 @@ interface Reply {
   text: string;
   uuid: string;
   at: string;
+  /** The option id a WhatsApp button or list reply carries (content.reply.id). */
+  optionId: string | null;
 }
 
 /** A custom event as a wait_for_event step sees it. */
@@ -43,13 +46,13 @@ async function resume(trx: Db, queue: JobQueue, run: AutomationRunsTable, vars: 
 
 /** Resumes the runs waiting for a reply of these contacts with the first reply each accepts (channel, keywords). */
 async function resumeReplies(trx: Db, queue: JobQueue, workspaceId: string, replies: Reply[]): Promise<void> {
-  const runs = await q.waitingRuns(trx, workspaceId, [WAITING_REPLY], [...new Set(replies.map((r) => r.contactId))]);
+  const runs = await q.waitingRuns(trx, workspaceId, [WAITING_REPLY, WAITING_ANSWER], [...new Set(replies.map((r) => r.contactId))]);
   for (const run of runs) {
     const step = (await definitionOf(trx, run.automation_id, run.version)).steps[run.current_step ?? ''];
     if (!step) continue;
-    const keywords = Array.isArray(step.keywords) ? { keywords: step.keywords as string[], match: (step.match as KeywordMatch | undefined) ?? 'contains' } : null;
+    const keywords = run.waiting_for === WAITING_REPLY && Array.isArray(step.keywords) ? { keywords: step.keywords as string[], match: (step.match as KeywordMatch | undefined) ?? 'contains' } : null;
     const reply = replies.find((r) => r.contactId === run.contact_id && (run.wait_channel_id === null || run.wait_channel_id === r.channelId) && (keywords === null || matchesKeywords(r.text, keywords)));
-    if (reply) await resume(trx, queue, run, { reply: { text: reply.text, message_uuid: reply.uuid, received_at: reply.at } });
+    if (reply) await resume(trx, queue, run, { reply: { text: reply.text, message_uuid: reply.uuid, received_at: reply.at, ...(reply.optionId !== null && { option_id: reply.optionId }) } });
   }
 }
 
@@ -64,7 +67,8 @@ async function resumeEvents(trx: Db, queue: JobQueue, workspaceId: string, event
 
 /**
  * The subscriber that ends waits on what a run waits for (in the event's transaction, one indexed lookup per batch,
- * never a scan of runs): an inbound `message_created` resumes its contact's runs in `wait_for_reply`, a custom event
+ * never a scan of runs): an inbound `message_created` resumes its contact's runs in `wait_for_reply` and `ask` (with
+ * vars.reply = {text, message_uuid, received_at, option_id}), a custom event
  * those in `wait_for_event` of its type.
  */
 export const resumeSubscriber: EventSubscriber = {
@@ -77,8 +81,10 @@ export const resumeSubscriber: EventSubscriber = {
       if (e.type === 'message_created') {
         // outbound messages (campaign batches …) are most of them: skip them without parsing
         if (!e.payload.includes('"direction":"inbound"')) continue;
-        const m = parseJson<{ uuid?: string; direction?: string; channel_uuid?: string; contact?: { uuid?: string }; content?: { text?: string }; created_at?: string }>(e.payload, {});
-        if (m.direction === 'inbound' && m.contact?.uuid && m.uuid) replies.push({ contactId: m.contact.uuid, channelId: m.channel_uuid ?? '', text: m.content?.text ?? '', uuid: m.uuid, at: m.created_at ?? e.created_at });
+        const m = parseJson<{ uuid?: string; direction?: string; channel_uuid?: string; contact?: { uuid?: string }; content?: { text?: string; reply?: { id?: string } }; created_at?: string }>(e.payload, {});
+        if (m.direction === 'inbound' && m.contact?.uuid && m.uuid) {
+          replies.push({ contactId: m.contact.uuid, channelId: m.channel_uuid ?? '', text: m.content?.text ?? '', uuid: m.uuid, at: m.created_at ?? e.created_at, optionId: m.content?.reply?.id ?? null });
+        }
       } else {
         const c = parseJson<{ contact?: { uuid?: string }; data?: unknown; correlation_key?: string | null }>(e.payload, {});
         if (c.contact?.uuid) customs.push({ type: e.type, contactId: c.contact.uuid, key: c.correlation_key ?? null, data: c.data ?? {} });

@@ -13,7 +13,7 @@ const TriggerDoc = 'An object by type: {"type": "api"}; {"type": "event", "event
   + 'with "offset"?: {"value", "unit": "minutes" | "hours" | "days", "direction": "before" | "after"}, "at"?: "HH:MM", "time_zone"?: IANA, "time_zone_field"?. See docs/automations.md.';
 const EntryDoc = `An object {"policy": ${ENTRY_POLICIES.map((p) => `"${p}"`).join(' | ')}}; default one_at_a_time.`;
 const StepsDoc = 'An object of step id → step {"type", settings, edges}: send_message {channel_uuid, text, subject?, next?, skipped?}, wait {duration: {days?, hours?, minutes?, seconds?}, next?}, '
-  + 'branch {conditions: [{field, op, value, next}], default}, update_contact {add_tags?, remove_tags?, next?}, exit {}. See docs/automations.md.';
+  + 'branch {conditions: [{field, op, value, next}], default}, update_contact {add_tags?, remove_tags?, next?}, exit {}, ask, handoff … See docs/automations.md.';
 
 const GoalDoc = 'An object {"event": "custom.<name>", "within": {days?, hours?, minutes?}} or null (none): that event of the run\'s contact (on the run\'s correlation key when it has one) '
   + 'within the window after the run started is a conversion and ends the run (converted).';
@@ -26,6 +26,7 @@ const DefinitionFields = {
   steps: Type.Unknown({ description: StepsDoc }),
   exit_on: Type.Optional(Type.Unknown({ description: 'Custom event types (custom.<name>) that end the contact\'s active runs, matched on the correlation key when the run has one' })),
   goal: Type.Optional(Type.Unknown({ description: GoalDoc })),
+  bot: Type.Optional(Type.Unknown({ description: 'true for a chatbot: its runs put the contact\'s conversation on the run\'s channel pending with bot_status bot_start, and end (agent_replied) when an agent replies there' })),
 };
 
 /** POST /v1/automations. */
@@ -61,6 +62,7 @@ export const AutomationSchema = Type.Object({
   steps: Type.Record(Type.String(), Json),
   exit_on: Type.Array(Type.String()),
   goal: Type.Optional(Type.Object({ event: Type.String(), within: Type.Record(Type.String(), Type.Integer()) })),
+  bot: Type.Optional(Type.Boolean({ description: 'A chatbot (set only when true)' })),
   created_at: Type.String(),
   updated_at: Type.String(),
 });

@@ -23,9 +23,10 @@ export interface AutomationInput {
   steps: unknown;
   exit_on?: unknown;
   goal?: unknown;
+  bot?: unknown;
 }
 
-const DEFINITION_KEYS = ['trigger', 'entry', 'start', 'steps', 'exit_on', 'goal'] as const;
+const DEFINITION_KEYS = ['trigger', 'entry', 'start', 'steps', 'exit_on', 'goal', 'bot'] as const;
 
 function conflict(row: AutomationsTable, action: string): AppError {
   return new AppError(409, 'conflict', `cannot ${action} an automation that is ${row.status}`, undefined, { automation_status: row.status });

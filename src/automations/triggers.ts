@@ -3,6 +3,7 @@ import type { AutomationRunsTable } from '../db/types.ts';
 import type { EventBus, EventSubscriber, RecordedEvent } from '../events/subscribers.ts';
 import { ALL_CUSTOM_EVENTS, isCustomEventType } from '../events/types.ts';
 import { parseJson } from '../lib/json.ts';
+import { agentRepliedContacts } from './bot.ts';
 import { definitionOf, endRunIn, startRunIn } from './engine.ts';
 import { convertRuns } from './goals.ts';
 import * as q from './queries.ts';
@@ -42,6 +43,13 @@ async function exitRuns(trx: Db, bus: EventBus, workspaceId: string, events: { t
   }
 }
 
+/** Ends the contacts' active runs of bot automations (`bot: true`): exited, reason agent_replied. */
+async function endBotRuns(trx: Db, bus: EventBus, workspaceId: string, contactIds: string[]): Promise<void> {
+  for (const run of await q.activeRunsOf(trx, workspaceId, contactIds)) {
+    if ((await definitionOf(trx, run.automation_id, run.version)).bot === true) await endRunIn(trx, bus, run, 'exited', 'agent_replied');
+  }
+}
+
 /** Ends the runs that exit on these custom events, starts the `event` automations they trigger and schedules the `date` automations on their data. */
 async function onCustomEvents(trx: Db, bus: EventBus, workspaceId: string, events: RecordedEvent[]): Promise<void> {
   const parsed = events.map((e) => {
@@ -76,15 +84,18 @@ async function onCustomEvents(trx: Db, bus: EventBus, workspaceId: string, event
  * The automations' event subscriber, in the events' transaction: custom events end the active runs that exit on them,
  * start the `event` automations they trigger (data filters matched) and schedule the `date` automations on their data;
  * contact_created starts `contact_created` automations, contact_tag_added the `tag_added` ones of that tag, an inbound
- * message_created the `inbound_message` ones of its channel whose keywords match. Every start goes through the
+ * message_created the `inbound_message` ones of its channel whose keywords match; an agent's reply (conversation_updated
+ * with bot_end_reason agent_replied) ends the contact's active bot runs (exited, agent_replied). Every start goes through the
  * automation's entry policy (a start it refuses is skipped). `subscribers` gives the bus the runs' own events are recorded on.
  */
 export function automationSubscriber(subscribers: () => readonly EventSubscriber[]): EventSubscriber {
   return {
     name: 'automations',
-    types: [ALL_CUSTOM_EVENTS, 'contact_created', 'contact_tag_added', 'message_created'],
+    types: [ALL_CUSTOM_EVENTS, 'contact_created', 'contact_tag_added', 'message_created', 'conversation_updated'],
     async handle(trx, queue, workspaceId, events: RecordedEvent[]) {
       const bus: EventBus = { queue, subscribers: subscribers() };
+      const replied = agentRepliedContacts(events);
+      if (replied.length > 0) await endBotRuns(trx, bus, workspaceId, replied);
       const custom = events.filter((e) => isCustomEventType(e.type));
       if (custom.length > 0) await onCustomEvents(trx, bus, workspaceId, custom);
       const of = (type: string) => events.filter((e) => e.type === type);

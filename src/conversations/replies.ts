@@ -78,7 +78,8 @@ async function addNote(deps: Deps, actor: Actor, row: ConversationsTable, text: 
 /**
  * An agent's reply in a conversation, through the outbound path and the send rules (a refused reply stores nothing),
  * with its author in the message's metadata (`author_user_uuid`); it sets first_response_at (first time), clears
- * waiting_since, ends the bot (bot_status bot_end, a pending conversation opens) and marks the thread read for its
+ * waiting_since, ends the bot (bot_status bot_end, a pending conversation opens; when a bot was on, conversation_updated
+ * with `bot_end_reason: "agent_replied"`, on which the contact's bot runs end) and marks the thread read for its
  * author. `private: true` stores an internal note instead, never sent.
  */
 export async function replyInConversation(deps: Deps, actor: Actor, id: string, input: ReplyInput): Promise<{ message?: MessageView; note?: NoteView }> {
@@ -114,7 +115,10 @@ export async function replyInConversation(deps: Deps, actor: Actor, id: string, 
       status, first_response_at: current.first_response_at ?? now, waiting_since: null, bot_status: 'bot_end', last_message_at: now, updated_at: now,
     });
     if (actor.userId) await q.markRead(trx, id, actor.userId, Number(current.inbound_count), now);
-    await recordConversationEvents(trx, deps, actor.workspaceId, id, statusEvents(current.status, status));
+    const events = statusEvents(current.status, status);
+    // the bot's runs end on this (automations' subscriber, exit reason agent_replied)
+    if (current.bot_status === 'bot_start') events.push({ type: 'conversation_updated', extra: { changed: ['bot_status'], bot_end_reason: 'agent_replied' } });
+    await recordConversationEvents(trx, deps, actor.workspaceId, id, events);
     return msg;
   });
   messagesCommitted(deps, 'outbound', 1);

@@ -71,6 +71,10 @@ const InboundContentFields = {
   reply: Type.Optional(Type.Object({
     type: Type.String({ description: 'button_reply, list_reply, or button (a template quick-reply button)' }), id: Type.String(), title: Type.String(), description: Type.Optional(Type.String()),
   }, { description: 'Inbound interactive replies (text is then the chosen title)' })),
+  interactive: Type.Optional(Type.Object({
+    type: Type.Enum(['button', 'list']), button: Type.Optional(Type.String({ description: 'Lists: the label of the button that opens them' })),
+    options: Type.Array(Type.Object({ id: Type.String(), title: Type.String(), description: Type.Optional(Type.String()) })),
+  }, { description: 'Outbound interactive messages (type interactive, sent by an automation\'s ask step): the reply buttons or list rows offered; text is the question' })),
 };
 
 /** A message as every read and webhook payload shows it. */

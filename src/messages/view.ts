@@ -1,3 +1,4 @@
+import type { InteractiveContent } from '../providers/types.ts';
 import type { MessagesTable } from '../db/types.ts';
 import { parseJson } from '../lib/json.ts';
 import type { MessageError, StatusEntry } from './status.ts';
@@ -6,6 +7,8 @@ import type { MessageError, StatusEntry } from './status.ts';
 export interface MessageContent {
   text?: string;
   url?: string;
+  /** Outbound interactive messages (automations' ask step): the buttons or list rows offered; text is the question. */
+  interactive?: InteractiveContent;
 }
 
 /** A message as the API and webhook payloads show it. */

@@ -89,6 +89,8 @@ export interface ProviderModule {
   tasks?(deps: Deps, port: ProviderPort): Record<string, Task>;
   /** Where POST /v1/templates/sync reads this provider's templates from. */
   templates?: TemplateSource;
+  /** True when the adapter sends `interactive` messages (reply buttons, lists) natively; others get a numbered menu as text. */
+  readonly interactive?: boolean;
 }
 
 /** The schemas of the messages domain that inbound routes answer with (handed through the port, so providers do not import messages). */

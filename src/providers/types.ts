@@ -30,8 +30,8 @@ export interface OutboundMessage {
   idempotencyKey: string;
   /** The recipient: an E.164 phone (whatsapp, sms) or an email address. */
   to: string;
-  type: 'text' | 'image' | 'document' | 'audio' | 'video';
-  content: { text?: string; url?: string };
+  type: 'text' | 'image' | 'document' | 'audio' | 'video' | 'interactive';
+  content: { text?: string; url?: string; interactive?: InteractiveContent };
   metadata: Record<string, string> | null;
   /** When the message was accepted (ISO 8601); a simulated provider times its answers from it. */
   createdAt: string;
@@ -43,6 +43,14 @@ export interface OutboundMessage {
   html?: string;
   /** Marketing sends: where List-Unsubscribe (and RFC 8058 one-click) points. */
   unsubscribeUrl?: string;
+}
+
+/** An interactive message's question (content.text is its body): reply buttons (up to 3) or a list (up to 10 rows, opened by `button`). */
+export interface InteractiveContent {
+  type: 'button' | 'list';
+  /** The list's opening button label (lists only). */
+  button?: string;
+  options: { id: string; title: string; description?: string }[];
 }
 
 /** A template as an adapter sends it: its provider-side name and language, and its variables' values in order or by name. */

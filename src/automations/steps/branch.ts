@@ -52,7 +52,8 @@ function conditionsOf(step: Record<string, unknown>): Record<string, unknown>[] 
  * {field, op, value, next} (field `trigger.<path>`, `vars.<path>` or `contact.name|phone|email|tags|custom_fields.<key>`),
  * {segment, op: in | not_in, next} (the contact is or is not in a static or dynamic segment), {rule, next} (a rule tree
  * of the segment rule language, for the run's contact) or {last_message, next} (the last message the run sent reached
- * that status: enqueued < sent < delivered < read; failed).
+ * that status: enqueued < sent < delivered < read; failed) or {time: {between: ["09:00", "18:00"], days?: [1…7], time_zone?}, next}
+ * (the run's moment, local to time_zone (default UTC), is within those hours on one of those ISO weekdays).
  */
 export const branchStep: StepKind = {
   waits: false,
@@ -65,7 +66,7 @@ export const branchStep: StepKind = {
     step.conditions.forEach((c: unknown, i: number) => {
       const at = `${path}.conditions.${i}`;
       if (c === null || typeof c !== 'object' || Array.isArray(c)) {
-        out.push({ path: at, message: 'must be an object {field, op, value, next}, {segment, op, next}, {rule, next} or {last_message, next}' });
+        out.push({ path: at, message: 'must be an object {field, op, value, next}, {segment, op, next}, {rule, next}, {last_message, next} or {time, next}' });
         return;
       }
       const cond = c as Record<string, unknown>;

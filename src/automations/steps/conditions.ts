@@ -3,6 +3,7 @@ import type { FieldError } from '../../errors.ts';
 import { findMessage } from '../../messages/queries.ts';
 import { checkRuleTree, checkSegmentRefs, contactInSegment, contactMatchesRules } from '../../segments/membership.ts';
 import { lastRunMessageId } from '../queries.ts';
+import { checkTimeCondition, timeHolds, type TimeCondition } from './time-condition.ts';
 import type { RunState } from './types.ts';
 
 /** The statuses a `last_message` condition names, in the order a message reaches them (`failed` stands apart). */
@@ -10,15 +11,16 @@ export const LAST_MESSAGE_STATUSES = ['enqueued', 'sent', 'delivered', 'read', '
 const REACHED = ['enqueued', 'sent', 'delivered', 'read'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The kind of a branch condition, told by its keys: field/op/value, `segment`, `rule` or `last_message`. */
-export function conditionKind(cond: Record<string, unknown>): 'field' | 'segment' | 'rule' | 'last_message' {
+/** The kind of a branch condition, told by its keys: field/op/value, `segment`, `rule`, `last_message` or `time`. */
+export function conditionKind(cond: Record<string, unknown>): 'field' | 'segment' | 'rule' | 'last_message' | 'time' {
+  if (cond.time !== undefined) return 'time';
   if (cond.segment !== undefined) return 'segment';
   if (cond.rule !== undefined) return 'rule';
   if (cond.last_message !== undefined) return 'last_message';
   return 'field';
 }
 
-/** Checks a `segment`, `rule` or `last_message` condition's shape at `at` (its references: checkConditionRefs). */
+/** Checks a `segment`, `rule`, `last_message` or `time` condition's shape at `at` (its references: checkConditionRefs). */
 export function checkContactCondition(cond: Record<string, unknown>, at: string): FieldError[] {
   const kind = conditionKind(cond);
   const allowed = kind === 'segment' ? ['segment', 'op', 'next'] : [kind, 'next'];
@@ -26,6 +28,8 @@ export function checkContactCondition(cond: Record<string, unknown>, at: string)
   if (kind === 'segment') {
     if (typeof cond.segment !== 'string' || !UUID.test(cond.segment)) out.push({ path: `${at}.segment`, message: 'must be the uuid of a segment' });
     if (cond.op !== undefined && cond.op !== 'in' && cond.op !== 'not_in') out.push({ path: `${at}.op`, message: 'must be in (the default) or not_in' });
+  } else if (kind === 'time') {
+    out.push(...checkTimeCondition(cond.time, `${at}.time`));
   } else if (kind === 'rule') {
     if (cond.rule === null || typeof cond.rule !== 'object' || Array.isArray(cond.rule)) out.push({ path: `${at}.rule`, message: 'must be a rule tree of the segment rule language ({"all": [...]}, {"any": [...]}, {"not": …} or {"field", "op", "value"})' });
   } else if (!(LAST_MESSAGE_STATUSES as readonly unknown[]).includes(cond.last_message)) {
@@ -48,7 +52,7 @@ export function reached(status: string, wanted: string): boolean {
   return REACHED.indexOf(status) >= REACHED.indexOf(wanted);
 }
 
-/** Evaluates a `segment`, `rule` or `last_message` condition for the run's contact (one contact, one look-up each). */
+/** Evaluates a `segment`, `rule`, `last_message` or `time` (the run's now, time-condition.ts) condition for the run's contact (one contact, one look-up each). */
 export async function contactConditionHolds(trx: Db, run: RunState, cond: Record<string, unknown>): Promise<boolean> {
   const { contact } = run;
   const kind = conditionKind(cond);
@@ -57,6 +61,7 @@ export async function contactConditionHolds(trx: Db, run: RunState, cond: Record
     return member === undefined ? false : member === (cond.op !== 'not_in');
   }
   if (kind === 'rule') return contactMatchesRules(trx, contact.workspace_id, contact.id, cond.rule);
+  if (kind === 'time') return timeHolds(cond.time as TimeCondition, new Date(run.now));
   const messageId = await lastRunMessageId(trx, run.row.id);
   const message = messageId === undefined ? undefined : await findMessage(trx, contact.workspace_id, messageId);
   return message !== undefined && reached(message.status, cond.last_message as string);

@@ -1,5 +1,7 @@
 import type { StepKind } from './types.ts';
+import { askStep } from './ask.ts';
 import { branchStep } from './branch.ts';
+import { handoffStep } from './handoff.ts';
 import { exitStep } from './exit.ts';
 import { sendMessageStep } from './send-message.ts';
 import { splitStep } from './split.ts';
@@ -22,6 +24,8 @@ export const STEPS: Record<string, StepKind> = {
   wait_for_reply: waitForReplyStep,
   split: splitStep,
   webhook: webhookStep,
+  ask: askStep,
+  handoff: handoffStep,
 };
 
 /** The step kind of a `type`, or undefined for an unknown one. */

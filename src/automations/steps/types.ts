@@ -17,12 +17,13 @@ export interface RunState {
  * What running a step gives the engine: an edge to follow (with what it recorded), a wait, or the run's end. A wait
  * parks the run (its token + 1): until `wait` (a step job with that run time, whose end follows `next`, or the step's
  * `timeoutEdge` while `waitingFor` is still set), and/or for what `waitingFor` names (`custom.<name>`, `reply` on
- * `channelId` or any channel, `webhook`), which resumes it first (automations/resume.ts, webhook-call.ts).
+ * `channelId` or any channel, `webhook`), which resumes it first (automations/resume.ts, webhook-call.ts). `vars` are
+ * merged into the run's variables as it moves; `messageId` is the message the step sent.
  */
 export type StepResult =
-  | { edge: string; messageId?: string; reason?: string }
-  | { wait: Date | null; waitingFor?: string; channelId?: string | null }
-  | { end: 'completed' | 'failed'; reason?: string };
+  | { edge: string; messageId?: string; reason?: string; vars?: Record<string, unknown> }
+  | { wait: Date | null; waitingFor?: string; channelId?: string | null; messageId?: string; vars?: Record<string, unknown> }
+  | { end: 'completed' | 'failed'; reason?: string; vars?: undefined };
 
 /** What steps may use: the store's handles and the outbound path's bus. */
 export type StepDeps = Pick<Deps, 'db' | 'queue' | 'subscribers'>;
@@ -48,6 +49,8 @@ export interface StepKind {
   timeoutEdge?: string;
   /** Runs the step in the transaction that advances the run. */
   run(trx: Db, deps: StepDeps, run: RunState, step: StepDefinition): Promise<StepResult>;
+  /** When set, runs instead of following `next` when the step's wait was resumed (not timed out): the ask step checks the answer. */
+  resume?(trx: Db, deps: StepDeps, run: RunState, step: StepDefinition): Promise<StepResult>;
 }
 
 /** The edge `name` of a step when it is set to a string. */

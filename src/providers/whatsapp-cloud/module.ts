@@ -25,4 +25,5 @@ export const whatsappCloudModule: ProviderModule = {
   routes: (app, deps, port) => whatsappHookRoutes(app, deps, port),
   callbackUrls: (publicUrl, channel) => ({ webhook: `${publicUrl}/hooks/whatsapp/${channel.id}` }),
   templates: whatsappTemplateSource,
+  interactive: true,
 };

@@ -1,4 +1,4 @@
-import type { OutboundMessage, OutboundTemplate, TemplateComponents, TemplateParameter } from '../types.ts';
+import type { InteractiveContent, OutboundMessage, OutboundTemplate, TemplateComponents, TemplateParameter } from '../types.ts';
 
 /** The body of POST /{version}/{phone_number_id}/messages, as the Cloud API documents it. */
 export interface SendPayload {
@@ -67,14 +67,24 @@ function mediaObject(message: OutboundMessage): Record<string, unknown> {
   return media;
 }
 
+/** The Cloud API's `interactive` object: reply buttons (`{type: reply, reply: {id, title}}`) or a list of one section of rows. */
+function interactiveObject(body: string, question: InteractiveContent): Record<string, unknown> {
+  if (question.type === 'button') {
+    return { type: 'button', body: { text: body }, action: { buttons: question.options.map((o) => ({ type: 'reply', reply: { id: o.id, title: o.title } })) } };
+  }
+  const rows = question.options.map((o) => (o.description ? { id: o.id, title: o.title, description: o.description } : { id: o.id, title: o.title }));
+  return { type: 'list', body: { text: body }, action: { button: question.button ?? 'Choose', sections: [{ rows }] } };
+}
+
 /**
  * Builds the Cloud API send body for a message: a template send by name, language and its components' parameters; text with
- * link previews on; image, document, audio and video by public link with their caption. The Beckon message id
+ * link previews on; interactive reply buttons or a list; image, document, audio and video by public link with their caption. The Beckon message id
  * rides along as `biz_opaque_callback_data`, which Meta echoes in status webhooks.
  */
 export function buildSendPayload(message: OutboundMessage): SendPayload {
   const base = { messaging_product: 'whatsapp' as const, recipient_type: 'individual' as const, to: message.to, biz_opaque_callback_data: message.id };
   if (message.template) return { ...base, type: 'template', template: templateObject(message.template) };
+  if (message.type === 'interactive' && message.content.interactive) return { ...base, type: 'interactive', interactive: interactiveObject(message.content.text ?? '', message.content.interactive) };
   if (message.type === 'text') return { ...base, type: 'text', text: { preview_url: true, body: message.content.text ?? '' } };
   return { ...base, type: message.type, [message.type]: mediaObject(message) };
 }
