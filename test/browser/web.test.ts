@@ -161,3 +161,46 @@ test('web in chromium: sign in, answer a customer live (sent → delivered → r
   await page.getByRole('heading', { name: 'Connexion à Beckon' }).waitFor();
   assert.deepEqual(errors, [], 'console errors');
 });
+
+test('web in chromium: a WhatsApp conversation whose 24-hour window is closed says so, and the refused reply offers the approved templates', { skip, timeout: 60_000 }, async (t) => {
+  const beckon = await startBeckon({ BECKON_BOOTSTRAP_ADMIN_EMAIL: EMAIL, BECKON_BOOTSTRAP_ADMIN_PASSWORD: PASSWORD });
+  t.after(() => beckon.stop());
+  const template = await beckon.call('POST', '/v1/templates', { body: { name: 'order_update', language: 'en_US', category: 'UTILITY', channel_type: 'whatsapp', body: 'Hi {{1}}, your order ships today.' } });
+  assert.equal(template.statusCode, 201, template.body);
+  const contact = await beckon.call('POST', '/v1/contacts', { body: { phone: '+39 333 111 2222', name: 'Bruno' } });
+  assert.equal(contact.statusCode, 201, contact.body);
+  // templates need the contact's opt-in on WhatsApp
+  const optIn = await beckon.call('PATCH', `/v1/contacts/${contact.json().contact.uuid}`, { body: { consent: { whatsapp: { status: 'opted_in' } } } });
+  assert.equal(optIn.statusCode, 200, optIn.body);
+  // the default sandbox is permissive: a strict one enforces the window like WhatsApp
+  const strict = await beckon.call('POST', '/v1/channels', { body: { type: 'whatsapp', provider: 'sandbox', title: 'Strict sandbox', config: { strict: true } } });
+  assert.equal(strict.statusCode, 201, strict.body);
+  const channel = strict.json().channel.uuid as string;
+  const started = await beckon.call('POST', '/v1/conversations', { body: { contact_uuid: contact.json().contact.uuid, channel_uuid: channel } });
+  assert.equal(started.statusCode, 201, started.body);
+  await beckon.runtime.app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(beckon.runtime.app.server.address() as AddressInfo).port}`;
+  const browser = await launch();
+  t.after(() => browser.close());
+  const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
+  const errors = watchErrors(page);
+
+  await page.goto(`${base}/inbox/${started.json().conversation.uuid}`);
+  await page.getByLabel('Email').fill(EMAIL);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText('The WhatsApp 24-hour window is closed: send an approved template.').waitFor();
+  await page.getByLabel('Reply').fill('Hello Bruno');
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  const offer = page.getByRole('button', { name: 'Send order_update (en_US)' });
+  await offer.waitFor();
+  assert.match(await page.locator('.reply .error').innerText(), /24-hour customer service window/);
+  errors.length = 0; // the refused reply (422) is logged by the browser as a failed request: expected
+  await page.getByLabel('Template values (separated by |)').fill('Bruno');
+  await assertAccessible(page, 'reply with templates');
+  await shot(page, 'window-closed');
+  await offer.click();
+  await page.locator('.messages li.out').waitFor();
+  assert.equal(await page.locator('.templates').count(), 0, 'the offer closes once the template is sent');
+  assert.deepEqual(errors, [], 'console errors');
+});

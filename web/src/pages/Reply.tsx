@@ -1,6 +1,6 @@
 // The reply box: a text reply, or an internal note; it knows the WhatsApp 24-hour window and, when it is closed
 // (or the API refuses with 422 outside_customer_service_window), offers the approved templates the API lists.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, fieldErrors, safely } from '../api.ts';
 import { dateTime, t } from '../i18n.ts';
 import { ErrorLine, Field } from '../ui.tsx';
@@ -8,9 +8,14 @@ import type { Schema } from '../../../sdk/src/index.ts';
 
 interface TemplateOffer { uuid: string; name: string; language: string; category?: string }
 
-/** Whether the conversation's WhatsApp window is closed now (other channels have none). */
-export function windowClosed(c: Schema<'Conversation'>, now = Date.now()): boolean {
-  return c.channel_type === 'whatsapp' && (!c.window_expires_at || Date.parse(c.window_expires_at) <= now);
+/**
+ * Whether the conversation's WhatsApp window is closed now: other channel types have none, and a sandbox channel
+ * enforces it only with `config.strict` (docs/sending-rules.md).
+ */
+export function windowClosed(c: Schema<'Conversation'>, channel: Schema<'Channel'> | null, now = Date.now()): boolean {
+  if (c.channel_type !== 'whatsapp' || !channel) return false;
+  if (channel.provider === 'sandbox' && channel.config.strict !== true) return false;
+  return !c.window_expires_at || Date.parse(c.window_expires_at) <= now;
 }
 
 /** The reply box of a conversation. */
@@ -22,7 +27,11 @@ export function Reply({ conversation, onSent }: { conversation: Schema<'Conversa
   const [fieldError, setFieldError] = useState<string | undefined>();
   const [templates, setTemplates] = useState<TemplateOffer[] | null>(null);
   const [values, setValues] = useState('');
-  const closed = windowClosed(conversation);
+  const [channel, setChannel] = useState<Schema<'Channel'> | null>(null);
+  useEffect(() => {
+    void safely(() => api.GET('/v1/channels/{uuid}', { params: { path: { uuid: conversation.channel_uuid } } })).then(({ data }) => setChannel(data?.channel ?? null));
+  }, [conversation.channel_uuid]);
+  const closed = windowClosed(conversation, channel);
 
   const post = async (body: { text?: string; private?: boolean; template_uuid?: string; template_values?: string[] }) => {
     setBusy(true);
