@@ -1,5 +1,5 @@
 // Small shared pieces: a labelled field with its error next to it, an error banner, a status badge.
-import type { ComponentChildren } from 'preact';
+import { cloneElement, isValidElement, type ComponentChildren } from 'preact';
 import { t, type Key } from './i18n.ts';
 
 /** A label, its control (whose id is `id`) and the field's error, tied by aria-describedby. */
@@ -7,7 +7,7 @@ export function Field({ id, label, error, children }: { id: string; label: strin
   return (
     <div class={error ? 'field invalid' : 'field'}>
       <label for={id}>{label}</label>
-      {children}
+      {error && isValidElement(children) ? cloneElement(children, { 'aria-invalid': 'true', 'aria-describedby': `${id}-error` } as Record<string, unknown>) : children}
       {error && <p class="field-error" id={`${id}-error`} role="alert">{error}</p>}
     </div>
   );
