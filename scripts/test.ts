@@ -76,6 +76,10 @@ const results: [string, boolean | 'skipped' | string][] = [];
 
 const typecheck = await run('type-check (tsc --noEmit)', node, [resolve(ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit'], process.env);
 results.push(['type-check', typecheck]);
+// the web app: type-checked as the browser sees it, and built into web/dist when stale (the browser tests and
+// every test starting Beckon serve it)
+results.push(['web app type-check', await run('web app type-check (tsc -p web/tsconfig.json)', node, [resolve(ROOT, 'node_modules/typescript/bin/tsc'), '-p', resolve(ROOT, 'web/tsconfig.json')], process.env)]);
+results.push(['web app build', await run('web app build (scripts/web.ts, when web/dist is stale)', node, [resolve(ROOT, 'scripts/web.ts')], process.env)]);
 
 const sqliteEnv = { ...process.env };
 delete sqliteEnv.BECKON_TEST_DATABASE_URL;

@@ -8,6 +8,7 @@ import type { App } from './http.ts';
 import { authHook } from './auth/hook.ts';
 import { KeyVerifier } from './auth/service.ts';
 import { handleClientError, handleError, handleFrameworkError, sendProblem } from './system/problem.ts';
+import { serveWeb } from './system/web.ts';
 import { buildValidator } from './system/validation.ts';
 import { idempotencyOnRoute, startIdempotencyCleanup } from './system/idempotency.ts';
 import { documentRoute } from './system/openapi.ts';
@@ -31,7 +32,7 @@ export async function buildApp(deps: Deps): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, 404, 'not_found', `no route for ${request.method} ${request.url.split('?')[0]}`));
+  app.setNotFoundHandler((request, reply) => serveWeb(request, reply) ? reply : sendProblem(reply, 404, 'not_found', `no route for ${request.method} ${request.url.split('?')[0]}`));
   app.decorateRequest('auth', null as never);
   // The API speaks JSON only: any other body is a 415 (a provider callback adds its own parser in its own scope).
   app.removeContentTypeParser('text/plain');

@@ -4,6 +4,7 @@ import type { Deps } from '../deps.ts';
 import type { App } from '../http.ts';
 import { pendingMigrations } from '../db/migrate.ts';
 import { sendProblem } from './problem.ts';
+import { serveWeb, wantsWebPage } from './web.ts';
 
 const Status = Type.Object({ status: Type.Literal('ok') });
 
@@ -12,7 +13,11 @@ export function systemRoutes(app: App, deps: Deps): void {
   app.get('/', {
     config: { scope: 'public' },
     schema: { operationId: 'getRoot', hide: true, response: { 200: Type.Object({ name: Type.String(), docs: Type.String(), openapi: Type.String() }) } },
-  }, async () => ({ name: 'Beckon', docs: '/docs', openapi: '/openapi.json' }));
+  }, async (request, reply) => {
+    // a browser gets the web app (when built); an API client the JSON pointer to the docs
+    if (wantsWebPage(request) && serveWeb(request, reply)) return reply;
+    return { name: 'Beckon', docs: '/docs', openapi: '/openapi.json' };
+  });
 
   probeRoutes(app, deps);
 

@@ -1,0 +1,87 @@
+// Contacts: search (name, phone or email) and a tag filter over a paged list (50 a page, cursor-paged: smooth on
+// 100,000 rows); a row opens the contact's page.
+import { useEffect, useState } from 'preact/hooks';
+import { api, fieldErrors, safely } from '../api.ts';
+import { date, t } from '../i18n.ts';
+import { navigate } from '../router.ts';
+import { ErrorLine, Field } from '../ui.tsx';
+import type { Schema } from '../../../sdk/src/index.ts';
+
+/** The contacts list page. */
+export function Contacts() {
+  const [q, setQ] = useState('');
+  const [tag, setTag] = useState('');
+  const [pages, setPages] = useState<string[]>([]); // cursors of the pages before this one
+  const [cursor, setCursor] = useState<string | undefined>();
+  const [rows, setRows] = useState<Schema<'Contact'>[] | null>(null);
+  const [next, setNext] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [fields, setFields] = useState<Record<string, string>>({});
+
+  useEffect(() => {
+    let live = true;
+    void (async () => {
+      const query = { limit: 50, ...(q ? { q } : {}), ...(tag ? { tags: [tag] } : {}), ...(cursor ? { cursor } : {}) };
+      const { data, error: problem } = await safely(() => api.GET('/v1/contacts', { params: { query } }));
+      if (!live) return;
+      if (problem) {
+        const parsed = fieldErrors(problem);
+        setFields(parsed.fields);
+        setError(Object.keys(parsed.fields).length ? null : parsed.message);
+        return;
+      }
+      setFields({});
+      setError(null);
+      setRows(data!.contacts);
+      setNext(data!.meta.next_cursor ?? null);
+    })();
+    return () => { live = false; };
+  }, [q, tag, cursor]);
+
+  const search = (e: Event) => {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget as HTMLFormElement);
+    setQ(String(form.get('q') ?? '').trim());
+    setTag(String(form.get('tag') ?? '').trim());
+    setPages([]);
+    setCursor(undefined);
+  };
+
+  return (
+    <section class="page">
+      <h1>{t('nav.contacts')}</h1>
+      <form class="filters" role="search" onSubmit={search}>
+        <Field id="contacts-q" label={t('contacts.search')} error={fields.q}>
+          <input id="contacts-q" name="q" type="search" defaultValue={q} placeholder={t('inbox.searchHint')} />
+        </Field>
+        <Field id="contacts-tag" label={t('contacts.tag')} error={fields['tags.0'] ?? fields.tags}>
+          <input id="contacts-tag" name="tag" defaultValue={tag} />
+        </Field>
+        <button type="submit" class="primary">{t('contacts.find')}</button>
+      </form>
+      <ErrorLine message={error} />
+      {rows === null ? <p role="status">{t('loading')}</p> : rows.length === 0 ? <p class="empty">{t('contacts.empty')}</p> : (
+        <div class="table-wrap">
+          <table>
+            <thead><tr><th scope="col">{t('contacts.name')}</th><th scope="col">{t('contacts.phone')}</th><th scope="col">{t('contacts.email')}</th><th scope="col">{t('contacts.tags')}</th><th scope="col">{t('contacts.created')}</th></tr></thead>
+            <tbody>
+              {rows.map((c) => (
+                <tr>
+                  <td><a href={`/contacts/${c.uuid}`} onClick={(e) => { e.preventDefault(); navigate(`/contacts/${c.uuid}`); }}>{c.name ?? t('contacts.noName')}</a></td>
+                  <td>{c.phone ?? ''}</td>
+                  <td>{c.email ?? ''}</td>
+                  <td>{c.tags.map((tg) => <span class="chip">{tg}</span>)}</td>
+                  <td>{date(c.created_at)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <nav class="pager" aria-label={t('contacts.pages')}>
+        <button type="button" disabled={pages.length === 0} onClick={() => { const before = pages.slice(0, -1); setCursor(pages[pages.length - 1] || undefined); setPages(before); }}>{t('previous')}</button>
+        <button type="button" disabled={!next} onClick={() => { setPages([...pages, cursor ?? '']); setCursor(next!); }}>{t('next')}</button>
+      </nav>
+    </section>
+  );
+}
