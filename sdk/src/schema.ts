@@ -2220,6 +2220,101 @@ export interface components {
                 started: number;
             }[];
         };
+        CallbellBot: {
+            conversationStartedAt: string | null;
+            latestBotVersion: boolean;
+            name: string;
+            /** @enum {unknown} */
+            status: "in_progress" | "started" | "ended";
+            uuid: string;
+            version: number;
+        };
+        CallbellCustomStatus: {
+            createdAt: string;
+            emoji: string;
+            id: string;
+            name: string;
+            updatedAt: string;
+        };
+        CallbellFunnel: {
+            createdAt: string;
+            emoji: string;
+            name: string;
+            /** @description The stage's position in its Beckon funnel, from 1 */
+            position: number;
+            uuid: string;
+        };
+        CallbellInboxContact: {
+            assignedUser: string | null;
+            avatarUrl: null;
+            closedAt: string | null;
+            conversationHref: string | null;
+            createdAt: string;
+            customFields: {
+                [key: string]: unknown;
+            };
+            funnelId: string | null;
+            href: string;
+            name: string;
+            phoneNumber: string;
+            source: string;
+            tags: string[];
+            team: components["schemas"]["CallbellTeam"] | Record<string, never>;
+            uuid: string;
+        };
+        CallbellPageMeta: {
+            page: number;
+            pages: number;
+        };
+        CallbellPlan: {
+            activeUsers: number;
+            includedChannels: number;
+            licenses: number;
+            plan: string;
+            teams: components["schemas"]["CallbellTeam"][];
+        };
+        CallbellTeam: {
+            createdAt: string;
+            /** @description Always false: Beckon has no default team */
+            default: boolean;
+            /** @description How many members */
+            members: number;
+            name: string;
+            uuid: string;
+        };
+        CallbellTeamMember: {
+            available: boolean;
+            email: string;
+            lastUpdatedAt: string;
+            name: string;
+            userCustomStatus?: {
+                emoji: string;
+                /** @description The preset of that name; null when the user typed free text */
+                id: string | null;
+                name: string;
+                updatedAt: string;
+            };
+        };
+        CallbellUserCustomStatus: {
+            emoji: string;
+            /** @description The preset of that name; null when the user typed free text */
+            id: string | null;
+            name: string;
+            updatedAt: string;
+        };
+        CallbellUserStatus: {
+            user_status: {
+                appearance: {
+                    available: boolean;
+                    last_updated_at: string;
+                };
+                custom_status: {
+                    id: string | null;
+                    last_updated_at: string;
+                    name: string;
+                } | null;
+            };
+        };
         Campaign: {
             audience_frozen_at: string | null;
             cancelled_at: string | null;
