@@ -12,9 +12,9 @@ function example(name: string, placeholders: Record<string, string>): Record<str
   return JSON.parse(text);
 }
 
-/** Every outbound message: channel type, address, type, content, subject, template uuid and values. */
+/** Every outbound message by contact (in the contacts' creation order; runs of two contacts may send in either order), then in time order: channel type, address, type, content, subject, template uuid and values. */
 async function sent(beckon: TestBeckon) {
-  const rows = await beckon.runtime.deps.db.selectFrom('messages').selectAll().where('direction', '=', 'outbound').orderBy('created_at').orderBy('id').execute();
+  const rows = await beckon.runtime.deps.db.selectFrom('messages').selectAll().where('direction', '=', 'outbound').orderBy('contact_id').orderBy('created_at').orderBy('id').execute();
   return rows.map((m) => [m.channel_type, m.address, m.type, JSON.parse(m.content), m.subject, m.template_uuid, m.template_values === null ? null : JSON.parse(m.template_values)]);
 }
 
