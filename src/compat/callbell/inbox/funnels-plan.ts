@@ -5,8 +5,9 @@ import type { App } from '../../../http.ts';
 import { listChannels } from '../../../channels/service.ts';
 import { listFunnels } from '../../../funnels/service.ts';
 import { listUsers } from '../../../users/service.ts';
+import { allOfCursor } from '../shared.ts';
 import { allTeams } from './teams.ts';
-import { allOf, callbellTeam } from './shapes.ts';
+import { callbellTeam } from './shapes.ts';
 import { CallbellFunnel, CallbellPlan } from './schemas.ts';
 
 const tags = ['callbell'];
@@ -24,8 +25,8 @@ export function callbellFunnelPlanRoutes(app: App, deps: Deps): void {
       response: { 200: Type.Object({ funnels: Type.Array(CallbellFunnel) }) },
     },
   }, async (request) => {
-    const funnels = (await allOf(async (cursor) => {
-      const page = await listFunnels(deps.db, request.auth.workspaceId, { limit: 100, cursor });
+    const funnels = (await allOfCursor(async (limit, cursor) => {
+      const page = await listFunnels(deps.db, request.auth.workspaceId, { limit, cursor });
       return { items: page.funnels, next: page.meta.next_cursor };
     })).reverse();
     return { funnels: funnels.flatMap((f) => f.stages.map((s) => ({ uuid: s.uuid, name: s.name, emoji: '', createdAt: f.created_at, position: s.position + 1 }))) };
@@ -40,12 +41,12 @@ export function callbellFunnelPlanRoutes(app: App, deps: Deps): void {
     },
   }, async (request) => {
     const { workspaceId } = request.auth;
-    const users = await allOf(async (cursor) => {
-      const page = await listUsers(deps.db, workspaceId, { limit: 100, cursor });
+    const users = await allOfCursor(async (limit, cursor) => {
+      const page = await listUsers(deps.db, workspaceId, { limit, cursor });
       return { items: page.users, next: page.meta.next_cursor };
     });
-    const channels = await allOf(async (cursor) => {
-      const page = await listChannels(deps, workspaceId, {}, 100, cursor);
+    const channels = await allOfCursor(async (limit, cursor) => {
+      const page = await listChannels(deps, workspaceId, {}, limit, cursor);
       return { items: page.channels, next: page.next_cursor };
     });
     return {

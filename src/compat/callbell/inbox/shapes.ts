@@ -8,27 +8,6 @@ import type { ConversationView } from '../../../conversations/view.ts';
 import type { Static } from 'typebox';
 import type { CallbellBot, CallbellInboxContact, CallbellTeamMember } from './schemas.ts';
 
-/** Callbell's page size (undocumented by Callbell; Beckon's compatible surface answers 50 items a page). */
-export const CALLBELL_PAGE_SIZE = 50;
-
-/** One page of `items` (page from 1) and Callbell's `meta {page, pages}` (pages at least 1). */
-export function pageSlice<T>(items: T[], page: number | undefined, size = CALLBELL_PAGE_SIZE): { items: T[]; meta: { page: number; pages: number } } {
-  const current = page ?? 1;
-  return { items: items.slice((current - 1) * size, current * size), meta: { page: current, pages: Math.max(1, Math.ceil(items.length / size)) } };
-}
-
-/** Every item of a cursor-paginated Beckon list, page after page. */
-export async function allOf<T>(fetch: (cursor: string | undefined) => Promise<{ items: T[]; next: string | null }>): Promise<T[]> {
-  const all: T[] = [];
-  let cursor: string | undefined;
-  for (;;) {
-    const { items, next } = await fetch(cursor);
-    all.push(...items);
-    if (!next) return all;
-    cursor = next;
-  }
-}
-
 /** Callbell's Team: members is a count; `default` is false (Beckon has no default team). */
 export function callbellTeam(team: TeamView): { uuid: string; name: string; createdAt: string; default: boolean; members: number } {
   return { uuid: team.uuid, name: team.name, createdAt: team.created_at, default: false, members: team.member_uuids.length };

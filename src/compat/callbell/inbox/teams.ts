@@ -4,7 +4,8 @@ import type { Deps } from '../../../deps.ts';
 import type { App } from '../../../http.ts';
 import { getTeam, listMembers, listTeams, updateTeam } from '../../../teams/service.ts';
 import { listCustomStatuses } from '../../../users/custom-statuses.ts';
-import { allOf, callbellMember, callbellTeam, pageSlice } from './shapes.ts';
+import { allOfCursor, slicePage } from '../shared.ts';
+import { callbellMember, callbellTeam } from './shapes.ts';
 import { CallbellPageMeta, CallbellTeam, CallbellTeamMember, IdParams, PageQuery, TeamBody } from './schemas.ts';
 
 const tags = ['callbell'];
@@ -12,8 +13,8 @@ const One = Type.Object({ team: CallbellTeam });
 
 /** Every team of the workspace, oldest first (Beckon lists newest first). */
 export async function allTeams(deps: Pick<Deps, 'db'>, workspaceId: string) {
-  const teams = await allOf(async (cursor) => {
-    const page = await listTeams(deps.db, workspaceId, { limit: 100, cursor });
+  const teams = await allOfCursor(async (limit, cursor) => {
+    const page = await listTeams(deps.db, workspaceId, { limit, cursor });
     return { items: page.teams, next: page.meta.next_cursor };
   });
   return teams.reverse();
@@ -25,7 +26,7 @@ export function callbellTeamRoutes(app: App, deps: Deps): void {
     config: { scope: 'read' },
     schema: { operationId: 'callbellListTeams', tags, summary: 'Callbell: list teams (page pagination)', querystring: PageQuery, response: { 200: Type.Object({ teams: Type.Array(CallbellTeam), meta: CallbellPageMeta }) } },
   }, async (request) => {
-    const { items, meta } = pageSlice(await allTeams(deps, request.auth.workspaceId), request.query.page);
+    const { items, meta } = slicePage(await allTeams(deps, request.auth.workspaceId), request.query.page ?? 1);
     return { teams: items.map(callbellTeam), meta };
   });
 
@@ -51,7 +52,7 @@ export function callbellTeamRoutes(app: App, deps: Deps): void {
     const { status } = request.query;
     const members = (await listMembers(deps.db, workspaceId, request.params.uuid)).filter((u) => status === undefined || (u.availability === 'available') === (status === 'available'));
     const presets = await listCustomStatuses(deps.db, workspaceId);
-    const { items, meta } = pageSlice(members, request.query.page);
+    const { items, meta } = slicePage(members, request.query.page ?? 1);
     return { users: items.map((u) => callbellMember(u, presets)), meta };
   });
 }

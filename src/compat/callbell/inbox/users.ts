@@ -5,7 +5,8 @@ import type { App } from '../../../http.ts';
 import { AppError, notFound } from '../../../errors.ts';
 import { findUserOr404, setUserStatus } from '../../../users/service.ts';
 import { createCustomStatus, deleteCustomStatus, listCustomStatuses, renameCustomStatus } from '../../../users/custom-statuses.ts';
-import { callbellCustomStatus, pageSlice, userCustomStatus } from './shapes.ts';
+import { slicePage } from '../shared.ts';
+import { callbellCustomStatus, userCustomStatus } from './shapes.ts';
 import { CallbellCustomStatus, CallbellPageMeta, IdParams, NameBody, PageQuery, StatusIdParams, UserStatusAnswer, UserStatusBody } from './schemas.ts';
 
 const tags = ['callbell'];
@@ -54,7 +55,7 @@ export function callbellUserRoutes(app: App, deps: Deps): void {
     config: { scope: 'read' },
     schema: { operationId: 'callbellListCustomStatuses', tags, summary: 'Callbell: list the preset custom statuses', querystring: PageQuery, response: { 200: Type.Object({ customStatuses: Type.Array(CallbellCustomStatus), meta: CallbellPageMeta }) } },
   }, async (request) => {
-    const { items, meta } = pageSlice(await listCustomStatuses(deps.db, request.auth.workspaceId), request.query.page);
+    const { items, meta } = slicePage(await listCustomStatuses(deps.db, request.auth.workspaceId), request.query.page ?? 1);
     return { customStatuses: items.map(callbellCustomStatus), meta };
   });
 
