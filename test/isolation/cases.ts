@@ -28,7 +28,17 @@ export const PATH_KINDS: readonly [RegExp, keyof Seeded][] = [
   [/^\/compat\/callbell\/v1\/contacts\/phone\/:number/, 'phone'],
   [/^\/compat\/callbell\/v1\/contacts\/(bsuid\/)?:(uuid|bsuid)/, 'contact'],
   [/^\/compat\/callbell\/v1\/messages\/(status\/)?:uuid/, 'message'],
+  [/^\/compat\/callbell\/v1\/teams\/:uuid/, 'team'],
+  [/^\/compat\/callbell\/v1\/users\/:uuid/, 'user'],
+  [/^\/compat\/callbell\/v1\/custom_status(es)?\/:id/, 'customStatus'],
+  // a Zapier hook is a webhook endpoint of origin zapier: another workspace's endpoint is unknown there too
+  [/^\/v1\/hooks\/:id/, 'webhook'],
 ];
+
+/** Routes whose path parameters name no record (nothing to sweep), with the reason. */
+export const FREE_PATHS: Record<string, string> = {
+  'GET /v1/hooks/samples/:event': 'an event type, not a record: samples are read from the calling workspace\'s own events',
+};
 
 /** The kind of a route's path parameters after the first (the first: PATH_KINDS), by name. */
 export const PATH_PARAM_KINDS: Record<string, keyof Seeded> = {

@@ -3,7 +3,7 @@
 import type { RouteEntry } from '../../src/modules.ts';
 import type { Seeded } from '../fuzz/fixtures.ts';
 import { UNKNOWN_UUID } from '../fuzz/schema-arb.ts';
-import { FIELD_KINDS, FREE_FIELDS, PATH_KINDS, PATH_PARAM_KINDS, RULE_REFERENCES, UNKNOWN, VALID_BODIES } from './cases.ts';
+import { FIELD_KINDS, FREE_FIELDS, FREE_PATHS, PATH_KINDS, PATH_PARAM_KINDS, RULE_REFERENCES, UNKNOWN, VALID_BODIES } from './cases.ts';
 
 /** One probe: the same request made twice by workspace B, once with A's value and once with an unknown one. */
 export interface Probe {
@@ -50,7 +50,7 @@ function referenceFields(spec: Spec, schema: any, path: string[] = [], out: stri
 
 function pathProbes(entry: RouteEntry, own: Seeded, uncovered: string[]): Probe[] {
   const params = [...entry.url.matchAll(/:(\w+)/g)].map((m) => m[1]);
-  if (params.length === 0) return [];
+  if (params.length === 0 || FREE_PATHS[`${entry.method} ${entry.url}`]) return [];
   const first = PATH_KINDS.find(([pattern]) => pattern.test(entry.url))?.[1];
   const kinds = params.map((param, i) => (i === 0 ? first : PATH_PARAM_KINDS[param]));
   if (kinds.some((kind) => !kind)) {
