@@ -204,3 +204,55 @@ test('web in chromium: a WhatsApp conversation whose 24-hour window is closed sa
   assert.equal(await page.locator('.templates').count(), 0, 'the offer closes once the template is sent');
   assert.deepEqual(errors, [], 'console errors');
 });
+
+test('web in chromium: the first admin\'s one-time link asks for email, name and password and signs in; an invitation sets a password; a used link says so', { skip, timeout: 60_000 }, async (t) => {
+  const beckon = await startBeckon();
+  t.after(() => beckon.stop());
+  const firstAdmin = new URL(beckon.runtime.adminLink!).pathname;
+  await beckon.runtime.app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(beckon.runtime.app.server.address() as AddressInfo).port}`;
+  const browser = await launch();
+  t.after(() => browser.close());
+  const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
+  const errors = watchErrors(page);
+
+  await page.goto(`${base}${firstAdmin}`);
+  await page.getByRole('heading', { name: 'Choose your password' }).waitFor();
+  errors.length = 0; // a fresh browser's GET /v1/auth/me answers 401 (no session yet): expected
+  await page.getByLabel('Password (10 characters or more)').fill('a long first password');
+  await page.getByRole('button', { name: 'Save and sign in' }).click();
+  // the API answers that this link (the first admin's) needs an email and a name: the form asks for them
+  await page.getByRole('heading', { name: 'Create the first admin' }).waitFor();
+  errors.length = 0; // that 400 is logged by the browser as a failed request: expected
+  await page.getByLabel('Email').fill('owner@example.com');
+  await page.getByLabel('Your name').fill('Olivia Owner');
+  await assertAccessible(page, 'first admin link');
+  await shot(page, 'first-admin');
+  await page.getByRole('button', { name: 'Save and sign in' }).click();
+  await page.locator('header .user', { hasText: 'Olivia Owner' }).waitFor();
+  assert.equal(new URL(page.url()).pathname, '/inbox');
+  const admin = await beckon.runtime.deps.db.selectFrom('users').select(['email', 'role']).execute();
+  assert.deepEqual(admin.map((u) => [u.email, u.role]), [['owner@example.com', 'admin']]);
+
+  // an agent's invitation: only a password
+  const created = await beckon.call('POST', '/v1/users', { body: { email: 'agent@example.com', name: 'Andy Agent', role: 'agent' } });
+  assert.equal(created.statusCode, 201, created.body);
+  const invitation = new URL(created.json().invitation.url).pathname;
+  const agentPage = await (await browser.newContext({ locale: 'en-US' })).newPage();
+  const agentErrors = watchErrors(agentPage);
+  await agentPage.goto(`${base}${invitation}`);
+  await agentPage.getByRole('heading', { name: 'Choose your password' }).waitFor();
+  agentErrors.length = 0; // a fresh browser's GET /v1/auth/me answers 401 (no session yet): expected
+  await agentPage.getByLabel('Password (10 characters or more)').fill('agent password 1');
+  await agentPage.getByRole('button', { name: 'Save and sign in' }).click();
+  await agentPage.locator('header .user', { hasText: 'Andy Agent' }).waitFor();
+  assert.deepEqual(agentErrors, [], 'console errors');
+
+  // the same link again: used
+  const again = await (await browser.newContext({ locale: 'en-US' })).newPage();
+  await again.goto(`${base}${invitation}`);
+  await again.getByLabel('Password (10 characters or more)').fill('another password 2');
+  await again.getByRole('button', { name: 'Save and sign in' }).click();
+  await again.getByText('This link is unknown, used or expired: ask an admin for a new one.').waitFor();
+  assert.deepEqual(errors, [], 'console errors');
+});

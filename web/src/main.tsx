@@ -8,6 +8,7 @@ import { lang, LANGUAGES, setLang, t, type Lang } from './i18n.ts';
 import { navigate, onLink, path } from './router.ts';
 import { useSignal } from './state.ts';
 import { SignIn } from './pages/SignIn.tsx';
+import { AcceptLink } from './pages/AcceptLink.tsx';
 import { Inbox } from './pages/Inbox.tsx';
 import { Contacts } from './pages/Contacts.tsx';
 import { ContactPage } from './pages/Contact.tsx';
@@ -66,11 +67,12 @@ function App() {
     if (user && (at === '/' || at === '/sign-in')) navigate('/inbox', true);
   }, [user, at]);
   if (user === undefined) return <p role="status" class="splash">{t('loading')}</p>;
-  if (user === null) {
+  const link = /^\/(invite|reset-password)\/([^/]+)$/.exec(at);
+  if (user === null || link) {
     return (
       <div class="signin-wrap">
         <div class="signin-lang"><LanguagePicker /></div>
-        <SignIn />
+        {link ? <AcceptLink kind={link[1] === 'invite' ? 'invite' : 'reset'} token={decodeURIComponent(link[2])} /> : <SignIn />}
       </div>
     );
   }
