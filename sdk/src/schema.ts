@@ -2244,24 +2244,6 @@ export interface components {
             position: number;
             uuid: string;
         };
-        CallbellInboxContact: {
-            assignedUser: string | null;
-            avatarUrl: null;
-            closedAt: string | null;
-            conversationHref: string | null;
-            createdAt: string;
-            customFields: {
-                [key: string]: unknown;
-            };
-            funnelId: string | null;
-            href: string;
-            name: string;
-            phoneNumber: string;
-            source: string;
-            tags: string[];
-            team: components["schemas"]["CallbellTeam"] | Record<string, never>;
-            uuid: string;
-        };
         CallbellPageMeta: {
             page: number;
             pages: number;

@@ -99,12 +99,12 @@ test('callbell contacts: create (both documented paths), get, by phone, list by 
   // R/contacts_api/post_contacts.md: custom_fields by display name, a checkbox as a list; tags; note and team are named as ignored
   const full = await call('POST', '/v1/contacts', {
     identifier: '+39 333 123 4567', name: 'Mario Rossi', tags: ['sales', 'lead'], source: 'api',
-    custom_fields: { 'Billing Address': '3 Abbey Rd, London', Plan: 'pro', VIP: ['VIP'] }, note: 'called', team_uuid: 'f3670b13446b412796238b1cd78899f9',
+    custom_fields: { 'Billing Address': '3 Abbey Rd, London', Plan: 'pro', VIP: ['VIP'] }, note: 'called',
   });
   assert.equal(full.statusCode, 200, full.body);
   assert.deepEqual(full.json().contact.customFields, { 'Billing Address': '3 Abbey Rd, London', Plan: 'pro', VIP: 'true' });
   assert.deepEqual(full.json().contact.tags, ['sales', 'lead']);
-  assert.equal(full.headers['beckon-ignored-fields'], 'body.team_uuid, body.note');
+  assert.equal(full.headers['beckon-ignored-fields'], 'body.note');
   const bad = await call('POST', '/v1/contacts', { identifier: '+39 333 123 4568', custom_fields: { Unknown: 'x', Plan: 'gold' } });
   assert.equal(bad.statusCode, 400);
   assert.deepEqual(bad.json().errors.map((e: { path: string }) => e.path), ['body.custom_fields.Unknown']);
@@ -137,9 +137,15 @@ test('callbell contacts: create (both documented paths), get, by phone, list by 
   assert.equal(patched.statusCode, 200);
   assertShape(patched.json(), { contact: F.CONTACT_EXAMPLE }, F.CONTACT_OPTIONS);
   assert.equal(patched.json().contact.name, 'Joe Doe NEW');
-  const unchecked = await call('PATCH', `/v1/contacts/${full.json().contact.uuid}`, { custom_fields: { VIP: [] }, assigned_user: 'john.doe@email.com' });
+  const unknownUser = await call('PATCH', `/v1/contacts/${full.json().contact.uuid}`, { custom_fields: { VIP: [] }, assigned_user: 'john.doe@email.com' });
+  assert.equal(unknownUser.statusCode, 400);
+  assert.deepEqual(unknownUser.json().errors.map((e: { path: string }) => e.path), ['body.assigned_user']);
+  const noThread = await call('PATCH', `/v1/contacts/${full.json().contact.uuid}`, { bot_status: 'bot_start' });
+  assert.equal(noThread.statusCode, 409, 'no conversation and no channel_uuid');
+  assert.deepEqual(noThread.json().errors.map((e: { path: string }) => e.path), ['body.bot_status']);
+  const unchecked = await call('PATCH', `/v1/contacts/${full.json().contact.uuid}`, { custom_fields: { VIP: [] }, channel_uuid: 'f3670b13446b412796238b1cd78899f9' });
   assert.equal(unchecked.json().contact.customFields.VIP, 'false');
-  assert.equal(unchecked.headers['beckon-ignored-fields'], 'body.assigned_user');
+  assert.equal(unchecked.headers['beckon-ignored-fields'], 'body.channel_uuid');
 
   // S/contacts_api/_get_contact_messages.mdx → R/contacts_api/get_contact_messages.md
   const sent = await call('POST', '/v1/messages/send', { to: '+31612345678', from: 'whatsapp', type: 'text', content: { text: 'Hello there how can I help you?' } });

@@ -5,6 +5,9 @@ import { CallbellId } from './shared.ts';
 
 const Tags = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 100 });
 const CustomFields = Type.Record(Type.String(), Type.Unknown(), { description: 'Values keyed by the field\'s display name (label) or its key; a checkbox takes a list' });
+const AssignedUser = Type.Optional(Type.String({ minLength: 1, maxLength: 254, description: 'The email of the user to assign the contact\'s latest conversation to (400 when no user of the workspace has it)' }));
+const TeamUuid = Type.Optional(CallbellId);
+const BotStatusField = Type.Optional(Type.Union([Type.Literal('bot_start'), Type.Literal('bot_end')], { description: 'Starts or ends the bot on the contact\'s latest conversation' }));
 const Accepted = (what: string) => Type.Optional(Type.Unknown({ description: `${what}: accepted, not acted on (named in the Beckon-Ignored-Fields answer header)` }));
 
 /** Callbell's POST /contacts body. */
@@ -16,9 +19,9 @@ export const CallbellCreateContactBody = Type.Object({
   tags: Type.Optional(Tags),
   custom_fields: Type.Optional(CustomFields),
   channel_uuid: Type.Optional(CallbellId),
-  assigned_user: Accepted('assigned_user'),
-  team_uuid: Accepted('team_uuid'),
-  bot_status: Accepted('bot_status'),
+  assigned_user: AssignedUser,
+  team_uuid: TeamUuid,
+  bot_status: BotStatusField,
   note: Accepted('note'),
 }, { additionalProperties: false });
 
@@ -27,15 +30,16 @@ export const CallbellUpdateContactBody = Type.Object({
   name: Type.Optional(Type.String({ maxLength: 200 })),
   tags: Type.Optional(Tags),
   custom_fields: Type.Optional(CustomFields),
-  assigned_user: Accepted('assigned_user'),
-  unassign_user: Accepted('unassign_user'),
-  team_uuid: Accepted('team_uuid'),
-  bot_status: Accepted('bot_status'),
+  channel_uuid: Type.Optional(CallbellId),
+  assigned_user: AssignedUser,
+  unassign_user: Type.Optional(Type.Boolean({ description: 'true unassigns the contact\'s latest conversation' })),
+  team_uuid: TeamUuid,
+  bot_status: BotStatusField,
   note: Accepted('note'),
 }, { additionalProperties: false });
 
 /** The Callbell fields of a contact body Beckon accepts without acting on them. */
-export const IGNORED_CONTACT_FIELDS = ['assigned_user', 'unassign_user', 'team_uuid', 'bot_status', 'note', 'channel_uuid'] as const;
+export const IGNORED_CONTACT_FIELDS = ['note'] as const;
 
 /**
  * Callbell's custom_fields (keyed by display name, a checkbox as a list of checked options) as Beckon's (keyed by key,

@@ -2,33 +2,31 @@ import { Type, type Static } from 'typebox';
 import type { Deps } from '../../deps.ts';
 import type { App } from '../../http.ts';
 import { notFound } from '../../errors.ts';
-import { createContact, deleteContact, getContact, getContactByPhone, updateContact, type ContactView } from '../../contacts/service.ts';
+import { createContact, deleteContact, getContact, getContactByPhone, updateContact } from '../../contacts/service.ts';
 import { listContacts } from '../../contacts/list-service.ts';
-import { definitionsByKey, type CustomFieldView } from '../../contacts/custom-fields/service.ts';
-import { beckonId, CallbellContactSchema, CallbellUuidParams, PageParam, pageOfCursor, toCallbellContact } from './shared.ts';
+import { definitionsByKey } from '../../contacts/custom-fields/service.ts';
+import { beckonId, CallbellUuidParams, PageParam, pageOfCursor } from './shared.ts';
+import { CallbellContactAnswer, contactShaper, shapeContact } from './contact-shaper.ts';
+import { latestConversationOf } from '../../conversations/service.ts';
+import { applyInbox, noConversation, planInbox, type InboxFields } from './contact-inbox.ts';
 import { asIdentifier, beckonCustomFields, CallbellCreateContactBody, CallbellUpdateContactBody, IGNORED_CONTACT_FIELDS } from './contact-input.ts';
 import { ignoredFields, markIgnored } from './ignored.ts';
 
 const tags = ['contacts'];
 const FieldTypes = Type.Optional(Type.Boolean({ description: 'Adds customFieldsMetadata {name: {value, type, options?}}' }));
-const Contact = Type.Intersect([CallbellContactSchema, Type.Object({ customFieldsMetadata: Type.Optional(Type.Record(Type.String(), Type.Unknown())) })]);
+const Contact = CallbellContactAnswer;
 const One = Type.Object({ contact: Contact });
 
-/** Shapes contacts for one request: reads the workspace's custom field names once. */
-async function shaper(deps: Deps, workspaceId: string, withTypes = false): Promise<(view: ContactView) => Static<typeof Contact>> {
-  const definitions = await definitionsByKey(deps.db, workspaceId);
-  const labels = new Map([...definitions.values()].map((d) => [d.key, d.label]));
-  return (view) => {
-    const contact = toCallbellContact(view, { publicUrl: deps.config.publicUrl, labels });
-    return withTypes ? { ...contact, customFieldsMetadata: fieldTypes(view, definitions) } : contact;
+/** Checks the inbox fields, names the unused ones in Beckon-Ignored-Fields; `apply` runs them once the contact is written. */
+async function inboxOf(deps: Deps, auth: { workspaceId: string; userId: string | null }, body: InboxFields & { note?: unknown }, reply: Parameters<typeof markIgnored>[0], contactId: string | null) {
+  const plan = await planInbox(deps, auth.workspaceId, body);
+  const hasConversation = contactId !== null && (await latestConversationOf(deps, auth.workspaceId, contactId)) !== null;
+  if (plan && !hasConversation && body.channel_uuid === undefined) throw noConversation(plan);
+  markIgnored(reply, ignoredFields(body, plan ? IGNORED_CONTACT_FIELDS : [...IGNORED_CONTACT_FIELDS, 'channel_uuid']));
+  const channelId = body.channel_uuid === undefined ? undefined : beckonId(body.channel_uuid);
+  return async (contactId: string) => {
+    if (plan) await applyInbox(deps, { workspaceId: auth.workspaceId, userId: auth.userId }, contactId, plan, channelId);
   };
-}
-
-function fieldTypes(view: ContactView, definitions: Map<string, CustomFieldView>) {
-  return Object.fromEntries([...definitions.values()].map((d) => {
-    const value = view.custom_fields[d.key] ?? null;
-    return [d.label, { value: d.type === 'checkbox' ? (value === true ? [d.label] : []) : value, type: d.type, ...(d.options.length > 0 ? { options: d.options } : {}) }];
-  }));
 }
 
 async function customFieldsOf(deps: Deps, workspaceId: string, values: Record<string, unknown> | undefined) {
@@ -49,18 +47,18 @@ export function callbellContactRoutes(app: App, deps: Deps): void {
     },
   }, async (request) => {
     const { page = 1, source, tags: tagList, include_field_types: withTypes } = request.query;
-    const shape = await shaper(deps, request.auth.workspaceId, withTypes);
+    const shape = await contactShaper(deps, request.auth.workspaceId, withTypes);
     const got = await pageOfCursor(async (limit, cursor) => {
       const list = await listContacts(deps.db, request.auth.workspaceId, { limit, cursor, source, tags: tagList ? [tagList] : undefined });
       return { items: list.contacts, next: list.meta.next_cursor };
     }, page);
-    return { contacts: got.items.map(shape) };
+    return { contacts: await shape(got.items) };
   });
 
   app.get('/v1/contacts/phone/:number', {
     config: { scope: 'read' },
     schema: { operationId: 'callbellGetContactByPhone', tags, summary: 'A contact by phone number, in any format', params: Type.Object({ number: Type.String({ minLength: 1, maxLength: 64 }) }), querystring: Type.Object({ channel_uuid: Type.Optional(Type.String()) }), response: { 200: One } },
-  }, async (request) => ({ contact: (await shaper(deps, request.auth.workspaceId))(await getContactByPhone(deps.db, request.auth.workspaceId, request.params.number)) }));
+  }, async (request) => ({ contact: await shapeContact(deps, request.auth.workspaceId, await getContactByPhone(deps.db, request.auth.workspaceId, request.params.number)) }));
 
   app.get('/v1/contacts/bsuid/:bsuid', {
     config: { scope: 'read' },
@@ -72,17 +70,18 @@ export function callbellContactRoutes(app: App, deps: Deps): void {
   app.get('/v1/contacts/:uuid', {
     config: { scope: 'read' },
     schema: { operationId: 'callbellGetContact', tags, summary: 'A contact', params: CallbellUuidParams, querystring: Type.Object({ include_field_types: FieldTypes }), response: { 200: One } },
-  }, async (request) => ({ contact: (await shaper(deps, request.auth.workspaceId, request.query.include_field_types))(await getContact(deps.db, request.auth.workspaceId, beckonId(request.params.uuid))) }));
+  }, async (request) => ({ contact: await shapeContact(deps, request.auth.workspaceId, await getContact(deps.db, request.auth.workspaceId, beckonId(request.params.uuid)), request.query.include_field_types) }));
 
-  const create = async (request: { auth: { workspaceId: string }; body: Static<typeof CallbellCreateContactBody> }, reply: Parameters<typeof markIgnored>[0]) => {
+  const create = async (request: { auth: { workspaceId: string; userId: string | null }; body: Static<typeof CallbellCreateContactBody> }, reply: Parameters<typeof markIgnored>[0]) => {
     const { workspaceId } = request.auth;
     const body = request.body;
-    markIgnored(reply, ignoredFields(body, IGNORED_CONTACT_FIELDS));
+    const apply = await inboxOf(deps, request.auth, body, reply, null);
     const customFields = await customFieldsOf(deps, workspaceId, body.custom_fields);
     const view = await asIdentifier(() => createContact(deps.db, deps, workspaceId, {
       phone: body.identifier, email: body.email, name: body.name, tags: body.tags, source: body.source ?? 'api', custom_fields: customFields,
     }));
-    return { contact: (await shaper(deps, workspaceId))(view) };
+    await apply(view.uuid);
+    return { contact: await shapeContact(deps, workspaceId, view) };
   };
   app.post('/v1/contacts', {
     config: { scope: 'full', agents: true },
@@ -99,11 +98,12 @@ export function callbellContactRoutes(app: App, deps: Deps): void {
   }, async (request, reply) => {
     const { workspaceId } = request.auth;
     const body = request.body;
-    markIgnored(reply, ignoredFields(body, IGNORED_CONTACT_FIELDS));
+    const apply = await inboxOf(deps, request.auth, body, reply, beckonId(request.params.uuid));
     const view = await updateContact(deps.db, deps, workspaceId, beckonId(request.params.uuid), {
       name: body.name, tags: body.tags, custom_fields: await customFieldsOf(deps, workspaceId, body.custom_fields),
     });
-    return { contact: (await shaper(deps, workspaceId))(view) };
+    await apply(view.uuid);
+    return { contact: await shapeContact(deps, workspaceId, view) };
   });
 
   app.delete('/v1/contacts/:uuid', {

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import type { ContactView } from '../../contacts/service.ts';
+import type { ConversationFacts } from './contact-facts.ts';
 
 /** Items per page of every page-paginated Callbell list (Callbell does not document its size; Beckon uses 50). */
 export const PAGE_SIZE = 50;
@@ -92,11 +93,13 @@ export const CallbellContactSchema = Type.Object({
   href: Type.String(),
   conversationHref: Type.String(),
   tags: Type.Array(Type.String()),
-  assignedUser: Type.Union([Type.String(), Type.Null()], { description: 'The email of the user assigned to the contact\'s open conversation' }),
+  assignedUser: Type.Union([Type.String(), Type.Null()], { description: 'The email of the user assigned to the contact\'s latest conversation' }),
   customFields: Type.Record(Type.String(), Type.String(), { description: 'Values by the field\'s display name (its label), as strings' }),
   blockedAt: Type.Union([Type.String(), Type.Null()]),
-  closedAt: Type.Union([Type.String(), Type.Null()]),
+  closedAt: Type.Union([Type.String(), Type.Null()], { description: 'When the latest conversation was resolved (null while it is not)' }),
   note: Type.Union([Type.String(), Type.Null()]),
+  funnelId: Type.Union([Type.String(), Type.Null()], { description: 'The latest conversation\'s funnel stage' }),
+  team: Type.Union([Type.Object({ uuid: Type.String(), name: Type.String(), createdAt: Type.String(), default: Type.Boolean(), members: Type.Integer() }), Type.Object({})], { description: 'The latest conversation\'s team ({} when none)' }),
 });
 
 /** What a contact's Callbell shape needs besides the contact: the labels of its custom fields and the links' base. */
@@ -104,16 +107,17 @@ export interface ContactContext {
   publicUrl: string;
   /** Display name (label) of each custom field key; a key without a definition shows under its key. */
   labels: Map<string, string>;
-  /** The assigned user's email, when the caller knows it (the inbox part fills it). */
-  assignedUser?: string | null;
+  /** The facts of the contact's latest conversation (none when it has no conversation). */
+  facts?: ConversationFacts;
 }
 
 function customFieldText(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-/** A Beckon contact in Callbell's camelCase Contact shape. */
+/** A Beckon contact in Callbell's camelCase Contact shape, with the facts of its latest conversation. */
 export function toCallbellContact(view: ContactView, context: ContactContext) {
+  const { facts } = context;
   return {
     uuid: view.uuid,
     name: view.name,
@@ -124,11 +128,13 @@ export function toCallbellContact(view: ContactView, context: ContactContext) {
     source: view.source,
     ...contactLinks(context.publicUrl, view.uuid),
     tags: view.tags,
-    assignedUser: context.assignedUser ?? null,
+    assignedUser: facts?.assigneeEmail ?? null,
     customFields: Object.fromEntries(Object.entries(view.custom_fields).map(([key, value]) => [context.labels.get(key) ?? key, customFieldText(value)])),
     blockedAt: view.blocked ? callbellTime(view.updated_at) : null,
-    closedAt: null,
+    closedAt: facts?.conversation.status === 'resolved' ? callbellTime(facts.conversation.resolved_at) : null,
     note: null,
+    funnelId: facts?.conversation.funnel_stage_id ?? null,
+    team: facts?.team ?? {},
   };
 }
 

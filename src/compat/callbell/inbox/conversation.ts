@@ -7,15 +7,13 @@ import { AppError, invalidField } from '../../../errors.ts';
 import { getContact } from '../../../contacts/service.ts';
 import { getConversation, latestConversationOf, patchConversation, setStatus, type Actor } from '../../../conversations/service.ts';
 import { replyInConversation } from '../../../conversations/replies.ts';
-import type { ConversationView } from '../../../conversations/view.ts';
 import { findStage } from '../../../funnels/service.ts';
-import { getTeam } from '../../../teams/service.ts';
-import { findUserOr404 } from '../../../users/service.ts';
-import { callbellBot, callbellContact } from './shapes.ts';
-import { BotBody, CallbellBot, CallbellInboxContact, FunnelBody, IdParams, NoteBody } from './schemas.ts';
+import { shapeContact, CallbellContactAnswer } from '../contact-shaper.ts';
+import { callbellBot } from './shapes.ts';
+import { BotBody, CallbellBot, FunnelBody, IdParams, NoteBody } from './schemas.ts';
 
 const tags = ['callbell'];
-const OneContact = Type.Object({ contact: CallbellInboxContact });
+const OneContact = Type.Object({ contact: CallbellContactAnswer });
 const OneBot = Type.Object({ bot: CallbellBot });
 
 function actorOf(auth: { workspaceId: string; userId: string | null }): Actor {
@@ -31,11 +29,8 @@ async function conversationIdOf(deps: Deps, workspaceId: string, contactId: stri
 }
 
 /** `{contact}` in Callbell's shape, with the facts of its conversation. */
-async function contactAnswer(deps: Deps, workspaceId: string, contactId: string, conversation: ConversationView) {
-  const contact = await getContact(deps.db, workspaceId, contactId);
-  const assignee = conversation.assignee_uuid ? await findUserOr404(deps.db, workspaceId, conversation.assignee_uuid).catch(() => null) : null;
-  const team = conversation.team_uuid ? await getTeam(deps.db, workspaceId, conversation.team_uuid).catch(() => null) : null;
-  return { contact: callbellContact(contact, { conversation, assigneeEmail: assignee?.email ?? null, team, publicUrl: deps.config.publicUrl }) };
+async function contactAnswer(deps: Deps, workspaceId: string, contactId: string) {
+  return { contact: await shapeContact(deps, workspaceId, await getContact(deps.db, workspaceId, contactId)) };
 }
 
 /** Registers Callbell's conversation and bot routes under /v1/contacts/:uuid. */
@@ -51,8 +46,8 @@ export function callbellConversationRoutes(app: App, deps: Deps): void {
     }, async (request) => {
       const { workspaceId } = request.auth;
       const id = await conversationIdOf(deps, workspaceId, request.params.uuid);
-      const conversation = await setStatus(deps, actorOf(request.auth), id, { status });
-      return contactAnswer(deps, workspaceId, request.params.uuid, conversation);
+      await setStatus(deps, actorOf(request.auth), id, { status });
+      return contactAnswer(deps, workspaceId, request.params.uuid);
     });
   }
 
@@ -84,8 +79,8 @@ export function callbellConversationRoutes(app: App, deps: Deps): void {
         if (stageId === undefined) throw invalidField('body.funnel_id', 'is required');
         if (!(await findStage(deps.db, workspaceId, stageId))) throw new AppError(404, 'not_found', 'funnel not found', [{ path, message: 'no such funnel (Beckon funnel stage) in this workspace' }]);
         const id = await conversationIdOf(deps, workspaceId, uuid);
-        const conversation = await patchConversation(deps, actorOf(request.auth), id, { funnel_stage_uuid: stageId });
-        return contactAnswer(deps, workspaceId, uuid, conversation);
+        await patchConversation(deps, actorOf(request.auth), id, { funnel_stage_uuid: stageId });
+        return contactAnswer(deps, workspaceId, uuid);
       },
     });
   }

@@ -45,13 +45,6 @@ export const CallbellBot = nameSchema('CallbellBot', Type.Object({
   uuid: Str, name: Str, status: Type.Enum(['in_progress', 'started', 'ended']), conversationStartedAt: NullableStr, version: Type.Integer(), latestBotVersion: Type.Boolean(),
 }));
 
-/** Callbell's Contact, as the inbox routes answer it. */
-export const CallbellInboxContact = nameSchema('CallbellInboxContact', Type.Object({
-  uuid: Str, name: Str, phoneNumber: Str, avatarUrl: Type.Null(), createdAt: Str, source: Str, closedAt: NullableStr, href: Str, conversationHref: NullableStr,
-  funnelId: NullableStr, tags: Type.Array(Str), assignedUser: NullableStr, customFields: Type.Record(Type.String(), Type.Unknown()),
-  team: Type.Union([CallbellTeam, Type.Object({})]),
-}));
-
 /** PUT /v1/users/:uuid/status. */
 export const UserStatusBody = Type.Object({
   available: Type.Optional(Type.Boolean()),

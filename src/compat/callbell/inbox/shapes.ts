@@ -1,12 +1,11 @@
-// Callbell's shapes of the inbox objects (Team, TeamMember, CustomStatus, Funnel, Bot, Contact) built from Beckon's
-// views, and the page pagination helper. C1's shared.ts has its own page and contact helpers: deduplicate at merge.
+// Callbell's shapes of the inbox objects (Team, TeamMember, CustomStatus, Bot) built from Beckon's views; the Contact
+// is ../shared.ts's toCallbellContact (one shape for the contact and conversation endpoints).
 import type { CustomStatusView } from '../../../users/custom-statuses.ts';
 import type { UserView } from '../../../users/view.ts';
 import type { TeamView } from '../../../teams/service.ts';
-import type { ContactView } from '../../../contacts/service.ts';
 import type { ConversationView } from '../../../conversations/view.ts';
 import type { Static } from 'typebox';
-import type { CallbellBot, CallbellInboxContact, CallbellTeamMember } from './schemas.ts';
+import type { CallbellBot, CallbellTeamMember } from './schemas.ts';
 
 /** Callbell's Team: members is a count; `default` is false (Beckon has no default team). */
 export function callbellTeam(team: TeamView): { uuid: string; name: string; createdAt: string; default: boolean; members: number } {
@@ -38,35 +37,6 @@ export function userCustomStatus(user: UserView, presets: CustomStatusView[]): C
 /** Callbell's CustomStatus (Beckon keeps no emoji nor update time: emoji "", updatedAt = createdAt). */
 export function callbellCustomStatus(status: CustomStatusView): { id: string; name: string; emoji: string; createdAt: string; updatedAt: string } {
   return { id: status.uuid, name: status.name, emoji: '', createdAt: status.created_at, updatedAt: status.created_at };
-}
-
-/** What a Callbell Contact needs besides the contact: its latest conversation, the assignee's email and the team. */
-export interface ContactContext {
-  conversation: ConversationView | null;
-  assigneeEmail: string | null;
-  team: TeamView | null;
-  publicUrl: string;
-}
-
-/** Callbell's Contact (the object form its object-type page describes) of a Beckon contact and its latest conversation. */
-export function callbellContact(contact: ContactView, context: ContactContext): Static<typeof CallbellInboxContact> {
-  const { conversation, publicUrl } = context;
-  return {
-    uuid: contact.uuid,
-    name: contact.name ?? '',
-    phoneNumber: contact.phone ?? '',
-    avatarUrl: null,
-    createdAt: contact.created_at,
-    source: conversation?.channel_type ?? contact.source ?? 'whatsapp',
-    closedAt: conversation?.status === 'resolved' ? conversation.resolved_at : null,
-    href: `${publicUrl}/contacts/${contact.uuid}`,
-    conversationHref: conversation ? `${publicUrl}/conversations/${conversation.uuid}` : null,
-    funnelId: conversation?.funnel_stage_uuid ?? null,
-    tags: contact.tags,
-    assignedUser: context.assigneeEmail,
-    customFields: contact.custom_fields,
-    team: context.team ? callbellTeam(context.team) : {},
-  };
 }
 
 /** Callbell's Bot of a conversation: Beckon has no bot of its own, its automations play that part (see docs/compat-callbell.md). */
