@@ -187,13 +187,18 @@ test('automation triggers: a date in event data schedules the start at the date 
   const cid = await contact(beckon, { phone: '+393331234569', custom_fields: { birthday: '1991-01-15', tz: 'Europe/Rome' } });
   await contact(beckon, { phone: '+393331234570', custom_fields: { birthday: '1990-01-16' } });
   const leap = await contact(beckon, { phone: '+393331234571', custom_fields: { birthday: '2000-02-29' } });
-  const today = new Date().toISOString().slice(0, 10);
-  const tomorrow = new Date(Date.parse(`${today}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  // the chain's next scan is pending: the one for the first UTC day whose eve (23:00) is still ahead — tomorrow's, or,
+  // from 23:00 UTC on, the day after's (tomorrow's scan was already due and ran at once)
+  const dayAfter = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  let seenAt = 0;
   const [next] = await waitFor('the activation scan ran', async () => {
     const jobs = await queue.jobs('automation_date_scan');
-    return jobs.length === 1 && (jobs[0].payload as { day: string }).day === tomorrow ? jobs : undefined;
+    seenAt = Date.now();
+    return jobs.length === 1 && Date.parse(jobs[0].runAt) > seenAt ? jobs : undefined;
   });
-  assert.deepEqual([next.payload, next.runAt], [{ automation_id: birthday, day: tomorrow }, `${today}T23:00:00.000Z`], 'the chain re-enqueues itself an hour before the next day');
+  const today = new Date(seenAt).toISOString().slice(0, 10);
+  const eve = seenAt < Date.parse(`${today}T23:00:00Z`) ? today : dayAfter(today);
+  assert.deepEqual([next.payload, next.runAt], [{ automation_id: birthday, day: dayAfter(eve) }, `${eve}T23:00:00.000Z`], 'the chain re-enqueues itself an hour before the next day');
 
   await runDateScan(beckon.runtime.deps, { automation_id: birthday, day: '2030-01-15' }, 1);
   await runDateScan(beckon.runtime.deps, { automation_id: birthday, day: '2030-01-15' });
