@@ -49,3 +49,32 @@ export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: resolve(SHOTS, `${name}.png`), fullPage: true });
 }
+
+/** What openApp gives a test: the signed-in page, the server's base URL and the page's collected errors. */
+export interface OpenApp {
+  page: Page;
+  base: string;
+  errors: string[];
+  browser: Browser;
+}
+
+/**
+ * Serves `beckon` on loopback, launches chromium (closed after the test), opens `path` in a new page of the given
+ * viewport and language, and signs in with `email` / `password` (the sign-in form appears for any path without a session).
+ */
+export async function openApp(t: { after(fn: () => unknown): void }, beckon: { runtime: { app: { listen(o: { port: number; host: string }): Promise<unknown>; server: { address(): unknown } } } },
+  login: { email: string; password: string }, options: { path?: string; locale?: string; width?: number; height?: number } = {}): Promise<OpenApp> {
+  await beckon.runtime.app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(beckon.runtime.app.server.address() as { port: number }).port}`;
+  const browser = await launch();
+  t.after(() => browser.close());
+  const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: options.height ?? 800 }, locale: options.locale ?? 'en-US' });
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  await page.goto(base + (options.path ?? '/'));
+  await page.getByLabel('Email').fill(login.email);
+  await page.getByLabel('Password').fill(login.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('main#main').waitFor();
+  return { page, base, errors, browser };
+}

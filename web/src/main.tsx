@@ -1,8 +1,7 @@
 // The web app's entry: the shell (navigation, language, sign out) and the pages by path; the sign-in page when no
-// session answers. Overview (with its chart library) is loaded only when opened, to keep the first screen small.
+// session answers. Every page but the inbox and contacts is loaded only when opened, to keep the first screen small.
 import { render } from 'preact';
-import type { ComponentType } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import { api, loadMe, me } from './api.ts';
 import { lang, LANGUAGES, setLang, t, type Lang } from './i18n.ts';
 import { navigate, onLink, path } from './router.ts';
@@ -12,22 +11,24 @@ import { AcceptLink } from './pages/AcceptLink.tsx';
 import { Inbox } from './pages/Inbox.tsx';
 import { Contacts } from './pages/Contacts.tsx';
 import { ContactPage } from './pages/Contact.tsx';
+import { lazyPage } from './lazy.tsx';
 import './styles.css';
 
-/** The Overview page, fetched on first use (it brings the chart library). */
-function Overview() {
-  const [Loaded, setLoaded] = useState<ComponentType | null>(null);
-  const [failed, setFailed] = useState(false);
-  useEffect(() => {
-    import('./pages/Overview.tsx').then((m) => setLoaded(() => m.Overview), () => setFailed(true));
-  }, []);
-  if (failed) return <p role="alert" class="error">{t('loadFailed')}</p>;
-  return Loaded ? <Loaded /> : <p role="status">{t('loading')}</p>;
-}
+type AreaProps = { at: string };
+const Overview = lazyPage(() => import('./pages/Overview.tsx').then((m) => m.Overview));
+/** The areas loaded on first use, by the path prefix they answer. */
+const AREAS: [string, ReturnType<typeof lazyPage<AreaProps>>][] = [
+  ['/segments', lazyPage<AreaProps>(() => import('./pages/segments/index.tsx').then((m) => m.SegmentsArea))],
+  ['/campaigns', lazyPage<AreaProps>(() => import('./pages/campaigns/index.tsx').then((m) => m.CampaignsArea))],
+  ['/automations', lazyPage<AreaProps>(() => import('./pages/automations/index.tsx').then((m) => m.AutomationsArea))],
+  ['/webhooks', lazyPage<AreaProps>(() => import('./pages/webhooks/index.tsx').then((m) => m.WebhooksArea))],
+  ['/settings', lazyPage<AreaProps>(() => import('./pages/settings/index.tsx').then((m) => m.SettingsArea))],
+];
 
 function Nav() {
   const current = useSignal(path);
-  const links: [string, Parameters<typeof t>[0]][] = [['/inbox', 'nav.inbox'], ['/overview', 'nav.overview'], ['/contacts', 'nav.contacts']];
+  const links: [string, Parameters<typeof t>[0]][] = [['/inbox', 'nav.inbox'], ['/overview', 'nav.overview'], ['/contacts', 'nav.contacts'],
+    ['/segments', 'nav.segments'], ['/campaigns', 'nav.campaigns'], ['/automations', 'nav.automations'], ['/webhooks', 'nav.webhooks'], ['/settings', 'nav.settings']];
   return (
     <nav aria-label={t('nav.main')}>
       {links.map(([href, key]) => (
@@ -51,6 +52,8 @@ function LanguagePicker() {
 
 function Page({ at }: { at: string }) {
   if (at.startsWith('/overview')) return <Overview />;
+  const area = AREAS.find(([prefix]) => at === prefix || at.startsWith(prefix + '/'));
+  if (area) { const Area = area[1]; return <Area at={at} />; }
   const contact = /^\/contacts\/([^/]+)/.exec(at);
   if (contact) return <ContactPage uuid={contact[1]} />;
   if (at.startsWith('/contacts')) return <Contacts />;
