@@ -1,26 +1,13 @@
 import { invalidField } from '../errors.ts';
+import { instantOfWall, isTimeZone } from '../lib/time-zone.ts';
 
 const WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/i;
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
 
 /** Checks an IANA time zone name (400 naming body.time_zone when unknown) and returns it. */
 export function checkTimeZone(zone: string): string {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone }).format(0);
-    return zone;
-  } catch {
-    throw invalidField('body.time_zone', `"${zone}" is not an IANA time zone (e.g. America/Montreal, Europe/Rome, UTC)`);
-  }
-}
-
-/** The zone's offset from UTC at `instant`, in milliseconds (local wall time minus UTC). */
-function offsetAt(zone: string, instant: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-  }).formatToParts(new Date(instant));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return wall - Math.floor(instant / 1000) * 1000;
+  if (isTimeZone(zone)) return zone;
+  throw invalidField('body.time_zone', `"${zone}" is not an IANA time zone (e.g. America/Montreal, Europe/Rome, UTC)`);
 }
 
 /**
@@ -42,8 +29,5 @@ export function resolveSendAt(sendAt: string, timeZone: string | undefined): { a
   const wall = Date.UTC(y, mo - 1, d, h, mi, s || 0);
   const check = new Date(wall);
   if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d || h > 23 || mi > 59) throw invalidField('body.send_at', 'is not a valid date-time');
-  const first = wall - offsetAt(zone, wall);
-  const second = wall - offsetAt(zone, first);
-  const instant = second + offsetAt(zone, second) === wall ? second : Math.max(first, second);
-  return { at: new Date(instant).toISOString(), timeZone: zone };
+  return { at: new Date(instantOfWall(zone, wall)).toISOString(), timeZone: zone };
 }

@@ -8,13 +8,4 @@ export function isoIn(ms: number): string {
   return new Date(Date.now() + ms).toISOString();
 }
 
-/** True when `zone` is an IANA time zone name this runtime knows (America/Montreal, Europe/Rome, UTC). */
-export function isTimeZone(zone: unknown): zone is string {
-  if (typeof zone !== 'string' || zone.length === 0 || zone.length > 64) return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone }).format(0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { isTimeZone } from './time-zone.ts';

@@ -1,4 +1,4 @@
-import { resolveSendAt } from '../../campaigns/schedule.ts';
+import { instantOfWall, wallTime } from '../../lib/time-zone.ts';
 import type { DateOffset } from '../trigger-check.ts';
 
 /** A date-only value (a contact date field, or event data without a time). */
@@ -16,14 +16,13 @@ export interface FireRule {
 
 /** The local calendar date (YYYY-MM-DD) and time (HH:MM) of an instant in `zone`. */
 export function localParts(instant: number, zone: string): { date: string; time: string } {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(new Date(instant));
-  const get = (type: string) => parts.find((p) => p.type === type)!.value;
-  return { date: `${get('year')}-${get('month')}-${get('day')}`, time: `${get('hour')}:${get('minute')}` };
+  const wall = new Date(wallTime(zone, instant)).toISOString();
+  return { date: wall.slice(0, 10), time: wall.slice(11, 16) };
 }
 
 /** The instant of a local date and time (HH:MM) in `zone` (a time skipped by a daylight-saving change moves forward by the gap). */
 export function instantAt(date: string, time: string, zone: string): number {
-  return Date.parse(resolveSendAt(`${date}T${time}`, zone).at);
+  return instantOfWall(zone, Date.parse(`${date}T${time}:00Z`));
 }
 
 /** The calendar date `days` after `date` (negative: before). */
