@@ -80,10 +80,19 @@ export function CampaignPage({ uuid }: { uuid: string }) {
         </section>
         {canEdit && <CampaignActions campaign={campaign} onChange={(c) => { setCampaign(c); void load(); }} />}
       </div>
-      <Funnel stats={stats} channelType={channelType} />
-      <Timeline stats={stats} />
-      <Links stats={stats} />
-      {canEdit && <TestSend campaign={campaign} />}
+      {campaign.audience_frozen_at === null ? (
+        <>
+          {canEdit && <TestSend campaign={campaign} />}
+          <p class="card empty">{t('campaigns.notStarted')}</p>
+        </>
+      ) : (
+        <>
+          <Funnel stats={stats} channelType={channelType} />
+          <Timeline stats={stats} />
+          <Links stats={stats} />
+          {canEdit && <TestSend campaign={campaign} />}
+        </>
+      )}
     </section>
   );
 }

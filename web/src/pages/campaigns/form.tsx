@@ -10,6 +10,10 @@ import { Preview, type Draft } from './preview.tsx';
 import { errorFor, useChoices, type Campaign, type Choices } from './shared.tsx';
 
 type Body = Record<string, unknown>;
+/** The API field each draft value is sent as. */
+const FIELD_OF: Partial<Record<keyof Draft, string>> = { text: 'content', html: 'content', mode: 'content', track_links: 'settings', track_opens: 'settings' };
+/** The API fields the form shows errors next to. */
+const SHOWN = ['name', 'channel_uuid', 'segment_uuids', 'exclude_segment_uuids', 'subject', 'content', 'template_uuid', 'template_values'];
 
 /** The draft a campaign starts from (a new one: the first channel, no audience). */
 function draftOf(campaign: Campaign | null, choices: Choices): Draft {
@@ -84,7 +88,12 @@ export function CampaignForm({ uuid }: { uuid: string | null }) {
   }, [choices, uuid]);
 
   if (!choices || !draft) return <section class="page"><ErrorLine message={error} />{!error && <p role="status">{t('loading')}</p>}</section>;
-  const set = (patch: Partial<Draft>) => setDraft({ ...draft, ...patch });
+  const set = (patch: Partial<Draft>) => {
+    setDraft({ ...draft, ...patch });
+    // an edited field's error goes with the edit (the next save says again what is still wrong)
+    const touched = Object.keys(patch).map((k) => FIELD_OF[k as keyof Draft] ?? k);
+    setFields(Object.fromEntries(Object.entries(fields).filter(([k]) => !touched.some((f) => k === f || k.startsWith(f + '.')))));
+  };
   const channel = choices.channels.find((c) => c.uuid === draft.channel_uuid);
   const isEmail = channel?.type === 'email';
   const templates = choices.templates.filter((tp) => tp.channel_type === channel?.type && (tp.channel_uuid === null || tp.channel_uuid === channel?.uuid));
@@ -101,7 +110,8 @@ export function CampaignForm({ uuid }: { uuid: string | null }) {
     if (problem) {
       const parsed = fieldErrors(problem);
       setFields(parsed.fields);
-      setError(parsed.message);
+      // the field errors stand next to their fields; the general line only says what no field shows
+      setError(Object.keys(parsed.fields).every((k) => SHOWN.some((f) => k === f || k.startsWith(f + '.'))) && Object.keys(parsed.fields).length ? t('campaigns.checkFields') : parsed.message);
       return;
     }
     navigate(`/campaigns/${data!.campaign.uuid}`);

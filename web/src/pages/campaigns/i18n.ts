@@ -126,6 +126,10 @@ export const en = {
   'campaigns.testSend': 'Send test ({n})',
   'campaigns.testSent': 'Sent to {who}.',
   'campaigns.testSkipped': 'Not sent to {who}: {reason}.',
+  'campaigns.readOpened': 'Read / opened',
+  'campaigns.checkFields': 'Some fields need a change: see the messages next to them.',
+  'campaigns.rate.read': 'Read rate',
+  'campaigns.notStarted': 'The statistics appear here when the campaign starts sending.',
 };
 /** French. */
 export const fr: Record<keyof typeof en, string> = {
@@ -253,6 +257,10 @@ export const fr: Record<keyof typeof en, string> = {
   'campaigns.testSend': 'Envoyer le test ({n})',
   'campaigns.testSent': 'Envoyé à {who}.',
   'campaigns.testSkipped': 'Non envoyé à {who} : {reason}.',
+  'campaigns.readOpened': 'Lus / ouverts',
+  'campaigns.checkFields': 'Certains champs sont à corriger : voyez les messages à côté.',
+  'campaigns.rate.read': 'Taux de lecture',
+  'campaigns.notStarted': 'Les statistiques apparaîtront ici dès que la campagne commencera à être envoyée.',
 };
 /** Spanish. */
 export const es: Record<keyof typeof en, string> = {
@@ -380,6 +388,10 @@ export const es: Record<keyof typeof en, string> = {
   'campaigns.testSend': 'Enviar prueba ({n})',
   'campaigns.testSent': 'Enviado a {who}.',
   'campaigns.testSkipped': 'No enviado a {who}: {reason}.',
+  'campaigns.readOpened': 'Leídos / abiertos',
+  'campaigns.checkFields': 'Algunos campos deben corregirse: vea los mensajes junto a ellos.',
+  'campaigns.rate.read': 'Tasa de lectura',
+  'campaigns.notStarted': 'Las estadísticas aparecerán aquí cuando la campaña empiece a enviarse.',
 };
 /** Portuguese. */
 export const pt: Record<keyof typeof en, string> = {
@@ -507,4 +519,8 @@ export const pt: Record<keyof typeof en, string> = {
   'campaigns.testSend': 'Enviar teste ({n})',
   'campaigns.testSent': 'Enviado para {who}.',
   'campaigns.testSkipped': 'Não enviado para {who}: {reason}.',
+  'campaigns.readOpened': 'Lidas / abertas',
+  'campaigns.checkFields': 'Alguns campos precisam de ajuste: veja as mensagens ao lado deles.',
+  'campaigns.rate.read': 'Taxa de leitura',
+  'campaigns.notStarted': 'As estatísticas aparecem aqui quando a campanha começar a ser enviada.',
 };

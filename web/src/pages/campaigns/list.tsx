@@ -70,21 +70,21 @@ export function CampaignList() {
               <tr>
                 <th scope="col">{t('campaigns.name')}</th><th scope="col">{t('campaigns.statusCol')}</th><th scope="col">{t('campaigns.channel')}</th>
                 <th scope="col">{t('campaigns.audience')}</th><th scope="col" class="n">{t('campaigns.sent')}</th><th scope="col" class="n">{t('campaigns.delivered')}</th>
-                <th scope="col" class="n">{t('campaigns.opened')}</th><th scope="col" class="n">{t('campaigns.clicked')}</th><th scope="col">{t('campaigns.when')}</th>
+                <th scope="col" class="n">{t('campaigns.readOpened')}</th><th scope="col" class="n">{t('campaigns.clicked')}</th><th scope="col">{t('campaigns.when')}</th>
               </tr>
             </thead>
             <tbody>
               {rows.map((c) => (
                 <tr data-campaign={c.uuid}>
-                  <td><a href={`/campaigns/${c.uuid}`} onClick={(e) => { e.preventDefault(); navigate(`/campaigns/${c.uuid}`); }}>{c.name}</a></td>
-                  <td><CampaignStatusBadge status={c.status} /></td>
-                  <td>{choices ? channelOf(c, choices.channels) : ''}</td>
-                  <td>{choices ? audienceOf(c, choices.segments) : ''}</td>
-                  <td class="n" data-stat="sent">{figure(c, (s) => s.sent)}</td>
-                  <td class="n" data-stat="delivered">{figure(c, (s) => s.delivered)}</td>
-                  <td class="n" data-stat="opened">{figure(c, (s) => openedOf(s, channelType(c)))}</td>
-                  <td class="n" data-stat="clicked">{figure(c, (s) => s.clicks.unique)}</td>
-                  <td>{dateTime(c.started_at ?? c.send_at ?? c.created_at)}</td>
+                  <td data-label={t('campaigns.name')}><a href={`/campaigns/${c.uuid}`} onClick={(e) => { e.preventDefault(); navigate(`/campaigns/${c.uuid}`); }}>{c.name}</a></td>
+                  <td data-label={t('campaigns.statusCol')}><CampaignStatusBadge status={c.status} /></td>
+                  <td data-label={t('campaigns.channel')}>{choices ? channelOf(c, choices.channels) : ''}</td>
+                  <td data-label={t('campaigns.audience')}>{choices ? audienceOf(c, choices.segments) : ''}</td>
+                  <td class="n" data-stat="sent" data-label={t('campaigns.sent')}>{figure(c, (s) => s.sent)}</td>
+                  <td class="n" data-stat="delivered" data-label={t('campaigns.delivered')}>{figure(c, (s) => s.delivered)}</td>
+                  <td class="n" data-stat="opened" data-label={t('campaigns.readOpened')}>{figure(c, (s) => openedOf(s, channelType(c)))}</td>
+                  <td class="n" data-stat="clicked" data-label={t('campaigns.clicked')}>{figure(c, (s) => s.clicks.unique)}</td>
+                  <td data-label={t('campaigns.when')}>{dateTime(c.started_at ?? c.send_at ?? c.created_at)}</td>
                 </tr>
               ))}
             </tbody>

@@ -55,7 +55,8 @@ export function Funnel({ stats, channelType }: { stats: Stats; channelType: stri
       )}
       <dl class="rates">
         <dt>{t('campaigns.rate.delivery')}</dt><dd data-rate="delivery">{pct(stats.rates.delivery)}</dd>
-        {email && <><dt>{t('campaigns.rate.open')}</dt><dd data-rate="open">{pct(stats.rates.open)}</dd></>}
+        {email ? <><dt>{t('campaigns.rate.open')}</dt><dd data-rate="open">{pct(stats.rates.open)}</dd></>
+          : <><dt>{t('campaigns.rate.read')}</dt><dd data-rate="read">{pct(stats.delivered ? stats.read / stats.delivered : 0)}</dd></>}
         <dt>{t('campaigns.rate.click')}</dt><dd data-rate="click">{pct(stats.rates.click)}</dd>
         {email && <><dt>{t('campaigns.rate.unsubscribe')}</dt><dd data-rate="unsubscribe">{pct(stats.rates.unsubscribe)}</dd></>}
         {email && stats.opens.machine > 0 && <><dt>{t('campaigns.machineOpens')}</dt><dd>{num(stats.opens.machine)}</dd></>}
@@ -64,8 +65,13 @@ export function Funnel({ stats, channelType }: { stats: Stats; channelType: stri
   );
 }
 
-/** An hour as the axis shows it, in the user's language and time zone. */
+/** An hour as the legend shows it, in the user's language and time zone. */
 const hourOf = (seconds: number) => new Intl.DateTimeFormat(lang.get(), { month: 'short', day: 'numeric', hour: 'numeric' }).format(new Date(seconds * 1000));
+/** An axis tick: the hour alone within a day, with the date over longer spans. */
+const tickOf = (seconds: number, span: number) => new Intl.DateTimeFormat(lang.get(), span > 86_400 ? { month: 'short', day: 'numeric', hour: 'numeric' } : { hour: 'numeric' }).format(new Date(seconds * 1000));
+const HOUR = 3600;
+/** Tick steps: whole hours, then days. */
+const STEPS = [HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, 24 * HOUR, 48 * HOUR, 7 * 24 * HOUR, 30 * 24 * HOUR];
 
 /** The timeline: per hour, how many messages reached sent, delivered and read, and the opens and clicks. */
 export function Timeline({ stats }: { stats: Stats }) {
@@ -80,9 +86,10 @@ export function Timeline({ stats }: { stats: Stats }) {
     const plot = new uPlot({
       width: Math.max(280, el.clientWidth), height: 220,
       series: [{ label: t('campaigns.hour'), value: (_u, v) => (v == null ? '—' : hourOf(v)) },
-        ...series.map(([, label], i) => ({ label, stroke: COLORS[i], width: 2, points: { show: true, size: 6 } }))],
-      axes: [{ values: (_u, ticks) => ticks.map((tk) => hourOf(tk)) }, { values: (_u, ticks) => ticks.map((v) => num(v)) }],
-      scales: { x: { time: true, ...(xs.length === 1 ? { range: [xs[0] - 3600, xs[0] + 3600] as [number, number] } : {}) } },
+        ...series.map(([, label], i) => ({ label, stroke: COLORS[i], width: 2, points: { show: true, size: 8 } }))],
+      axes: [{ incrs: STEPS, space: 70, values: (u, ticks) => ticks.map((tk) => tickOf(tk, (u.scales.x.max ?? 0) - (u.scales.x.min ?? 0))) },
+        { values: (_u, ticks) => ticks.map((v) => num(v)) }],
+      scales: { x: { time: true, range: (_u, min, max) => [min - HOUR, max + HOUR] } },
     }, [xs, ...series.map(([name]) => stats.timeline.map((b) => b[name] as number))], el);
     const resize = () => plot.setSize({ width: Math.max(280, el.clientWidth), height: 220 });
     window.addEventListener('resize', resize);
