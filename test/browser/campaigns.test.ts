@@ -64,11 +64,30 @@ test('campaigns in chromium: create with a per-contact preview, test send, send,
   await shot(page, 'campaigns-form');
 
   await page.getByRole('button', { name: 'Create draft' }).click();
-  await page.getByRole('heading', { name: 'Spring sale' }).waitFor();
+  await page.getByRole('heading', { name: 'Spring sale', exact: true }).waitFor();
   const uuid = page.url().split('/').pop()!;
   const draft = (await beckon.call('GET', `/v1/campaigns/${uuid}`)).json().campaign;
   assert.deepEqual([draft.status, draft.name, draft.channel_uuid, draft.content, draft.settings.track_links],
     ['draft', 'Spring sale', channel.json().channel.uuid, { text: TEXT }, true]);
+  await page.locator('.badge[data-status="draft"]').waitFor();
+  await page.getByText('The statistics appear here when the campaign starts sending.').waitFor();
+
+  // edit it (PATCH), then schedule it in the user's time zone and take it back to draft
+  await page.getByRole('button', { name: 'Edit' }).click();
+  await page.getByRole('heading', { name: 'Edit “Spring sale”' }).waitFor();
+  assert.equal(await page.getByLabel('Message').inputValue(), TEXT);
+  await page.getByLabel('Name').fill('Spring sale 2030');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('heading', { name: 'Spring sale 2030' }).waitFor();
+  const zone = await page.evaluate('Intl.DateTimeFormat().resolvedOptions().timeZone') as string;
+  await page.getByLabel(`Send at (your time zone: ${zone})`).fill('2030-01-15T09:00');
+  await page.getByRole('button', { name: 'Schedule' }).click();
+  await page.locator('.badge[data-status="scheduled"]').waitFor();
+  const scheduled = (await beckon.call('GET', `/v1/campaigns/${uuid}`)).json().campaign;
+  assert.deepEqual([scheduled.name, scheduled.time_zone, scheduled.content], ['Spring sale 2030', zone, { text: TEXT }]);
+  const wallTime = new Intl.DateTimeFormat('sv-SE', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(new Date(scheduled.send_at));
+  assert.equal(wallTime, '2030-01-15 09:00', `send_at ${scheduled.send_at} is 09:00 in ${zone}`);
+  await page.getByRole('button', { name: 'Unschedule' }).click();
   await page.locator('.badge[data-status="draft"]').waitFor();
 
   // a test send to a contact found by name

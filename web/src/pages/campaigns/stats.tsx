@@ -73,6 +73,19 @@ const HOUR = 3600;
 /** Tick steps: whole hours, then days. */
 const STEPS = [HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, 24 * HOUR, 48 * HOUR, 7 * 24 * HOUR, 30 * 24 * HOUR];
 
+type Bucket = Stats['timeline'][number];
+/** Every hour from the one before the first bucket to the one after the last (at most 60 days), quiet hours as zeros. */
+export function hoursOf(timeline: Bucket[]): Bucket[] {
+  const byHour = new Map(timeline.map((b) => [Date.parse(b.at), b]));
+  const first = Date.parse(timeline[0].at) - HOUR * 1000;
+  const last = Math.min(Date.parse(timeline[timeline.length - 1].at) + HOUR * 1000, first + 60 * 24 * HOUR * 1000);
+  const out: Bucket[] = [];
+  for (let at = first; at <= last; at += HOUR * 1000) {
+    out.push(byHour.get(at) ?? { at: new Date(at).toISOString(), sent: 0, delivered: 0, read: 0, opened: 0, clicked: 0 });
+  }
+  return out;
+}
+
 /** The timeline: per hour, how many messages reached sent, delivered and read, and the opens and clicks. */
 export function Timeline({ stats }: { stats: Stats }) {
   const box = useRef<HTMLDivElement>(null);
@@ -82,15 +95,16 @@ export function Timeline({ stats }: { stats: Stats }) {
   useEffect(() => {
     const el = box.current;
     if (!el || stats.timeline.length === 0) return;
-    const xs = stats.timeline.map((b) => Date.parse(b.at) / 1000);
+    const hours = hoursOf(stats.timeline);
+    const xs = hours.map((b) => Date.parse(b.at) / 1000);
     const plot = new uPlot({
       width: Math.max(280, el.clientWidth), height: 220,
       series: [{ label: t('campaigns.hour'), value: (_u, v) => (v == null ? '—' : hourOf(v)) },
-        ...series.map(([, label], i) => ({ label, stroke: COLORS[i], width: 2, points: { show: true, size: 8 } }))],
+        ...series.map(([, label], i) => ({ label, stroke: COLORS[i], width: 2, points: { show: true, size: 6 } }))],
       axes: [{ incrs: STEPS, space: 70, values: (u, ticks) => ticks.map((tk) => tickOf(tk, (u.scales.x.max ?? 0) - (u.scales.x.min ?? 0))) },
         { values: (_u, ticks) => ticks.map((v) => num(v)) }],
-      scales: { x: { time: true, range: (_u, min, max) => [min - HOUR, max + HOUR] } },
-    }, [xs, ...series.map(([name]) => stats.timeline.map((b) => b[name] as number))], el);
+      scales: { x: { time: true } },
+    }, [xs, ...series.map(([name]) => hours.map((b) => b[name] as number))], el);
     const resize = () => plot.setSize({ width: Math.max(280, el.clientWidth), height: 220 });
     window.addEventListener('resize', resize);
     return () => { window.removeEventListener('resize', resize); plot.destroy(); };
