@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBeckon, TEST_STORE } from '../helpers.ts';
-import { contact, optedIn, staticSegment } from '../campaign-fixtures.ts';
+import { contact, optedIn, sandboxChannel, staticSegment } from '../campaign-fixtures.ts';
 import { assertAccessible, NO_BROWSER, openApp, shot, watchErrors } from './support.ts';
 
 const skip = NO_BROWSER || (TEST_STORE === 'postgres' ? 'store-independent pages: the browser tests run in the SQLite pass' : false);
@@ -29,6 +29,7 @@ test('campaigns in chromium: create with a per-contact preview, test send, send,
   await staticSegment(beckon, 'Spring customers', [ana, bruno, nameless, dora]);
 
   const { page, base, errors, browser } = await openApp(t, beckon, { email: EMAIL, password: PASSWORD }, { path: '/campaigns' });
+  errors.length = 0; // before signing in, GET /v1/auth/me answered 401 (no session yet): expected
   await page.getByRole('heading', { name: 'Campaigns' }).waitFor();
   await page.getByText('No campaign yet.').waitFor();
   await assertAccessible(page, 'campaigns list (empty)');
@@ -167,4 +168,56 @@ test('campaigns in chromium: create with a per-contact preview, test send, send,
   await assertAccessible(agent, 'campaigns list (agent, French)');
   await shot(agent, 'campaigns-list-agent-fr');
   assert.deepEqual(agentErrors, []);
+});
+
+test('campaign form in chromium: an email campaign previews subject, text and HTML per contact; a template campaign fills the template with rendered values', { skip, timeout: 90_000 }, async (t) => {
+  const beckon = await startBeckon({ BECKON_BOOTSTRAP_ADMIN_EMAIL: EMAIL, BECKON_BOOTSTRAP_ADMIN_PASSWORD: PASSWORD });
+  t.after(() => beckon.stop());
+  const email = await sandboxChannel(beckon, 'email');
+  const template = await beckon.call('POST', '/v1/templates', { body: { name: 'order_shipped', language: 'en', category: 'MARKETING', channel_type: 'whatsapp', body: 'Hi {{1}}, your order {{2}} has shipped' } });
+  assert.equal(template.statusCode, 201, template.body);
+  const ann = await contact(beckon, { name: 'Ann Smith', phone: '+39 333 000 0001', email: 'ann@example.com', consent: optedIn('whatsapp', 'email'), custom_fields: { order: '#42' } });
+  const buyers = await staticSegment(beckon, 'Buyers', [ann]);
+
+  const { page, errors } = await openApp(t, beckon, { email: EMAIL, password: PASSWORD }, { path: '/campaigns/new' });
+  errors.length = 0; // before signing in, GET /v1/auth/me answered 401 (no session yet): expected
+  await page.getByRole('heading', { name: 'New campaign' }).waitFor();
+  await page.getByLabel('Name').fill('Order news');
+  await page.getByLabel('Channel').selectOption({ label: 'Sandbox email (Email)' });
+  await page.getByRole('group', { name: 'Audience' }).getByLabel(/Buyers/).check();
+  await page.getByLabel('Subject').fill('Your order {{ contact.custom_fields.order }}');
+  await page.getByLabel('Plain-text body').fill('Hi {{ contact.first_name }}');
+  await page.getByLabel('HTML body').fill('<p>Hello <b>{{ contact.name }}</b></p>');
+  const parts = page.locator('.preview .part');
+  await parts.filter({ hasText: 'Your order #42' }).waitFor();
+  assert.deepEqual(await parts.locator('.bubble').allInnerTexts(), ['Your order #42', 'Hi Ann']);
+  assert.equal(await page.frameLocator('.preview iframe').locator('b').innerText(), 'Ann Smith');
+  assert.equal(await page.getByLabel('Track email opens').isChecked(), true);
+  await assertAccessible(page, 'email campaign form');
+  await shot(page, 'campaigns-form-email');
+  await page.getByRole('button', { name: 'Create draft' }).click();
+  await page.getByRole('heading', { name: 'Order news' }).waitFor();
+  const mail = (await beckon.call('GET', `/v1/campaigns/${page.url().split('/').pop()}`)).json().campaign;
+  assert.deepEqual([mail.channel_uuid, mail.segment_uuids, mail.subject, mail.content, mail.settings, mail.template_uuid],
+    [email, [buyers], 'Your order {{ contact.custom_fields.order }}', { text: 'Hi {{ contact.first_name }}', html: '<p>Hello <b>{{ contact.name }}</b></p>' }, { track_links: true, track_opens: true }, null]);
+
+  // a WhatsApp template campaign: each value is Liquid, the preview fills the template with them
+  await page.getByRole('link', { name: '← All campaigns' }).click();
+  await page.getByRole('link', { name: 'New campaign' }).click();
+  await page.getByLabel('Name').fill('Shipping');
+  await page.getByLabel('Channel').selectOption({ label: 'Sandbox WhatsApp (WhatsApp)' });
+  await page.getByRole('group', { name: 'Audience' }).getByLabel(/Buyers/).check();
+  await page.getByLabel('Template with values').check();
+  await page.getByLabel('Template', { exact: true }).selectOption({ label: 'order_shipped (en, approved)' });
+  await page.getByLabel('Value of {{1}}').fill('{{ contact.first_name }}');
+  await page.getByLabel('Value of {{2}}').fill('{{ contact.custom_fields.order }}');
+  await page.locator('.preview .bubble', { hasText: 'Hi Ann, your order #42 has shipped' }).waitFor();
+  await assertAccessible(page, 'template campaign form');
+  await shot(page, 'campaigns-form-template');
+  await page.getByRole('button', { name: 'Create draft' }).click();
+  await page.getByRole('heading', { name: 'Shipping' }).waitFor();
+  const shipping = (await beckon.call('GET', `/v1/campaigns/${page.url().split('/').pop()}`)).json().campaign;
+  assert.deepEqual([shipping.template_uuid, shipping.template_values, shipping.content, shipping.subject],
+    [template.json().template.uuid, ['{{ contact.first_name }}', '{{ contact.custom_fields.order }}'], null, null]);
+  assert.deepEqual(errors, []);
 });

@@ -92,7 +92,9 @@ export function CampaignForm({ uuid }: { uuid: string | null }) {
     setDraft({ ...draft, ...patch });
     // an edited field's error goes with the edit (the next save says again what is still wrong)
     const touched = Object.keys(patch).map((k) => FIELD_OF[k as keyof Draft] ?? k);
-    setFields(Object.fromEntries(Object.entries(fields).filter(([k]) => !touched.some((f) => k === f || k.startsWith(f + '.')))));
+    const left = Object.entries(fields).filter(([k]) => !touched.some((f) => k === f || k.startsWith(f + '.')));
+    setFields(Object.fromEntries(left));
+    if (left.length === 0 && Object.keys(fields).length > 0) setError(null);
   };
   const channel = choices.channels.find((c) => c.uuid === draft.channel_uuid);
   const isEmail = channel?.type === 'email';
