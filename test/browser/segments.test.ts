@@ -43,13 +43,14 @@ test('segments in chromium: rule builder with a live count, save, list with coun
   await conditions.nth(0).getByLabel('Tag').fill('vip');
   await page.locator('.live-count .big[data-count="3"]').waitFor();
   await page.getByRole('button', { name: '+ Condition' }).click();
+  await page.getByText('Fill in every condition to see the count.').waitFor(); // an empty condition waits for its value
   await conditions.nth(1).getByLabel('Field').selectOption('custom_fields.plan');
   assert.equal(await conditions.nth(1).getByLabel('Comparison').inputValue(), 'eq');
   await conditions.nth(1).getByLabel('Value').selectOption('pro');
   await page.locator('.live-count .big[data-count="2"]').waitFor();
   assert.equal(await count.innerText(), '2');
   assert.deepEqual(await page.locator('.live-count .sample li').allInnerTexts(), ['Carla', 'Ana']);
-  const rules = { all: [{ field: 'tags', op: 'contains', value: 'vip' }, { field: 'custom_fields.plan', op: 'eq', value: 'pro' }] };
+  const rules: { all: unknown[] } = { all: [{ field: 'tags', op: 'contains', value: 'vip' }, { field: 'custom_fields.plan', op: 'eq', value: 'pro' }] };
   const preview = await beckon.call('POST', '/v1/segments/preview', { body: { rules } });
   assert.equal(preview.json().count, 2, 'the live count is the API\'s');
 
@@ -65,15 +66,33 @@ test('segments in chromium: rule builder with a live count, save, list with coun
   await conditions.nth(2).getByRole('button', { name: 'Remove this condition' }).click();
   await page.locator('.live-count .big[data-count="2"]').waitFor();
   assert.equal(await page.locator('.condition .field-error').count(), 0);
+
+  // a nested group, negated: NOT (any of: has the tag news, name starts with Zed) → Carla leaves
+  await page.getByRole('button', { name: '+ Group' }).click();
+  const group = page.locator('.rule-group.depth-1');
+  assert.equal(await group.getByLabel('Group matching').inputValue(), 'any');
+  await group.locator('.condition').nth(0).getByLabel('Tag').fill('news');
+  await group.getByRole('button', { name: '+ Condition' }).click();
+  await group.locator('.condition').nth(1).getByLabel('Field').selectOption('name');
+  await group.locator('.condition').nth(1).getByLabel('Comparison').selectOption('starts_with');
+  await group.locator('.condition').nth(1).getByLabel('Value').fill('Zed');
+  await page.locator('.live-count .big[data-count="1"]').waitFor(); // vip, pro, and (news or Zed…): Carla
+  await page.locator('.live-count .sample li', { hasText: 'Carla' }).waitFor();
+  await group.getByLabel('Exclude (NOT)').check();
+  await page.locator('.live-count .sample li', { hasText: 'Ana' }).waitFor();
+  assert.equal(await count.innerText(), '1');
+  assert.deepEqual(await page.locator('.live-count .sample li').allInnerTexts(), ['Ana']);
+  rules.all.push({ not: { any: [{ field: 'tags', op: 'contains', value: 'news' }, { field: 'name', op: 'starts_with', value: 'Zed' }] } });
+  assert.equal((await beckon.call('POST', '/v1/segments/preview', { body: { rules } })).json().count, 1);
   await assertAccessible(page, 'segment builder');
   await shot(page, 'segments-builder');
 
   // save: the segment's page shows its rules and members; the API stored exactly the rules built
   await page.getByRole('button', { name: 'Save segment' }).click();
   await page.getByRole('heading', { name: 'VIP on Pro' }).waitFor();
-  await page.locator('.segment-facts [data-members="2"]').waitFor();
-  assert.deepEqual(await page.locator('table.members tbody td:first-child').allInnerTexts(), ['Carla', 'Ana']);
-  assert.deepEqual(await page.locator('.rules-summary li.rule').allInnerTexts(), ['Tags has the tag vip', 'Plan is pro']);
+  await page.locator('.segment-facts [data-members="1"]').waitFor();
+  assert.deepEqual(await page.locator('table.members tbody td:first-child').allInnerTexts(), ['Ana']);
+  assert.deepEqual(await page.locator('.rules-summary li.rule').allInnerTexts(), ['Tags has the tag vip', 'Plan is pro', 'Tags has the tag news', 'Name starts with Zed']);
   const listed = (await beckon.call('GET', '/v1/segments')).json().segments;
   assert.equal(listed.length, 1);
   assert.deepEqual({ name: listed[0].name, type: listed[0].type, rules: listed[0].rules }, { name: 'VIP on Pro', type: 'dynamic', rules });
@@ -84,8 +103,8 @@ test('segments in chromium: rule builder with a live count, save, list with coun
   // the list, with the member count
   await page.getByRole('link', { name: 'All segments' }).click();
   const vipRow = page.locator(`tr[data-segment="${vipUuid}"]`);
-  await vipRow.locator('[data-members="2"]').waitFor();
-  assert.deepEqual(await vipRow.locator('td').allInnerTexts().then((cells) => cells.slice(0, 3)), ['VIP on Pro', 'Dynamic', '2']);
+  await vipRow.locator('[data-members="1"]').waitFor();
+  assert.deepEqual(await vipRow.locator('td').allInnerTexts().then((cells) => cells.slice(0, 3)), ['VIP on Pro', 'Dynamic', '1']);
 
   // a static list: add a contact found by search, remove it, then delete the list after confirming
   await page.getByRole('link', { name: 'New segment' }).click();
@@ -115,13 +134,14 @@ test('segments in chromium: rule builder with a live count, save, list with coun
   // 375 px: the editor of the saved segment loads its rules and counts them
   await page.setViewportSize({ width: 375, height: 740 });
   await page.goto(`${new URL(page.url()).origin}/segments/${vipUuid}/edit`);
-  await page.locator('.live-count .big[data-count="2"]').waitFor();
-  assert.equal(await page.locator('.condition').count(), 2);
+  await page.locator('.live-count .big[data-count="1"]').waitFor();
+  assert.equal(await page.locator('.condition').count(), 4);
+  assert.ok(await page.locator('.rule-group.depth-1').getByLabel('Exclude (NOT)').isChecked());
   assert.ok(await page.evaluate('document.documentElement.scrollWidth <= 375'), 'no horizontal scroll at 375 px (editor)');
   await assertAccessible(page, 'segment editor at 375 px');
   await shot(page, 'segments-builder-375');
   await page.goto(`${new URL(page.url()).origin}/segments`);
-  await vipRow.locator('[data-members="2"]').waitFor();
+  await vipRow.locator('[data-members="1"]').waitFor();
   assert.ok(await page.evaluate('document.documentElement.scrollWidth <= 375'), 'no horizontal scroll at 375 px (list)');
   await shot(page, 'segments-list-375');
   await page.setViewportSize({ width: 1280, height: 800 });

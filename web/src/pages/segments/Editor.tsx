@@ -7,7 +7,7 @@ import { navigate, onLink } from '../../router.ts';
 import { ErrorLine, Field } from '../../ui.tsx';
 import type { Schema } from '../../../../sdk/src/index.ts';
 import { RuleBuilder, type BuilderContext } from './RuleBuilder.tsx';
-import { fromRules, newGroup, toRules, type GroupNode } from './model.ts';
+import { fromRules, incomplete, newGroup, toRules, type GroupNode } from './model.ts';
 
 /** How long the builder waits after the last edit before it asks for the count. */
 const PREVIEW_DELAY_MS = 350;
@@ -39,8 +39,8 @@ function usePreview(rules: unknown, enabled: boolean) {
   const asked = useRef(0);
   const body = JSON.stringify(rules);
   useEffect(() => {
-    if (!enabled) return;
     const ask = ++asked.current;
+    if (!enabled) return setState({ count: null, sample: [], errors: {}, busy: false, message: null });
     setState((s) => ({ ...s, busy: true }));
     const timer = setTimeout(async () => {
       const { data, error } = await safely(() => api.POST('/v1/segments/preview', { body: { rules, sample_size: 5 } }));
@@ -58,7 +58,16 @@ function usePreview(rules: unknown, enabled: boolean) {
 }
 
 /** The live count beside the builder. */
-function LiveCount({ preview }: { preview: ReturnType<typeof usePreview> }) {
+function LiveCount({ preview, waiting }: { preview: ReturnType<typeof usePreview>; waiting: boolean }) {
+  if (waiting) {
+    return (
+      <aside class="card live-count" aria-labelledby="live-count-title">
+        <h2 id="live-count-title">{t('segments.matching')}</h2>
+        <p class="big" data-count="">—</p>
+        <p class="hint">{t('segments.incomplete')}</p>
+      </aside>
+    );
+  }
   return (
     <aside class="card live-count" aria-labelledby="live-count-title">
       <h2 id="live-count-title">{t('segments.matching')}</h2>
@@ -103,7 +112,8 @@ export function SegmentEditor({ uuid }: { uuid?: string }) {
   }, [uuid]);
 
   const { rules, paths } = toRules(root, choices.customFields);
-  const preview = usePreview(rules, type === 'dynamic' && loaded !== undefined);
+  const waiting = incomplete(root);
+  const preview = usePreview(rules, type === 'dynamic' && loaded !== undefined && !waiting);
   // the save's errors until the next edit, then the live preview's
   const ruleErrors = Object.keys(saveErrors).some((k) => k.startsWith('rules')) ? saveErrors : preview.errors;
 
@@ -154,7 +164,7 @@ export function SegmentEditor({ uuid }: { uuid?: string }) {
               {ruleErrors.rules && <p class="field-error" role="alert">{ruleErrors.rules}</p>}
               <RuleBuilder root={root} onChange={change} ctx={ctx} />
             </section>
-            <LiveCount preview={preview} />
+            <LiveCount preview={preview} waiting={waiting} />
           </div>
         ) : <p class="hint">{t('segments.staticHint')}</p>}
         <ErrorLine message={message} />

@@ -27,14 +27,15 @@ function valueText(field: string, value: unknown, choices: Choices): string {
 }
 
 /** One node of a rule tree, as a list item. */
-function Node({ node, choices }: { node: unknown; choices: Choices }) {
+function Node({ node, choices, root = false }: { node: unknown; choices: Choices; root?: boolean }) {
   if (!isObject(node)) return <li>{JSON.stringify(node)}</li>;
   if ('not' in node) return <li><strong class="not">{t('segments.not')}</strong><ul><Node node={node.not} choices={choices} /></ul></li>;
   const mode = Array.isArray(node.all) ? 'all' : Array.isArray(node.any) ? 'any' : null;
   if (mode) {
+    const words = t(mode === 'all' ? 'segments.all' : 'segments.any');
     return (
       <li>
-        <span class="group-mode">{t(mode === 'all' ? 'segments.all' : 'segments.any')}</span>
+        <span class="group-mode">{root ? `${t('segments.matchRoot')} ${words}:` : `${words}:`}</span>
         <ul>{(node[mode] as unknown[]).map((child) => <Node node={child} choices={choices} />)}</ul>
       </li>
     );
@@ -50,5 +51,5 @@ function Node({ node, choices }: { node: unknown; choices: Choices }) {
 
 /** The rules of a dynamic segment, readable. */
 export function RulesSummary({ rules, choices }: { rules: unknown; choices: Choices }) {
-  return <ul class="rules-summary"><Node node={rules} choices={choices} /></ul>;
+  return <ul class="rules-summary"><Node node={rules} choices={choices} root /></ul>;
 }

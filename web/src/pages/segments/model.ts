@@ -209,3 +209,12 @@ export function editNode(root: GroupNode, id: number, fn: (node: EditNode) => Ed
   };
   return (walk(root) as GroupNode | null) ?? newGroup();
 }
+
+/** Whether some condition still waits for its value (the live count waits for it instead of asking the API). */
+export function incomplete(node: EditNode): boolean {
+  if (node.type === 'group') return node.children.some(incomplete);
+  if (node.field === EVENT_FIELD) return node.event.name.trim() === '';
+  if (!takesValue(node.op)) return false;
+  if (node.field.startsWith('consent.') && (node.op === 'in' || node.op === 'not_in')) return node.values.length === 0;
+  return node.value.trim() === '';
+}
