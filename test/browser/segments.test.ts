@@ -238,6 +238,10 @@ test('segments in chromium: consent, custom event conditions (count, data proper
   assert.equal(await page.locator('.condition .field-error').count(), 0);
   await assertAccessible(page, 'builder with consent and event conditions');
   await shot(page, 'segments-builder-events');
+  await page.setViewportSize({ width: 375, height: 740 });
+  assert.ok(await page.evaluate('document.documentElement.scrollWidth <= 375'), 'no horizontal scroll at 375 px (event conditions)');
+  await shot(page, 'segments-builder-events-375');
+  await page.setViewportSize({ width: 1280, height: 800 });
 
   await page.getByRole('button', { name: 'Save segment' }).click();
   await page.getByRole('heading', { name: 'Buyers' }).waitFor();
