@@ -262,6 +262,33 @@ test('segments in chromium: consent, custom event conditions (count, data proper
   assert.deepEqual(errors, [], 'console errors');
 });
 
+test('segments in chromium, as an agent: segments and their members are readable, no create, edit, delete or import (the API refuses agents those); export stays', { skip, timeout: 60_000 }, async (t) => {
+  const beckon = await startBeckon();
+  t.after(() => beckon.stop());
+  assert.equal((await beckon.call('POST', '/v1/contacts', { body: { name: 'Ana', phone: '+39 333 100 0001', tags: ['vip'] } })).statusCode, 201);
+  const segment = await beckon.call('POST', '/v1/segments', { body: { name: 'VIPs', type: 'dynamic', rules: { field: 'tags', op: 'contains', value: 'vip' } } });
+  assert.equal(segment.statusCode, 201, segment.body);
+  const created = await beckon.call('POST', '/v1/users', { body: { email: 'bo@example.com', name: 'Bo', role: 'agent' } });
+  const token = created.json().invitation.url.split('/invite/')[1];
+  assert.equal((await beckon.call('POST', '/v1/auth/invitations/accept', { key: null, body: { token, password: PASSWORD } })).statusCode, 200);
+
+  const { page, errors } = await openApp(t, beckon, { email: 'bo@example.com', password: PASSWORD }, { path: '/segments' });
+  errors.length = 0; // the session check before signing in (401) is logged by the browser: expected
+  const row = page.locator(`tr[data-segment="${segment.json().segment.uuid}"]`);
+  await row.locator('[data-members="1"]').waitFor();
+  assert.equal(await page.getByRole('link', { name: 'New segment' }).count(), 0);
+  await row.getByRole('link', { name: 'VIPs' }).click();
+  await page.getByRole('cell', { name: 'Ana' }).waitFor();
+  assert.deepEqual(await page.locator('.rules-summary li.rule').allInnerTexts(), ['Tags has the tag vip']);
+  assert.equal(await page.getByRole('link', { name: 'Edit' }).count(), 0);
+  assert.equal(await page.getByRole('button', { name: 'Delete' }).count(), 0);
+  await assertAccessible(page, 'segment page (agent)');
+  await page.getByRole('link', { name: 'Contacts' }).click();
+  await page.getByRole('button', { name: 'Export all contacts (CSV)' }).waitFor();
+  assert.equal(await page.getByText('Import contacts').count(), 0);
+  assert.deepEqual(errors, [], 'console errors');
+});
+
 test('segments rule model: the builder\'s tree and the API\'s rules convert both ways, with the path of each node for its errors', () => {
   const rules = { not: { any: [
     { field: 'tags', op: 'in', value: ['vip', 'news'] },
