@@ -283,6 +283,10 @@ test('segments in chromium, as an agent: segments and their members are readable
   assert.equal(await page.getByRole('link', { name: 'Edit' }).count(), 0);
   assert.equal(await page.getByRole('button', { name: 'Delete' }).count(), 0);
   await assertAccessible(page, 'segment page (agent)');
+  await page.setViewportSize({ width: 375, height: 740 });
+  assert.ok(await page.evaluate('document.documentElement.scrollWidth <= 375'), 'no horizontal scroll at 375 px (segment page)');
+  await shot(page, 'segments-segment-375');
+  await page.setViewportSize({ width: 1280, height: 800 });
   await page.getByRole('link', { name: 'Contacts' }).click();
   await page.getByRole('button', { name: 'Export all contacts (CSV)' }).waitFor();
   assert.equal(await page.getByText('Import contacts').count(), 0);
