@@ -1,10 +1,12 @@
 // Contacts: search (name, phone or email) and a tag filter over a paged list (50 a page, cursor-paged: smooth on
-// 100,000 rows); a row opens the contact's page.
+// 100,000 rows); a row opens the contact's page. CSV import (admins) and export of the current filter (ContactImport.tsx).
 import { useEffect, useState } from 'preact/hooks';
-import { api, fieldErrors, safely } from '../api.ts';
+import { api, fieldErrors, me, safely } from '../api.ts';
 import { date, t } from '../i18n.ts';
 import { navigate } from '../router.ts';
 import { ErrorLine, Field } from '../ui.tsx';
+import { useSignal } from '../state.ts';
+import { ExportButton, ImportPanel } from './ContactImport.tsx';
 import type { Schema } from '../../../sdk/src/index.ts';
 
 /** The contacts list page. */
@@ -17,6 +19,8 @@ export function Contacts() {
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [fields, setFields] = useState<Record<string, string>>({});
+  const [reload, setReload] = useState(0);
+  const user = useSignal(me);
 
   useEffect(() => {
     let live = true;
@@ -36,7 +40,7 @@ export function Contacts() {
       setNext(data!.meta.next_cursor ?? null);
     })();
     return () => { live = false; };
-  }, [q, tag, cursor]);
+  }, [q, tag, cursor, reload]);
 
   const search = (e: Event) => {
     e.preventDefault();
@@ -60,6 +64,15 @@ export function Contacts() {
         <button type="submit" class="primary">{t('contacts.find')}</button>
       </form>
       <ErrorLine message={error} />
+      <div class="file-tools">
+        <ExportButton query={{ ...(q ? { q } : {}), ...(tag ? { tags: [tag] } : {}) }} filtered={Boolean(q || tag)} />
+        {user?.role === 'admin' && (
+          <details class="import-box">
+            <summary>{t('import.title')}</summary>
+            <ImportPanel onDone={() => setReload((n) => n + 1)} />
+          </details>
+        )}
+      </div>
       {rows === null ? <p role="status">{t('loading')}</p> : rows.length === 0 ? <p class="empty">{t('contacts.empty')}</p> : (
         <div class="table-wrap">
           <table>
