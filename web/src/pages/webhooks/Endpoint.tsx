@@ -2,7 +2,7 @@
 // secret (the new one shown once) and delete; below, its delivery log.
 import { useEffect, useState } from 'preact/hooks';
 import { api, fieldErrors, safely } from '../../api.ts';
-import { dateTime, t } from '../../i18n.ts';
+import { dateTime, t, type Key } from '../../i18n.ts';
 import { navigate, onLink } from '../../router.ts';
 import { ErrorLine } from '../../ui.tsx';
 import { ConfirmButton, ShownOnce } from '../../widgets.tsx';
@@ -78,7 +78,7 @@ export function EndpointPage({ uuid }: { uuid: string }) {
           <dt>{t('webhooks.description')}</dt><dd>{endpoint.description ?? '—'}</dd>
           <dt>{t('webhooks.events')}</dt><dd><EventChips events={endpoint.events} /></dd>
           <dt>{t('webhooks.format')}</dt><dd>{t(endpoint.format === 'callbell' ? 'webhooks.format.callbell' : 'webhooks.format.beckon')}</dd>
-          <dt>{t('webhooks.origin')}</dt><dd>{endpoint.origin}</dd>
+          <dt>{t('webhooks.origin')}</dt><dd>{['api', 'callbell_subscribe', 'zapier'].includes(endpoint.origin) ? t(`webhooks.origin.${endpoint.origin}` as Key) : endpoint.origin}</dd>
           <dt>{t('webhooks.created')}</dt><dd>{dateTime(endpoint.created_at)}</dd>
           {endpoint.failing_since && <><dt>{t('webhooks.failingSince')}</dt><dd>{dateTime(endpoint.failing_since)}</dd></>}
           {endpoint.disabled_reason && <><dt>{t('webhooks.disabledReason')}</dt><dd>{endpoint.disabled_reason}</dd></>}
