@@ -186,7 +186,7 @@ test('webhooks and settings in chromium: endpoint, test delivery and attempt, ro
   await page.getByRole('button', { name: 'Create channel' }).click();
   const card = page.locator('.ch-card', { hasText: 'Support SMS' });
   await card.waitFor();
-  const channels = (await beckon.call('GET', '/v1/channels')).json().channels as { title: string; callback_urls: Record<string, string> }[];
+  const channels = (await beckon.call('GET', '/v1/channels')).json().channels as { uuid: string; title: string; callback_urls: Record<string, string> }[];
   const sms = channels.find((c) => c.title === 'Support SMS')!;
   assert.deepEqual(Object.keys(sms.callback_urls), ['inbound', 'status']);
   assert.equal(await card.getByLabel('Inbound messages').inputValue(), sms.callback_urls.inbound);
@@ -198,6 +198,15 @@ test('webhooks and settings in chromium: endpoint, test delivery and attempt, ro
   assert.match(await card.locator('dl').innerText(), /Sender \(number, short code or sender ID\)\s+\+14155552671[\s\S]*Auth token\s+…6789/);
   await assertAccessible(page, 'settings-channels');
   await shot(page, 'settings-channels');
+
+  // edit it: a new title; the blank secret keeps the stored one
+  await card.getByRole('button', { name: 'Edit' }).click();
+  const form = page.locator('.ch-form');
+  await form.getByLabel('Title', { exact: true }).fill('Support SMS US');
+  await form.getByRole('button', { name: 'Save' }).click();
+  await page.locator('.ch-card h2', { hasText: 'Support SMS US' }).waitFor();
+  const edited = (await beckon.call('GET', `/v1/channels/${sms.uuid}`)).json().channel;
+  assert.deepEqual([edited.title, edited.secrets, edited.config.from_number], ['Support SMS US', { auth_token: '…6789' }, '+14155552671']);
 
   // Settings › Templates: create one with two variables, change its status, delete it
   await page.getByRole('link', { name: 'Templates' }).click();
@@ -225,11 +234,13 @@ test('webhooks and settings in chromium: endpoint, test delivery and attempt, ro
   await tplRow.getByRole('button', { name: 'Delete' }).click();
   await page.getByText('No template here.').waitFor();
 
-  // 375 px: no sideways scroll, each page looks right
+  // 375 px: no sideways scroll, each page looks right (with a template in its table)
+  const welcome = await beckon.call('POST', '/v1/templates', { body: { name: 'welcome', language: 'en', category: 'MARKETING', channel_type: 'sms', body: 'Welcome {{first_name}}!' } });
+  assert.equal(welcome.statusCode, 201, welcome.body);
   await page.setViewportSize({ width: 375, height: 800 });
   for (const [path, name, ready] of [
     [`/webhooks/${endpoint.uuid}`, 'webhooks-endpoint-375', '.wh-deliveries'], ['/webhooks', 'webhooks-list-375', 'tbody tr'],
-    ['/settings/channels', 'settings-channels-375', '.ch-card'], ['/settings/templates', 'settings-templates-375', '.tp-tab'],
+    ['/settings/channels', 'settings-channels-375', '.ch-card'], ['/settings/templates', 'settings-templates-375', 'tbody tr'],
     ['/settings/keys', 'settings-keys-375', 'tbody tr'],
   ] as const) {
     await page.goto(base + path);

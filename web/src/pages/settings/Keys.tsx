@@ -88,7 +88,7 @@ export function KeysSettings() {
       <NewKey onCreated={(name, secret) => { setCreated({ name, secret }); void load(); }} />
       {rows === null ? (!error && <p role="status">{t('loading')}</p>) : (
         <div class="table-wrap">
-          <table>
+          <table class="stack-table">
             <thead><tr>
               <th scope="col">{t('keys.name')}</th><th scope="col">{t('keys.prefix')}</th><th scope="col">{t('keys.scopes')}</th><th scope="col">{t('keys.owner')}</th>
               <th scope="col">{t('keys.created')}</th><th scope="col">{t('keys.lastUsed')}</th><th scope="col">{t('keys.state')}</th>
@@ -96,13 +96,13 @@ export function KeysSettings() {
             <tbody>
               {rows.map((k) => (
                 <tr data-key={k.uuid}>
-                  <td><strong>{k.name}</strong></td>
-                  <td><code>{k.prefix}…</code></td>
-                  <td>{k.scopes.map((s) => <span class="chip">{s}</span>)}</td>
-                  <td>{k.user_uuid ? t('keys.ownerUser') : t('keys.ownerWorkspace')}</td>
-                  <td>{dateTime(k.created_at)}</td>
-                  <td>{k.last_used_at ? dateTime(k.last_used_at) : t('keys.never')}</td>
-                  <td>
+                  <td data-label={t('keys.name')}><strong>{k.name}</strong></td>
+                  <td data-label={t('keys.prefix')}><code>{k.prefix}…</code></td>
+                  <td data-label={t('keys.scopes')}>{k.scopes.map((s) => <span class="chip">{s}</span>)}</td>
+                  <td data-label={t('keys.owner')}>{k.user_uuid ? t('keys.ownerUser') : t('keys.ownerWorkspace')}</td>
+                  <td data-label={t('keys.created')}>{dateTime(k.created_at)}</td>
+                  <td data-label={t('keys.lastUsed')}>{k.last_used_at ? dateTime(k.last_used_at) : t('keys.never')}</td>
+                  <td data-label={t('keys.state')}>
                     {k.revoked_at ? <span class="badge key-revoked">{t('keys.revokedAt', { at: dateTime(k.revoked_at) })}</span> : (
                       <ConfirmButton label={t('keys.revoke')} question={t('keys.revoke.question', { name: k.name })} confirm={t('keys.revoke')} cancel={t('channels.cancel')} action={() => revoke(k.uuid)} />
                     )}

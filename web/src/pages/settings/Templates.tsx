@@ -67,7 +67,7 @@ export function TemplatesSettings() {
       )}
       {rows === null ? (!error && <p role="status">{t('loading')}</p>) : rows.length === 0 ? <p class="empty">{t('templates.empty')}</p> : (
         <div class="table-wrap">
-          <table>
+          <table class="stack-table">
             <thead><tr>
               <th scope="col">{t('templates.name')}</th><th scope="col">{t('templates.language')}</th><th scope="col">{t('templates.category')}</th>
               <th scope="col">{t('templates.channelType')}</th><th scope="col">{t('templates.status')}</th><th scope="col">{t('templates.body')}</th>
@@ -76,13 +76,13 @@ export function TemplatesSettings() {
             <tbody>
               {rows.map((r) => (
                 <tr data-template={r.uuid}>
-                  <td><strong>{r.name}</strong></td>
-                  <td>{r.language}</td>
-                  <td>{t(`templates.category.${r.category}` as Key)}</td>
-                  <td>{t(`channels.type.${r.channel_type}` as Key)}</td>
-                  <td><span class={`badge tp-${r.status}`}>{t(`templates.status.${r.status}` as Key)}</span>{r.status_reason && <div class="hint">{r.status_reason}</div>}</td>
-                  <td class="tp-body"><span>{r.body}</span>{r.variables.length > 0 && <div>{r.variables.map((v) => <code class="chip">{v}</code>)}</div>}</td>
-                  <td>{date(r.updated_at)}</td>
+                  <td data-label={t('templates.name')}><strong>{r.name}</strong></td>
+                  <td data-label={t('templates.language')}>{r.language}</td>
+                  <td data-label={t('templates.category')}>{t(`templates.category.${r.category}` as Key)}</td>
+                  <td data-label={t('templates.channelType')}>{t(`channels.type.${r.channel_type}` as Key)}</td>
+                  <td data-label={t('templates.status')}><span class={`badge tp-${r.status}`}>{t(`templates.status.${r.status}` as Key)}</span>{r.status_reason && <div class="hint">{r.status_reason}</div>}</td>
+                  <td class="tp-body" data-label={t('templates.body')}><span>{r.body}</span>{r.variables.length > 0 && <div>{r.variables.map((v) => <code class="chip">{v}</code>)}</div>}</td>
+                  <td data-label={t('templates.updated')}>{date(r.updated_at)}</td>
                   {canManage && (
                     <td><div class="actions">
                       <button type="button" onClick={() => setEditing(r.uuid)} aria-label={t('templates.editNamed', { name: r.name })}>{t('channels.edit')}</button>

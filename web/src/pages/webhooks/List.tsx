@@ -32,16 +32,16 @@ export function EndpointList() {
       <ErrorLine message={error} />
       {rows === null ? (!error && <p role="status">{t('loading')}</p>) : rows.length === 0 ? <p class="empty">{t('webhooks.empty')}</p> : (
         <div class="table-wrap">
-          <table>
+          <table class="stack-table">
             <thead><tr><th scope="col">{t('webhooks.url')}</th><th scope="col">{t('webhooks.events')}</th><th scope="col">{t('webhooks.format')}</th><th scope="col">{t('webhooks.state')}</th><th scope="col">{t('webhooks.created')}</th></tr></thead>
             <tbody>
               {rows.map((e) => (
                 <tr>
-                  <td class="wh-url"><a href={`/webhooks/${e.uuid}`} onClick={onLink}>{e.url}</a>{e.description && <div class="hint">{e.description}</div>}</td>
-                  <td><EventChips events={e.events} /></td>
-                  <td>{t(e.format === 'callbell' ? 'webhooks.format.callbell' : 'webhooks.format.beckon')}</td>
-                  <td><EndpointBadge endpoint={e} /></td>
-                  <td>{date(e.created_at)}</td>
+                  <td class="wh-url" data-label={t('webhooks.url')}><a href={`/webhooks/${e.uuid}`} onClick={onLink}>{e.url}</a>{e.description && <div class="hint">{e.description}</div>}</td>
+                  <td data-label={t('webhooks.events')}><EventChips events={e.events} /></td>
+                  <td data-label={t('webhooks.format')}>{t(e.format === 'callbell' ? 'webhooks.format.callbell' : 'webhooks.format.beckon')}</td>
+                  <td data-label={t('webhooks.state')}><EndpointBadge endpoint={e} /></td>
+                  <td data-label={t('webhooks.created')}>{date(e.created_at)}</td>
                 </tr>
               ))}
             </tbody>
