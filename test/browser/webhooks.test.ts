@@ -135,11 +135,27 @@ test('webhooks and settings in chromium: endpoint, test delivery and attempt, ro
   assert.equal(hook.requests.length, 3);
   assert.equal(hook.requests[2].headers['webhook-id'], hook.requests[1].headers['webhook-id']);
 
+  // edit it: every event, present and future
+  await page.getByRole('link', { name: 'Edit' }).click();
+  await page.getByRole('checkbox', { name: 'Every event, present and future (*)' }).check();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.locator('dd .chip', { hasText: 'all events' }).waitFor();
+  assert.deepEqual((await beckon.call('GET', `/v1/webhooks/${endpoint.uuid}`)).json().webhook.events, ['*']);
+  await page.getByRole('link', { name: 'Edit' }).click();
+  await page.getByRole('checkbox', { name: 'Every event, present and future (*)' }).uncheck();
+  await page.getByRole('checkbox', { name: 'contact_created' }).check();
+  await page.getByRole('checkbox', { name: 'Every custom event (custom.*)' }).check();
+  await page.getByLabel('Custom events by name (comma separated)').fill('order_placed, cart_abandoned');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.locator('dd .chip', { hasText: 'contact_created' }).waitFor();
+  assert.deepEqual((await beckon.call('GET', `/v1/webhooks/${endpoint.uuid}`)).json().webhook.events,
+    ['contact_created', 'custom.*', 'custom.order_placed', 'custom.cart_abandoned']);
+
   // the list shows it with its events, format and state
   await page.getByRole('link', { name: '← All endpoints' }).click();
   const row = page.locator('tbody tr', { hasText: hook.url });
   await row.waitFor();
-  assert.match(await row.innerText(), /message_created\s*message_status_updated\s*contact_created\s+Beckon\s+active/);
+  assert.match(await row.innerText(), /contact_created\s*all custom events\s*custom\.order_placed\s*custom\.cart_abandoned\s+Beckon\s+active/);
   await assertAccessible(page, 'webhooks-list');
   await shot(page, 'webhooks-list');
 
@@ -214,6 +230,10 @@ test('webhooks and settings in chromium: endpoint, test delivery and attempt, ro
   await page.getByRole('button', { name: 'New template' }).click();
   await page.getByLabel('Name', { exact: true }).fill('order_update');
   await page.locator('#tp-new-language').fill('en_US');
+  await page.getByLabel('Body').fill('Hi {{First Name}}');
+  await page.getByRole('button', { name: 'Create template' }).click();
+  await page.locator('#tp-new-body-error').waitFor();
+  errors.length = 0; // the refused POST (400), expected
   await page.getByLabel('Body').fill('Hi {{1}}, your order {{2}} ships today.');
   await page.locator('.tp-form .chip', { hasText: '{{2}}' }).waitFor();
   await assertAccessible(page, 'settings-template-form');
@@ -248,6 +268,7 @@ test('webhooks and settings in chromium: endpoint, test delivery and attempt, ro
     assert.equal(await scrollsSideways(page), false, `${path} scrolls sideways at 375 px`);
     await shot(page, name);
   }
+
   assert.deepEqual(errors, []);
 
   // an agent reads the endpoint and its log, and sees no admin action
@@ -272,4 +293,12 @@ test('webhooks and settings in chromium: endpoint, test delivery and attempt, ro
   assert.equal(await agent.getByRole('button', { name: 'Edit' }).count(), 0);
   await shot(agent, 'settings-channels-agent');
   assert.deepEqual(agentErrors, []);
+
+  // delete the endpoint (asked twice): the list is empty again
+  await page.goto(`${base}/webhooks/${endpoint.uuid}`);
+  await page.getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('button', { name: 'Delete' }).click();
+  await page.getByText('No webhook endpoint yet.').waitFor();
+  assert.equal((await beckon.call('GET', `/v1/webhooks/${endpoint.uuid}`)).statusCode, 404);
+  assert.deepEqual(errors, []);
 });
