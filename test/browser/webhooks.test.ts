@@ -300,5 +300,12 @@ test('webhooks and settings in chromium: endpoint, test delivery and attempt, ro
   await page.getByRole('button', { name: 'Delete' }).click();
   await page.getByText('No webhook endpoint yet.').waitFor();
   assert.equal((await beckon.call('GET', `/v1/webhooks/${endpoint.uuid}`)).statusCode, 404);
+
+  // in French, on a phone
+  await page.goto(`${base}/settings/channels`);
+  await page.getByLabel('Language').selectOption('fr');
+  await page.getByRole('heading', { name: 'URL de rappel' }).first().waitFor();
+  assert.equal(await scrollsSideways(page), false);
+  await shot(page, 'settings-channels-fr-375');
   assert.deepEqual(errors, []);
 });

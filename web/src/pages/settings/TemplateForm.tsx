@@ -7,9 +7,11 @@ import { ErrorLine, Field } from '../../ui.tsx';
 import type { Schema } from '../../../../sdk/src/index.ts';
 
 type Template = Schema<'Template'>;
-/** Template categories, channel types and statuses, as the API takes them. */
+/** Template categories, as the API takes them. */
 export const CATEGORIES = ['MARKETING', 'UTILITY', 'AUTHENTICATION'] as const;
+/** The channel types a template is for. */
 export const TEMPLATE_TYPES = ['whatsapp', 'sms', 'email'] as const;
+/** Template statuses (only approved ones send). */
 export const TEMPLATE_STATUSES = ['approved', 'pending', 'rejected', 'paused'] as const;
 
 interface Draft { name: string; language: string; category: string; channel_type: string; body: string; footer: string; status: string; status_reason: string }
@@ -37,8 +39,8 @@ export function TemplateForm({ template, onSaved, onCancel }: { template?: Templ
     e.preventDefault();
     setBusy(true);
     const whole = {
-      name: draft.name.trim(), language: draft.language.trim(), category: draft.category as Template['category'] as 'UTILITY', channel_type: draft.channel_type as 'whatsapp',
-      body: draft.body, status: draft.status as 'approved', status_reason: draft.status_reason.trim() || null,
+      name: draft.name.trim(), language: draft.language.trim(), category: draft.category as (typeof CATEGORIES)[number],
+      channel_type: draft.channel_type as (typeof TEMPLATE_TYPES)[number], body: draft.body, status: draft.status as (typeof TEMPLATE_STATUSES)[number], status_reason: draft.status_reason.trim() || null,
       ...(draft.channel_type === 'whatsapp' ? { footer: draft.footer.trim() || null } : {}),
     };
     let answer;
