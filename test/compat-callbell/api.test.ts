@@ -36,7 +36,8 @@ test('callbell messages: every documented send example answers as documented; st
     const answer = await call(fixture.method, fixture.path, body);
     assert.equal(answer.statusCode, fixture.status, `${fixture.source}: ${answer.body}`);
     // a contact made by the send has no name or email yet (Callbell's example shows a known contact)
-    assertShape(answer.json(), fixture.response, { nullable: ['message.contact.name', 'message.contact.email'] });
+    // (nor a conversation: conversation.href is null until the contact writes in; contacts-inbox.test.ts has one)
+    assertShape(answer.json(), fixture.response, { nullable: ['message.contact.name', 'message.contact.email', 'message.conversation.href'] });
     assert.equal(answer.json().message.status, 'enqueued', fixture.source);
     ids.push(answer.json().message.uuid);
   }
@@ -143,7 +144,10 @@ test('callbell contacts: create (both documented paths), get, by phone, list by 
   const noThread = await call('PATCH', `/v1/contacts/${full.json().contact.uuid}`, { bot_status: 'bot_start' });
   assert.equal(noThread.statusCode, 409, 'no conversation and no channel_uuid');
   assert.deepEqual(noThread.json().errors.map((e: { path: string }) => e.path), ['body.bot_status']);
-  const unchecked = await call('PATCH', `/v1/contacts/${full.json().contact.uuid}`, { custom_fields: { VIP: [] }, channel_uuid: 'f3670b13446b412796238b1cd78899f9' });
+  const unknownChannel = await call('PATCH', `/v1/contacts/${full.json().contact.uuid}`, { custom_fields: { VIP: [] }, channel_uuid: 'f3670b13446b412796238b1cd78899f9' });
+  assert.deepEqual([unknownChannel.statusCode, unknownChannel.json().errors[0].path], [400, 'body.channel_uuid']);
+  const sandbox = (await beckon.call('GET', '/v1/channels')).json().channels[0].uuid as string;
+  const unchecked = await call('PATCH', `/v1/contacts/${full.json().contact.uuid}`, { custom_fields: { VIP: [] }, channel_uuid: hex(sandbox) });
   assert.equal(unchecked.json().contact.customFields.VIP, 'false');
   assert.equal(unchecked.headers['beckon-ignored-fields'], 'body.channel_uuid');
 
@@ -152,9 +156,26 @@ test('callbell contacts: create (both documented paths), get, by phone, list by 
   assert.equal(sent.statusCode, 200);
   const messages = await call('GET', `/v1/contacts/${hex(uuid)}/messages?page=1`);
   assert.equal(messages.statusCode, 200);
-  assertShape(messages.json(), F.CONTACT_MESSAGES_EXAMPLE);
+  assertShape(messages.json(), F.CONTACT_MESSAGES_EXAMPLE, { nullable: ['meta.next'] });
   assert.deepEqual(messages.json().messages.map((m: { uuid: string; status: string; text: string }) => [m.uuid, m.status, m.text]), [[sent.json().message.uuid, 'sent', 'Hello there how can I help you?']]);
-  assert.deepEqual(messages.json().meta, { page: 1, pages: 1 });
+  assert.deepEqual(messages.json().meta, { page: 1, pages: 1, next: null });
+  // 51 more messages: two pages of 50; the cursor form (?after=<meta.next>, page ignored) walks the same messages
+  const texts: string[] = [];
+  for (let i = 1; i <= 51; i++) {
+    texts.unshift(`m${i}`);
+    assert.equal((await call('POST', '/v1/messages/send', { to: '+31612345678', from: 'whatsapp', type: 'text', content: { text: `m${i}` } })).statusCode, 200);
+  }
+  const all = [...texts, 'Hello there how can I help you?'];
+  const first = (await call('GET', `/v1/contacts/${hex(uuid)}/messages`)).json();
+  assert.deepEqual([first.messages.map((m: { text: string }) => m.text), first.meta.page, first.meta.pages, typeof first.meta.next], [all.slice(0, 50), 1, 2, 'string']);
+  const second = (await call('GET', `/v1/contacts/${hex(uuid)}/messages?page=2`)).json();
+  assert.deepEqual([second.messages.map((m: { text: string }) => m.text), second.meta], [all.slice(50), { page: 2, pages: 2, next: null }]);
+  const cursor = await call('GET', `/v1/contacts/${hex(uuid)}/messages?after=${first.meta.next}&page=7`);
+  assert.equal(cursor.statusCode, 200, cursor.body);
+  assertShape(cursor.json(), F.CONTACT_MESSAGES_CURSOR_EXAMPLE, { nullable: ['meta.next'] });
+  assert.deepEqual(cursor.json(), { messages: second.messages, meta: { next: null } });
+  const badCursor = await call('GET', `/v1/contacts/${hex(uuid)}/messages?after=nope`);
+  assert.deepEqual([badCursor.statusCode, badCursor.json().errors[0].path], [400, 'query.after']);
 
   // S/contacts_api/_delete_contact.mdx (with Content-Type: application/json and no body) → R/contacts_api/delete_contact.md
   const deleted = await call('DELETE', `/v1/contacts/${hex(uuid)}`);
@@ -178,11 +199,53 @@ test('callbell templates, channels and auth/me answer as documented, by page', a
   assert.equal(templates.json().templates[0].category, 'MARKETING');
   assert.deepEqual((await call('GET', '/v1/templates?page=2')).json(), { templates: [], meta: { page: 2, pages: 1 } });
 
+  // S/users_api/_get_template.mdx → R/template_messages_api/get_template.md
+  const uuid = templates.json().templates[0].uuid as string;
+  const one = await call('GET', `/v1/templates/${hex(uuid)}`);
+  assert.equal(one.statusCode, 200);
+  assertShape(one.json(), F.TEMPLATE_EXAMPLE);
+  assert.deepEqual(one.json(), { template: templates.json().templates[0] });
+  // S/templates_api/_patch_template.mdx: a WhatsApp template's title is its name (lowercase, digits, underscores)
+  const spaced = await call('PATCH', `/v1/templates/${hex(uuid)}`, F.PATCH_TEMPLATE_REQUEST);
+  assert.equal(spaced.statusCode, 400);
+  assert.deepEqual(spaced.json().errors.map((e: { path: string }) => e.path), ['body.title']);
+  const retitled = await call('PATCH', `/v1/templates/${hex(uuid)}`, { title: 'new_title' });
+  assert.equal(retitled.statusCode, 200, retitled.body);
+  assertShape(retitled.json(), F.TEMPLATE_EXAMPLE);
+  assert.deepEqual([retitled.json().template.uuid, retitled.json().template.title], [uuid, 'new_title']);
+  assert.equal((await beckon.call('GET', `/v1/templates/${uuid}`)).json().template.name, 'new_title');
+  assert.equal((await call('PATCH', `/v1/templates/${hex(uuid)}`, { title: 'x', text: 'y' })).statusCode, 400);
+
   const channels = await call('GET', '/v1/channels');
   assert.equal(channels.statusCode, 200);
   assertShape(channels.json(), F.CHANNELS_EXAMPLE);
   assert.deepEqual(channels.json().channels.map((c: { type: string; main: boolean }) => [c.type, c.main]), [['whatsapp', true]]);
   assert.deepEqual((await call('GET', '/v1/channels?type=telegram')).json().channels, []);
+  // S/channels_api/_get_channel.mdx → R/channels_api/get_channel.md; S/channels_api/_patch_channel.mdx → R/channels_api/patch_channel.md
+  const channel = channels.json().channels[0].uuid as string;
+  const gotChannel = await call('GET', `/v1/channels/${hex(channel)}`);
+  assert.equal(gotChannel.statusCode, 200);
+  assertShape(gotChannel.json(), F.CHANNEL_EXAMPLE);
+  assert.deepEqual(gotChannel.json(), { channel: channels.json().channels[0] });
+  const patchedChannel = await call('PATCH', `/v1/channels/${hex(channel)}`, F.PATCH_CHANNEL_REQUEST);
+  assert.equal(patchedChannel.statusCode, 200, patchedChannel.body);
+  assertShape(patchedChannel.json(), F.PATCH_CHANNEL_EXAMPLE);
+  assert.deepEqual(patchedChannel.json().channel, { ...channels.json().channels[0], title: 'New title' });
+  assert.equal((await beckon.call('GET', `/v1/channels/${channel}`)).json().channel.title, 'New title');
+  assert.equal((await call('PATCH', `/v1/channels/${hex(channel)}`, { title: '' })).json().errors[0].path, 'body.title');
+
+  // unknown uuid, another workspace: 404; an agent cannot retitle
+  const missing = 'f3670b13446b412796238b1cd78899f9';
+  for (const path of [`/v1/templates/${missing}`, `/v1/channels/${missing}`]) {
+    assert.equal((await call('GET', path)).statusCode, 404, path);
+    assert.equal((await call('PATCH', path, { title: 'x' })).statusCode, 404, path);
+  }
+  const other = await beckon.newWorkspace('other');
+  for (const path of [`/v1/templates/${hex(uuid)}`, `/v1/channels/${hex(channel)}`]) {
+    assert.equal((await call('GET', path, undefined, other)).statusCode, 404, path);
+    assert.equal((await call('PATCH', path, { title: 'stolen' }, other)).statusCode, 404, path);
+  }
+  assert.equal((await beckon.call('GET', `/v1/channels/${channel}`)).json().channel.title, 'New title');
 
   // S/auth_api/_get_me.mdx
   const me = await call('GET', '/v1/auth/me');

@@ -34,7 +34,7 @@ export function conversationOpened(native: Native, context: PayloadContext = {})
   const conversation = native as unknown as ConversationView;
   return {
     source: conversation.channel_type,
-    href: `${context.publicUrl ?? ''}/conversations/${conversation.uuid}`,
+    href: `${(context.publicUrl ?? '').replace(/\/+$/, '')}/inbox/${conversation.uuid}`,
     contact: contactSubset(conversation, context),
     createdAt: conversation.created_at,
   };

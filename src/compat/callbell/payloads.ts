@@ -4,6 +4,7 @@ import { getContact } from '../../contacts/service.ts';
 import type { MessageView } from '../../messages/service.ts';
 import type { StoredEvent } from '../../webhooks/formats.ts';
 import { INBOX_PAYLOAD_FORMATTERS } from './inbox-payloads.ts';
+import { latestConversationOf } from '../../conversations/service.ts';
 import { callbellContactSubset, callbellTime } from './shared.ts';
 
 /** What a payload formatter reads: the store and the public URL (for the contact's links), in the event's workspace. */
@@ -16,12 +17,19 @@ export interface PayloadContext {
 /** Builds Callbell's `payload` of one event type from Beckon's stored payload. */
 export type CallbellPayload = (payload: any, context: PayloadContext) => Promise<unknown>;
 
+/** The contact subset of a payload, its conversationHref the contact's latest conversation (read when the delivery is made). */
+async function subsetOf(context: PayloadContext, view: ContactView) {
+  return callbellContactSubset(view, context.deps.config.publicUrl, await latestConversationOf(context.deps, context.workspaceId, view.uuid));
+}
+
 async function contactSubset(context: PayloadContext, contactId: string) {
+  let view: ContactView;
   try {
-    return callbellContactSubset(await getContact(context.deps.db, context.workspaceId, contactId), context.deps.config.publicUrl);
+    view = await getContact(context.deps.db, context.workspaceId, contactId);
   } catch {
     return { uuid: contactId }; // the contact was deleted since
   }
+  return subsetOf(context, view);
 }
 
 function attachments(message: MessageView): string[] {
@@ -48,10 +56,10 @@ export const CALLBELL_PAYLOADS: Record<string, CallbellPayload> = {
     };
   },
   async contact_created(contact: ContactView, context) {
-    return callbellContactSubset(contact, context.deps.config.publicUrl);
+    return subsetOf(context, contact);
   },
   async contact_updated(contact: ContactView, context) {
-    return callbellContactSubset(contact, context.deps.config.publicUrl);
+    return subsetOf(context, contact);
   },
   async contact_deleted(contact: ContactView, context) {
     return { uuid: contact.uuid, deleted: context.event.created_at };
