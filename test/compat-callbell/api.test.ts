@@ -20,8 +20,8 @@ async function setup(t: { after(fn: () => Promise<void>): void }) {
   return { beckon, call };
 }
 
-async function template(beckon: TestBeckon, name: string, body: string): Promise<string> {
-  const made = await beckon.call('POST', '/v1/templates', { body: { name, language: 'en_US', category: 'MARKETING', channel_type: 'whatsapp', body } });
+async function template(beckon: TestBeckon, name: string, body: string, header?: { format: string }): Promise<string> {
+  const made = await beckon.call('POST', '/v1/templates', { body: { name, language: 'en_US', category: 'MARKETING', channel_type: 'whatsapp', body, ...(header ? { header } : {}) } });
   assert.equal(made.statusCode, 201, made.body);
   return made.json().template.uuid;
 }
@@ -30,9 +30,13 @@ test('callbell messages: every documented send example answers as documented; st
   const { beckon, call } = await setup(t);
   const one = await template(beckon, 'one_var', 'Hello {{1}}, this is a template message example');
   const three = await template(beckon, 'three_vars', 'Hello {{1}}, this is a template {{2}} example. {{3}}!');
+  const media: Record<string, string> = {};
+  for (const format of ['IMAGE', 'VIDEO', 'DOCUMENT']) media[format] = await template(beckon, `media_${format.toLowerCase()}`, 'Hello {{1}}, here is your file', { format });
   const ids: string[] = [];
   for (const fixture of F.SEND_FIXTURES) {
-    const body = JSON.parse(JSON.stringify(fixture.body).replace('":template3"', JSON.stringify(hex(three))).replace('":template"', JSON.stringify(hex(one))));
+    let json = JSON.stringify(fixture.body).replace('":template3"', JSON.stringify(hex(three))).replace('":template"', JSON.stringify(hex(one)));
+    for (const [format, uuid] of Object.entries(media)) json = json.replace(`":template${format}"`, JSON.stringify(hex(uuid)));
+    const body = JSON.parse(json);
     const answer = await call(fixture.method, fixture.path, body);
     assert.equal(answer.statusCode, fixture.status, `${fixture.source}: ${answer.body}`);
     // a contact made by the send has no name or email yet (Callbell's example shows a known contact)
@@ -52,6 +56,12 @@ test('callbell messages: every documented send example answers as documented; st
   assert.deepEqual(sentTemplate.template_values, ['John Doe']);
   const sentThree = (await beckon.call('GET', `/v1/messages/${ids[10]}`)).json().message;
   assert.deepEqual(sentThree.template_values, ['Jack', 'template', 'Cheers']);
+  // a media template: the header shows content.url, content.text fills the variable (S/messages_api/_post_messages_template_image.mdx …)
+  for (const [i, format, url] of [[12, 'IMAGE', 'https://example.com/valid_image.jpeg'], [13, 'VIDEO', 'https://example.com/valid_video.mp4'], [14, 'DOCUMENT', 'https://example.com/valid_document.pdf']] as const) {
+    const sentMedia = (await beckon.call('GET', `/v1/messages/${ids[i]}`)).json().message;
+    assert.deepEqual([sentMedia.template_uuid, sentMedia.template_values, sentMedia.content.url], [media[format], ['John Doe'], url], JSON.stringify(sentMedia));
+  }
+  // S/messages_api/_get_messages.mdx is the status request again (GET /messages/status/:uuid), replayed below
   // metadata is kept; assigned_user is named as ignored
   assert.deepEqual((await beckon.call('GET', `/v1/messages/${ids[8]}`)).json().message.metadata, { customer_id: '123456', sent_from: 'backend_api' });
   const assigned = await call('POST', '/v1/messages/send', F.SEND_FIXTURES[7].body);
@@ -124,6 +134,7 @@ test('callbell contacts: create (both documented paths), get, by phone, list by 
   const byPhone = await call('GET', '/v1/contacts/phone/31612345678');
   assert.equal(byPhone.statusCode, 200);
   assert.equal(byPhone.json().contact.uuid, uuid);
+  // S/contacts_api/_get_contact_by_bsuid.mdx → R/contacts_api/get_contact_by_bsuid.md: Beckon stores no BSUID (404)
   assert.equal((await call('GET', '/v1/contacts/bsuid/US.13491208655302741918')).statusCode, 404);
   // S/contacts_api/_get_contacts.mdx → R/contacts_api/get_contacts.md; ?page and ?tags
   const list = await call('GET', '/v1/contacts');
@@ -192,6 +203,7 @@ test('callbell contacts: create (both documented paths), get, by phone, list by 
 test('callbell templates, channels and auth/me answer as documented, by page', async (t) => {
   const { beckon, call } = await setup(t);
   await template(beckon, 'welcome', 'Message text');
+  // S/templates_api/_get_templates.mdx → R/template_messages_api/get_templates.md
   const templates = await call('GET', '/v1/templates');
   assert.equal(templates.statusCode, 200);
   assertShape(templates.json(), F.TEMPLATES_EXAMPLE);
@@ -216,6 +228,7 @@ test('callbell templates, channels and auth/me answer as documented, by page', a
   assert.equal((await beckon.call('GET', `/v1/templates/${uuid}`)).json().template.name, 'new_title');
   assert.equal((await call('PATCH', `/v1/templates/${hex(uuid)}`, { title: 'x', text: 'y' })).statusCode, 400);
 
+  // S/channels_api/_get_channels.mdx → R/channels_api/get_channels.md
   const channels = await call('GET', '/v1/channels');
   assert.equal(channels.statusCode, 200);
   assertShape(channels.json(), F.CHANNELS_EXAMPLE);
