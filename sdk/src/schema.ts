@@ -97,7 +97,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * End the session (and delete its cookies); with an API key it does nothing
+         * End the session (and delete its cookies; records agent_session_updated); with an API key it does nothing
          * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         post: operations["logout"];
@@ -6039,7 +6039,7 @@ export interface operations {
                 /** @description meta.next_cursor of the previous page */
                 cursor?: string;
                 limit?: number;
-                /** @description Only these event types (repeat the parameter or separate with commas): message_created, message_status_updated, contact_created, contact_updated, contact_deleted, contact_tag_added, contact_opted_in, contact_opted_out, message_opened, link_clicked, campaign_started, campaign_completed, automation_run_started, automation_run_completed, automation_run_exited, automation_run_failed, automation_run_converted, agent_status_updated, team_membership_updated, conversation_opened, conversation_closed, conversation_assigned, conversation_status_updated, conversation_updated, conversation_funnel_stage_updated, note_created, custom.<name> for one custom event, custom.* for every custom event; default all */
+                /** @description Only these event types (repeat the parameter or separate with commas): message_created, message_status_updated, contact_created, contact_updated, contact_deleted, contact_tag_added, contact_opted_in, contact_opted_out, message_opened, link_clicked, campaign_started, campaign_completed, automation_run_started, automation_run_completed, automation_run_exited, automation_run_failed, automation_run_converted, agent_status_updated, agent_session_updated, team_membership_updated, conversation_opened, conversation_closed, conversation_assigned, conversation_status_updated, conversation_updated, conversation_funnel_stage_updated, note_created, custom.<name> for one custom event, custom.* for every custom event; default all */
                 type?: string[];
             };
             header?: never;
@@ -6207,7 +6207,7 @@ export interface operations {
             query?: {
                 /** @description Resume after this event id, for clients that cannot send the Last-Event-ID header (the header wins) */
                 last_event_id?: string;
-                /** @description Only these event types (repeat the parameter or separate with commas): message_created, message_status_updated, contact_created, contact_updated, contact_deleted, contact_tag_added, contact_opted_in, contact_opted_out, message_opened, link_clicked, campaign_started, campaign_completed, automation_run_started, automation_run_completed, automation_run_exited, automation_run_failed, automation_run_converted, agent_status_updated, team_membership_updated, conversation_opened, conversation_closed, conversation_assigned, conversation_status_updated, conversation_updated, conversation_funnel_stage_updated, note_created, custom.<name> for one custom event, custom.* for every custom event; default all */
+                /** @description Only these event types (repeat the parameter or separate with commas): message_created, message_status_updated, contact_created, contact_updated, contact_deleted, contact_tag_added, contact_opted_in, contact_opted_out, message_opened, link_clicked, campaign_started, campaign_completed, automation_run_started, automation_run_completed, automation_run_exited, automation_run_failed, automation_run_converted, agent_status_updated, agent_session_updated, team_membership_updated, conversation_opened, conversation_closed, conversation_assigned, conversation_status_updated, conversation_updated, conversation_funnel_stage_updated, note_created, custom.<name> for one custom event, custom.* for every custom event; default all */
                 type?: string[];
             };
             header?: {
@@ -6449,7 +6449,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description An event type (message_created, message_status_updated, contact_created, contact_updated, contact_deleted, contact_tag_added, contact_opted_in, contact_opted_out, message_opened, link_clicked, campaign_started, campaign_completed, automation_run_started, automation_run_completed, automation_run_exited, automation_run_failed, automation_run_converted, agent_status_updated, team_membership_updated, conversation_opened, conversation_closed, conversation_assigned, conversation_status_updated, conversation_updated, conversation_funnel_stage_updated, note_created), custom.<name> for one custom event, or automation_run_finished (automation_run_completed + automation_run_exited + automation_run_failed + automation_run_converted) */
+                    /** @description An event type (message_created, message_status_updated, contact_created, contact_updated, contact_deleted, contact_tag_added, contact_opted_in, contact_opted_out, message_opened, link_clicked, campaign_started, campaign_completed, automation_run_started, automation_run_completed, automation_run_exited, automation_run_failed, automation_run_converted, agent_status_updated, agent_session_updated, team_membership_updated, conversation_opened, conversation_closed, conversation_assigned, conversation_status_updated, conversation_updated, conversation_funnel_stage_updated, note_created), custom.<name> for one custom event, or automation_run_finished (automation_run_completed + automation_run_exited + automation_run_failed + automation_run_converted) */
                     event: string;
                     /** @description Where deliveries go (Zapier's bundle.targetUrl); passes the SSRF guard like any webhook URL */
                     target_url: string;
@@ -6513,7 +6513,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description An event type (message_created, message_status_updated, contact_created, contact_updated, contact_deleted, contact_tag_added, contact_opted_in, contact_opted_out, message_opened, link_clicked, campaign_started, campaign_completed, automation_run_started, automation_run_completed, automation_run_exited, automation_run_failed, automation_run_converted, agent_status_updated, team_membership_updated, conversation_opened, conversation_closed, conversation_assigned, conversation_status_updated, conversation_updated, conversation_funnel_stage_updated, note_created), custom.<name> for one custom event, or automation_run_finished (automation_run_completed + automation_run_exited + automation_run_failed + automation_run_converted) */
+                /** @description An event type (message_created, message_status_updated, contact_created, contact_updated, contact_deleted, contact_tag_added, contact_opted_in, contact_opted_out, message_opened, link_clicked, campaign_started, campaign_completed, automation_run_started, automation_run_completed, automation_run_exited, automation_run_failed, automation_run_converted, agent_status_updated, agent_session_updated, team_membership_updated, conversation_opened, conversation_closed, conversation_assigned, conversation_status_updated, conversation_updated, conversation_funnel_stage_updated, note_created), custom.<name> for one custom event, or automation_run_finished (automation_run_completed + automation_run_exited + automation_run_failed + automation_run_converted) */
                 event: string;
             };
             cookie?: never;
@@ -8929,6 +8929,7 @@ export const EVENT_TYPES = [
   "automation_run_failed",
   "automation_run_converted",
   "agent_status_updated",
+  "agent_session_updated",
   "team_membership_updated",
   "conversation_opened",
   "conversation_closed",

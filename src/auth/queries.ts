@@ -74,14 +74,15 @@ export async function deleteSession(db: Db, id: string): Promise<void> {
   await db.deleteFrom('sessions').where('id', '=', id).execute();
 }
 
-/** Deletes every session of a user. */
-export async function deleteUserSessions(db: Db, userId: string): Promise<void> {
-  await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+/** Deletes every session of a user; returns how many there were. */
+export async function deleteUserSessions(db: Db, userId: string): Promise<number> {
+  const r = await db.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
+  return Number(r.numDeletedRows);
 }
 
-/** Deletes sessions past either expiry. */
-export async function deleteExpiredSessions(db: Db, now: string): Promise<void> {
-  await db.deleteFrom('sessions').where((eb) => eb.or([eb('idle_expires_at', '<=', now), eb('expires_at', '<=', now)])).execute();
+/** Deletes sessions past either expiry; returns whose they were (one row per session). */
+export async function deleteExpiredSessions(db: Db, now: string): Promise<{ workspace_id: string; user_id: string }[]> {
+  return db.deleteFrom('sessions').where((eb) => eb.or([eb('idle_expires_at', '<=', now), eb('expires_at', '<=', now)])).returning(['workspace_id', 'user_id']).execute();
 }
 
 /** Lists a workspace's keys, newest first, revoked ones included. */

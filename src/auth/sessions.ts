@@ -47,17 +47,15 @@ export async function createSession(db: Db, times: SessionTimes, user: { id: str
 }
 
 /**
- * The caller behind a session token, or null when it is unknown, ended, expired (idle or absolute; then deleted) or
- * its user was deleted. Each use moves the idle expiry forward (written at most every tenth of the idle time, ≤ 1 min).
+ * The caller behind a session token, or null when it is unknown, ended, expired (idle or absolute; the sweep deletes
+ * it and records its end) or its user was deleted. Each use moves the idle expiry forward (written at most every tenth
+ * of the idle time, ≤ 1 min).
  */
 export async function verifySession(db: Db, times: SessionTimes, token: string): Promise<AuthContext | null> {
   const row = await q.findSessionByHash(db, sha256(token));
   if (!row) return null;
   const now = Date.now();
-  if (Date.parse(row.idle_expires_at) <= now || Date.parse(row.expires_at) <= now) {
-    await q.deleteSession(db, row.id);
-    return null;
-  }
+  if (Date.parse(row.idle_expires_at) <= now || Date.parse(row.expires_at) <= now) return null;
   const idleMs = times.sessionIdleSeconds * 1000;
   if (now - Date.parse(row.last_seen_at) >= Math.min(60_000, idleMs / 10)) {
     await q.touchSession(db, row.id, new Date(now).toISOString(), new Date(now + idleMs).toISOString());
@@ -71,14 +69,14 @@ export async function endSession(db: Db, sessionId: string): Promise<void> {
   await q.deleteSession(db, sessionId);
 }
 
-/** Ends every session of a user (deleted, or their password changed). */
-export async function endUserSessions(db: Db, userId: string): Promise<void> {
-  await q.deleteUserSessions(db, userId);
+/** Ends every session of a user (deleted, or their password changed); returns how many ended. */
+export async function endUserSessions(db: Db, userId: string): Promise<number> {
+  return q.deleteUserSessions(db, userId);
 }
 
-/** Deletes expired sessions (called now and then; an expired session is refused anyway). */
-export async function sweepSessions(db: Db): Promise<void> {
-  await q.deleteExpiredSessions(db, new Date().toISOString());
+/** Deletes expired sessions (called now and then; an expired session is refused anyway); returns whose they were, one per session. */
+export async function sweepSessions(db: Db): Promise<{ workspace_id: string; user_id: string }[]> {
+  return q.deleteExpiredSessions(db, new Date().toISOString());
 }
 
 /** The two Set-Cookie values of a new session: the HttpOnly session cookie and the script-readable CSRF cookie; Secure behind https. */

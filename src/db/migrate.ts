@@ -22,6 +22,7 @@ import * as automationStats from './migrations/0018_automation_stats.ts';
 import * as automationWaits from './migrations/0019_automation_waits.ts';
 import * as automationTriggers from './migrations/0020_automation_triggers.ts';
 import * as webhookFormat from './migrations/0022_webhook_format.ts';
+import * as deliveryParts from './migrations/0023_delivery_parts.ts';
 
 /** Every migration in order; add new ones here (the one list serves both stores). */
 const MIGRATIONS: Record<string, Migration> = {
@@ -46,6 +47,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0019_automation_waits': automationWaits,
   '0020_automation_triggers': automationTriggers,
   '0022_webhook_format': webhookFormat,
+  '0023_delivery_parts': deliveryParts,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

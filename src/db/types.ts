@@ -209,6 +209,8 @@ export interface WebhookDeliveriesTable {
   endpoint_id: string;
   event_id: string;
   event_type: string;
+  /** Which body of the event this delivery carries: 0, or 1… for a format that sends an event as several (formats.ts). */
+  part: number;
   status: DeliveryStatus;
   attempt_count: number;
   next_attempt_at: Timestamp | null;

@@ -18,6 +18,7 @@ export const EVENT_TYPES = [
   'automation_run_failed',
   'automation_run_converted',
   'agent_status_updated',
+  'agent_session_updated',
   'team_membership_updated',
   'conversation_opened',
   'conversation_closed',

@@ -3,7 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.ts';
 import type { App } from '../http.ts';
 import { AppError } from '../errors.ts';
-import { clearedCookies, endSession, sessionCookies, sweepSessions } from '../auth/sessions.ts';
+import { clearedCookies, sessionCookies } from '../auth/sessions.ts';
+import { signOut, sweepExpiredSessions } from './session-events.ts';
 import { ScopeListSchema } from '../auth/routes.ts';
 import { findWorkspace } from '../auth/queries.ts';
 import { AcceptBody, LoginBody, ResetConfirmBody, ResetRequestBody, UserSchema } from './schema.ts';
@@ -39,8 +40,8 @@ function loginLimiter(app: App, deps: Deps) {
 /** Sign-in routes: login, logout, the caller's identity, invitations and password resets. */
 export function accountRoutes(app: App, deps: Deps): void {
   const limitLogin = loginLimiter(app, deps);
-  // expired sessions are refused when used; this deletes the ones never used again, hourly
-  const sweeper = setInterval(() => sweepSessions(deps.db).catch((err) => deps.log.warn({ err }, 'session sweep failed')), 3_600_000);
+  // expired sessions are refused when used; this deletes them hourly, recording each end (agent_session_updated)
+  const sweeper = setInterval(() => sweepExpiredSessions(deps).catch((err) => deps.log.warn({ err }, 'session sweep failed')), 3_600_000);
   sweeper.unref();
   app.addHook('onClose', async () => clearInterval(sweeper));
 
@@ -58,9 +59,9 @@ export function accountRoutes(app: App, deps: Deps): void {
 
   app.post('/v1/auth/logout', {
     config: { scope: 'read' },
-    schema: { operationId: 'logout', tags, summary: 'End the session (and delete its cookies); with an API key it does nothing', response: { 204: Type.Null() } },
+    schema: { operationId: 'logout', tags, summary: 'End the session (and delete its cookies; records agent_session_updated); with an API key it does nothing', response: { 204: Type.Null() } },
   }, async (request, reply) => {
-    if (request.auth.sessionId) await endSession(deps.db, request.auth.sessionId);
+    await signOut(deps, request.auth);
     return reply.code(204).header('set-cookie', clearedCookies(deps.config)).send(null);
   });
 

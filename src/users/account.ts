@@ -1,7 +1,7 @@
 import type { Deps } from '../deps.ts';
 import type { UsersTable } from '../db/types.ts';
 import { AppError, invalidField } from '../errors.ts';
-import { createSession, endUserSessions } from '../auth/sessions.ts';
+import { endSessionsOf, startSession } from './session-events.ts';
 import { isEmail, normalizeEmail } from '../lib/email.ts';
 import { newId } from '../lib/ids.ts';
 import { hashPassword, verifyNothing, verifyPassword } from '../lib/password.ts';
@@ -16,14 +16,13 @@ export interface SignedIn {
   token: string;
 }
 
-/** Checks an email and password: the user and a new session, or 401 invalid_credentials (an unknown email takes as long as a wrong password). */
+/** Checks an email and password: the user and a new session (agent_session_updated), or 401 invalid_credentials (an unknown email takes as long as a wrong password). */
 export async function login(deps: Deps, rawEmail: string, password: string): Promise<SignedIn> {
   const email = rawEmail.trim().toLowerCase();
   const row = isEmail(email) ? await q.findUserByEmail(deps.db, email) : undefined;
   const ok = row?.password_hash ? await verifyPassword(password, row.password_hash) : await verifyNothing(password);
   if (!row || !ok) throw new AppError(401, 'invalid_credentials', 'the email or the password is wrong');
-  const { token } = await createSession(deps.db, deps.config, row);
-  return { user: userView(row), token };
+  return { user: userView(row), token: await startSession(deps, row) };
 }
 
 /**
@@ -50,8 +49,7 @@ export async function acceptInvitation(deps: Deps, input: { token: string; passw
     await q.updateUser(trx, row.id, { password_hash: passwordHash, updated_at: now });
     return { ...row, password_hash: passwordHash, updated_at: now };
   });
-  const { token } = await createSession(deps.db, deps.config, user);
-  return { user: userView(user), token };
+  return { user: userView(user), token: await startSession(deps, user) };
 }
 
 /**
@@ -78,9 +76,9 @@ export async function confirmPasswordReset(deps: Deps, input: { token: string; p
     const row = await q.findUser(trx, token.workspace_id, token.user_id!);
     if (!row) throw new AppError(400, 'token_invalid', 'this link\'s user was deleted', [{ path: 'body.token', message: 'unknown, used or expired' }]);
     await q.updateUser(trx, row.id, { password_hash: passwordHash, updated_at: now });
-    await endUserSessions(trx, row.id);
-    return { ...row, password_hash: passwordHash, updated_at: now };
+    const user = { ...row, password_hash: passwordHash, updated_at: now };
+    await endSessionsOf(trx, deps, user);
+    return user;
   });
-  const { token } = await createSession(deps.db, deps.config, user);
-  return { user: userView(user), token };
+  return { user: userView(user), token: await startSession(deps, user) };
 }

@@ -97,7 +97,7 @@ export async function sendTestEvent(deps: Deps, engine: DeliveryEngine, workspac
   await deps.writer.run(async (trx) => {
     await q.insertEvent(trx, { id: eventId, workspace_id: workspaceId, type: TEST_EVENT_TYPE, payload: JSON.stringify(payload), created_at: now });
     await q.insertDeliveries(trx, [{
-      id: deliveryId, workspace_id: workspaceId, endpoint_id: endpoint.id, event_id: eventId, event_type: TEST_EVENT_TYPE, status: 'pending',
+      id: deliveryId, workspace_id: workspaceId, endpoint_id: endpoint.id, event_id: eventId, event_type: TEST_EVENT_TYPE, part: 0, status: 'pending',
       attempt_count: 0, next_attempt_at: now, last_status_code: null, last_error: null, created_at: now, updated_at: now,
     }]);
   });

@@ -3,7 +3,7 @@ import type { Db } from '../db/connect.ts';
 import type { WebhookEndpointsTable } from '../db/types.ts';
 import { DELIVER_WEBHOOK_TASK, type DeliveryJob } from './delivery-job.ts';
 import type { Deps } from '../deps.ts';
-import { deliveryBody } from './formats.ts';
+import { deliveryBody, deliveryMessageId } from './formats.ts';
 import { newId } from '../lib/ids.ts';
 import { parseJson } from '../lib/json.ts';
 import { AllowList } from '../lib/ssrf.ts';
@@ -89,8 +89,9 @@ export class DeliveryEngine {
         if (slot === null) return { run: 'busy', retryInMs: this.slots.comeBackInMs(endpointId) };
       }
       sentAt.setTime(Date.now());
-      const body = await deliveryBody(this.deps, row.origin, row.format, row.workspace_id, { id: row.event_id, type: row.event_type, payload: row.event_payload, created_at: row.event_created_at });
-      result = await postWebhook(this.agent, this.allow, row.url, webhookHeaders(signingSecrets(withOpenSecrets(this.deps.secrets, row.endpoint_id, row), sentAt), row.event_id, sentAt, body), body, config.webhookTimeoutMs);
+      const body = await deliveryBody(this.deps, row.origin, row.format, row.workspace_id, { id: row.event_id, type: row.event_type, payload: row.event_payload, created_at: row.event_created_at }, row.part);
+      const messageId = deliveryMessageId(row.event_id, row.part);
+      result = await postWebhook(this.agent, this.allow, row.url, webhookHeaders(signingSecrets(withOpenSecrets(this.deps.secrets, row.endpoint_id, row), sentAt), messageId, sentAt, body), body, config.webhookTimeoutMs);
     } finally {
       if (slot !== null && endpointId) this.slots.release(endpointId, slot);
     }

@@ -7,6 +7,7 @@ import { newId } from '../lib/ids.ts';
 import { parseJson } from '../lib/json.ts';
 import * as q from './queries.ts';
 import { DELIVER_WEBHOOK_TASK } from './delivery-job.ts';
+import { deliveryParts } from './formats.ts';
 
 export { DELIVER_WEBHOOK_TASK } from './delivery-job.ts';
 
@@ -20,21 +21,25 @@ export function subscribes(events: string[], type: string): boolean {
 
 /**
  * Creates, in the events' own transaction, one pending delivery and one deliver_webhook job per enabled endpoint of
- * the workspace subscribed to each event's type (one endpoint lookup, multi-row inserts, in the events' order);
- * returns how many. Events no endpoint wants cost one indexed read.
+ * the workspace subscribed to each event's type (one endpoint lookup, multi-row inserts, in the events' order), or one
+ * per part when the endpoint's format sends the event as several bodies (formats.ts); returns how many. Events no
+ * endpoint wants cost one indexed read.
  */
-export async function fanOutEvents(trx: Db, queue: JobQueue, workspaceId: string, events: { id: string; type: string }[]): Promise<number> {
-  const endpoints = (await q.enabledEndpoints(trx, workspaceId)).map((e) => ({ id: e.id, events: parseJson<string[]>(e.events, []) }));
+export async function fanOutEvents(trx: Db, queue: JobQueue, workspaceId: string, events: { id: string; type: string; payload?: string }[]): Promise<number> {
+  const endpoints = (await q.enabledEndpoints(trx, workspaceId)).map((e) => ({ id: e.id, origin: e.origin, format: e.format, events: parseJson<string[]>(e.events, []) }));
   if (endpoints.length === 0 || events.length === 0) return 0;
   const now = new Date().toISOString();
   const rows: WebhookDeliveriesTable[] = [];
   for (const event of events) {
     for (const e of endpoints) {
       if (!subscribes(e.events, event.type)) continue;
-      rows.push({
-        id: newId(), workspace_id: workspaceId, endpoint_id: e.id, event_id: event.id, event_type: event.type, status: 'pending',
-        attempt_count: 0, next_attempt_at: now, last_status_code: null, last_error: null, created_at: now, updated_at: now,
-      });
+      const parts = deliveryParts(e.origin, e.format, event);
+      for (let part = 0; part < parts; part++) {
+        rows.push({
+          id: newId(), workspace_id: workspaceId, endpoint_id: e.id, event_id: event.id, event_type: event.type, part, status: 'pending',
+          attempt_count: 0, next_attempt_at: now, last_status_code: null, last_error: null, created_at: now, updated_at: now,
+        });
+      }
     }
   }
   if (rows.length === 0) return 0;

@@ -77,7 +77,7 @@ export async function enabledEndpoints(db: Db, workspaceId: string) {
   return enabledOf(db, workspaceId);
 }
 const enabledOf = prepared((db, workspaceId: string) =>
-  db.selectFrom('webhook_endpoints').select(['id', 'events']).where('workspace_id', '=', workspaceId).where('enabled', '=', 1));
+  db.selectFrom('webhook_endpoints').select(['id', 'events', 'origin', 'format']).where('workspace_id', '=', workspaceId).where('enabled', '=', 1));
 
 /** Inserts an event that is not fanned out (the test event of one endpoint). */
 export async function insertEvent(db: Db, row: EventsTable): Promise<void> {
@@ -108,7 +108,7 @@ const attemptOf = prepared((db, deliveryId: string) =>
   db.selectFrom('webhook_deliveries as d')
     .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
     .innerJoin('events as ev', 'ev.id', 'd.event_id')
-    .select(['d.id', 'd.workspace_id', 'd.status', 'd.attempt_count', 'd.endpoint_id', 'e.url', 'e.format', 'e.enabled', 'e.disabled_reason', 'e.secret', 'e.previous_secret',
+    .select(['d.id', 'd.workspace_id', 'd.status', 'd.attempt_count', 'd.endpoint_id', 'd.part', 'e.url', 'e.format', 'e.enabled', 'e.disabled_reason', 'e.secret', 'e.previous_secret',
       'e.previous_secret_expires_at', 'e.origin', 'ev.id as event_id', 'ev.type as event_type', 'ev.payload as event_payload', 'ev.created_at as event_created_at'])
     .where('d.id', '=', deliveryId));
 

@@ -68,7 +68,7 @@ test('Callbell payloads of the inbox events, from the native payloads Beckon rec
   assert.deepEqual([(removed.payload.user as any).email, removed.payload.reason, (removed.payload.team as any).members], [`ann.${ann.uuid}@example.com`, 'agent_removed', 0]);
 });
 
-test('agent_session_updated and a change of several members: the formatters alone (Beckon records no session event)', () => {
+test('agent_session_updated and a change of several members: the formatters alone (one payload per user, by part)', () => {
   const user = { uuid: 'u1', email: 'john.doe@gmail.com', name: 'John Doe', role: 'agent', availability: 'away', custom_status: 'Lunch', has_password: true, created_at: '2024-02-21T12:02:47.000Z', updated_at: '2024-02-21T12:02:47.000Z' };
   const session = deliver('agent_session_updated', { action: 'user_logged_in', user });
   assertShape(session, DOCUMENTED_PAYLOADS.agent_session_updated, {}, 'agent_session_updated');
@@ -79,4 +79,5 @@ test('agent_session_updated and a change of several members: the formatters alon
   const payloads = teamMembershipPayloads({ team, added: ['u1'], removed: ['u2'], users: [user, other] });
   assert.deepEqual(payloads.map((p: any) => [p.user.email, p.user.available, p.reason]), [['john.doe@gmail.com', false, 'agent_added'], ['jane@example.com', true, 'agent_removed']]);
   for (const payload of payloads) assertShape({ event: 'team_membership_updated', payload }, DOCUMENTED_PAYLOADS.team_membership_updated);
+  assert.deepEqual([0, 1].map((part) => INBOX_PAYLOAD_FORMATTERS.team_membership_updated({ team, added: ['u1'], removed: ['u2'], users: [user, other] }, { part })), payloads);
 });

@@ -20,8 +20,8 @@ async function setup(t: { after(fn: () => Promise<void>): void }) {
   return { beckon, call };
 }
 
-async function template(beckon: TestBeckon, name: string, body: string): Promise<string> {
-  const made = await beckon.call('POST', '/v1/templates', { body: { name, language: 'en_US', category: 'MARKETING', channel_type: 'whatsapp', body } });
+async function template(beckon: TestBeckon, name: string, body: string, header?: { format: string }): Promise<string> {
+  const made = await beckon.call('POST', '/v1/templates', { body: { name, language: 'en_US', category: 'MARKETING', channel_type: 'whatsapp', body, ...(header ? { header } : {}) } });
   assert.equal(made.statusCode, 201, made.body);
   return made.json().template.uuid;
 }
@@ -30,13 +30,18 @@ test('callbell messages: every documented send example answers as documented; st
   const { beckon, call } = await setup(t);
   const one = await template(beckon, 'one_var', 'Hello {{1}}, this is a template message example');
   const three = await template(beckon, 'three_vars', 'Hello {{1}}, this is a template {{2}} example. {{3}}!');
+  const media: Record<string, string> = {};
+  for (const format of ['IMAGE', 'VIDEO', 'DOCUMENT']) media[format] = await template(beckon, `media_${format.toLowerCase()}`, 'Hello {{1}}, here is your file', { format });
   const ids: string[] = [];
   for (const fixture of F.SEND_FIXTURES) {
-    const body = JSON.parse(JSON.stringify(fixture.body).replace('":template3"', JSON.stringify(hex(three))).replace('":template"', JSON.stringify(hex(one))));
+    let json = JSON.stringify(fixture.body).replace('":template3"', JSON.stringify(hex(three))).replace('":template"', JSON.stringify(hex(one)));
+    for (const [format, uuid] of Object.entries(media)) json = json.replace(`":template${format}"`, JSON.stringify(hex(uuid)));
+    const body = JSON.parse(json);
     const answer = await call(fixture.method, fixture.path, body);
     assert.equal(answer.statusCode, fixture.status, `${fixture.source}: ${answer.body}`);
     // a contact made by the send has no name or email yet (Callbell's example shows a known contact)
-    assertShape(answer.json(), fixture.response, { nullable: ['message.contact.name', 'message.contact.email'] });
+    // (nor a conversation: conversation.href is null until the contact writes in; contacts-inbox.test.ts has one)
+    assertShape(answer.json(), fixture.response, { nullable: ['message.contact.name', 'message.contact.email', 'message.conversation.href'] });
     assert.equal(answer.json().message.status, 'enqueued', fixture.source);
     ids.push(answer.json().message.uuid);
   }
@@ -51,6 +56,12 @@ test('callbell messages: every documented send example answers as documented; st
   assert.deepEqual(sentTemplate.template_values, ['John Doe']);
   const sentThree = (await beckon.call('GET', `/v1/messages/${ids[10]}`)).json().message;
   assert.deepEqual(sentThree.template_values, ['Jack', 'template', 'Cheers']);
+  // a media template: the header shows content.url, content.text fills the variable (S/messages_api/_post_messages_template_image.mdx …)
+  for (const [i, format, url] of [[12, 'IMAGE', 'https://example.com/valid_image.jpeg'], [13, 'VIDEO', 'https://example.com/valid_video.mp4'], [14, 'DOCUMENT', 'https://example.com/valid_document.pdf']] as const) {
+    const sentMedia = (await beckon.call('GET', `/v1/messages/${ids[i]}`)).json().message;
+    assert.deepEqual([sentMedia.template_uuid, sentMedia.template_values, sentMedia.content.url], [media[format], ['John Doe'], url], JSON.stringify(sentMedia));
+  }
+  // S/messages_api/_get_messages.mdx is the status request again (GET /messages/status/:uuid), replayed below
   // metadata is kept; assigned_user is named as ignored
   assert.deepEqual((await beckon.call('GET', `/v1/messages/${ids[8]}`)).json().message.metadata, { customer_id: '123456', sent_from: 'backend_api' });
   const assigned = await call('POST', '/v1/messages/send', F.SEND_FIXTURES[7].body);
@@ -123,6 +134,7 @@ test('callbell contacts: create (both documented paths), get, by phone, list by 
   const byPhone = await call('GET', '/v1/contacts/phone/31612345678');
   assert.equal(byPhone.statusCode, 200);
   assert.equal(byPhone.json().contact.uuid, uuid);
+  // S/contacts_api/_get_contact_by_bsuid.mdx → R/contacts_api/get_contact_by_bsuid.md: Beckon stores no BSUID (404)
   assert.equal((await call('GET', '/v1/contacts/bsuid/US.13491208655302741918')).statusCode, 404);
   // S/contacts_api/_get_contacts.mdx → R/contacts_api/get_contacts.md; ?page and ?tags
   const list = await call('GET', '/v1/contacts');
@@ -143,7 +155,10 @@ test('callbell contacts: create (both documented paths), get, by phone, list by 
   const noThread = await call('PATCH', `/v1/contacts/${full.json().contact.uuid}`, { bot_status: 'bot_start' });
   assert.equal(noThread.statusCode, 409, 'no conversation and no channel_uuid');
   assert.deepEqual(noThread.json().errors.map((e: { path: string }) => e.path), ['body.bot_status']);
-  const unchecked = await call('PATCH', `/v1/contacts/${full.json().contact.uuid}`, { custom_fields: { VIP: [] }, channel_uuid: 'f3670b13446b412796238b1cd78899f9' });
+  const unknownChannel = await call('PATCH', `/v1/contacts/${full.json().contact.uuid}`, { custom_fields: { VIP: [] }, channel_uuid: 'f3670b13446b412796238b1cd78899f9' });
+  assert.deepEqual([unknownChannel.statusCode, unknownChannel.json().errors[0].path], [400, 'body.channel_uuid']);
+  const sandbox = (await beckon.call('GET', '/v1/channels')).json().channels[0].uuid as string;
+  const unchecked = await call('PATCH', `/v1/contacts/${full.json().contact.uuid}`, { custom_fields: { VIP: [] }, channel_uuid: hex(sandbox) });
   assert.equal(unchecked.json().contact.customFields.VIP, 'false');
   assert.equal(unchecked.headers['beckon-ignored-fields'], 'body.channel_uuid');
 
@@ -152,9 +167,26 @@ test('callbell contacts: create (both documented paths), get, by phone, list by 
   assert.equal(sent.statusCode, 200);
   const messages = await call('GET', `/v1/contacts/${hex(uuid)}/messages?page=1`);
   assert.equal(messages.statusCode, 200);
-  assertShape(messages.json(), F.CONTACT_MESSAGES_EXAMPLE);
+  assertShape(messages.json(), F.CONTACT_MESSAGES_EXAMPLE, { nullable: ['meta.next'] });
   assert.deepEqual(messages.json().messages.map((m: { uuid: string; status: string; text: string }) => [m.uuid, m.status, m.text]), [[sent.json().message.uuid, 'sent', 'Hello there how can I help you?']]);
-  assert.deepEqual(messages.json().meta, { page: 1, pages: 1 });
+  assert.deepEqual(messages.json().meta, { page: 1, pages: 1, next: null });
+  // 51 more messages: two pages of 50; the cursor form (?after=<meta.next>, page ignored) walks the same messages
+  const texts: string[] = [];
+  for (let i = 1; i <= 51; i++) {
+    texts.unshift(`m${i}`);
+    assert.equal((await call('POST', '/v1/messages/send', { to: '+31612345678', from: 'whatsapp', type: 'text', content: { text: `m${i}` } })).statusCode, 200);
+  }
+  const all = [...texts, 'Hello there how can I help you?'];
+  const first = (await call('GET', `/v1/contacts/${hex(uuid)}/messages`)).json();
+  assert.deepEqual([first.messages.map((m: { text: string }) => m.text), first.meta.page, first.meta.pages, typeof first.meta.next], [all.slice(0, 50), 1, 2, 'string']);
+  const second = (await call('GET', `/v1/contacts/${hex(uuid)}/messages?page=2`)).json();
+  assert.deepEqual([second.messages.map((m: { text: string }) => m.text), second.meta], [all.slice(50), { page: 2, pages: 2, next: null }]);
+  const cursor = await call('GET', `/v1/contacts/${hex(uuid)}/messages?after=${first.meta.next}&page=7`);
+  assert.equal(cursor.statusCode, 200, cursor.body);
+  assertShape(cursor.json(), F.CONTACT_MESSAGES_CURSOR_EXAMPLE, { nullable: ['meta.next'] });
+  assert.deepEqual(cursor.json(), { messages: second.messages, meta: { next: null } });
+  const badCursor = await call('GET', `/v1/contacts/${hex(uuid)}/messages?after=nope`);
+  assert.deepEqual([badCursor.statusCode, badCursor.json().errors[0].path], [400, 'query.after']);
 
   // S/contacts_api/_delete_contact.mdx (with Content-Type: application/json and no body) → R/contacts_api/delete_contact.md
   const deleted = await call('DELETE', `/v1/contacts/${hex(uuid)}`);
@@ -171,6 +203,7 @@ test('callbell contacts: create (both documented paths), get, by phone, list by 
 test('callbell templates, channels and auth/me answer as documented, by page', async (t) => {
   const { beckon, call } = await setup(t);
   await template(beckon, 'welcome', 'Message text');
+  // S/templates_api/_get_templates.mdx → R/template_messages_api/get_templates.md
   const templates = await call('GET', '/v1/templates');
   assert.equal(templates.statusCode, 200);
   assertShape(templates.json(), F.TEMPLATES_EXAMPLE);
@@ -178,11 +211,54 @@ test('callbell templates, channels and auth/me answer as documented, by page', a
   assert.equal(templates.json().templates[0].category, 'MARKETING');
   assert.deepEqual((await call('GET', '/v1/templates?page=2')).json(), { templates: [], meta: { page: 2, pages: 1 } });
 
+  // S/users_api/_get_template.mdx → R/template_messages_api/get_template.md
+  const uuid = templates.json().templates[0].uuid as string;
+  const one = await call('GET', `/v1/templates/${hex(uuid)}`);
+  assert.equal(one.statusCode, 200);
+  assertShape(one.json(), F.TEMPLATE_EXAMPLE);
+  assert.deepEqual(one.json(), { template: templates.json().templates[0] });
+  // S/templates_api/_patch_template.mdx: a WhatsApp template's title is its name (lowercase, digits, underscores)
+  const spaced = await call('PATCH', `/v1/templates/${hex(uuid)}`, F.PATCH_TEMPLATE_REQUEST);
+  assert.equal(spaced.statusCode, 400);
+  assert.deepEqual(spaced.json().errors.map((e: { path: string }) => e.path), ['body.title']);
+  const retitled = await call('PATCH', `/v1/templates/${hex(uuid)}`, { title: 'new_title' });
+  assert.equal(retitled.statusCode, 200, retitled.body);
+  assertShape(retitled.json(), F.TEMPLATE_EXAMPLE);
+  assert.deepEqual([retitled.json().template.uuid, retitled.json().template.title], [uuid, 'new_title']);
+  assert.equal((await beckon.call('GET', `/v1/templates/${uuid}`)).json().template.name, 'new_title');
+  assert.equal((await call('PATCH', `/v1/templates/${hex(uuid)}`, { title: 'x', text: 'y' })).statusCode, 400);
+
+  // S/channels_api/_get_channels.mdx → R/channels_api/get_channels.md
   const channels = await call('GET', '/v1/channels');
   assert.equal(channels.statusCode, 200);
   assertShape(channels.json(), F.CHANNELS_EXAMPLE);
   assert.deepEqual(channels.json().channels.map((c: { type: string; main: boolean }) => [c.type, c.main]), [['whatsapp', true]]);
   assert.deepEqual((await call('GET', '/v1/channels?type=telegram')).json().channels, []);
+  // S/channels_api/_get_channel.mdx → R/channels_api/get_channel.md; S/channels_api/_patch_channel.mdx → R/channels_api/patch_channel.md
+  const channel = channels.json().channels[0].uuid as string;
+  const gotChannel = await call('GET', `/v1/channels/${hex(channel)}`);
+  assert.equal(gotChannel.statusCode, 200);
+  assertShape(gotChannel.json(), F.CHANNEL_EXAMPLE);
+  assert.deepEqual(gotChannel.json(), { channel: channels.json().channels[0] });
+  const patchedChannel = await call('PATCH', `/v1/channels/${hex(channel)}`, F.PATCH_CHANNEL_REQUEST);
+  assert.equal(patchedChannel.statusCode, 200, patchedChannel.body);
+  assertShape(patchedChannel.json(), F.PATCH_CHANNEL_EXAMPLE);
+  assert.deepEqual(patchedChannel.json().channel, { ...channels.json().channels[0], title: 'New title' });
+  assert.equal((await beckon.call('GET', `/v1/channels/${channel}`)).json().channel.title, 'New title');
+  assert.equal((await call('PATCH', `/v1/channels/${hex(channel)}`, { title: '' })).json().errors[0].path, 'body.title');
+
+  // unknown uuid, another workspace: 404; an agent cannot retitle
+  const missing = 'f3670b13446b412796238b1cd78899f9';
+  for (const path of [`/v1/templates/${missing}`, `/v1/channels/${missing}`]) {
+    assert.equal((await call('GET', path)).statusCode, 404, path);
+    assert.equal((await call('PATCH', path, { title: 'x' })).statusCode, 404, path);
+  }
+  const other = await beckon.newWorkspace('other');
+  for (const path of [`/v1/templates/${hex(uuid)}`, `/v1/channels/${hex(channel)}`]) {
+    assert.equal((await call('GET', path, undefined, other)).statusCode, 404, path);
+    assert.equal((await call('PATCH', path, { title: 'stolen' }, other)).statusCode, 404, path);
+  }
+  assert.equal((await beckon.call('GET', `/v1/channels/${channel}`)).json().channel.title, 'New title');
 
   // S/auth_api/_get_me.mdx
   const me = await call('GET', '/v1/auth/me');

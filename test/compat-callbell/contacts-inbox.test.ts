@@ -23,7 +23,13 @@ test('callbell contacts: one Contact shape filled from the latest conversation; 
   const native = (await expectCall(beckon, 'GET', `/v1/conversations/${conversation.uuid}`, 200)).conversation;
   assert.deepEqual([native.assignee_uuid, native.team_uuid, native.bot_status], [ann.uuid, team.uuid, 'bot_start']);
   const shown = patched.json().contact;
+  // conversationHref: the web app's link to that conversation
+  assert.match(shown.conversationHref, new RegExp(`^https?://[^/]+/inbox/${conversation.uuid}$`));
   assert.deepEqual([shown.assignedUser, shown.closedAt, shown.funnelId, shown.team], [annEmail, null, null, { uuid: team.uuid, name: 'Support', createdAt: team.created_at, default: false, members: 1 }]);
+  // a send with fields=conversation links the same conversation
+  const sent = await call('POST', '/v1/messages/send', { to: '+393331234001', from: 'whatsapp', channel_uuid: channel, type: 'text', content: { text: 'Hi' }, fields: 'conversation' });
+  assert.equal(sent.statusCode, 200, sent.body);
+  assert.equal(sent.json().message.conversation.href, shown.conversationHref);
   // the same shape from get, list, and a conversation endpoint
   const got = (await call('GET', `/v1/contacts/${contact}`)).json().contact;
   assert.deepEqual(got, shown);
@@ -52,8 +58,16 @@ test('callbell contacts: one Contact shape filled from the latest conversation; 
   assert.equal(refused.statusCode, 409);
   assert.deepEqual(refused.json().errors.map((e: { path: string }) => e.path), ['body.assigned_user']);
   assert.equal((await call('GET', '/v1/contacts/phone/393331234002')).statusCode, 404);
+  // an unknown channel_uuid: 400 naming it, before anything is written
+  const noChannel = await call('POST', '/v1/contacts', { identifier: '+393331234002', assigned_user: annEmail, channel_uuid: 'f3670b13446b412796238b1cd78899f9' });
+  assert.equal(noChannel.statusCode, 400);
+  assert.deepEqual(noChannel.json().errors, [{ path: 'body.channel_uuid', message: 'no such channel in this workspace' }]);
+  assert.equal((await call('GET', '/v1/contacts/phone/393331234002')).statusCode, 404);
   const made = await call('POST', '/v1/contacts', { identifier: '+393331234002', assigned_user: annEmail, channel_uuid: channel });
   assert.equal(made.statusCode, 200, made.body);
   assert.equal(made.json().contact.assignedUser, annEmail);
+  const opened = await conversationOf(beckon, '+393331234002');
+  assert.match(made.json().contact.conversationHref, new RegExp(`/inbox/${opened.uuid}$`));
+  assert.notEqual(opened.uuid, conversation.uuid);
   assert.equal(made.headers['beckon-ignored-fields'], undefined);
 });

@@ -19,8 +19,11 @@ export const CONTACT_EXAMPLE = {
   customFields: { 'Stripe link': 'https://stripe.com/contacts/cus1234567', 'Billing Address': '3 Abbey Rd, London' },
 };
 
-/** Contact options: Beckon has no assigned user outside the inbox part; customFields is a record. */
-export const CONTACT_OPTIONS = { nullable: ['assignedUser', 'contacts[].assignedUser', 'contact.assignedUser'], records: ['customFields', 'contacts[].customFields', 'contact.customFields'] };
+/** Contact options: no assigned user nor conversationHref while the contact has no conversation; customFields is a record. */
+export const CONTACT_OPTIONS = {
+  nullable: ['assignedUser', 'contacts[].assignedUser', 'contact.assignedUser', 'conversationHref', 'contacts[].conversationHref', 'contact.conversationHref'],
+  records: ['customFields', 'contacts[].customFields', 'contact.customFields'],
+};
 
 /** One replayed example: the request as documented and the documented answer. */
 export interface Fixture {
@@ -49,6 +52,11 @@ export const SEND_FIXTURES: Fixture[] = [
   { source: 'S/messages_api/_post_messages_with_metadata.mdx', method: 'POST', path: '/v1/messages/send', body: { to: '+31612345678', from: 'whatsapp', type: 'text', content: { text: 'Hello! This message has an assigned user!' }, assigned_user: 'john.doe@email.com', metadata: { customer_id: '123456', sent_from: 'backend_api' } }, status: 200, response: SENT },
   { source: 'S/messages_api/_post_messages_template.mdx', method: 'POST', path: '/v1/messages/send', body: { to: '+31612345678', from: 'whatsapp', type: 'text', content: { text: 'John Doe' }, template_uuid: ':template', optin_contact: true }, status: 200, response: SENT },
   { source: 'S/messages_api/_post_multi_variable_messages_template.mdx', method: 'POST', path: '/v1/messages/send', body: { to: '+31612345678', from: 'whatsapp', type: 'text', content: { text: 'John Doe' }, template_values: ['Jack', 'template', 'Cheers'], template_uuid: ':template3', optin_contact: true }, status: 200, response: SENT },
+  { source: 'S/messages_api/_post_messages_video.mdx', method: 'POST', path: '/v1/messages/send', body: { to: '+31612345678', from: 'whatsapp', type: 'document', content: { url: 'https://example.com/my_video.mp4' } }, status: 200, response: SENT },
+  // a template with a media header: content.url is the media, content.text the one variable
+  { source: 'S/messages_api/_post_messages_template_image.mdx', method: 'POST', path: '/v1/messages/send', body: { to: '+31612345678', from: 'whatsapp', type: 'image', content: { text: 'John Doe', url: 'https://example.com/valid_image.jpeg' }, template_uuid: ':templateIMAGE', optin_contact: true }, status: 200, response: SENT },
+  { source: 'S/messages_api/_post_messages_template_video.mdx', method: 'POST', path: '/v1/messages/send', body: { to: '+31612345678', from: 'whatsapp', type: 'video', content: { text: 'John Doe', url: 'https://example.com/valid_video.mp4' }, template_uuid: ':templateVIDEO', optin_contact: true }, status: 200, response: SENT },
+  { source: 'S/messages_api/_post_messages_template_document.mdx', method: 'POST', path: '/v1/messages/send', body: { to: '+31612345678', from: 'whatsapp', type: 'document', content: { text: 'John Doe', url: 'https://example.com/valid_document.pdf' }, template_uuid: ':templateDOCUMENT', optin_contact: true }, status: 200, response: SENT },
   {
     source: 'R/messages_api/post_send_messages.md, "Example Response (with fields=conversation,contact)"', method: 'POST', path: '/v1/messages/send',
     body: { to: '+31612345678', from: 'whatsapp', type: 'text', content: { text: 'Hello!' }, fields: 'conversation,contact' }, status: 200,
@@ -68,8 +76,11 @@ export const STATUS_EXAMPLE = { message: { uuid: 'adf3d1216d4c4dcd908199d6700f23
 /** R/contacts_api/get_contact_messages.md, example response (the sent one). */
 export const CONTACT_MESSAGES_EXAMPLE = {
   messages: [{ text: 'Hello there how can I help you?', createdAt: '2023-12-12T10:56:36Z', uuid: 'cf839626ac7949879b88bcffd41d34fe', status: 'sent', channel: 'whatsapp', from: '391234567890', to: '390987654321' }],
-  meta: { page: 1, pages: 5 },
+  meta: { page: 1, pages: 5, next: 'eyJ0cyI6MTcwMTM3NTIxNjAwMCwiaWQiOjQyfQ' },
 };
+
+/** R/contacts_api/get_contact_messages.md, "Cursor Pagination" (cursor mode: `?after=<meta.next>`), the first message as above. */
+export const CONTACT_MESSAGES_CURSOR_EXAMPLE = { messages: CONTACT_MESSAGES_EXAMPLE.messages, meta: { next: 'eyJ0cyI6MTcwMTM3NTIxNjAwMCwiaWQiOjQyfQ' } };
 
 /** R/template_messages_api/get_templates.md, example response. */
 export const TEMPLATES_EXAMPLE = {
@@ -82,6 +93,21 @@ export const CHANNELS_EXAMPLE = {
   channels: [{ uuid: '7c996996fea947f4a1d5a11e7fac84db', title: 'phone_number_1', type: 'whatsapp', main: true, discardedAt: false }],
   meta: { page: 1, pages: 1 },
 };
+
+/** R/template_messages_api/get_template.md, example response; request S/users_api/_get_template.mdx (filed under users_api). */
+export const TEMPLATE_EXAMPLE = {
+  template: { uuid: 'ad42a09715814e6483b1c5debd6a2dbc', title: 'Template title', templateType: 'text', category: 'MARKETING', status: 'approved', text: 'Message text', createdAt: '2020-11-13T21:08:53Z' },
+};
+
+/** S/templates_api/_patch_template.mdx: `{"title": New title"}` (its JSON lacks a quote; sent as it means). No page documents the answer: the template, as GET answers it. */
+export const PATCH_TEMPLATE_REQUEST = { title: 'New title' };
+
+/** R/channels_api/get_channel.md, example response; request S/channels_api/_get_channel.mdx. */
+export const CHANNEL_EXAMPLE = { channel: { uuid: '7c996996fea947f4a1d5a11e7fac84db', title: 'phone_number_1', type: 'whatsapp', main: true } };
+
+/** R/channels_api/patch_channel.md, example response; request S/channels_api/_patch_channel.mdx `{"title": "New title"}`. */
+export const PATCH_CHANNEL_EXAMPLE = { channel: { uuid: '7c996996fea947f4a1d5a11e7fac84db', title: 'New title', type: 'whatsapp', main: true } };
+export const PATCH_CHANNEL_REQUEST = { title: 'New title' };
 
 /** The reference notes of /auth/me (S/auth_api/_get_me.mdx is the request; its answer: 200 {status, user_email, user_name, api_key}). */
 export const AUTH_ME_EXAMPLE = { status: 'ok', user_email: null, user_name: 'John Doe', api_key: 'test_gshuPaZoeEG6ovbc8M79w0QyM' };

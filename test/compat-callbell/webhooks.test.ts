@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { Webhook } from 'standardwebhooks';
 import { startBeckon, waitFor } from '../helpers.ts';
 import { Receiver } from '../receiver.ts';
+import { conversationOf } from '../inbox-fixtures.ts';
 import { assertShape } from './shape.ts';
 import * as F from './fixtures.ts';
 
@@ -45,19 +46,22 @@ test('callbell webhooks: subscribe, Callbell-shaped signed payloads for message 
   const of = (event: string) => bodies.filter((b) => b.event === event);
   for (const body of bodies) assert.deepEqual(Object.keys(body).sort(), ['event', 'payload'], `Callbell's envelope only: ${JSON.stringify(body)}`);
 
+  // a contact with no conversation yet has no conversationHref (null)
+  const noThread = { nullable: ['payload.conversationHref', 'payload.contact.conversationHref'] };
   const [created] = of('contact_created');
-  assertShape(created, F.WEBHOOK_PAYLOADS.contact_created);
+  assertShape(created, F.WEBHOOK_PAYLOADS.contact_created, noThread);
+  assert.equal(created.payload.conversationHref, null);
   assert.equal(created.payload.uuid, contact.uuid);
   assert.equal(created.payload.phoneNumber, '+393331234567');
   const [updated] = of('contact_updated');
-  assertShape(updated, F.WEBHOOK_PAYLOADS.contact_updated);
+  assertShape(updated, F.WEBHOOK_PAYLOADS.contact_updated, noThread);
   assert.deepEqual(updated.payload.tags, ['Lead', 'Hot']);
 
   const messages = of('message_created');
   const outbound = messages.find((m) => m.payload.status === 'sent');
   const received = messages.find((m) => m.payload.status === 'received');
   assert.ok(outbound && received, JSON.stringify(messages));
-  assertShape(outbound, F.WEBHOOK_PAYLOADS.message_created, { records: ['payload.metadata'] });
+  assertShape(outbound, F.WEBHOOK_PAYLOADS.message_created, { records: ['payload.metadata'], ...noThread });
   assert.equal(outbound.payload.text, 'Hello');
   assert.deepEqual(outbound.payload.metadata, { order: 'A-1' });
   assert.equal(outbound.payload.contact.uuid, contact.uuid);
@@ -68,7 +72,7 @@ test('callbell webhooks: subscribe, Callbell-shaped signed payloads for message 
   const statuses = of('message_status_updated');
   assert.deepEqual(statuses.map((s) => s.payload.status).sort(), ['delivered', 'read', 'sent']);
   for (const status of statuses) {
-    assertShape(status, F.WEBHOOK_PAYLOADS.message_status_updated, { records: ['payload.metadata', 'payload.messageStatusPayload'] });
+    assertShape(status, F.WEBHOOK_PAYLOADS.message_status_updated, { records: ['payload.metadata', 'payload.messageStatusPayload'], ...noThread });
     assert.equal(status.payload.uuid, sent.json().message.uuid);
   }
 
@@ -76,6 +80,10 @@ test('callbell webhooks: subscribe, Callbell-shaped signed payloads for message 
   const opened = await waitFor('conversation_opened', async () => receiver.requests.map((r) => new Webhook(secret).verify(r.body, r.headers) as Delivery).find((b) => b.event === 'conversation_opened'));
   assert.deepEqual(Object.keys(opened.payload).sort(), ['contact', 'createdAt', 'href', 'source']);
   assert.deepEqual([opened.payload.source, opened.payload.contact.uuid, opened.payload.contact.phoneNumber], ['whatsapp', contact.uuid, '+393331234567']);
+  // the inbound message's conversation: its href, and the contact's conversationHref in the received message_created
+  const thread = await conversationOf(beckon, '+393331234567');
+  assert.match(opened.payload.href, new RegExp(`/inbox/${thread.uuid}$`));
+  assert.equal(received.payload.contact.conversationHref, opened.payload.href);
 
   // S/contacts_api/_delete_contact.mdx → contact_deleted (R/webhooks/contact_events/contact_deleted.md)
   assert.equal((await call('DELETE', `/v1/contacts/${contact.uuid}`)).statusCode, 200);

@@ -31,6 +31,8 @@ export const PATH_KINDS: readonly [RegExp, keyof Seeded][] = [
   [/^\/compat\/callbell\/v1\/teams\/:uuid/, 'team'],
   [/^\/compat\/callbell\/v1\/users\/:uuid/, 'user'],
   [/^\/compat\/callbell\/v1\/custom_status(es)?\/:id/, 'customStatus'],
+  [/^\/compat\/callbell\/v1\/templates\/:uuid/, 'template'],
+  [/^\/compat\/callbell\/v1\/channels\/:uuid/, 'channel'],
   // a Zapier hook is a webhook endpoint of origin zapier: another workspace's endpoint is unknown there too
   [/^\/v1\/hooks\/:id/, 'webhook'],
 ];
@@ -89,6 +91,8 @@ export const VALID_BODIES: Record<string, (own: Seeded) => unknown> = {
   updateCustomField: () => ({ label: 'Changed' }),
   updateChannel: () => ({ title: 'Changed' }),
   updateTemplate: () => ({ body: 'Changed {{1}}' }),
+  callbellUpdateChannel: () => ({ title: 'Changed' }),
+  callbellUpdateTemplate: () => ({ title: `changed_${fresh()}` }),
   updateWebhook: () => ({ description: 'Changed' }),
   updateSegment: () => ({ name: 'Changed' }),
   addSegmentContacts: (own) => ({ contact_uuids: [own.contact2] }),

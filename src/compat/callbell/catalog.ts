@@ -1,11 +1,12 @@
 import { Type } from 'typebox';
 import type { Deps } from '../../deps.ts';
 import type { App } from '../../http.ts';
-import { listTemplates, type TemplateView } from '../../templates/service.ts';
-import { CHANNEL_TYPES, listChannels, type ChannelView } from '../../channels/service.ts';
+import { getTemplate, listTemplates, updateTemplate, type TemplateView } from '../../templates/service.ts';
+import { CHANNEL_TYPES, getChannel, listChannels, updateChannel, type ChannelView } from '../../channels/service.ts';
 import { findUserOr404 } from '../../users/service.ts';
 import { getWorkspace } from '../../auth/workspace.ts';
-import { allOfCursor, CallbellPageMeta, callbellTime, PageParam, slicePage } from './shared.ts';
+import { allOfCursor, beckonId, CallbellPageMeta, callbellTime, CallbellUuidParams, PageParam, slicePage } from './shared.ts';
+import { withFieldRenamed } from './contact-input.ts';
 
 const Template = Type.Object({
   uuid: Type.String(), title: Type.String(), text: Type.String(), createdAt: Type.String(),
@@ -21,7 +22,10 @@ function toCallbellChannel(c: ChannelView) {
   return { uuid: c.uuid, title: c.title, type: c.type, main: c.main, discardedAt: false };
 }
 
-/** Callbell's template and channel lists and /auth/me. */
+/** Callbell's PATCH body of a template or a channel: its new title (at most `max` characters, Beckon's limit). */
+const TitleBody = (max: number) => Type.Object({ title: Type.String({ minLength: 1, maxLength: max, description: 'The new title (a WhatsApp template\'s is its name: lowercase letters, digits and underscores)' }) }, { additionalProperties: false });
+
+/** Callbell's template and channel lists, one template or channel (get, retitle), and /auth/me. */
 export function callbellCatalogRoutes(app: App, deps: Deps): void {
   app.get('/v1/templates', {
     config: { scope: 'read' },
@@ -34,6 +38,32 @@ export function callbellCatalogRoutes(app: App, deps: Deps): void {
     const { items, meta } = slicePage(all, request.query.page ?? 1);
     return { templates: items.map(toCallbellTemplate), meta };
   });
+
+  app.get('/v1/templates/:uuid', {
+    config: { scope: 'read' },
+    schema: { operationId: 'callbellGetTemplate', tags: ['templates'], summary: 'A template', params: CallbellUuidParams, response: { 200: Type.Object({ template: Template }) } },
+  }, async (request) => ({ template: toCallbellTemplate(await getTemplate(deps.db, request.auth.workspaceId, beckonId(request.params.uuid))) }));
+
+  app.patch('/v1/templates/:uuid', {
+    config: { scope: 'full' },
+    schema: {
+      operationId: 'callbellUpdateTemplate', tags: ['templates'], summary: 'Retitle a template (Beckon\'s template name)', params: CallbellUuidParams, body: TitleBody(512),
+      response: { 200: Type.Object({ template: Template }) },
+    },
+  }, async (request) => {
+    const view = await withFieldRenamed('body.name', 'body.title', () => updateTemplate(deps.db, request.auth.workspaceId, beckonId(request.params.uuid), { name: request.body.title }));
+    return { template: toCallbellTemplate(view) };
+  });
+
+  app.get('/v1/channels/:uuid', {
+    config: { scope: 'read' },
+    schema: { operationId: 'callbellGetChannel', tags: ['channels'], summary: 'A channel', params: CallbellUuidParams, response: { 200: Type.Object({ channel: Channel }) } },
+  }, async (request) => ({ channel: toCallbellChannel(await getChannel(deps, request.auth.workspaceId, beckonId(request.params.uuid))) }));
+
+  app.patch('/v1/channels/:uuid', {
+    config: { scope: 'full' },
+    schema: { operationId: 'callbellUpdateChannel', tags: ['channels'], summary: 'Retitle a channel', params: CallbellUuidParams, body: TitleBody(100), response: { 200: Type.Object({ channel: Channel }) } },
+  }, async (request) => ({ channel: toCallbellChannel(await updateChannel(deps, request.auth.workspaceId, beckonId(request.params.uuid), { title: request.body.title })) }));
 
   app.get('/v1/channels', {
     config: { scope: 'read' },

@@ -5,6 +5,7 @@ import type { BotStatus } from '../../db/enums.ts';
 import { AppError } from '../../errors.ts';
 import { findUserByEmail } from '../../users/queries.ts';
 import { getTeam } from '../../teams/service.ts';
+import { getChannel } from '../../channels/service.ts';
 import { assignConversation, latestConversationOf, patchConversation, startConversation, type Actor } from '../../conversations/service.ts';
 import { beckonId } from './shared.ts';
 
@@ -49,6 +50,15 @@ export async function planInbox(deps: Deps, workspaceId: string, body: InboxFiel
     plan.paths.push('body.bot_status');
   }
   return plan.paths.length > 0 ? plan : null;
+}
+
+/** A 400 naming body.channel_uuid unless the workspace has this channel. */
+export async function checkChannel(deps: Deps, workspaceId: string, channelId: string): Promise<void> {
+  const channel = await getChannel(deps, workspaceId, channelId).catch((err: unknown) => {
+    if (err instanceof AppError && err.status === 404) return null;
+    throw err;
+  });
+  if (!channel) throw new AppError(400, 'validation_failed', 'body.channel_uuid: no such channel in this workspace', [{ path: 'body.channel_uuid', message: 'no such channel in this workspace' }]);
 }
 
 /** 409 naming the fields: the contact has no conversation and no channel_uuid says where to open one. */

@@ -70,11 +70,16 @@ export function beckonCustomFields(definitions: Map<string, CustomFieldView>, va
 
 /** Runs `work`, renaming Beckon's `body.phone` in a 400 to Callbell's `body.identifier`. */
 export async function asIdentifier<T>(work: () => Promise<T>): Promise<T> {
+  return withFieldRenamed('body.phone', 'body.identifier', work);
+}
+
+/** Runs `work`, renaming the field `from` (Beckon's name) to `to` (Callbell's) in the error it throws. */
+export async function withFieldRenamed<T>(from: string, to: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
-    if (!(err instanceof AppError) || !err.errors?.some((e) => e.path === 'body.phone')) throw err;
-    const errors = err.errors.map((e) => (e.path === 'body.phone' ? { ...e, path: 'body.identifier' } : e));
-    throw new AppError(err.status, err.code, err.message.replace(/^body\.phone\b/, 'body.identifier'), errors, err.extra);
+    if (!(err instanceof AppError) || !err.errors?.some((e) => e.path === from)) throw err;
+    const errors = err.errors.map((e) => (e.path === from ? { ...e, path: to } : e));
+    throw new AppError(err.status, err.code, err.message.startsWith(from) ? to + err.message.slice(from.length) : err.message, errors, err.extra);
   }
 }

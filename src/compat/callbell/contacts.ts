@@ -8,7 +8,7 @@ import { definitionsByKey } from '../../contacts/custom-fields/service.ts';
 import { beckonId, CallbellUuidParams, PageParam, pageOfCursor } from './shared.ts';
 import { CallbellContactAnswer, contactShaper, shapeContact } from './contact-shaper.ts';
 import { latestConversationOf } from '../../conversations/service.ts';
-import { applyInbox, noConversation, planInbox, type InboxFields } from './contact-inbox.ts';
+import { applyInbox, checkChannel, noConversation, planInbox, type InboxFields } from './contact-inbox.ts';
 import { asIdentifier, beckonCustomFields, CallbellCreateContactBody, CallbellUpdateContactBody, IGNORED_CONTACT_FIELDS } from './contact-input.ts';
 import { ignoredFields, markIgnored } from './ignored.ts';
 
@@ -17,8 +17,12 @@ const FieldTypes = Type.Optional(Type.Boolean({ description: 'Adds customFieldsM
 const Contact = CallbellContactAnswer;
 const One = Type.Object({ contact: Contact });
 
-/** Checks the inbox fields, names the unused ones in Beckon-Ignored-Fields; `apply` runs them once the contact is written. */
+/**
+ * Checks the inbox fields (an unknown team, user or channel_uuid is a 400 naming it, before anything is written), names
+ * the unused ones in Beckon-Ignored-Fields; `apply` runs them once the contact is written.
+ */
 async function inboxOf(deps: Deps, auth: { workspaceId: string; userId: string | null }, body: InboxFields & { note?: unknown }, reply: Parameters<typeof markIgnored>[0], contactId: string | null) {
+  if (body.channel_uuid !== undefined) await checkChannel(deps, auth.workspaceId, beckonId(body.channel_uuid));
   const plan = await planInbox(deps, auth.workspaceId, body);
   const hasConversation = contactId !== null && (await latestConversationOf(deps, auth.workspaceId, contactId)) !== null;
   if (plan && !hasConversation && body.channel_uuid === undefined) throw noConversation(plan);

@@ -5,9 +5,11 @@ import type { ConversationView } from '../../conversations/view.ts';
 import type { TeamView } from '../../teams/service.ts';
 import type { UserView } from '../../users/view.ts';
 
-/** What the formatters may know beyond the payload: the public URL the dashboard links (href) start with. */
+/** What the formatters may know beyond the payload: the public URL the dashboard links (href) start with, and the delivery's part. */
 export interface PayloadContext {
   publicUrl?: string;
+  /** Which of an event's payloads the delivery carries (team_membership_updated: one per user; 0 for the others). */
+  part?: number;
 }
 
 type Native = Record<string, unknown>;
@@ -34,7 +36,7 @@ export function conversationOpened(native: Native, context: PayloadContext = {})
   const conversation = native as unknown as ConversationView;
   return {
     source: conversation.channel_type,
-    href: `${context.publicUrl ?? ''}/conversations/${conversation.uuid}`,
+    href: `${(context.publicUrl ?? '').replace(/\/+$/, '')}/inbox/${conversation.uuid}`,
     contact: contactSubset(conversation, context),
     createdAt: conversation.created_at,
   };
@@ -75,7 +77,8 @@ interface NativeMembership {
 
 /**
  * Callbell's team_membership_updated payloads, one per user added or removed (Callbell sends one event per user;
- * Beckon records one event per change of members): {team, user {email, available, lastUpdateAt}, reason, lastUpdateAt}.
+ * Beckon records one event per change of members and delivers one payload per user, each its own delivery):
+ * {team, user {email, available, lastUpdateAt}, reason, lastUpdateAt}.
  */
 export function teamMembershipPayloads(native: Native): Record<string, unknown>[] {
   const { team, added, removed, users = [] } = native as unknown as NativeMembership;
@@ -92,9 +95,15 @@ export function teamMembershipPayloads(native: Native): Record<string, unknown>[
   });
 }
 
-/** Callbell's team_membership_updated payload of the first user the change names (teamMembershipPayloads gives one per user). */
-export function teamMembershipUpdated(native: Native): Record<string, unknown> {
-  return teamMembershipPayloads(native)[0] ?? {};
+/** How many team_membership_updated payloads (deliveries) a native event makes: one per user added or removed. */
+export function teamMembershipParts(native: Native): number {
+  const { added = [], removed = [] } = native as Partial<NativeMembership>;
+  return added.length + removed.length;
+}
+
+/** Callbell's team_membership_updated payload of the delivery's part: the part-th user the change names (the first by default). */
+export function teamMembershipUpdated(native: Native, context: PayloadContext = {}): Record<string, unknown> {
+  return teamMembershipPayloads(native)[context.part ?? 0] ?? {};
 }
 
 /** The inbox events' Callbell formatters by event type, for C1's formatter map. */

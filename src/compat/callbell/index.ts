@@ -6,14 +6,15 @@ import { callbellContactRoutes } from './contacts.ts';
 import { callbellInboxRoutes } from './inbox.ts';
 import { callbellMessageRoutes } from './messages.ts';
 import { CALLBELL_PREFIX, registerCallbellOpenApi } from './openapi.ts';
-import { callbellBody } from './payloads.ts';
+import { callbellBody, callbellParts } from './payloads.ts';
 import { callbellErrors } from './errors.ts';
 import { callbellWebhookRoutes } from './webhooks.ts';
 
 export { CALLBELL_PREFIX };
 
-// Deliveries to endpoints of format "callbell" carry Callbell's payloads; every role loads this module (modules.ts).
-registerWebhookFormat('callbell', callbellBody);
+// Deliveries to endpoints of format "callbell" carry Callbell's payloads (one delivery per user of a
+// team_membership_updated); every role loads this module (modules.ts).
+registerWebhookFormat('callbell', callbellBody, callbellParts);
 
 /**
  * The Callbell-compatible surface: Callbell's paths under /compat/callbell, its shapes, its own OpenAPI document, over

@@ -5,8 +5,10 @@ import { AppError, invalidField } from '../../errors.ts';
 import { getContact } from '../../contacts/service.ts';
 import { SendBody } from '../../messages/schema.ts';
 import { deleteMessage, getMessage, listContactMessages, sendMessage, type MessageView } from '../../messages/service.ts';
-import { allOfCursor, beckonId, CallbellId, CallbellPageMeta, CallbellUuidParams, callbellTime, contactLinks, PageParam, slicePage } from './shared.ts';
+import { beckonId, CallbellId, CallbellUuidParams, callbellTime, conversationLink, PAGE_SIZE, PageParam, pageWithCursor } from './shared.ts';
+import { withFieldRenamed } from './contact-input.ts';
 import { ignoredFields, markIgnored } from './ignored.ts';
+import { latestConversationOf } from '../../conversations/service.ts';
 
 const tags = ['messages'];
 
@@ -25,8 +27,14 @@ const SendReply = Type.Object({
     uuid: Type.String(),
     status: Type.String(),
     contact: Type.Optional(Type.Object({ uuid: Type.String(), name: Type.Union([Type.String(), Type.Null()]), phone: Type.Union([Type.String(), Type.Null()]), email: Type.Union([Type.String(), Type.Null()]) })),
-    conversation: Type.Optional(Type.Object({ source: Type.Union([Type.String(), Type.Null()]), href: Type.String(), createdAt: Type.String() })),
+    conversation: Type.Optional(Type.Object({ source: Type.Union([Type.String(), Type.Null()]), href: Type.Union([Type.String(), Type.Null()], { description: 'The web app\'s link to the contact\'s latest conversation (/inbox/<uuid>); null while it has none' }), createdAt: Type.String() })),
   }),
+});
+
+/** The meta of a contact's messages: `{page, pages, next}` by page, `{next}` by cursor (R/contacts_api/get_contact_messages.md). */
+const ContactMessagesMeta = Type.Object({
+  page: Type.Optional(Type.Integer()), pages: Type.Optional(Type.Integer()),
+  next: Type.Union([Type.String(), Type.Null()], { description: 'The cursor to pass as `?after=` for the next page; null on the last' }),
 });
 
 /** Callbell's Message of a contact's message list. */
@@ -59,7 +67,8 @@ async function send(deps: Deps, workspaceId: string, body: Static<typeof Callbel
     answer.contact = { uuid: contact.uuid, name: contact.name, phone: contact.phone, email: contact.email };
   }
   if (wanted.has('conversation')) {
-    answer.conversation = { source: message.channel, href: contactLinks(deps.config.publicUrl, message.contact.uuid).conversationHref, createdAt: callbellTime(message.created_at) };
+    const conversationId = await latestConversationOf(deps, workspaceId, message.contact.uuid);
+    answer.conversation = { source: message.channel, href: conversationId === null ? null : conversationLink(deps.config.publicUrl, conversationId), createdAt: callbellTime(message.created_at) };
   }
   return { message: answer };
 }
@@ -108,16 +117,22 @@ export function callbellMessageRoutes(app: App, deps: Deps): void {
   app.get('/v1/contacts/:uuid/messages', {
     config: { scope: 'read' },
     schema: {
-      operationId: 'callbellListContactMessages', tags: ['contacts'], summary: 'A contact\'s messages, newest first, by page', params: CallbellUuidParams,
-      querystring: Type.Object({ page: PageParam }), response: { 200: Type.Object({ messages: Type.Array(CallbellMessage), meta: CallbellPageMeta }) },
+      operationId: 'callbellListContactMessages', tags: ['contacts'], summary: 'A contact\'s messages, newest first, by page or by cursor (`after`)', params: CallbellUuidParams,
+      querystring: Type.Object({ page: PageParam, after: Type.Optional(Type.String({ minLength: 1, maxLength: 512, description: 'The `meta.next` of the previous answer; when given, `page` is ignored and `meta` is `{next}`' })) }),
+      response: { 200: Type.Object({ messages: Type.Array(CallbellMessage), meta: ContactMessagesMeta }) },
     },
   }, async (request) => {
     const id = beckonId(request.params.uuid);
-    const all = await allOfCursor(async (limit, cursor) => {
-      const got = await listContactMessages(deps, request.auth.workspaceId, id, { limit, cursor });
+    const fetch = async (limit: number, cursor?: string) => {
+      const got = await withFieldRenamed('query.cursor', 'query.after', () => listContactMessages(deps, request.auth.workspaceId, id, { limit, cursor }));
       return { items: got.messages, next: got.meta.next_cursor };
-    });
-    const { items, meta } = slicePage(all, request.query.page ?? 1);
-    return { messages: items.map(toCallbellMessage), meta };
+    };
+    const { after } = request.query;
+    if (after !== undefined) {
+      const got = await fetch(PAGE_SIZE, after);
+      return { messages: got.items.map(toCallbellMessage), meta: { next: got.next } };
+    }
+    const { items, meta, next } = await pageWithCursor(fetch, request.query.page ?? 1);
+    return { messages: items.map(toCallbellMessage), meta: { ...meta, next } };
   });
 }

@@ -48,6 +48,25 @@ export async function allOfCursor<T>(fetch: (limit: number, cursor?: string) => 
   }
 }
 
+/**
+ * Page `page` of a cursor-paginated Beckon list read PAGE_SIZE at a time to its end (to count the pages): the items,
+ * Callbell's `meta {page, pages}` and `next`, the cursor of the page after it (null on the last).
+ */
+export async function pageWithCursor<T>(fetch: (limit: number, cursor?: string) => Promise<CursorPage<T>>, page: number, size = PAGE_SIZE): Promise<{ items: T[]; meta: { page: number; pages: number }; next: string | null }> {
+  let items: T[] = [];
+  let next: string | null = null;
+  let cursor: string | undefined;
+  for (let n = 1; ; n++) {
+    const got = await fetch(size, cursor);
+    if (n === page) {
+      items = got.items;
+      next = got.next;
+    }
+    if (got.next === null) return { items, meta: { page, pages: n }, next };
+    cursor = got.next;
+  }
+}
+
 /** Page `page` of a whole list with Callbell's meta. */
 export function slicePage<T>(all: T[], page: number, size = PAGE_SIZE): { items: T[]; meta: { page: number; pages: number } } {
   return { items: all.slice((page - 1) * size, page * size), meta: pageMeta(page, all.length, size) };
@@ -75,10 +94,15 @@ export function callbellTime(iso: string | null): string | null {
   return iso === null ? null : iso.replace(/\.\d+Z$/, 'Z');
 }
 
-/** Where the web app shows a contact and its conversation (Callbell's `href` and `conversationHref`). */
-export function contactLinks(publicUrl: string, contactId: string): { href: string; conversationHref: string } {
+/** The web app's link to one conversation (Callbell's conversation `href` and a contact's `conversationHref`). */
+export function conversationLink(publicUrl: string, conversationId: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/inbox/${conversationId}`;
+}
+
+/** Where the web app shows a contact and its (latest) conversation; `conversationHref` is null while it has none. */
+export function contactLinks(publicUrl: string, contactId: string, conversationId: string | null): { href: string; conversationHref: string | null } {
   const base = publicUrl.replace(/\/+$/, '');
-  return { href: `${base}/contacts/${contactId}`, conversationHref: `${base}/inbox?contact=${contactId}` };
+  return { href: `${base}/contacts/${contactId}`, conversationHref: conversationId === null ? null : conversationLink(publicUrl, conversationId) };
 }
 
 /** Callbell's Contact object, as GET /contacts/:uuid documents it. */
@@ -91,7 +115,7 @@ export const CallbellContactSchema = Type.Object({
   createdAt: Type.String(),
   source: Type.Union([Type.String(), Type.Null()]),
   href: Type.String(),
-  conversationHref: Type.String(),
+  conversationHref: Type.Union([Type.String(), Type.Null()], { description: 'The web app\'s link to the contact\'s latest conversation (/inbox/<conversation uuid>); null while it has none' }),
   tags: Type.Array(Type.String()),
   assignedUser: Type.Union([Type.String(), Type.Null()], { description: 'The email of the user assigned to the contact\'s latest conversation' }),
   customFields: Type.Record(Type.String(), Type.String(), { description: 'Values by the field\'s display name (its label), as strings' }),
@@ -126,7 +150,7 @@ export function toCallbellContact(view: ContactView, context: ContactContext) {
     avatarUrl: null,
     createdAt: callbellTime(view.created_at),
     source: view.source,
-    ...contactLinks(context.publicUrl, view.uuid),
+    ...contactLinks(context.publicUrl, view.uuid, facts?.conversation.id ?? null),
     tags: view.tags,
     assignedUser: facts?.assigneeEmail ?? null,
     customFields: Object.fromEntries(Object.entries(view.custom_fields).map(([key, value]) => [context.labels.get(key) ?? key, customFieldText(value)])),
@@ -138,10 +162,10 @@ export function toCallbellContact(view: ContactView, context: ContactContext) {
   };
 }
 
-/** The subset of a contact Callbell's webhook payloads carry (contact_created, message_created …). */
-export function callbellContactSubset(view: Pick<ContactView, 'uuid' | 'name' | 'phone' | 'tags' | 'source' | 'created_at'>, publicUrl: string) {
+/** The subset of a contact Callbell's webhook payloads carry (contact_created, message_created …), linking its latest conversation. */
+export function callbellContactSubset(view: Pick<ContactView, 'uuid' | 'name' | 'phone' | 'tags' | 'source' | 'created_at'>, publicUrl: string, conversationId: string | null) {
   return {
-    ...contactLinks(publicUrl, view.uuid),
+    ...contactLinks(publicUrl, view.uuid, conversationId),
     name: view.name, tags: view.tags, uuid: view.uuid, source: view.source, avatarUrl: null, createdAt: callbellTime(view.created_at), phoneNumber: view.phone,
   };
 }
