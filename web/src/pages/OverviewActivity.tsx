@@ -9,6 +9,8 @@ import type { Schema } from '../../../sdk/src/index.ts';
 
 /** How often the queue is sampled while the page is open. */
 const QUEUE_EVERY_MS = 5000;
+/** The queue chart's first span, in seconds (it grows past it as samples come). */
+const QUEUE_WINDOW_S = 300;
 /** Samples kept (10 minutes at one every 5 s). */
 const QUEUE_SAMPLES = 120;
 
@@ -89,7 +91,8 @@ export function OverviewActivity({ days, range }: { days: string[]; range: { fro
             <div class="card stat"><span>{t('overview.pendingHooks')}</span><strong data-stat="pending-hooks">{num(now.pending)}</strong>
               {now.oldestDelivery && <small>{t('overview.oldest', { at: dateTime(now.oldestDelivery) })}</small>}</div>
           </div>
-          <Chart id="queue" title={t('overview.queue')} xs={samples.map((s) => s.at)} x={shortTime} xLabel={t('overview.time')} series={[
+          <Chart id="queue" title={t('overview.queue')} xs={samples.map((s) => s.at)} x={shortTime} xLabel={t('overview.time')}
+            xRange={[samples[0].at, Math.max(now.at, samples[0].at + QUEUE_WINDOW_S)]} series={[
             { label: t('overview.waiting'), values: samples.map((s) => s.waiting) },
             { label: t('overview.pendingHooks'), values: samples.map((s) => s.pending), color: 4 },
           ]} />

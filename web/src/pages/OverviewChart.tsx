@@ -19,10 +19,10 @@ export interface Series {
 }
 
 /**
- * A uPlot line chart titled `title` over `xs` (seconds), the x axis written by `x` (shortDay by default); the
+ * A uPlot line chart titled `title` over `xs` (seconds, shown over `xRange` when given), the x axis written by `x` (shortDay by default); the
  * figures the chart draws are also in the page's text (its role img has the title as its name).
  */
-export function Chart({ title, xs, series, x = shortDay, xLabel = t('overview.day'), id }: { title: string; xs: number[]; series: Series[]; x?: (s: number) => string; xLabel?: string; id?: string }) {
+export function Chart({ title, xs, series, x = shortDay, xLabel = t('overview.day'), id, xRange }: { title: string; xs: number[]; series: Series[]; x?: (s: number) => string; xLabel?: string; id?: string; xRange?: [number, number] }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current!;
@@ -31,11 +31,11 @@ export function Chart({ title, xs, series, x = shortDay, xLabel = t('overview.da
       series: [{ label: xLabel, value: (_u, v) => (v == null ? '—' : x(v)) },
         ...series.map((s, i) => ({ label: s.label, stroke: COLORS[(s.color ?? i) % COLORS.length], width: 2 }))],
       axes: [{ values: (_u, ticks) => ticks.map((tk) => x(tk)) }, { values: (_u, ticks) => ticks.map((v) => num(v)) }],
-      scales: { x: { time: true } },
+      scales: { x: { time: true, ...(xRange ? { range: (): [number, number] => xRange } : {}) } },
     }, [xs, ...series.map((s) => s.values)], el);
     const resize = () => plot.setSize({ width: Math.max(280, el.clientWidth), height: 220 });
     window.addEventListener('resize', resize);
     return () => { window.removeEventListener('resize', resize); plot.destroy(); };
-  }, [JSON.stringify([xs, series, lang.get()])]);
+  }, [JSON.stringify([xs, series, xRange, lang.get()])]);
   return <figure class="card chart" data-chart={id}><figcaption>{title}</figcaption><div ref={box} role="img" aria-label={title} /></figure>;
 }

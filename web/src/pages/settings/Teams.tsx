@@ -109,11 +109,17 @@ function TeamCard({ team, users, admin, onChanged }: { team: Team; users: User[]
         </ul>
       )}
       {admin && others.length > 0 && (
-        <form class="form-row" onSubmit={(e) => { e.preventDefault(); if (pick) void change(() => api.POST('/v1/teams/{uuid}/members', { ...path, body: { user_uuid: pick } })).then(() => setPick('')); }}>
+        <form class="form-row" key={team.member_uuids.join()} onSubmit={(e) => {
+          e.preventDefault();
+          // cleared first: a select whose value names no option shows blank, and Preact sees '' as unchanged
+          const user = pick;
+          setPick('');
+          if (user) void change(() => api.POST('/v1/teams/{uuid}/members', { ...path, body: { user_uuid: user } }));
+        }}>
           <Field id={`${id}-add`} label={t('teams.addMember')} error={form.errors.user_uuid}>
             <select id={`${id}-add`} value={pick} onChange={(e) => setPick(e.currentTarget.value)}>
               <option value="">{t('teams.pick')}</option>
-              {others.map((u) => <option value={u.uuid}>{u.name}</option>)}
+              {others.map((u) => <option key={u.uuid} value={u.uuid}>{u.name}</option>)}
             </select>
           </Field>
           <button type="submit" disabled={form.busy || !pick}>{t('teams.add')}</button>
