@@ -30,7 +30,8 @@ export function Chart({ title, xs, series, x = shortDay, xLabel = t('overview.da
       width: Math.max(280, el.clientWidth), height: 220,
       series: [{ label: xLabel, value: (_u, v) => (v == null ? '—' : x(v)) },
         ...series.map((s, i) => ({ label: s.label, stroke: COLORS[(s.color ?? i) % COLORS.length], width: 2 }))],
-      axes: [{ values: (_u, ticks) => ticks.map((tk) => x(tk)) }, { values: (_u, ticks) => ticks.map((v) => num(v)) }],
+      // moments need wider gaps between ticks than days (12:15:30 PM against Dec 6)
+      axes: [{ space: x === shortDay ? 50 : 110, values: (_u, ticks) => ticks.map((tk) => x(tk)) }, { values: (_u, ticks) => ticks.map((v) => num(v)) }],
       scales: { x: { time: true, ...(xRange ? { range: (): [number, number] => xRange } : {}) } },
     }, [xs, ...series.map((s) => s.values)], el);
     const resize = () => plot.setSize({ width: Math.max(280, el.clientWidth), height: 220 });
