@@ -47,7 +47,7 @@ async function snapshot(beckon: TestBeckon, key: string, seeded: Seeded): Promis
     if (entry.method !== 'GET' || entry.scope === 'public' || entry.url === STREAM) continue;
     const kind = PATH_KINDS.find(([pattern]) => pattern.test(entry.url))?.[1];
     // a window that defaults to "the last 30 days" is pinned, so the snapshot does not move with the clock
-    const window = entry.url === '/v1/reports/messages' ? '?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z' : '';
+    const window = /^\/v1\/reports\/(messages|contacts|webhooks)$/.test(entry.url) ? '?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z' : '';
     const url = entry.url.replace(/:(\w+)/g, () => encodeURIComponent(kind ? seeded[kind] : '')) + window;
     const res = await beckon.call('GET', url, { key });
     out[url] = `${res.statusCode} ${res.body}`;

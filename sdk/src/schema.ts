@@ -1398,6 +1398,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reports/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Contacts created and opt-outs per day in [from, to), with the number of contacts before `from`
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
+         */
+        get: operations["getContactReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/reports/messages": {
         parameters: {
             query?: never;
@@ -1410,6 +1430,46 @@ export interface paths {
          * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
          */
         get: operations["getMessageReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The workspace's work waiting now: messages not yet sent and webhook deliveries pending, each with its oldest
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
+         */
+        get: operations["getQueueReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Webhook deliveries created per day in [from, to), by status (pending, succeeded, failed)
+         * @description Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
+         */
+        get: operations["getWebhookReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2463,6 +2523,26 @@ export interface components {
                 expires_at: string;
             }[];
         };
+        ContactReport: {
+            /** Format: date-time */
+            from: string;
+            groups: {
+                /** @description Contacts created that day */
+                created: number;
+                /** @description The UTC day */
+                key: string;
+                /** @description Consents (per channel type) set to opted_out that day and still opted out */
+                opted_out: number;
+            }[];
+            /** Format: date-time */
+            to: string;
+            /** @description Contacts created before `from` (the growth line starts there) */
+            total_before: number;
+            totals: {
+                created: number;
+                opted_out: number;
+            };
+        };
         Conversation: {
             assignee_uuid: string | null;
             bot_status: ("bot_start" | "bot_end") | null;
@@ -2786,6 +2866,20 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        QueueReport: {
+            messages: {
+                /** @description When the oldest one was created (null: none) */
+                oldest_created_at: string | null;
+                /** @description Messages enqueued and not yet sent */
+                waiting: number;
+            };
+            webhook_deliveries: {
+                /** @description When the oldest one was created (null: none) */
+                oldest_created_at: string | null;
+                /** @description Deliveries whose first attempt or a retry is to come */
+                pending: number;
+            };
+        };
         RestHook: {
             event: string;
             /**
@@ -3068,6 +3162,30 @@ export interface components {
             url: string;
             /** Format: uuid */
             uuid: string;
+        };
+        WebhookReport: {
+            /** Format: date-time */
+            from: string;
+            groups: {
+                by_status: {
+                    failed: number;
+                    pending: number;
+                    succeeded: number;
+                };
+                /** @description The UTC day */
+                key: string;
+                total: number;
+            }[];
+            /** Format: date-time */
+            to: string;
+            totals: {
+                by_status: {
+                    failed: number;
+                    pending: number;
+                    succeeded: number;
+                };
+                total: number;
+            };
         };
         Workspace: {
             /** Format: date-time */
@@ -6895,6 +7013,40 @@ export interface operations {
             };
         };
     };
+    getContactReport: {
+        parameters: {
+            query?: {
+                /** @description Start (inclusive): YYYY-MM-DD (midnight UTC) or an ISO 8601 date-time; default: 30 days before `to` */
+                from?: string;
+                /** @description End (exclusive), same forms; default: now. At most 366 days after `from` */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContactReport"];
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getMessageReport: {
         parameters: {
             query?: {
@@ -6921,6 +7073,69 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MessageReport"];
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getQueueReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueReport"];
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getWebhookReport: {
+        parameters: {
+            query?: {
+                /** @description Start (inclusive): YYYY-MM-DD (midnight UTC) or an ISO 8601 date-time; default: 30 days before `to` */
+                from?: string;
+                /** @description End (exclusive), same forms; default: now. At most 366 days after `from` */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookReport"];
                 };
             };
             /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */

@@ -4,6 +4,7 @@ import type { App } from '../http.ts';
 import { MESSAGE_STATUSES } from '../messages/status.ts';
 import { messageReport } from './service.ts';
 import { nameSchema } from '../system/components.ts';
+import { activityReportRoutes } from './activity-routes.ts';
 
 const ReportQuery = Type.Object({
   from: Type.Optional(Type.String({ description: 'Start (inclusive): YYYY-MM-DD (midnight UTC) or an ISO 8601 date-time; default: 30 days before `to`' })),
@@ -29,7 +30,7 @@ const ReportSchema = Type.Object({
 });
 nameSchema('MessageReport', ReportSchema);
 
-/** `GET /v1/reports/messages`: message counts per day, channel, status or campaign, with counts by status. */
+/** `GET /v1/reports/messages` (message counts per day, channel, status or campaign, with counts by status) and the activity reports. */
 export function reportRoutes(app: App, deps: Deps): void {
   app.get('/v1/reports/messages', {
     config: { scope: 'read' },
@@ -39,4 +40,5 @@ export function reportRoutes(app: App, deps: Deps): void {
       querystring: ReportQuery, response: { 200: ReportSchema },
     },
   }, async (request) => messageReport(deps.db, request.auth.workspaceId, request.query));
+  activityReportRoutes(app, deps);
 }

@@ -53,6 +53,18 @@ export function parseInstant(value: string, field: string): string {
   return new Date(ms).toISOString();
 }
 
+/**
+ * A report's window [from, to) from its query: `to` defaults to now, `from` to 30 days before `to`; 400 naming
+ * query.from when from is not before to or the range is longer than MAX_REPORT_DAYS.
+ */
+export function reportRange(query: { from?: string; to?: string }, now = new Date()): { from: string; to: string } {
+  const to = query.to !== undefined ? parseInstant(query.to, 'query.to') : now.toISOString();
+  const from = query.from !== undefined ? parseInstant(query.from, 'query.from') : new Date(Date.parse(to) - DEFAULT_REPORT_DAYS * DAY_MS).toISOString();
+  if (from >= to) throw invalidField('query.from', 'must be before query.to');
+  if (Date.parse(to) - Date.parse(from) > MAX_REPORT_DAYS * DAY_MS) throw invalidField('query.from', `the range from query.from to query.to is at most ${MAX_REPORT_DAYS} days`);
+  return { from, to };
+}
+
 function zeros(): StatusCounts {
   return Object.fromEntries(MESSAGE_STATUSES.map((s) => [s, 0])) as StatusCounts;
 }
@@ -64,10 +76,7 @@ function zeros(): StatusCounts {
  * range is too long.
  */
 export async function messageReport(db: Db, workspaceId: string, query: MessageReportQuery, now = new Date()): Promise<MessageReport> {
-  const to = query.to !== undefined ? parseInstant(query.to, 'query.to') : now.toISOString();
-  const from = query.from !== undefined ? parseInstant(query.from, 'query.from') : new Date(Date.parse(to) - DEFAULT_REPORT_DAYS * DAY_MS).toISOString();
-  if (from >= to) throw invalidField('query.from', 'must be before query.to');
-  if (Date.parse(to) - Date.parse(from) > MAX_REPORT_DAYS * DAY_MS) throw invalidField('query.from', `the range from query.from to query.to is at most ${MAX_REPORT_DAYS} days`);
+  const { from, to } = reportRange(query, now);
   const groupBy = query.group_by ?? 'day';
   const counts = await countMessages(db, workspaceId, groupBy, { from, to, direction: query.direction, channelId: query.channel_uuid });
 

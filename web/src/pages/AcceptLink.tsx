@@ -1,10 +1,14 @@
 // The pages behind the one-time links Beckon prints or answers: /invite/<token> (an invitation, or the first admin's
 // link, which also asks for an email and a name) and /reset-password/<token>. Both choose a password and sign in.
 import { useState } from 'preact/hooks';
-import { api, fieldErrors, loadMe, safely } from '../api.ts';
+import { api, loadMe, useApiForm } from '../api.ts';
 import { t } from '../i18n.ts';
 import { navigate } from '../router.ts';
 import { Field } from '../ui.tsx';
+import type { Problem } from '../../../sdk/src/index.ts';
+
+/** True when the problem names `path` among its field errors. */
+const hasField = (problem: Problem, path: string) => ((problem as { errors?: { path: string }[] }).errors ?? []).some((e) => e.path === path);
 
 /** The form of a one-time link: `kind` is the link's path (`invite` or `reset`), `token` its last part. */
 export function AcceptLink({ kind, token }: { kind: 'invite' | 'reset'; token: string }) {
@@ -13,31 +17,24 @@ export function AcceptLink({ kind, token }: { kind: 'invite' | 'reset'; token: s
   const [name, setName] = useState('');
   // the first admin's link needs an email and a name too: the API says so (400 naming body.email), then they show
   const [firstAdmin, setFirstAdmin] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [message, setMessage] = useState<string | null>(null);
+  const { busy, errors, message, run, show } = useApiForm();
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    setBusy(true);
     const { error } = kind === 'invite'
-      ? await safely(() => api.POST('/v1/auth/invitations/accept', { body: { token, password, ...(firstAdmin && { email, name }) } }))
-      : await safely(() => api.POST('/v1/auth/password-reset/confirm', { body: { token, password } }));
-    setBusy(false);
+      ? await run(() => api.POST('/v1/auth/invitations/accept', { body: { token, password, ...(firstAdmin && { email, name }) } }))
+      : await run(() => api.POST('/v1/auth/password-reset/confirm', { body: { token, password } }));
     if (!error) {
       if (kind === 'reset') return navigate('/sign-in', true);
       await loadMe();
       return navigate('/inbox', true);
     }
-    const problem = fieldErrors(error);
-    if (kind === 'invite' && !firstAdmin && problem.fields.email) {
+    if (kind === 'invite' && !firstAdmin && hasField(error, 'body.email')) {
       setFirstAdmin(true);
-      setErrors({});
-      setMessage(null);
-      return;
+      show({});
+    } else if (hasField(error, 'body.token')) {
+      show({}, t('link.expired'));
     }
-    setErrors(problem.fields);
-    setMessage(problem.fields.token ? t('link.expired') : Object.keys(problem.fields).length ? null : problem.message);
   };
 
   return (

@@ -1,16 +1,16 @@
-// Overview: messages per day by status and by channel, delivery and read rates, for a chosen period (7, 30 or 90
-// days), from GET /v1/reports/messages; charts drawn by uPlot (loaded with this page only).
-import { useEffect, useRef, useState } from 'preact/hooks';
-import uPlot from 'uplot';
-import 'uplot/dist/uPlot.min.css';
+// Overview: messages per day by status and by channel (named by the channel's title), delivery and read rates, for a
+// chosen period (7, 30 or 90 days), from GET /v1/reports/messages; then contacts, webhooks and the queue
+// (OverviewActivity). Charts drawn by uPlot (loaded with this page only).
+import { useEffect, useState } from 'preact/hooks';
 import { api, fieldErrors, safely } from '../api.ts';
 import { lang, num, t, type Key } from '../i18n.ts';
 import { ErrorLine } from '../ui.tsx';
+import { Chart, type Series } from './OverviewChart.tsx';
+import { OverviewActivity } from './OverviewActivity.tsx';
 import type { Schema } from '../../../sdk/src/index.ts';
 
 type Report = Schema<'MessageReport'>;
 const STATUSES = ['sent', 'delivered', 'read', 'failed', 'received'] as const;
-const COLORS = ['#1f6feb', '#1a7f37', '#8250df', '#cf222e', '#9a6700', '#0969da', '#bf3989'];
 const DAY = 86_400_000;
 
 /** The UTC days of [from, to) as YYYY-MM-DD. */
@@ -20,47 +20,28 @@ export function daysOf(from: Date, to: Date): string[] {
   return days;
 }
 
-/** A day as the axis shows it (e.g. 6 Dec), in the user's language. */
-const shortDay = (seconds: number) => new Intl.DateTimeFormat(lang.get(), { month: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date(seconds * 1000));
-
-/** A uPlot line chart of `series` (one value per day) in `el`, sized to its container. */
-function Chart({ title, days, series }: { title: string; days: string[]; series: { label: string; values: number[] }[] }) {
-  const box = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const el = box.current!;
-    const xs = days.map((d) => Date.parse(d) / 1000);
-    const plot = new uPlot({
-      width: Math.max(280, el.clientWidth), height: 220,
-      series: [{ label: t('overview.day'), value: (_u, v) => (v == null ? '—' : shortDay(v)) }, ...series.map((s, i) => ({ label: s.label, stroke: COLORS[i % COLORS.length], width: 2 }))],
-      axes: [{ values: (_u, ticks) => ticks.map((tk) => shortDay(tk)) }, { values: (_u, ticks) => ticks.map((v) => num(v)) }],
-      scales: { x: { time: true } },
-    }, [xs, ...series.map((s) => s.values)], el);
-    const resize = () => plot.setSize({ width: Math.max(280, el.clientWidth), height: 220 });
-    window.addEventListener('resize', resize);
-    return () => { window.removeEventListener('resize', resize); plot.destroy(); };
-  }, [JSON.stringify([days, series])]);
-  return <figure class="card chart"><figcaption>{title}</figcaption><div ref={box} role="img" aria-label={title} /></figure>;
-}
-
 /** The overview page. */
 export function Overview() {
   const [period, setPeriod] = useState(30);
   const [byDay, setByDay] = useState<Report | null>(null);
   const [outbound, setOutbound] = useState<Report | null>(null);
-  const [channels, setChannels] = useState<{ label: string; values: number[] }[]>([]);
+  const [channels, setChannels] = useState<Series[]>([]);
   const [error, setError] = useState<string | null>(null);
   const to = new Date(Math.ceil(Date.now() / DAY) * DAY);
   const from = new Date(to.getTime() - period * DAY);
   const days = daysOf(from, to);
+  const xs = days.map((d) => Date.parse(d) / 1000);
+  const range = { from: from.toISOString(), to: to.toISOString() };
 
   useEffect(() => {
     void (async () => {
-      const range = { from: from.toISOString(), to: to.toISOString() };
-      const [d, o, c] = await Promise.all([
+      const [d, o, c, list] = await Promise.all([
         safely(() => api.GET('/v1/reports/messages', { params: { query: { ...range, group_by: 'day' } } })),
         safely(() => api.GET('/v1/reports/messages', { params: { query: { ...range, group_by: 'status', direction: 'outbound' } } })),
         safely(() => api.GET('/v1/reports/messages', { params: { query: { ...range, group_by: 'channel' } } })),
+        safely(() => api.GET('/v1/channels', { params: { query: { limit: 100 } } })),
       ]);
+      const titles = new Map((list.data?.channels ?? []).map((ch) => [ch.uuid, ch.title]));
       const failed = d.error ?? o.error ?? c.error;
       if (failed) return setError(fieldErrors(failed).message);
       setError(null);
@@ -70,7 +51,8 @@ export function Overview() {
       const lines = await Promise.all(c.data!.groups.filter((g) => g.key).map(async (g) => {
         const r = await safely(() => api.GET('/v1/reports/messages', { params: { query: { ...range, group_by: 'day', channel_uuid: g.key! } } }));
         const counts = new Map((r.data?.groups ?? []).map((x) => [x.key, x.total]));
-        return { label: `${g.channel_type ?? ''} ${g.key!.slice(0, 8)}`, values: days.map((day) => counts.get(day) ?? 0) };
+        // the channel's title; a channel deleted since (or past the first 100) by its type and the start of its uuid
+        return { label: titles.get(g.key!) ?? `${g.channel_type ?? ''} ${g.key!.slice(0, 8)}`, values: days.map((day) => counts.get(day) ?? 0) };
       }));
       setChannels(lines);
     })();
@@ -104,8 +86,9 @@ export function Overview() {
             <div class="card stat"><span>{t('overview.readRate')}</span><strong data-stat="read">{out ? rate(out.by_status.read) : '—'}</strong></div>
             <div class="card stat"><span>{t('overview.failed')}</span><strong data-stat="failed">{out ? rate(out.by_status.failed) : '—'}</strong></div>
           </div>
-          <Chart title={t('overview.byStatus')} days={days} series={statusSeries} />
-          {channels.length > 0 && <Chart title={t('overview.byChannel')} days={days} series={channels} />}
+          <Chart id="status" title={t('overview.byStatus')} xs={xs} series={statusSeries} />
+          {channels.length > 0 && <Chart id="channels" title={t('overview.byChannel')} xs={xs} series={channels} />}
+          <OverviewActivity days={days} range={range} />
         </>
       )}
     </section>

@@ -38,7 +38,13 @@ export function Reply({ conversation, onSent }: { conversation: Schema<'Conversa
     const { error: problem } = await safely(() => api.POST('/v1/conversations/{uuid}/messages', { params: { path: { uuid: conversation.uuid } }, body }));
     setBusy(false);
     if (problem) {
-      if (problem.code === 'outside_customer_service_window') setTemplates((problem.templates as TemplateOffer[] | undefined) ?? []);
+      if (problem.code === 'outside_customer_service_window') {
+        // the page's own sentence, not the API's developer wording; the templates it offers follow
+        setTemplates((problem.templates as TemplateOffer[] | undefined) ?? []);
+        setFieldError(undefined);
+        setError(t('reply.refusedWindow'));
+        return;
+      }
       const { fields, message } = fieldErrors(problem);
       setFieldError(fields.text);
       setError(fields.text ? null : message);

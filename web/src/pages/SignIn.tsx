@@ -1,6 +1,6 @@
 // Sign-in: email and password → the session cookie; the API's errors shown next to their field.
 import { useState } from 'preact/hooks';
-import { api, fieldErrors, loadMe, safely } from '../api.ts';
+import { api, loadMe, useApiForm } from '../api.ts';
 import { t } from '../i18n.ts';
 import { Field } from '../ui.tsx';
 
@@ -8,24 +8,13 @@ import { Field } from '../ui.tsx';
 export function SignIn() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [message, setMessage] = useState<string | null>(null);
+  const { busy, errors, message, run, show } = useApiForm();
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    const { error } = await safely(() => api.POST('/v1/auth/login', { body: { email, password } }));
-    setBusy(false);
+    const { error } = await run(() => api.POST('/v1/auth/login', { body: { email, password } }));
     if (!error) return loadMe();
-    const problem = fieldErrors(error);
-    if (error.code === 'invalid_credentials') {
-      setErrors({ password: t('signIn.invalid') });
-      setMessage(null);
-    } else {
-      setErrors(problem.fields);
-      setMessage(Object.keys(problem.fields).length ? null : problem.message);
-    }
+    if (error.code === 'invalid_credentials') show({ password: t('signIn.invalid') });
   };
 
   return (
