@@ -120,6 +120,18 @@ test('automations in chromium: the abandoned-cart example in one click, activate
   await assertAccessible(page, 'automations list');
   await shot(page, 'automations-list');
 
+  // another example whose branch leads to two steps: they are drawn side by side, under the branch
+  await page.locator('.example', { hasText: 'Appointment reminder' }).getByRole('button', { name: 'Create from this example' }).click();
+  await page.getByRole('heading', { name: 'Appointment reminder', level: 1 }).waitFor();
+  const place = (step: string) => page.locator(`.flow-step[data-step="${step}"]`).evaluate((el) => { const r = el.getBoundingClientRect(); return [Math.round(r.left), Math.round(r.top)]; });
+  const [route, confirmed, cancelled] = [await place('route'), await place('confirmed'), await place('cancelled')];
+  assert.ok(confirmed[1] === cancelled[1] && confirmed[1] > route[1], `side by side under the branch: ${JSON.stringify([route, confirmed, cancelled])}`);
+  assert.ok(confirmed[0] < route[0] && cancelled[0] > route[0], `either side of the branch: ${JSON.stringify([route, confirmed, cancelled])}`);
+  await assertAccessible(page, 'a drawing with branches');
+  await shot(page, 'automations-drawing-branches');
+  await page.getByRole('link', { name: '← Automations' }).click();
+  await listed.waitFor();
+
   // the editor: broken JSON says where; an unknown step type is listed at its path and marked on its line
   await listed.getByRole('link', { name: 'Abandoned cart' }).click();
   await page.getByRole('link', { name: 'Edit the JSON' }).click();

@@ -1,5 +1,6 @@
 // An automation's steps and edges laid out top to bottom: a step's row is its longest path from `start` (the edge
-// closing a waiting loop is a back edge, drawn aside), and a row's steps sit under their parents, side by side.
+// closing a waiting loop is a back edge, drawn aside), and a row's steps sit under their parents, side by side, in
+// the order their edges are written (a branch's first condition on the left).
 
 /** A step of a definition (its settings and edges). */
 export type StepDef = Record<string, unknown>;
@@ -35,8 +36,10 @@ export function layoutFlow(start: string, steps: Record<string, StepDef>): Flow 
   const state = new Map<string, 'open' | 'done'>();
   const postorder: string[] = [];
   const edges: FlowEdge[] = [];
+  const discovered = new Map<string, number>();
   const visit = (id: string) => {
     state.set(id, 'open');
+    discovered.set(id, discovered.size);
     for (const e of out.get(id)!) {
       const back = state.get(e.to) === 'open';
       edges.push({ from: id, ...e, back });
@@ -54,7 +57,7 @@ export function layoutFlow(start: string, steps: Record<string, StepDef>): Flow 
   const rows = Math.max(0, ...layer.values()) + (topo.length ? 1 : 0);
   const x = new Map<string, number>();
   for (let row = 0; row < rows; row++) {
-    const inRow = topo.filter((id) => layer.get(id) === row);
+    const inRow = topo.filter((id) => layer.get(id) === row).sort((a, b) => discovered.get(a)! - discovered.get(b)!);
     const desired = inRow.map((id, order) => {
       const parents = edges.filter((e) => e.to === id && !e.back && x.has(e.from)).map((e) => x.get(e.from)!);
       return { id, want: parents.length ? parents.reduce((a, b) => a + b, 0) / parents.length : order, order };
