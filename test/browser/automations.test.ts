@@ -184,6 +184,17 @@ test('automations in chromium: the abandoned-cart example in one click, activate
   await fitsPhone(page, 'editor');
   await assertAccessible(page, 'editor at 375 px');
   await shot(page, 'automations-editor-375');
+
+  // in French
+  await page.getByLabel('Language').first().selectOption('fr');
+  await page.getByRole('heading', { name: 'Modifier « Abandoned cart (v2) »' }).waitFor();
+  await page.getByRole('navigation', { name: 'Principal' }).getByRole('link', { name: 'Automatisations' }).click();
+  await page.getByRole('heading', { name: 'Automatisations', level: 1 }).waitFor();
+  await page.locator(`tr[data-automation="${uuid}"] td`, { hasText: 'Appel d’API' }).waitFor();
+  await page.getByRole('heading', { name: 'Partir d’un exemple' }).waitFor();
+  await fitsPhone(page, 'list in French');
+  await assertAccessible(page, 'list in French at 375 px');
+  await shot(page, 'automations-list-fr-375');
   assert.deepEqual(errors, [], 'console errors');
 
   // an agent reads automations and runs but gets none of the actions the API refuses agents

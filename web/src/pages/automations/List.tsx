@@ -68,13 +68,13 @@ export function AutomationList() {
             <tbody>
               {rows.map((a) => (
                 <tr data-automation={a.uuid}>
-                  <td><a href={`/automations/${a.uuid}`} onClick={onLink}>{a.name}</a></td>
-                  <td>{triggerLabel(a.trigger)}</td>
-                  <td><StatusPill status={a.status} /></td>
-                  <td>{a.version}</td>
-                  <td class="num" data-stat="started">{count(a.uuid, 'started')}</td>
-                  <td class="num" data-stat="completed">{count(a.uuid, 'completed')}</td>
-                  <td class="num" data-stat="converted">{count(a.uuid, 'converted')}</td>
+                  <td class="name"><a href={`/automations/${a.uuid}`} onClick={onLink}>{a.name}</a></td>
+                  <td data-label={t('automations.trigger')}>{triggerLabel(a.trigger)}</td>
+                  <td data-label={t('automations.status')}><StatusPill status={a.status} /></td>
+                  <td data-label={t('automations.version')}>{a.version}</td>
+                  <td class="num" data-label={t('automations.col.started')} data-stat="started">{count(a.uuid, 'started')}</td>
+                  <td class="num" data-label={t('automations.col.completed')} data-stat="completed">{count(a.uuid, 'completed')}</td>
+                  <td class="num" data-label={t('automations.col.converted')} data-stat="converted">{count(a.uuid, 'converted')}</td>
                 </tr>
               ))}
             </tbody>
