@@ -88,6 +88,7 @@ test('automations in chromium: the abandoned-cart example in one click, activate
   await page.locator('.flow-step[data-step="wait_an_hour"] [data-count="waiting"]', { hasText: '1 waiting' }).waitFor();
   await row.getByRole('link').click();
   await page.getByRole('heading', { name: `Run …${run.slice(-8)}` }).waitFor();
+  await page.locator('[data-field="contact"]', { hasText: 'Ann Lee' }).waitFor();
   await historyIs(page, [['wait_an_hour', 'waiting']]);
   assert.equal(await page.locator('.flow-step[aria-current="step"]').getAttribute('data-step'), 'wait_an_hour');
   assert.equal(await page.locator('[data-field="current_step"]').innerText(), 'wait_an_hour');
@@ -129,6 +130,20 @@ test('automations in chromium: the abandoned-cart example in one click, activate
   assert.ok(confirmed[0] < route[0] && cancelled[0] > route[0], `either side of the branch: ${JSON.stringify([route, confirmed, cancelled])}`);
   await assertAccessible(page, 'a drawing with branches');
   await shot(page, 'automations-drawing-branches');
+  await page.getByRole('link', { name: '← Automations' }).click();
+  await listed.waitFor();
+
+  // an example the API refuses (its fallback template does not exist here) opens in the editor with the API's errors
+  await page.locator('.example', { hasText: 'Order confirmation' }).getByRole('button', { name: 'Create from this example' }).click();
+  await page.getByRole('heading', { name: 'New automation', level: 1 }).waitFor();
+  errors.length = 0; // the browser logs the refused POST (400) as a failed request: expected
+  const missing = page.locator('.auto-errors li[data-path="steps.confirm.fallback_template.name"]');
+  await missing.waitFor();
+  const draft = await page.getByLabel('Definition (JSON)').inputValue();
+  const templateLine = draft.split('\n').findIndex((l) => l.includes('"name": "order_confirmed"')) + 1;
+  assert.equal(await missing.getByRole('button').innerText(), `line ${templateLine}`);
+  assert.ok(draft.includes(`"channel_uuid": "${whatsapp}"`), 'the placeholders are filled in the draft');
+  assert.ok((await page.locator('.gutter span.bad').allInnerTexts()).includes(String(templateLine)));
   await page.getByRole('link', { name: '← Automations' }).click();
   await listed.waitFor();
 

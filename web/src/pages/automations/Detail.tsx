@@ -1,12 +1,11 @@
 // An automation's page: its state and lifecycle buttons (admins), its run counters, the drawing of its steps with
 // each step's counts, its runs and the opened run's history; it reloads live as runs move (the shared event stream).
 import { useEffect, useState } from 'preact/hooks';
-import { api, safely } from '../../api.ts';
+import { api, me, safely } from '../../api.ts';
 import { num, t, type Key } from '../../i18n.ts';
 import { onEvents } from '../../live.ts';
 import { navigate, onLink } from '../../router.ts';
 import { useSignal } from '../../state.ts';
-import { me } from '../../api.ts';
 import { ErrorLine } from '../../ui.tsx';
 import { Drawing } from './Drawing.tsx';
 import { RunsList, RunView } from './Runs.tsx';

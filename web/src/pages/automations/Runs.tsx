@@ -72,6 +72,7 @@ export function RunsList({ uuid, selected, tick }: { uuid: string; selected: str
 /** One run: its state, its data and variables, and its step history; an admin may cancel it while active. */
 export function RunView({ automation, uuid, tick, onRun }: { automation: string; uuid: string; tick: number; onRun: (run: Run | null) => void }) {
   const [run, setRun] = useState<Run | null>(null);
+  const [who, setWho] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [own, setOwn] = useState(0);
@@ -86,6 +87,13 @@ export function RunView({ automation, uuid, tick, onRun }: { automation: string;
     })();
     return () => { live = false; };
   }, [uuid, tick, own]);
+  const contact = run?.contact_uuid;
+  useEffect(() => {
+    if (!contact) return;
+    void safely(() => api.GET('/v1/contacts/{uuid}', { params: { path: { uuid: contact } } })).then(({ data }) => {
+      setWho(data ? data.contact.name ?? data.contact.phone ?? data.contact.email ?? null : null);
+    });
+  }, [contact]);
 
   const cancel = async () => {
     setBusy(true);
@@ -106,7 +114,7 @@ export function RunView({ automation, uuid, tick, onRun }: { automation: string;
         <>
           <dl>
             <dt>{t('automations.status')}</dt><dd><StatusPill status={run.status} />{run.exit_reason ? ` ${run.exit_reason}` : ''}{run.error ? ` ${run.error}` : ''}</dd>
-            <dt>{t('automations.contact')}</dt><dd><a href={`/contacts/${run.contact_uuid}`} onClick={onLink}>{run.contact_uuid}</a></dd>
+            <dt>{t('automations.contact')}</dt><dd><a href={`/contacts/${run.contact_uuid}`} onClick={onLink} data-field="contact">{who ?? run.contact_uuid}</a></dd>
             <dt>{t('automations.version')}</dt><dd>{run.version}</dd>
             {run.correlation_key && <><dt>{t('automations.correlationKey')}</dt><dd>{run.correlation_key}</dd></>}
             <dt>{t('automations.currentStep')}</dt><dd data-field="current_step">{run.current_step ?? '—'}</dd>
