@@ -376,6 +376,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/automations/examples": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The example automations (docs/examples/automations), with the placeholders to fill before creating one
+         * @description Replace each placeholder token (a whole string value) by a uuid of the workspace (a channel of `channel_type`, a team), then POST the definition to /v1/automations.
+         *
+         *     Needs an API key with the `read` scope (admin ⊃ full ⊃ read), or a session; admins and agents may call it.
+         */
+        get: operations["listAutomationExamples"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/campaigns": {
         parameters: {
             query?: never;
@@ -2205,6 +2227,24 @@ export interface components {
             /** Format: uuid */
             uuid: string;
             version: number;
+        };
+        AutomationExample: {
+            /** @description The body of POST /v1/automations once every placeholder is replaced by a uuid */
+            definition: {
+                [key: string]: unknown;
+            };
+            /** @description The file name without .json, e.g. abandoned-cart */
+            id: string;
+            name: string;
+            placeholders: {
+                /** @description For a channel: the channel type it names (whatsapp, sms, email), null for any */
+                channel_type: string | null;
+                /** @enum {unknown} */
+                kind: "channel" | "team" | "other";
+                /** @description The exact string value to replace, e.g. $WHATSAPP_CHANNEL_UUID */
+                token: string;
+            }[];
+            trigger_type: string;
         };
         AutomationRun: {
             /** Format: uuid */
@@ -4045,6 +4085,37 @@ export interface operations {
                 content: {
                     "application/json": {
                         stats: components["schemas"]["AutomationStats"];
+                    };
+                };
+            };
+            /** @description A problem (RFC 9457): 400 invalid input with errors[].path, 401, 403, 404, 409, 413, 415, 422, 429 with Retry-After, 5xx */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listAutomationExamples: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        examples: components["schemas"]["AutomationExample"][];
                     };
                 };
             };

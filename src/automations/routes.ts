@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import type { Deps } from '../deps.ts';
 import type { App } from '../http.ts';
 import { PageMeta, UuidParams } from '../system/schemas.ts';
+import { automationExampleRoutes } from './example-list.ts';
 import { cancelAutomationRun, getAutomationRun, listAutomationRuns, startAutomationRun } from './runs.ts';
 import { AutomationSchema, CreateAutomationBody, ListAutomationsQuery, ListRunsQuery, RunSchema, StartRunBody, UpdateAutomationBody } from './schema.ts';
 import { AutomationStatsSchema, StatsQuery } from './stats-schema.ts';
@@ -25,6 +26,8 @@ export function automationRoutes(app: App, deps: Deps): void {
     config: { scope: 'read' },
     schema: { operationId: 'listAutomations', tags, querystring: ListAutomationsQuery, response: { 200: Type.Object({ automations: Type.Array(AutomationSchema), meta: PageMeta }) }, summary: 'List automations, newest first' },
   }, async (request) => listAutomations(deps.db, request.auth.workspaceId, request.query));
+
+  automationExampleRoutes(app);
 
   app.get('/v1/automations/:uuid', {
     config: { scope: 'read' },
