@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, fieldErrors, me, safely } from '../api.ts';
 import { date, t } from '../i18n.ts';
 import { navigate } from '../router.ts';
-import { ErrorLine, Field } from '../ui.tsx';
+import { ErrorLine, Field, Pager, useCursorPages } from '../ui.tsx';
 import { useSignal } from '../state.ts';
 import { ExportButton, ImportPanel } from './ContactImport.tsx';
 import type { Schema } from '../../../sdk/src/index.ts';
@@ -13,10 +13,9 @@ import type { Schema } from '../../../sdk/src/index.ts';
 export function Contacts() {
   const [q, setQ] = useState('');
   const [tag, setTag] = useState('');
-  const [pages, setPages] = useState<string[]>([]); // cursors of the pages before this one
-  const [cursor, setCursor] = useState<string | undefined>();
+  const paging = useCursorPages();
+  const { cursor, setNext } = paging;
   const [rows, setRows] = useState<Schema<'Contact'>[] | null>(null);
-  const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [fields, setFields] = useState<Record<string, string>>({});
   const [reload, setReload] = useState(0);
@@ -47,8 +46,7 @@ export function Contacts() {
     const form = new FormData(e.currentTarget as HTMLFormElement);
     setQ(String(form.get('q') ?? '').trim());
     setTag(String(form.get('tag') ?? '').trim());
-    setPages([]);
-    setCursor(undefined);
+    paging.reset();
   };
 
   return (
@@ -91,10 +89,7 @@ export function Contacts() {
           </table>
         </div>
       )}
-      <nav class="pager" aria-label={t('contacts.pages')}>
-        <button type="button" disabled={pages.length === 0} onClick={() => { const before = pages.slice(0, -1); setCursor(pages[pages.length - 1] || undefined); setPages(before); }}>{t('previous')}</button>
-        <button type="button" disabled={!next} onClick={() => { setPages([...pages, cursor ?? '']); setCursor(next!); }}>{t('next')}</button>
-      </nav>
+      <Pager label={t('contacts.pages')} pages={paging} />
     </section>
   );
 }

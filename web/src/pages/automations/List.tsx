@@ -5,7 +5,7 @@ import { api, me, safely } from '../../api.ts';
 import { num, t, type Key } from '../../i18n.ts';
 import { onLink } from '../../router.ts';
 import { useSignal } from '../../state.ts';
-import { ErrorLine, Field } from '../../ui.tsx';
+import { ErrorLine, Field, Pager, useCursorPages } from '../../ui.tsx';
 import { Examples } from './Examples.tsx';
 import { StatusPill, triggerLabel, type Automation, type Stats } from './shared.tsx';
 
@@ -16,11 +16,10 @@ type Status = (typeof STATUSES)[number];
 export function AutomationList() {
   const user = useSignal(me);
   const [status, setStatus] = useState<Status | ''>('');
-  const [pages, setPages] = useState<string[]>([]);
-  const [cursor, setCursor] = useState<string | undefined>();
+  const paging = useCursorPages();
+  const { cursor, setNext } = paging;
   const [rows, setRows] = useState<Automation[] | null>(null);
   const [stats, setStats] = useState<Record<string, Stats['runs']>>({});
-  const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -48,7 +47,7 @@ export function AutomationList() {
       </div>
       <div class="filters auto-filters">
         <Field id="automations-status" label={t('automations.status')}>
-          <select id="automations-status" value={status} onChange={(e) => { setStatus((e.currentTarget as HTMLSelectElement).value as Status | ''); setPages([]); setCursor(undefined); }}>
+          <select id="automations-status" value={status} onChange={(e) => { setStatus((e.currentTarget as HTMLSelectElement).value as Status | ''); paging.reset(); }}>
             <option value="">{t('automations.allStatuses')}</option>
             {STATUSES.map((s) => <option value={s}>{t(`automations.status.${s}` as Key)}</option>)}
           </select>
@@ -81,10 +80,7 @@ export function AutomationList() {
           </table>
         </div>
       )}
-      {(pages.length > 0 || next) && <nav class="pager" aria-label={t('automations.pages')}>
-        <button type="button" disabled={pages.length === 0} onClick={() => { setCursor(pages[pages.length - 1] || undefined); setPages(pages.slice(0, -1)); }}>{t('previous')}</button>
-        <button type="button" disabled={!next} onClick={() => { setPages([...pages, cursor ?? '']); setCursor(next!); }}>{t('next')}</button>
-      </nav>}
+      <Pager label={t('automations.pages')} pages={paging} hideAlone />
       {user?.role === 'admin' && <Examples />}
     </section>
   );

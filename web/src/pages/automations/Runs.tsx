@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, safely } from '../../api.ts';
 import { dateTime, t, type Key } from '../../i18n.ts';
 import { onLink } from '../../router.ts';
-import { ErrorLine, Field } from '../../ui.tsx';
+import { ErrorLine, Field, Pager, useCursorPages } from '../../ui.tsx';
 import { canWrite, StatusPill, stepTypeLabel, type Run } from './shared.tsx';
 
 const RUN_STATUSES = ['active', 'completed', 'exited', 'failed', 'converted'] as const;
@@ -12,10 +12,9 @@ type RunStatus = (typeof RUN_STATUSES)[number];
 /** The runs of automation `uuid`, newest first, 20 a page; `tick` changes when something happened (reloads). */
 export function RunsList({ uuid, selected, tick }: { uuid: string; selected: string | null; tick: number }) {
   const [status, setStatus] = useState<RunStatus | ''>('');
-  const [pages, setPages] = useState<string[]>([]);
-  const [cursor, setCursor] = useState<string | undefined>();
+  const paging = useCursorPages();
+  const { cursor, setNext } = paging;
   const [rows, setRows] = useState<Run[] | null>(null);
-  const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -30,7 +29,7 @@ export function RunsList({ uuid, selected, tick }: { uuid: string; selected: str
     return () => { live = false; };
   }, [uuid, status, cursor, tick]);
 
-  const filter = (value: string) => { setStatus(value as RunStatus | ''); setPages([]); setCursor(undefined); };
+  const filter = (value: string) => { setStatus(value as RunStatus | ''); paging.reset(); };
   return (
     <section class="auto-runs" aria-labelledby="runs-title">
       <div class="page-head">
@@ -61,10 +60,7 @@ export function RunsList({ uuid, selected, tick }: { uuid: string; selected: str
           </table>
         </div>
       )}
-      {(pages.length > 0 || next) && <nav class="pager" aria-label={t('automations.runPages')}>
-        <button type="button" disabled={pages.length === 0} onClick={() => { setCursor(pages[pages.length - 1] || undefined); setPages(pages.slice(0, -1)); }}>{t('previous')}</button>
-        <button type="button" disabled={!next} onClick={() => { setPages([...pages, cursor ?? '']); setCursor(next!); }}>{t('next')}</button>
-      </nav>}
+      <Pager label={t('automations.runPages')} pages={paging} hideAlone />
     </section>
   );
 }

@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, fieldErrors, safely } from '../../api.ts';
 import { dateTime, num, t, type Key } from '../../i18n.ts';
 import { navigate, onLink } from '../../router.ts';
-import { ErrorLine } from '../../ui.tsx';
+import { ErrorLine, Pager, useCursorPages } from '../../ui.tsx';
 import { audienceOf, CampaignStatusBadge, channelOf, useCanEdit, useChoices, type Campaign, type Stats } from './shared.tsx';
 
 /** The campaign statuses, in lifecycle order. */
@@ -21,11 +21,10 @@ export function CampaignList() {
   const choices = useChoices();
   const canEdit = useCanEdit();
   const [status, setStatus] = useState<string>('');
-  const [pages, setPages] = useState<string[]>([]); // cursors of the pages before this one
-  const [cursor, setCursor] = useState<string | undefined>();
+  const paging = useCursorPages();
+  const { cursor, setNext } = paging;
   const [rows, setRows] = useState<Campaign[] | null>(null);
   const [stats, setStats] = useState<Record<string, Stats>>({});
-  const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -54,7 +53,7 @@ export function CampaignList() {
         <div class="actions">
           <label>
             <span>{t('campaigns.filterStatus')}</span>
-            <select value={status} onChange={(e) => { setStatus(e.currentTarget.value); setPages([]); setCursor(undefined); }}>
+            <select value={status} onChange={(e) => { setStatus(e.currentTarget.value); paging.reset(); }}>
               <option value="">{t('campaigns.allStatuses')}</option>
               {STATUSES.map((s) => <option value={s}>{t(`campaigns.status.${s}` as Key)}</option>)}
             </select>
@@ -91,10 +90,7 @@ export function CampaignList() {
           </table>
         </div>
       )}
-      <nav class="pager" aria-label={t('campaigns.pages')}>
-        <button type="button" disabled={pages.length === 0} onClick={() => { setCursor(pages[pages.length - 1] || undefined); setPages(pages.slice(0, -1)); }}>{t('previous')}</button>
-        <button type="button" disabled={!next} onClick={() => { setPages([...pages, cursor ?? '']); setCursor(next!); }}>{t('next')}</button>
-      </nav>
+      <Pager label={t('campaigns.pages')} pages={paging} />
     </section>
   );
 }

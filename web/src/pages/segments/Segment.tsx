@@ -5,7 +5,7 @@ import { api, fieldErrors, me, safely } from '../../api.ts';
 import { date, t } from '../../i18n.ts';
 import { navigate, onLink } from '../../router.ts';
 import { useSignal } from '../../state.ts';
-import { ErrorLine, Field } from '../../ui.tsx';
+import { ErrorLine, Field, Pager, useCursorPages } from '../../ui.tsx';
 import type { Schema } from '../../../../sdk/src/index.ts';
 import { useChoices } from './Editor.tsx';
 import { MemberCount } from './List.tsx';
@@ -15,10 +15,9 @@ const contactName = (c: Schema<'Contact'>) => c.name ?? c.phone ?? c.email ?? c.
 
 /** The members of a segment, paged with Previous / Next; `version` reloads them; `onRemove` offers a Remove button per row. */
 function Members({ uuid, version, onRemove }: { uuid: string; version: number; onRemove?: (c: Schema<'Contact'>) => void }) {
-  const [pages, setPages] = useState<string[]>([]);
-  const [cursor, setCursor] = useState<string | undefined>();
+  const paging = useCursorPages();
+  const { cursor, setNext } = paging;
   const [rows, setRows] = useState<Schema<'Contact'>[] | null>(null);
-  const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     void (async () => {
@@ -52,12 +51,7 @@ function Members({ uuid, version, onRemove }: { uuid: string; version: number; o
           </table>
         </div>
       )}
-      {(pages.length > 0 || next) && (
-        <nav class="pager" aria-label={t('contacts.pages')}>
-          <button type="button" disabled={pages.length === 0} onClick={() => { setCursor(pages[pages.length - 1] || undefined); setPages(pages.slice(0, -1)); }}>{t('previous')}</button>
-          <button type="button" disabled={!next} onClick={() => { setPages([...pages, cursor ?? '']); setCursor(next!); }}>{t('next')}</button>
-        </nav>
-      )}
+      <Pager label={t('contacts.pages')} pages={paging} hideAlone />
     </>
   );
 }
