@@ -25,7 +25,8 @@ export const SANDBOX_MAGIC_NUMBERS = {
  *
  * The sandbox simulates a phone on the other end. With `BECKON_SANDBOX_DELAYS=s,d,r` (ms; default 1000,2000,3000)
  * a message is accepted (status `sent`) `s` ms after it was enqueued (waiting in the queue, not in a worker slot), `delivered` `d` ms after that and
- * `read` `r` ms after delivery. Every other number behaves that way; these test numbers do not:
+ * `read` `r` ms after delivery (a zero `d`, and then a zero `r`, comes with the provider's answer and is recorded with
+ * `sent` in one transaction, with no callback job). Every other number behaves that way; these test numbers do not:
  *
  * | to               | what happens                                                                            |
  * |------------------|-----------------------------------------------------------------------------------------|
