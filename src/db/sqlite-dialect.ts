@@ -26,6 +26,13 @@ class WriteLock {
 
 const READ_SQL = /^\s*(select|with)\b/i;
 
+let commits = 0;
+
+/** How many transactions the SQLite stores of this thread committed since it started (bench/costs.ts reads it). */
+export function sqliteCommitCount(): number {
+  return commits;
+}
+
 function run(db: SqliteDatabase, query: CompiledQuery): QueryResult<any> {
   const statement = db.prepare(query.sql);
   if (statement.reader) return { rows: statement.all(query.parameters) as any[] };
@@ -92,6 +99,7 @@ class ReadWriteSqliteDriver implements Driver {
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
     try {
       run(this.connections.writer, CompiledQuery.raw('commit'));
+      commits++;
     } finally {
       this.end(connection as Session);
     }

@@ -1,7 +1,7 @@
 import type { Deps } from '../deps.ts';
 import type { Db } from '../db/connect.ts';
 import type { MessagesTable } from '../db/types.ts';
-import { recordEvent } from '../events/service.ts';
+import { recordEvents } from '../events/service.ts';
 import type { EventBus } from '../events/subscribers.ts';
 import { parseJson, toJson } from '../lib/json.ts';
 import { nowIso } from '../lib/time.ts';
@@ -73,9 +73,18 @@ async function locate(trx: Db, where: Locator): Promise<MessagesTable | undefine
  * callbacks for the same message never both apply.
  */
 export async function applyStatus(deps: StatusDeps, where: Locator, change: StatusChange, within?: WithinChange): Promise<StatusOutcome> {
-  const result = await deps.writer.run((trx) => applyStatusIn(trx, deps, where, change, within));
-  statusCommitted(deps, change.status, result);
-  return result;
+  return (await applyStatuses(deps, where, [change], within))[0];
+}
+
+/**
+ * applyStatus for several changes of one message in order (`sent` with the statuses a provider reported with it),
+ * in one transaction: each real move has its history entry and its own `message_status_updated`, and the row is
+ * written once. Returns one outcome per change; `within` runs once if any moved.
+ */
+export async function applyStatuses(deps: StatusDeps, where: Locator, changes: StatusChange[], within?: WithinChange): Promise<StatusOutcome[]> {
+  const results = await deps.writer.run((trx) => applyStatusesIn(trx, deps, where, changes, within));
+  changes.forEach((change, i) => statusCommitted(deps, change.status, results[i]));
+  return results;
 }
 
 /**
@@ -83,28 +92,53 @@ export async function applyStatus(deps: StatusDeps, where: Locator, change: Stat
  * the caller calls statusCommitted with the outcome once the transaction committed.
  */
 export async function applyStatusIn(trx: Db, bus: EventBus, where: Locator, change: StatusChange, within?: WithinChange): Promise<StatusOutcome> {
+  return (await applyStatusesIn(trx, bus, where, [change], within))[0];
+}
+
+/** The message after `change`, or null when it is not a forward move from `current`. */
+function moved(current: MessagesTable, change: StatusChange): MessagesTable | null {
+  if (!canTransition(current.status, change.status)) return null;
+  const history = parseJson<StatusEntry[]>(current.status_history, []);
+  history.push({ status: change.status, at: change.at ?? nowIso() });
+  return {
+    ...current,
+    status: change.status,
+    status_history: toJson(history),
+    provider_message_id: change.providerMessageId ?? current.provider_message_id,
+    error: change.error ? toJson(change.error) : current.error,
+    updated_at: nowIso(),
+  };
+}
+
+/** applyStatuses inside the caller's transaction `trx`; the caller calls statusCommitted for each outcome after the commit. */
+export async function applyStatusesIn(trx: Db, bus: EventBus, where: Locator, changes: StatusChange[], within?: WithinChange): Promise<StatusOutcome[]> {
   for (let tries = 0; tries < 5; tries++) {
     const current = await locate(trx, where);
-    if (!current) return { outcome: 'unknown' };
-    if (!canTransition(current.status, change.status)) return { outcome: 'ignored', message: current };
-    const at = change.at ?? nowIso();
-    const history = parseJson<StatusEntry[]>(current.status_history, []);
-    history.push({ status: change.status, at });
-    const next: MessagesTable = {
-      ...current,
-      status: change.status,
-      status_history: toJson(history),
-      provider_message_id: change.providerMessageId ?? current.provider_message_id,
-      error: change.error ? toJson(change.error) : current.error,
-      updated_at: nowIso(),
-    };
+    if (!current) return changes.map(() => ({ outcome: 'unknown' }));
+    const outcomes: StatusOutcome[] = [];
+    const views: unknown[] = [];
+    let next = current;
+    for (const change of changes) {
+      const after = moved(next, change);
+      if (!after) {
+        outcomes.push({ outcome: 'ignored', message: next });
+        continue;
+      }
+      next = after;
+      outcomes.push({ outcome: 'applied', message: next });
+      views.push(messageView(next));
+    }
+    if (views.length === 0) return outcomes;
     const updated = await q.updateStatusIf(trx, current.id, current.status, next);
     if (!updated) continue;
-    if (!next.deleted_at) await recordEvent(trx, bus, next.workspace_id, 'message_status_updated', messageView(next));
+    if (!next.deleted_at) {
+      const at = nowIso();
+      await recordEvents(trx, bus, next.workspace_id, views.map((payload) => ({ type: 'message_status_updated' as const, payload, created_at: at })));
+    }
     if (within) await within(trx, next);
-    return { outcome: 'applied', message: next };
+    return outcomes;
   }
-  throw new Error(`message status kept changing under us; giving up on ${change.status}`);
+  throw new Error(`message status kept changing under us; giving up on ${changes.map((c) => c.status).join(', ')}`);
 }
 
 /** After the commit of an applied status change: counts it in the metrics and wakes the workers for the jobs it enqueued. */

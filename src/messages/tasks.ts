@@ -10,7 +10,7 @@ import { publicConfigOf } from './rules.ts';
 import { createThrottle, sendRateOf, type ChannelThrottle } from './throttle.ts';
 import { createPgThrottle, type SharedChannelThrottle } from './throttle-pg.ts';
 import { isPostgres } from '../db/dialect.ts';
-import { applyStatus, type MessageError } from './status.ts';
+import { applyStatus, applyStatuses, type MessageError, type StatusChange } from './status.ts';
 import * as q from './queries.ts';
 import { listUnsubscribeUrl } from '../tracking/tokens.ts';
 
@@ -53,8 +53,8 @@ export function throttleFor(deps: Deps): ChannelThrottle | SharedChannelThrottle
 }
 
 /**
- * Builds send_message: load the message, call the provider, then record `sent` (with the provider id, its event and
- * the provider's follow-up jobs) in one transaction. A job that runs again finds the message no longer `enqueued`
+ * Builds send_message: load the message, call the provider, then record `sent` (with the provider id, its event, the
+ * statuses the provider reported with its answer and the provider's follow-up jobs) in one transaction. A job that runs again finds the message no longer `enqueued`
  * and does nothing; a crash between the provider call and the commit re-sends with the same idempotency key (see
  * providers/types.ts for the guarantee). Permanent provider errors fail the message at once; retryable ones are
  * rethrown for a backoff retry and fail it on the last attempt. A deleted message is never sent.
@@ -109,7 +109,9 @@ export function sendMessageTask(deps: Deps, providers: Record<string, ProviderAd
       await fail(message.id, { code: error.code, reason });
       return;
     }
-    await applyStatus(deps, { id: message.id }, { status: 'sent', providerMessageId: result.providerMessageId }, async (trx) => {
+    // `sent` and the statuses the provider reported with it: one transaction, one write of the row, an event each
+    const changes: StatusChange[] = [{ status: 'sent', providerMessageId: result.providerMessageId }, ...(result.statuses ?? [])];
+    await applyStatuses(deps, { id: message.id }, changes, async (trx) => {
       if (adapter.afterSent) await adapter.afterSent(trx, deps.queue, channel, outbound, result);
     });
   };

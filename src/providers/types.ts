@@ -86,6 +86,11 @@ export interface TemplateComponents {
 export interface SendResult {
   /** The provider's id for the message; later status callbacks name it. */
   providerMessageId: string;
+  /**
+   * Statuses the provider already reports with its answer (the sandbox at zero delays: delivered, read), in order:
+   * recorded in the transaction that records `sent`, each with its own event, with no callback or job for them.
+   */
+  statuses?: { status: 'delivered' | 'read' | 'failed'; error?: { code: string; reason: string } }[];
 }
 
 /**

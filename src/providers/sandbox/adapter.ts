@@ -3,7 +3,7 @@ import { RetryLater, type Task } from '../../jobs/queue.ts';
 import { newId } from '../../lib/ids.ts';
 import { nowIso } from '../../lib/time.ts';
 import type { MessageFailure, ProviderPort, StatusResult } from '../port.ts';
-import { ProviderError, type ProviderAdapter } from '../types.ts';
+import { ProviderError, type ProviderAdapter, type SendResult } from '../types.ts';
 import { SANDBOX_PROVIDER } from './service.ts';
 import { markSandboxAccepted, recordSandboxCall } from './queries.ts';
 
@@ -25,7 +25,8 @@ export const SANDBOX_MAGIC_NUMBERS = {
  *
  * The sandbox simulates a phone on the other end. With `BECKON_SANDBOX_DELAYS=s,d,r` (ms; default 1000,2000,3000)
  * a message is accepted (status `sent`) `s` ms after it was enqueued (waiting in the queue, not in a worker slot), `delivered` `d` ms after that and
- * `read` `r` ms after delivery. Every other number behaves that way; these test numbers do not:
+ * `read` `r` ms after delivery (a zero `d`, and then a zero `r`, comes with the provider's answer and is recorded with
+ * `sent` in one transaction, with no callback job). Every other number behaves that way; these test numbers do not:
  *
  * | to               | what happens                                                                            |
  * |------------------|-----------------------------------------------------------------------------------------|
@@ -76,9 +77,23 @@ declare module '../../jobs/queue.ts' {
   }
 }
 
+/**
+ * What the simulated phone reports with the provider's answer when its delivered delay is 0: the failure of a failing
+ * test number, or delivered, then read too when the read delay is also 0 (and the number reads).
+ */
+function reportedAtOnce(to: string, readDelay: number): NonNullable<SendResult['statuses']> {
+  const magic = magicOf(to);
+  const error = ASYNC_FAILURES[magic as Magic];
+  if (error) return [{ status: 'failed', error }];
+  return readDelay > 0 || magic === 'never_read' ? [{ status: 'delivered' }] : [{ status: 'delivered' }, { status: 'read' }];
+}
+
 /** Builds the sandbox adapter: it remembers every idempotency key in its own table, as an outside provider would. */
 export function createSandboxProvider(deps: Pick<Deps, 'writer' | 'config'>): ProviderAdapter {
-  const [sentDelay, deliveredDelay] = deps.config.sandboxDelays;
+  const [sentDelay, deliveredDelay, readDelay] = deps.config.sandboxDelays;
+  const answer = (to: string, providerMessageId: string): SendResult => (deliveredDelay === 0
+    ? { providerMessageId, statuses: reportedAtOnce(to, readDelay) }
+    : { providerMessageId });
   return {
     name: SANDBOX_PROVIDER,
     deduplicates: true,
@@ -90,20 +105,30 @@ export function createSandboxProvider(deps: Pick<Deps, 'writer' | 'config'>): Pr
       const refuses = (calls: number) => magic === 'rejected' || magic === 'unavailable' || (magic === 'flaky' && calls <= 2);
       // the call is recorded, and accepted when the number does not refuse it, in one (group-committed) transaction
       const record = await deps.writer.run(async (trx) => {
-        const call = await recordSandboxCall(trx, message.idempotencyKey, message.to, `sbx_${newId()}`, nowIso());
+        // a number that never refuses is accepted by the statement that records the call
+        const call = await recordSandboxCall(trx, message.idempotencyKey, message.to, `sbx_${newId()}`, nowIso(), magic ? null : nowIso());
         if (!call.accepted_at && !refuses(call.calls)) await markSandboxAccepted(trx, message.idempotencyKey, nowIso());
         return call;
       });
-      if (record.accepted_at) return { providerMessageId: record.provider_message_id };
+      if (record.accepted_at) return answer(message.to, record.provider_message_id);
       if (magic === 'rejected') {
         throw new ProviderError('provider_rejected', 'the provider refused the message (sandbox test number +1 202 555 0105)', false);
       }
       if (refuses(record.calls)) {
         throw new ProviderError('provider_unavailable', `the provider is unavailable, try again (sandbox test number ${message.to}, call ${record.calls})`, true);
       }
-      return { providerMessageId: record.provider_message_id };
+      return answer(message.to, record.provider_message_id);
     },
     async afterSent(trx, queue, _channel, message, result) {
+      if (deliveredDelay === 0) {
+        // delivered (or failed) came with the answer; only a read still to come is a later callback
+        const delivered = result.statuses?.some((s) => s.status === 'delivered') ?? false;
+        if (delivered && readDelay > 0 && magicOf(message.to) !== 'never_read') {
+          const next: SandboxStatusPayload = { provider_message_id: result.providerMessageId, status: 'read' };
+          await queue.enqueue(trx, SANDBOX_STATUS_TASK, next, { runAt: new Date(Date.now() + readDelay) });
+        }
+        return;
+      }
       const error = ASYNC_FAILURES[magicOf(message.to) as Magic];
       const payload: SandboxStatusPayload = error
         ? { provider_message_id: result.providerMessageId, status: 'failed', error }

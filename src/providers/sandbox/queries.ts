@@ -4,15 +4,19 @@ import { prepared } from '../../db/prepared.ts';
 
 /**
  * Records one call to the sandbox provider for an idempotency key: creates the key's row on the first call (with
- * the provider id it will answer with), counts later calls, and returns the row as it now stands.
+ * the provider id it will answer with), counts later calls, and returns the row as it now stands. `acceptedAt`
+ * (a number that never refuses) marks it accepted in the same statement; only the first acceptance counts.
  */
-export async function recordSandboxCall(db: Db, key: string, recipient: string, providerMessageId: string, at: string): Promise<SandboxSendsTable> {
-  return (await sandboxCall(db, key, providerMessageId, recipient, at))[0];
+export async function recordSandboxCall(db: Db, key: string, recipient: string, providerMessageId: string, at: string, acceptedAt: string | null = null): Promise<SandboxSendsTable> {
+  return (await sandboxCall(db, key, providerMessageId, recipient, at, acceptedAt))[0];
 }
-const sandboxCall = prepared((db, key: string, providerMessageId: string, recipient: string, at: string) =>
+const sandboxCall = prepared((db, key: string, providerMessageId: string, recipient: string, at: string, acceptedAt: string | null) =>
   db.insertInto('sandbox_sends')
-    .values({ idempotency_key: key, provider_message_id: providerMessageId, recipient, calls: 1, accepted_at: null, created_at: at })
-    .onConflict((oc) => oc.column('idempotency_key').doUpdateSet((eb) => ({ calls: eb(eb.ref('sandbox_sends.calls'), '+', 1) })))
+    .values({ idempotency_key: key, provider_message_id: providerMessageId, recipient, calls: 1, accepted_at: acceptedAt, created_at: at })
+    .onConflict((oc) => oc.column('idempotency_key').doUpdateSet((eb) => ({
+      calls: eb(eb.ref('sandbox_sends.calls'), '+', 1),
+      accepted_at: eb.fn.coalesce(eb.ref('sandbox_sends.accepted_at'), eb.ref('excluded.accepted_at')),
+    })))
     .returningAll());
 
 /** Marks the key's message accepted (handed to the simulated phone); only the first acceptance counts. */

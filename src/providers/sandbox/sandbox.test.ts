@@ -79,7 +79,8 @@ test('sandbox: +1 202 555 0106 keeps failing; the last attempt fails the message
 });
 
 test('sandbox: a send repeated after a crash reuses the first provider id and reaches the phone once', async (t) => {
-  const beckon = await startBeckon({}, { worker: false });
+  // delivery is a minute away, so the delivery callback is a scheduled job
+  const beckon = await startBeckon({ BECKON_SANDBOX_DELAYS: '0,60000,60000' }, { worker: false });
   t.after(() => beckon.stop());
   const deps = beckon.runtime.deps;
   const uuid = await send(beckon, '+39 333 123 4567');
@@ -100,4 +101,43 @@ test('sandbox: a send repeated after a crash reuses the first provider id and re
   assert.equal(events.length, 1);
   const callbacks = await deps.queue.jobs('sandbox_status');
   assert.equal(callbacks.length, 1, 'one delivery callback is scheduled, with the send');
+});
+
+async function statusEvents(beckon: TestBeckon, uuid: string): Promise<string[]> {
+  const rows = await beckon.runtime.deps.db.selectFrom('events').select('payload').where('type', '=', 'message_status_updated').orderBy('id').execute();
+  return rows.map((r) => JSON.parse(r.payload)).filter((p) => p.uuid === uuid).map((p) => p.status);
+}
+
+test('sandbox: at zero delays the send records sent, delivered and read in one transaction, an event each, with no callback job', async (t) => {
+  const beckon = await startBeckon({}, { worker: false });
+  t.after(() => beckon.stop());
+  const uuid = await send(beckon, '+39 333 765 4321');
+  await messageTasks(beckon.runtime.deps)[SEND_MESSAGE_TASK]({ message_id: uuid }, { attempt: 1, maxAttempts: 10 });
+  const m = await message(beckon, uuid);
+  assert.deepEqual(m.status_history.map((h: { status: string }) => h.status), ['enqueued', 'sent', 'delivered', 'read']);
+  assert.match(m.provider_message_id, /^sbx_/);
+  assert.deepEqual(await statusEvents(beckon, uuid), ['sent', 'delivered', 'read']);
+  assert.deepEqual(await beckon.runtime.deps.queue.jobs('sandbox_status'), []);
+  const log = await beckon.runtime.deps.db.selectFrom('sandbox_sends').selectAll().where('idempotency_key', '=', uuid).executeTakeFirstOrThrow();
+  assert.equal(log.calls, 1);
+  assert.ok(log.accepted_at, 'accepted by the statement that recorded the call');
+  // the job running again changes nothing
+  await messageTasks(beckon.runtime.deps)[SEND_MESSAGE_TASK]({ message_id: uuid }, { attempt: 2, maxAttempts: 10 });
+  assert.deepEqual(await statusEvents(beckon, uuid), ['sent', 'delivered', 'read']);
+});
+
+test('sandbox: a zero delivered delay with a later read records sent and delivered together and schedules only the read', async (t) => {
+  const beckon = await startBeckon({ BECKON_SANDBOX_DELAYS: '0,0,60000' }, { worker: false });
+  t.after(() => beckon.stop());
+  const uuid = await send(beckon, '+39 333 765 4322');
+  await messageTasks(beckon.runtime.deps)[SEND_MESSAGE_TASK]({ message_id: uuid }, { attempt: 1, maxAttempts: 10 });
+  assert.equal((await message(beckon, uuid)).status, 'delivered');
+  assert.deepEqual(await statusEvents(beckon, uuid), ['sent', 'delivered']);
+  const callbacks = await beckon.runtime.deps.queue.jobs('sandbox_status');
+  assert.deepEqual(callbacks.map((j) => j.payload), [{ provider_message_id: (await message(beckon, uuid)).provider_message_id, status: 'read' }]);
+
+  const neverRead = await send(beckon, '+1 202 555 0103');
+  await messageTasks(beckon.runtime.deps)[SEND_MESSAGE_TASK]({ message_id: neverRead }, { attempt: 1, maxAttempts: 10 });
+  assert.equal((await message(beckon, neverRead)).status, 'delivered');
+  assert.equal((await beckon.runtime.deps.queue.jobs('sandbox_status')).length, 1, 'no read is scheduled for the never-read number');
 });
