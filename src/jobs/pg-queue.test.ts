@@ -153,15 +153,20 @@ test('lanes run independently: a blocked webhook lane does not hold back message
     deliver_webhook: async (p) => { delivering.push(p); await blocked; },
     send_message: async (p) => { sent.push(p); },
   }, { lanes: { deliver_webhook: 'webhooks' }, concurrency: { [DEFAULT_LANE]: 2, webhooks: 1 } }).start();
-  await db.transaction().execute((trx) => queue.enqueueMany(trx, [
-    { task: 'deliver_webhook', payload: { d: 1 } },
-    { task: 'deliver_webhook', payload: { d: 2 } },
-    ...[1, 2, 3, 4, 5].map((m) => ({ task: 'send_message', payload: { m } })),
-  ]));
-  await waitFor('every message job', async () => sent.length === 5);
-  assert.equal(delivering.length, 1, 'the webhook lane runs one at a time and is still blocked');
-  assert.equal((await jobRows(pool)).filter((r) => r.task === 'deliver_webhook').length, 2);
-  release();
+  try {
+    // first block the webhook lane, then send: the messages must all go while it stays blocked
+    await db.transaction().execute((trx) => queue.enqueueMany(trx, [
+      { task: 'deliver_webhook', payload: { d: 1 } },
+      { task: 'deliver_webhook', payload: { d: 2 } },
+    ]));
+    await waitFor('the webhook lane blocked on its first delivery', async () => delivering.length === 1);
+    await db.transaction().execute((trx) => queue.enqueueMany(trx, [1, 2, 3, 4, 5].map((m) => ({ task: 'send_message', payload: { m } }))));
+    await waitFor('every message job', async () => sent.length === 5);
+    assert.equal(delivering.length, 1, 'the webhook lane runs one at a time and is still blocked');
+    assert.equal((await jobRows(pool)).filter((r) => r.task === 'deliver_webhook').length, 2);
+  } finally {
+    release(); // also when an assertion failed: stop() in the teardown waits for the running job
+  }
   await waitFor('both deliveries', async () => (await jobRows(pool)).length === 0);
   assert.equal(delivering.length, 2);
 });
