@@ -8,9 +8,9 @@ import { startRuntime, type Runtime } from '../src/runtime.ts';
 import { createWorkspaceWithDefaults } from '../src/bootstrap.ts';
 import pg from 'pg';
 import { connectPostgres, connectSqlite, type Db } from '../src/db/connect.ts';
-import { migrateToLatest } from '../src/db/migrate.ts';
 import { sql } from 'kysely';
 import { PgQueue } from '../src/jobs/pg-queue.ts';
+import { copyMigratedSqlite, postgresTemplate } from './store-templates.ts';
 
 /**
  * The PostgreSQL server the suite runs against (BECKON_TEST_DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/test),
@@ -36,11 +36,15 @@ async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-/** A fresh, empty PostgreSQL database on the test server: its URL and a function dropping it (connections included). */
-export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+/**
+ * A fresh PostgreSQL database on the test server: its URL and a function dropping it (connections included). Empty,
+ * or with `migrated`, a copy of the migrated template (store-templates.ts).
+ */
+export async function createTestDatabase(options: { migrated?: boolean } = {}): Promise<{ url: string; drop(): Promise<void> }> {
   if (!TEST_DATABASE_URL) throw new Error('createTestDatabase needs BECKON_TEST_DATABASE_URL');
   const name = `beckon_t_${process.pid}_${++databases}_${Math.random().toString(36).slice(2, 8)}`;
-  await admin((client) => client.query(`create database "${name}"`));
+  const template = options.migrated ? ` template "${await postgresTemplate(TEST_DATABASE_URL)}"` : '';
+  await admin((client) => client.query(`create database "${name}"${template}`));
   const url = new URL(TEST_DATABASE_URL);
   url.pathname = `/${name}`;
   return {
@@ -72,7 +76,9 @@ export interface TestBeckon {
 export async function startBeckon(env: Record<string, string> = {}, options: { worker?: boolean } = {}): Promise<TestBeckon> {
   const dataDir = mkdtempSync(join(tmpdir(), 'beckon-test-'));
   const key = 'bk_test_admin_key_' + Math.random().toString(36).slice(2);
-  const database = TEST_DATABASE_URL ? await createTestDatabase() : null;
+  // a copy of the migrated store: startRuntime finds nothing to migrate (tests of migrating from nothing open their own)
+  const database = TEST_DATABASE_URL ? await createTestDatabase({ migrated: true }) : null;
+  if (!database) await copyMigratedSqlite(dataDir);
   const storeEnv: Record<string, string> = { BECKON_DATA_DIR: dataDir, ...(database ? { DATABASE_URL: database.url } : {}) };
   const config = loadConfig({
     BECKON_SANDBOX_DELAYS: '0,0,0',
@@ -152,21 +158,20 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
  */
 export async function tempStore(t: { after(fn: () => Promise<void>): void }): Promise<Db> {
   if (TEST_DATABASE_URL) {
-    const database = await createTestDatabase();
+    const database = await createTestDatabase({ migrated: true });
     const { db } = connectPostgres(database.url, 4);
     t.after(async () => {
       await db.destroy();
       await database.drop();
     });
-    await migrateToLatest(db);
     return db;
   }
   const dir = mkdtempSync(join(tmpdir(), 'beckon-store-'));
+  await copyMigratedSqlite(dir);
   const db = connectSqlite(dir);
   t.after(async () => {
     await db.destroy();
     rmSync(dir, { recursive: true, force: true });
   });
-  await migrateToLatest(db);
   return db;
 }
