@@ -9,7 +9,7 @@ import { authHook } from './auth/hook.ts';
 import { KeyVerifier } from './auth/service.ts';
 import { handleClientError, handleError, handleFrameworkError, sendProblem } from './system/problem.ts';
 import { serveWeb } from './system/web.ts';
-import { buildValidator } from './system/validation.ts';
+import { deferred, serializerFactory, validatorFactory, type Deferred } from './system/validation.ts';
 import { idempotencyOnRoute, startIdempotencyCleanup } from './system/idempotency.ts';
 import { documentRoute } from './system/openapi.ts';
 import { componentSchemas } from './system/components.ts';
@@ -20,16 +20,25 @@ import { pgRateLimitStore } from './system/rate-limit-store-pg.ts';
 /** Largest request body accepted (1 MiB); larger bodies get a 413. */
 export const BODY_LIMIT = 1024 * 1024;
 
+const schemaCompiles = new WeakMap<object, Deferred>();
+
+/** Compiles now every route validator and serializer not compiled yet (they are compiled on first use); returns how many. */
+export function compileAllSchemas(app: App): number {
+  return schemaCompiles.get(app)?.compileAll() ?? 0;
+}
+
 /** Builds the Fastify instance with every route, hook and the error handler; it does not listen. */
 export async function buildApp(deps: Deps): Promise<App> {
+  const compiles = deferred();
   const app = Fastify({
     loggerInstance: deps.log,
     bodyLimit: BODY_LIMIT,
     logController: new LogController({ disableRequestLogging: true }),
-    schemaController: { compilersFactory: { buildValidator } },
+    schemaController: { compilersFactory: { buildValidator: validatorFactory(compiles), buildSerializer: serializerFactory(compiles) as never } },
     frameworkErrors: handleFrameworkError,
     clientErrorHandler: handleClientError,
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+  schemaCompiles.set(app, compiles);
 
   app.setErrorHandler(handleError);
   app.setNotFoundHandler((request, reply) => serveWeb(request, reply) ? reply : sendProblem(reply, 404, 'not_found', `no route for ${request.method} ${request.url.split('?')[0]}`));
