@@ -19,7 +19,7 @@ function runQuickBench(out: string): Promise<{ code: number | null; output: stri
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
-    const killer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 200_000);
+    const killer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 280_000);
     child.on('error', reject);
     child.on('exit', (code) => {
       clearTimeout(killer);
@@ -31,7 +31,7 @@ function runQuickBench(out: string): Promise<{ code: number | null; output: stri
 // The quick bench runs on the embedded store whatever the suite's store, so the PostgreSQL pass skips it (it would repeat the same run).
 const skip = TEST_STORE === 'postgres' ? 'the quick bench runs on the embedded store; the SQLite pass runs it' : false;
 
-test('npm run bench -- --quick completes and writes latest.json and latest.md with every benchmark', { timeout: 210_000, skip }, async (t) => {
+test('npm run bench -- --quick completes and writes latest.json and latest.md with every benchmark', { timeout: 290_000, skip }, async (t) => {
   const out = mkdtempSync(join(tmpdir(), 'beckon-bench-out-'));
   t.after(() => rmSync(out, { recursive: true, force: true }));
   const { code, output } = await runQuickBench(out);
