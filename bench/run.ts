@@ -13,6 +13,7 @@ import { importContacts } from './benchmarks/import.ts';
 import { inbox } from './benchmarks/inbox.ts';
 import { isolation } from './benchmarks/isolation.ts';
 import { pipeline } from './benchmarks/pipeline.ts';
+import { pipelineRate } from './benchmarks/pipeline-rate.ts';
 import { postgresScaling } from './benchmarks/postgres.ts';
 import { segmentCount } from './benchmarks/segment-count.ts';
 import { parseOptions, USAGE, type BenchName, type BenchOptions } from './lib/options.ts';
@@ -20,7 +21,7 @@ import { killAll } from './lib/procs.ts';
 import { profileLines, summarizeProfiles } from './lib/profile.ts';
 import { environment, gitState, toMarkdown, writeReport, type BenchResult, type RunReport } from './lib/report.ts';
 
-const RUNNERS: Record<BenchName, (ctx: BenchContext) => Promise<BenchResult>> = { footprint, accept, pipeline, isolation, segment_count: segmentCount, import: importContacts, campaign, inbox, automations };
+const RUNNERS: Record<BenchName, (ctx: BenchContext) => Promise<BenchResult>> = { footprint, accept, pipeline, 'pipeline-rate': pipelineRate, isolation, segment_count: segmentCount, import: importContacts, campaign, inbox, automations };
 
 function loadRssFigure(results: Partial<Record<BenchName, BenchResult>>): void {
   const fp = results.footprint;
@@ -46,7 +47,7 @@ async function main(opts: BenchOptions): Promise<number> {
   ctx.log(`${opts.mode} run of ${opts.only.join(', ')} · Node ${env.node} · ${env.cpus} cores · commit ${String(env.git_commit).slice(0, 12)}`);
   const store = ctx.baselines.store();
   ctx.log(`store ceiling: ${Math.round(store.full)} durable single-row commits/s (synchronous=FULL), ${Math.round(store.normal)}/s with NORMAL`);
-  const results: Partial<Record<BenchName, BenchResult>> = {};
+  const results = ctx.earlier; // each benchmark sees those before it (same-run baselines)
   for (const name of opts.only) {
     const t0 = performance.now();
     ctx.log(`── ${name}`);
@@ -71,7 +72,7 @@ async function main(opts: BenchOptions): Promise<number> {
   }
   loadRssFigure(results);
   const all = results as Record<string, BenchResult>;
-  if (opts.store === 'postgres') {
+  if (opts.store === 'postgres' || (opts.store === 'auto' && opts.only.some((name) => name === 'accept' || name === 'pipeline'))) {
     const t0 = performance.now();
     ctx.log('── postgres (accept and pipeline with 1 and 2 worker processes)');
     all.postgres = await postgresScaling(ctx, { accept: results.accept, pipeline: results.pipeline });

@@ -19,7 +19,7 @@ function runQuickBench(out: string): Promise<{ code: number | null; output: stri
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
-    const killer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 170_000);
+    const killer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 280_000);
     child.on('error', reject);
     child.on('exit', (code) => {
       clearTimeout(killer);
@@ -31,7 +31,7 @@ function runQuickBench(out: string): Promise<{ code: number | null; output: stri
 // The quick bench runs on the embedded store whatever the suite's store, so the PostgreSQL pass skips it (it would repeat the same run).
 const skip = TEST_STORE === 'postgres' ? 'the quick bench runs on the embedded store; the SQLite pass runs it' : false;
 
-test('npm run bench -- --quick completes and writes latest.json and latest.md with every benchmark', { timeout: 180_000, skip }, async (t) => {
+test('npm run bench -- --quick completes and writes latest.json and latest.md with every benchmark', { timeout: 290_000, skip }, async (t) => {
   const out = mkdtempSync(join(tmpdir(), 'beckon-bench-out-'));
   t.after(() => rmSync(out, { recursive: true, force: true }));
   const { code, output } = await runQuickBench(out);
@@ -45,7 +45,7 @@ test('npm run bench -- --quick completes and writes latest.json and latest.md wi
   assert.ok(Number.isInteger(report.run.cpus) && (report.run.cpus as number) > 0);
   assert.ok(report.run.git_commit === null || /^[0-9a-f]{40}$/.test(String(report.run.git_commit)));
   const params = report.run.params as Record<string, unknown>;
-  for (const key of ['duration', 'connections', 'messages', 'events', 'endpoints', 'concurrency']) {
+  for (const key of ['duration', 'connections', 'messages', 'rate', 'rateDuration', 'events', 'endpoints', 'concurrency']) {
     assert.ok(Number.isInteger(params[key]), `run.params.${key} is recorded`);
   }
   assert.deepEqual(Object.keys(report.benchmarks).sort(), [...BENCHMARKS].sort());
@@ -71,6 +71,21 @@ test('npm run bench -- --quick completes and writes latest.json and latest.md wi
       if (f.pass !== null) assert.equal(typeof f.value, 'number', `${name}.${f.id} is judged on a measured value`);
       assert.ok(markdown.includes(`| ${f.label} |`), `latest.md shows ${name}.${f.id}`);
     }
+  }
+  // pipeline-rate offers exactly --rate × --rate-duration sends (quick: 100/s for 3 s): each is issued or counted missed.
+  assert.deepEqual([params.rate, params.rateDuration], [100, 3]);
+  const atRate = report.benchmarks['pipeline-rate'];
+  if (atRate.status !== 'skipped') {
+    const d = atRate.details as { offered: number; sent: number; missed: number; send_failed: number; accepted: number; delivered: number; keeps_up: boolean; not_keeping_up_because: string[]; timeline: Array<Record<string, unknown>> };
+    assert.deepEqual([d.offered, d.sent + d.missed, d.accepted], [300, 300, d.sent - d.send_failed]);
+    assert.ok(d.delivered <= d.accepted);
+    assert.equal(atRate.figures.find((f) => f.id === 'pipeline_rate_offered_rps')?.value, 100);
+    const keepsUp = atRate.figures.find((f) => f.id === 'pipeline_rate_keeps_up')!;
+    assert.equal(keepsUp.value, d.keeps_up ? 1 : 0);
+    assert.equal(d.keeps_up, d.not_keeping_up_because.length === 0);
+    assert.ok(markdown.includes(`| ${keepsUp.label} | ${d.keeps_up ? 'yes' : 'no'} |`), 'latest.md says yes or no');
+    assert.ok(d.timeline.length >= 2, 'the queue is sampled each second while the sends go');
+    for (const point of d.timeline) assert.ok(Number.isInteger(point.queue_depth) && (point.queue_depth as number) >= 0, `queue depth sampled: ${JSON.stringify(point)}`);
   }
   // Footprint always measures startup against the bare Fastify baseline, whatever routes exist.
   const startup = report.benchmarks.footprint.figures.find((f) => f.id === 'startup_cold_ms');

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import type { BenchOptions } from '../lib/options.ts';
+import type { BenchName, BenchOptions } from '../lib/options.ts';
+import type { BenchResult } from '../lib/report.ts';
 import type { Baselines } from './baselines.ts';
 import { startBeckon, type BeckonOptions, type BeckonServer } from '../lib/beckon.ts';
 
@@ -13,6 +14,8 @@ export interface BenchContext {
   log(line: string): void;
   /** Starts the Beckon a benchmark measures: embedded SQLite by default; `--store postgres` swaps in a PostgreSQL deployment. */
   startBeckon(options?: BeckonOptions): Promise<BeckonServer>;
+  /** The results of the benchmarks that ran before this one in the same run (for same-run baselines). */
+  earlier: Partial<Record<BenchName, BenchResult>>;
 }
 
 /** Builds the context of one run. */
@@ -23,6 +26,7 @@ export function createContext(opts: BenchOptions, baselines: Baselines): BenchCo
     profileDir: (name) => (opts.profile ? join(opts.out, 'profiles', name) : undefined),
     log: (line) => process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`),
     startBeckon,
+    earlier: {},
   };
 }
 

@@ -1,8 +1,7 @@
-import { routeMissing } from '../lib/beckon.ts';
-import { clock, percentile, runBounded, sendBody, timeline, until } from '../lib/load.ts';
-import { freePort, rssBytes, sampleRss } from '../lib/procs.ts';
-import { startReceiver, type ReceiverStats } from '../lib/receiver-client.ts';
-import { figure, skipped, type BenchResult, type Figure } from '../lib/report.ts';
+import { clock, percentile, runBounded, timeline } from '../lib/load.ts';
+import { deliveryLatencies, sendOne, startPipelineRig, waitDelivered, waitQuiet } from '../lib/pipeline-rig.ts';
+import { rssBytes, sampleRss } from '../lib/procs.ts';
+import { figure, type BenchResult, type Figure } from '../lib/report.ts';
 import { rawBudget, rawPosts } from './baselines.ts';
 import { mb, type BenchContext } from './context.ts';
 
@@ -14,16 +13,10 @@ import { mb, type BenchContext } from './context.ts';
 export async function pipeline(ctx: BenchContext): Promise<BenchResult> {
   const { opts } = ctx;
   const base = await ctx.baselines.acceptBaseline(); // measured before Beckon starts, so they never overlap
-  const port = await freePort();
-  const receiver = await startReceiver([{ name: 'pipeline', port, mode: 'ok', track: true }]);
-  const beckon = await ctx.startBeckon({ profileDir: ctx.profileDir('pipeline') });
+  const rig = await startPipelineRig('pipeline', () => ctx.startBeckon({ profileDir: ctx.profileDir('pipeline') }));
+  if (!('beckon' in rig)) return rig;
+  const { beckon, receiver, port } = rig;
   try {
-    for (const [method, path] of [['POST', '/v1/messages/send'], ['POST', '/v1/webhooks']] as const) {
-      if (await routeMissing(beckon, method, path)) return skipped(`route missing: ${method} ${path}`);
-    }
-    const hook = await beckon.call('POST', '/v1/webhooks', { url: `http://127.0.0.1:${port}/hook`, events: ['message_status_updated'] });
-    if (hook.status >= 300) return { status: 'failed', reason: `POST /v1/webhooks answered ${hook.status}: ${JSON.stringify(hook.body)}`, figures: [], details: {} };
-
     ctx.log(`pipeline: sending ${opts.messages} messages, ${opts.concurrency} in flight`);
     const accepted = new Map<string, number>();
     const deadline = performance.now() + opts.phaseTimeout * 1000;
@@ -35,38 +28,21 @@ export async function pipeline(ctx: BenchContext): Promise<BenchResult> {
     const rss = sampleRss(beckon.child.pid, 250);
     const firstSend = clock();
     const sent = await runBounded(opts.messages, opts.concurrency, deadline, async (i) => {
-      const res = await beckon.call('POST', '/v1/messages/send', JSON.parse(sendBody(i, 3)));
-      if (res.status >= 300) throw new Error(`send answered ${res.status}: ${JSON.stringify(res.body).slice(0, 300)}`);
-      accepted.set(res.body.message.uuid, clock());
+      accepted.set(await sendOne(beckon, i), clock());
     }, beckon.dead);
     beckon.assertAlive();
     const sendSeconds = (clock() - firstSend) / 1000;
     ctx.log(`pipeline: ${accepted.size} accepted in ${sendSeconds.toFixed(1)} s; waiting for delivered webhooks`);
-    let stats: ReceiverStats = await receiver.stats();
-    const complete = await until(async () => {
-      beckon.assertAlive();
-      return (stats = await receiver.stats()).deliveredCount >= accepted.size;
-    }, deadline);
+    const { complete } = await waitDelivered(rig, () => accepted.size, deadline);
     // Let the remaining status webhooks (read) land, so deliveries/s counts them all.
-    let previous = -1;
-    await until(async () => {
-      beckon.assertAlive();
-      const count = (stats = await receiver.stats()).endpoints[0].requests;
-      const quiet = count === previous;
-      previous = count;
-      return quiet;
-    }, Math.min(deadline, performance.now() + 30_000), 1000);
+    await waitQuiet(rig, Math.min(deadline, performance.now() + 30_000));
     const points = await progress.stop();
     const peakRss = rss.stop();
-    stats = await receiver.stats(true);
+    const stats = await receiver.stats(true);
     const endpoint = stats.endpoints[0];
-    const latencies: number[] = [];
-    let lastDelivered = firstSend;
-    for (const [uuid, at] of stats.arrivals ?? []) {
-      const acceptedAt = accepted.get(uuid);
-      if (acceptedAt !== undefined) latencies.push(at - acceptedAt);
-      if (at > lastDelivered) lastDelivered = at;
-    }
+    const delivered = deliveryLatencies(stats.arrivals ?? [], accepted, firstSend);
+    const latencies = [...delivered.latencies.values()];
+    const lastDelivered = delivered.lastArrival;
     const e2eSeconds = (lastDelivered - firstSend) / 1000;
     const e2eRate = latencies.length / e2eSeconds;
     const hookSeconds = endpoint.first !== null && endpoint.last !== null ? (endpoint.last - endpoint.first) / 1000 : null;
@@ -110,7 +86,6 @@ export async function pipeline(ctx: BenchContext): Promise<BenchResult> {
       },
     };
   } finally {
-    await beckon.stop();
-    await receiver.stop();
+    await rig.stop();
   }
 }

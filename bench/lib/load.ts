@@ -145,3 +145,79 @@ export function timeline(everyMs: number, sample: () => Promise<Record<string, n
     },
   };
 }
+
+/** What an open-loop run has done so far. */
+export interface RateProgress {
+  /** Tasks started (on schedule, or late when this process's timers lagged). */
+  sent: number;
+  /** Tasks whose time came while `maxInFlight` were in flight: never started. */
+  missed: number;
+  /** Started tasks that settled, and those of them that threw. */
+  settled: number;
+  failed: number;
+}
+
+/** The outcome of runAtRate: its progress at the end, the errors met (up to 5 kept) and how late this process started the tasks. */
+export interface RateResult extends RateProgress {
+  errors: string[];
+  /** ms from a task's scheduled time to its start (the load generator's own lag), p50/p99/max; null when none started. */
+  lag: { p50: number | null; p99: number | null; max: number | null };
+  /** performance.now() of the schedule's start (task i is due at startedAt + i × 1000 / rate) and of the last task started. */
+  startedAt: number;
+  lastSentAt: number | null;
+}
+
+/**
+ * Open loop: starts `task(i)` for i in [0, count) at `rate` per second, evenly spaced (task i is due at start + i/rate),
+ * whatever the earlier ones answered; when this process's timers lag it starts every task already due at once. A task
+ * due while `maxInFlight` are in flight is not started and counted as missed; so is every task left when `abort()`
+ * turns true. `done` resolves once every started task has settled.
+ */
+export function runAtRate(count: number, rate: number, maxInFlight: number, task: (i: number) => Promise<void>, abort: () => boolean = () => false): { progress(): RateProgress; done: Promise<RateResult> } {
+  const p: RateProgress = { sent: 0, missed: 0, settled: 0, failed: 0 };
+  const errors: string[] = [];
+  const lags: number[] = [];
+  const interval = 1000 / rate;
+  const startedAt = performance.now();
+  let lastSentAt: number | null = null;
+  let next = 0;
+  let inFlight = 0;
+  let finish: () => void;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  const settle = () => {
+    if (next >= count && inFlight === 0) finish();
+  };
+  const tick = () => {
+    const now = performance.now();
+    while (next < count && startedAt + next * interval <= now) {
+      const i = next++;
+      if (abort() || inFlight >= maxInFlight) {
+        p.missed++;
+        continue;
+      }
+      lags.push(now - (startedAt + i * interval));
+      lastSentAt = now;
+      p.sent++;
+      inFlight++;
+      task(i).catch((err: Error) => {
+        p.failed++;
+        if (errors.length < 5) errors.push(err.message);
+      }).finally(() => {
+        p.settled++;
+        inFlight--;
+        settle();
+      });
+    }
+    if (next < count && abort()) {
+      p.missed += count - next;
+      next = count;
+    }
+    if (next < count) setTimeout(tick, Math.max(0, startedAt + next * interval - performance.now()));
+    else settle();
+  };
+  tick();
+  return {
+    progress: () => ({ ...p }),
+    done: finished.then(() => ({ ...p, errors, lag: { p50: percentile(lags, 50), p99: percentile(lags, 99), max: percentile(lags, 100) }, startedAt, lastSentAt })),
+  };
+}

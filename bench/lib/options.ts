@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 
 /** Every benchmark, in the order a run executes them. */
-export const BENCHMARKS = ['footprint', 'accept', 'pipeline', 'isolation', 'segment_count', 'import', 'campaign'] as const;
+export const BENCHMARKS = ['footprint', 'accept', 'pipeline', 'pipeline-rate', 'isolation', 'segment_count', 'import', 'campaign'] as const;
 
 /** Benchmarks that run only when named in --only (their seeding is long; a run without --only, like the test suite's quick one, leaves them out). */
 export const OPT_IN_BENCHMARKS = ['inbox', 'automations'] as const;
@@ -23,6 +23,9 @@ export interface BenchOptions {
   connections: number;
   /** Pipeline: messages sent from accept to delivered. */
   messages: number;
+  /** Pipeline at a fixed rate: the offered rate (msg/s) and for how many seconds it is offered. */
+  rate: number;
+  rateDuration: number;
   /** Isolation: events generated per run, endpoints, the slow endpoint's delay. */
   events: number;
   endpoints: number;
@@ -37,29 +40,36 @@ export interface BenchOptions {
   runs: number;
   profile: boolean;
   out: string;
-  /** sqlite (the default) runs everything on the embedded store; postgres also runs accept and pipeline on PostgreSQL with 1 and 2 worker processes. */
-  store: 'sqlite' | 'postgres';
+  /** Where accept and pipeline run besides the embedded store: `postgres` also on PostgreSQL with 1 and 2 worker
+   *  processes; `auto` (a full run without --store) does so when a PostgreSQL server answers; `sqlite` (--store sqlite,
+   *  and a quick run without --store) never does. */
+  store: 'auto' | 'sqlite' | 'postgres';
 }
 
 /** The usage text of `npm run bench -- --help`. */
 export const USAGE = `Usage: npm run bench -- [--quick] [--only ${[...BENCHMARKS, ...OPT_IN_BENCHMARKS].join(',')}] [--duration S] [--messages N]
-                       [--events N] [--connections N] [--concurrency N] [--timeout S] [--runs N] [--profile] [--out DIR]
-                       [--store sqlite|postgres]
+                       [--rate N] [--rate-duration S] [--events N] [--connections N] [--concurrency N] [--timeout S] [--runs N]
+                       [--profile] [--out DIR] [--store sqlite|postgres]
   --quick        everything small (the test suite runs this)
   --only         run only these benchmarks (comma-separated); inbox and automations run only when named here
   --duration     seconds of each accept load run (full 10, quick 2)
   --messages     pipeline messages and campaign recipients (full 100000, quick 2000 and 1000)
+  --rate         pipeline-rate: the offered rate, msg/s, sends spaced evenly whatever the answers (full 1000, quick 100)
+  --rate-duration  pipeline-rate: seconds the rate is offered (full 30, quick 3)
   --events       isolation events per run (full 100000, quick 200); each goes to every endpoint
   --connections  accept connections (64)
-  --concurrency  in-flight requests of the bench's own senders (64)
+  --concurrency  in-flight requests of the bench's own senders (64); pipeline-rate counts a send due while this many
+                 are in flight as missed
   --rows         rows of the import benchmark's CSV (full 1000000, quick 5000)
   --runs         automations: runs started, then parked (full 100000, quick 1000)
   --timeout      cap in seconds on each waiting phase (full 600, quick 20)
   --profile      run Beckon with --cpu-prof; profiles and a top-functions summary go to OUT/profiles
   --out          where latest.json and latest.md go (bench/results)
-  --store        postgres: also run accept and pipeline on PostgreSQL (one api process with 1, then 2 worker
+  --store        where accept and pipeline also run: on PostgreSQL (one api process with 1, then 2 worker
                  processes, a fresh database each; BECKON_BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test)
-                 next to the SQLite figures, with the scaling ratio (default sqlite)`;
+                 next to the SQLite figures, with the scaling ratio. A full run does so by default when that server
+                 answers and accept or pipeline is selected (the report says why when it does not); --store sqlite
+                 skips it; --quick leaves it out unless --store postgres is given`;
 
 function positiveInt(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
@@ -74,7 +84,7 @@ export function parseOptions(argv: string[]): BenchOptions | null {
     args: argv,
     options: {
       quick: { type: 'boolean' }, only: { type: 'string' }, duration: { type: 'string' }, messages: { type: 'string' },
-      events: { type: 'string' }, connections: { type: 'string' }, concurrency: { type: 'string' }, timeout: { type: 'string' },
+      'rate': { type: 'string' }, 'rate-duration': { type: 'string' }, events: { type: 'string' }, connections: { type: 'string' }, concurrency: { type: 'string' }, timeout: { type: 'string' },
       rows: { type: 'string' }, runs: { type: 'string' }, profile: { type: 'boolean' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' }, store: { type: 'string' },
     },
   });
@@ -85,8 +95,8 @@ export function parseOptions(argv: string[]): BenchOptions | null {
     if (!(ALL as readonly string[]).includes(name)) throw new Error(`unknown benchmark "${name}"; choose from ${ALL.join(', ')}`);
   }
   const duration = positiveInt('duration', values.duration, quick ? 2 : 10);
-  const store = values.store ?? 'sqlite';
-  if (store !== 'sqlite' && store !== 'postgres') throw new Error(`--store must be sqlite or postgres, got "${store}"`);
+  if (values.store !== undefined && values.store !== 'sqlite' && values.store !== 'postgres') throw new Error(`--store must be sqlite or postgres, got "${values.store}"`);
+  const store = values.store ?? (quick ? 'sqlite' : 'auto');
   return {
     mode: quick ? 'quick' : 'full',
     only: ALL.filter((b) => only.includes(b)),
@@ -94,6 +104,8 @@ export function parseOptions(argv: string[]): BenchOptions | null {
     maxRequests: duration * 50_000,
     connections: positiveInt('connections', values.connections, 64),
     messages: positiveInt('messages', values.messages, quick ? 2_000 : 100_000),
+    rate: positiveInt('rate', values.rate, quick ? 100 : 1_000),
+    rateDuration: positiveInt('rate-duration', values['rate-duration'], quick ? 3 : 30),
     events: positiveInt('events', values.events, quick ? 200 : 100_000),
     endpoints: 10,
     slowMs: 5000,

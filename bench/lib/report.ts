@@ -92,6 +92,7 @@ export function environment(): Record<string, unknown> {
 
 function fmt(value: number | null, unit = ''): string {
   if (value === null || !Number.isFinite(value)) return 'n/a';
+  if (unit === 'yes/no') return value ? 'yes' : 'no';
   const abs = Math.abs(value);
   const text = abs >= 1000 ? Math.round(value).toLocaleString('en-US') : abs >= 100 ? value.toFixed(0) : abs >= 10 ? value.toFixed(1) : value.toFixed(2);
   return unit ? `${text} ${unit}` : text;
