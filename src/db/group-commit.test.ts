@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tempStore } from '../../test/helpers.ts';
+import { sqliteOnly, tempStore } from '../../test/helpers.ts';
 import { GroupCommitter, TransactionWriter } from './group-commit.ts';
 
 test('group commit: concurrent units share transactions; a failing unit rolls back alone', async (t) => {
@@ -19,6 +19,26 @@ test('group commit: concurrent units share transactions; a failing unit rolls ba
   const rows = await db.selectFrom('workspaces').select('id').execute();
   assert.equal(rows.length, 108);
   assert.ok(!rows.some((r) => r.id === 'w3' || r.id === 'w113'));
+});
+
+test('group commit: units submitted from the continuations of committed ones leave the event loop its turns', sqliteOnly, async (t) => {
+  const db = await tempStore(t);
+  const committer = new GroupCommitter(db);
+  const now = new Date().toISOString();
+  // each unit, once committed, submits the next: a chain of 50 commits, as a job's completion claims the next jobs
+  const chain = async (i: number): Promise<number> => {
+    await committer.run((trx) => trx.insertInto('workspaces').values({ id: `c${i}`, name: `chain-${i}`, created_at: now }).execute());
+    return i === 49 ? i : chain(i + 1);
+  };
+  const done = chain(0);
+  let committedWhenTheLoopTurned = -1;
+  setImmediate(async () => {
+    committedWhenTheLoopTurned = Number((await db.selectFrom('workspaces').select((eb) => eb.fn.countAll().as('n')).where('id', 'like', 'c%').executeTakeFirstOrThrow()).n);
+  });
+  assert.equal(await done, 49);
+  assert.equal((await db.selectFrom('workspaces').select('id').where('id', 'like', 'c%').execute()).length, 50);
+  // the event loop turned after the first commit, not after the 50th
+  assert.equal(committedWhenTheLoopTurned, 1);
 });
 
 test('transaction writer: each unit commits or rolls back alone; a deadlocked unit runs again', async (t) => {

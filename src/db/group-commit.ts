@@ -48,6 +48,10 @@ export class GroupCommitter implements Writer {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, this.maxBatch);
       await this.commit(batch);
+      // Units resolved by a commit may submit the next ones from their continuations (a job's completion claims the
+      // next jobs…): on SQLite all of it runs in microtasks, so without this turn of the event loop the loop could go
+      // on for seconds while timers and HTTP requests wait.
+      if (this.pending.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
     }
     this.running = false;
   }
