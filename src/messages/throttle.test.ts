@@ -4,7 +4,7 @@ import { startBeckon, type TestBeckon } from '../../test/helpers.ts';
 import { RetryLater } from '../jobs/queue.ts';
 import { ProviderError, type ProviderAdapter } from '../providers/types.ts';
 import { sendMessageTask, THROTTLED_GIVE_UP_MS } from './tasks.ts';
-import { createThrottle, sendRateOf } from './throttle.ts';
+import { createThrottle, sendRateOf, type ChannelThrottle } from './throttle.ts';
 
 test('throttle: a burst of one second\'s worth, then one slot per 1/rate; a told-to-wait send finds its slot reserved', () => {
   const throttle = createThrottle();
@@ -80,7 +80,14 @@ test('send_message: a job over the channel\'s rate comes back later without coun
       return { providerMessageId: `p-${message.id}` };
     },
   };
-  const run = sendMessageTask(beckon.runtime.deps, { sandbox: adapter }, createThrottle());
+  // the throttle's clock stands still: the second send comes within the first one's second however slow the machine is
+  const throttle = createThrottle();
+  const frozenAt = Date.now();
+  const stillClock: ChannelThrottle = {
+    take: (channelId, rate, key, now) => throttle.take(channelId, rate, key, now ?? frozenAt),
+    pause: (channelId, ms, now) => throttle.pause(channelId, ms, now ?? frozenAt),
+  };
+  const run = sendMessageTask(beckon.runtime.deps, { sandbox: adapter }, stillClock);
   const context = { attempt: 1, maxAttempts: 10 };
 
   await run({ message_id: first }, context);
