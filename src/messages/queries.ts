@@ -1,6 +1,9 @@
 import type { MessageDirection, MessageStatus } from '../db/enums.ts';
 import type { Db } from '../db/connect.ts';
-import type { MessagesTable } from '../db/types.ts';
+import type { ChannelsTable, ContactsTable, MessagesTable } from '../db/types.ts';
+import type { ChannelType } from '../db/enums.ts';
+import { sql } from 'kysely';
+import type { EnabledEndpoint } from '../webhooks/queries.ts';
 import { type Cursor, pastCursor } from '../lib/cursor.ts';
 import { insertRows, prepared } from '../db/prepared.ts';
 
@@ -13,6 +16,41 @@ export async function insertMessage(db: Db, row: MessagesTable): Promise<void> {
 export async function insertMessages(db: Db, rows: MessagesTable[]): Promise<void> {
   await insertRows(db, 'messages', rows);
 }
+
+/** What a send reads before it writes, as one PostgreSQL statement returns it (sendContext). */
+export interface SendContext {
+  channel: ChannelsTable | undefined;
+  contact: ContactsTable | undefined;
+  /** The contact's last inbound message on that channel (its 24-hour window), null when none. */
+  lastInbound: string | null;
+  endpoints: EnabledEndpoint[];
+}
+
+/**
+ * PostgreSQL, one statement: the channel (`channelId` in the workspace, else the workspace's default of `type`), the
+ * contact with this phone (or email), its window on that channel and the workspace's enabled webhook endpoints.
+ */
+export async function sendContext(db: Db, workspaceId: string, channelId: string | null, type: string, by: 'phone' | 'email', address: string): Promise<SendContext> {
+  const rows = await (by === 'phone' ? contextByPhone : contextByEmail)(db, workspaceId, channelId, type, address);
+  const row = rows[0] as { channel: ChannelsTable | null; contact: ContactsTable | null; last_inbound: string | null; endpoints: EnabledEndpoint[] };
+  return { channel: row.channel ?? undefined, contact: row.contact ?? undefined, lastInbound: row.last_inbound, endpoints: row.endpoints };
+}
+const contextQuery = (column: 'phone' | 'email') => prepared((db, workspaceId: string, channelId: string | null, type: string, address: string) =>
+  db.with('ch', (qb) => qb.selectFrom('channels').selectAll().where('workspace_id', '=', workspaceId)
+    .where((eb) => eb.or([eb.and([eb(sql`${channelId}::text`, 'is not', null), eb('id', '=', sql<string>`${channelId}::text`)]),
+      eb.and([eb(sql`${channelId}::text`, 'is', null), eb('type', '=', sql<ChannelType>`${type}::text`)])]))
+    .orderBy('is_default', 'desc').orderBy('created_at').limit(1))
+    .with('ct', (qb) => qb.selectFrom('contacts').selectAll().where('workspace_id', '=', workspaceId).where(column, '=', address).limit(1))
+    .selectNoFrom((eb) => [
+      sql<unknown>`(select row_to_json(ch) from ch)`.as('channel'),
+      sql<unknown>`(select row_to_json(ct) from ct)`.as('contact'),
+      eb.selectFrom('contact_channel_windows as w').select('w.last_inbound_at')
+        .where('w.contact_id', '=', sql<string>`(select id from ct)`).where('w.channel_id', '=', sql<string>`(select id from ch)`).as('last_inbound'),
+      sql<unknown>`(select coalesce(json_agg(json_build_object('id', e.id, 'events', e.events, 'origin', e.origin, 'format', e.format)), '[]')
+        from webhook_endpoints e where e.workspace_id = ${workspaceId} and e.enabled = 1)`.as('endpoints'),
+    ]));
+const contextByPhone = contextQuery('phone');
+const contextByEmail = contextQuery('email');
 
 /** Finds one of a workspace's messages that has not been deleted. */
 export async function findMessage(db: Db, workspaceId: string, id: string): Promise<MessagesTable | undefined> {

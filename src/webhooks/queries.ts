@@ -1,4 +1,4 @@
-import type { DeliveryStatus, EndpointOrigin } from '../db/enums.ts';
+import type { DeliveryStatus, EndpointOrigin, WebhookFormat } from '../db/enums.ts';
 import type { Db } from '../db/connect.ts';
 import type { EventsTable, WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from '../db/types.ts';
 import { type Cursor, pastCursor } from '../lib/cursor.ts';
@@ -72,9 +72,30 @@ export async function failPendingDeliveries(db: Db, endpointId: string, error: s
     .where('endpoint_id', '=', endpointId).where('status', '=', 'pending').execute();
 }
 
+/** An enabled endpoint as the fan-out reads it. */
+export interface EnabledEndpoint {
+  id: string;
+  events: string;
+  origin: EndpointOrigin;
+  format: WebhookFormat;
+}
+
+const primed = new WeakMap<Db, { workspaceId: string; endpoints: EnabledEndpoint[] }>();
+
+/**
+ * Hands a transaction the workspace's enabled endpoints read just before it began, in the same statement as the rest of
+ * what its caller needed (the send on PostgreSQL): its fan-out then reads nothing. The read is as fresh as one made
+ * first thing in the transaction (read committed).
+ */
+export function primeEnabledEndpoints(trx: Db, workspaceId: string, endpoints: EnabledEndpoint[]): void {
+  primed.set(trx, { workspaceId, endpoints });
+}
+
 /** The workspace's enabled endpoints (the fan-out filters them by event type). */
-export async function enabledEndpoints(db: Db, workspaceId: string) {
-  return enabledOf(db, workspaceId);
+export async function enabledEndpoints(db: Db, workspaceId: string): Promise<EnabledEndpoint[]> {
+  const given = primed.get(db);
+  if (given && given.workspaceId === workspaceId) return given.endpoints;
+  return enabledOf(db, workspaceId) as Promise<EnabledEndpoint[]>;
 }
 const enabledOf = prepared((db, workspaceId: string) =>
   db.selectFrom('webhook_endpoints').select(['id', 'events', 'origin', 'format']).where('workspace_id', '=', workspaceId).where('enabled', '=', 1));
