@@ -110,3 +110,8 @@ export function pipelinedQuery(send: Query): Query {
     return flushWith(text, values);
   };
 }
+
+/** A query compiled with the PIPELINED mark in front (for prepared(): a statement whose answer nobody reads). */
+export function pipelined<T extends { compile(): { sql: string } }>(query: T): T {
+  return { compile: () => { const compiled = query.compile(); return { ...compiled, sql: PIPELINED + compiled.sql }; } } as T;
+}

@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import type { EnabledEndpoint } from '../webhooks/queries.ts';
 import { type Cursor, pastCursor } from '../lib/cursor.ts';
 import { insertRows, prepared } from '../db/prepared.ts';
+import { pipelined } from '../db/pg-pipeline.ts';
 
 /** Inserts a message. */
 export async function insertMessage(db: Db, row: MessagesTable): Promise<void> {
@@ -79,6 +80,45 @@ export async function updateStatusIf(db: Db, id: string, expectedStatus: Message
 const statusIf = prepared((db, status: MessageStatus, history: string, providerId: string | null, error: string | null, at: string, id: string, expected: MessageStatus) =>
   db.updateTable('messages').set({ status, status_history: history, provider_message_id: providerId, error, updated_at: at })
     .where('id', '=', id).where('status', '=', expected).returning('id'));
+
+/** The text of the error updateStatusOrFail raises when the message is no longer in the status it was read in. */
+export const STATUS_MOVED = 'beckon: the message status moved';
+
+/**
+ * PostgreSQL: writes a status change as updateStatusIf does, but answers nothing: when the message is no longer in
+ * `expectedStatus` the statement fails (an error whose message holds STATUS_MOVED), and so does its transaction. It is
+ * held back (pipelined) and sent with the transaction's commit.
+ */
+export async function updateStatusOrFail(db: Db, id: string, expectedStatus: MessageStatus, next: MessagesTable): Promise<void> {
+  await statusOrFail(db, next.status, next.status_history, next.provider_message_id, next.error, next.updated_at, id, expectedStatus);
+}
+const statusOrFail = prepared((db, status: MessageStatus, history: string, providerId: string | null, error: string | null, at: string, id: string, expected: MessageStatus) =>
+  pipelined(db.with('upd', (qb) => qb.updateTable('messages').set({ status, status_history: history, provider_message_id: providerId, error, updated_at: at })
+    .where('id', '=', id).where('status', '=', expected).returning('id'))
+    .selectFrom('upd').select(sql<number>`(case when count(*) = 1 then '1' else ${sql.lit(STATUS_MOVED)} end)::int`.as('ok'))));
+
+/** True when `err` is updateStatusOrFail's refusal. */
+export function isStatusMoved(err: unknown): boolean {
+  return err instanceof Error && err.message.includes(STATUS_MOVED);
+}
+
+/** PostgreSQL, one statement: a message (by id, or the outbound one a provider knows by its id) and its workspace's enabled webhook endpoints. */
+export async function statusContext(db: Db, where: { id: string } | { providerMessageId: string }): Promise<{ message: MessagesTable | undefined; endpoints: EnabledEndpoint[] }> {
+  const rows = 'id' in where ? await statusContextById(db, where.id) : await statusContextByProviderId(db, where.providerMessageId);
+  const row = rows[0] as { message: MessagesTable | null; endpoints: EnabledEndpoint[] };
+  return { message: row.message ?? undefined, endpoints: row.endpoints };
+}
+const statusContextQuery = (by: 'id' | 'provider') => prepared((db, key: string) =>
+  db.with('m', (qb) => {
+    const base = qb.selectFrom('messages').selectAll();
+    return by === 'id' ? base.where('id', '=', key) : base.where('provider_message_id', '=', key).where('direction', '=', 'outbound').limit(1);
+  }).selectNoFrom([
+    sql<unknown>`(select row_to_json(m) from m)`.as('message'),
+    sql<unknown>`(select coalesce(json_agg(json_build_object('id', e.id, 'events', e.events, 'origin', e.origin, 'format', e.format)), '[]')
+      from webhook_endpoints e where e.workspace_id = (select workspace_id from m) and e.enabled = 1)`.as('endpoints'),
+  ]));
+const statusContextById = statusContextQuery('id');
+const statusContextByProviderId = statusContextQuery('provider');
 
 /** Hides a message from reads; true when a visible message was deleted. */
 export async function softDeleteMessage(db: Db, workspaceId: string, id: string, at: string): Promise<boolean> {
