@@ -2,9 +2,22 @@
 // timed. Beckon runs in this process (sandbox delays 0); triggers on every table log each row written to a side table
 // (bench_writes), and the commits are counted (SQLite: the driver's counter; PostgreSQL: distinct transaction ids in
 // that log). N messages are sent one after another, each to a new number, and each is followed until it is `read` and
-// no job is due, once with no webhook endpoint and once with one subscribed to message_status_updated.
+// no job is due, once with no webhook endpoint and once with one subscribed to message_status_updated. On PostgreSQL
+// the round trips are counted too: every query call of any pg client in this process (the API's pool, graphile-worker's,
+// LISTEN) for the whole pipeline, and those of the API's pool during the send request.
 import { createServer, type Server } from 'node:http';
 import { sql } from 'kysely';
+import pg from 'pg';
+
+let roundTrips = 0;
+let apiRoundTrips = 0;
+const apiClients = new Set<unknown>();
+const originalQuery = pg.Client.prototype.query;
+(pg.Client.prototype as { query: unknown }).query = function (this: unknown, ...args: unknown[]) {
+  roundTrips++;
+  if (apiClients.has(this)) apiRoundTrips++;
+  return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
+};
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -101,17 +114,21 @@ function receiver(): Promise<{ server: Server; url: string; requests: () => numb
 }
 
 /** Sends `messages` messages one after another and returns the rows written and commits per message. */
-async function measure(withWebhook: boolean): Promise<{ rows: WriteCount[]; commits: number; webhooks: number }> {
+async function measure(withWebhook: boolean): Promise<{ rows: WriteCount[]; commits: number; webhooks: number; trips: number; sendTrips: number }> {
   const hook = await receiver();
   const beckon = await startBeckon({ BECKON_LOG_LEVEL: 'silent' });
+  beckon.runtime.store.pool?.on('acquire', (client) => apiClients.add(client));
   try {
     if (withWebhook) {
       const res = await beckon.call('POST', '/v1/webhooks', { body: { url: hook.url, events: ['message_status_updated'] } });
       if (res.statusCode >= 300) throw new Error(`POST /v1/webhooks answered ${res.statusCode}: ${res.body}`);
     }
+    let sendTrips = 0;
     const send = async (i: number) => {
+      const before = apiRoundTrips;
       const res = await beckon.call('POST', '/v1/messages/send', { body: { to: `+39 333 7${String(i).padStart(6, '0')}`, from: 'whatsapp', type: 'text', content: { text: 'Hello!' } } });
       if (res.statusCode >= 300) throw new Error(`send answered ${res.statusCode}: ${res.body}`);
+      sendTrips += apiRoundTrips - before;
       await quiet(beckon, res.json().message.uuid);
     };
     await send(999_999); // warm-up: first-use rows (caches, throttles) are not one message's cost
@@ -119,9 +136,12 @@ async function measure(withWebhook: boolean): Promise<{ rows: WriteCount[]; comm
     else await installPostgresTriggers(beckon);
     const commits0 = sqliteCommitCount();
     const hooks0 = hook.requests();
+    sendTrips = 0;
+    const trips0 = roundTrips;
     for (let i = 0; i < messages; i++) await send(i);
+    const trips = roundTrips - trips0;
     const counted = await readCounts(beckon);
-    return { rows: counted.rows, commits: counted.commits ?? sqliteCommitCount() - commits0, webhooks: hook.requests() - hooks0 };
+    return { rows: counted.rows, commits: counted.commits ?? sqliteCommitCount() - commits0, webhooks: hook.requests() - hooks0, trips, sendTrips };
   } finally {
     await beckon.stop();
     hook.server.close();
@@ -149,6 +169,10 @@ const count = (rows: WriteCount[], tbl: string, op: string) => rows.find((r) => 
 const eventsTable = store === 'sqlite' ? 'events' : 'public.events';
 lines.push(`| **jobs** (inserts into ${jobsTable}) | ${per(count(results.none.rows, jobsTable, 'INSERT'))} | | ${per(count(results.webhook.rows, jobsTable, 'INSERT'))} | |`);
 lines.push(`| **events** | ${per(count(results.none.rows, eventsTable, 'INSERT'))} | | ${per(count(results.webhook.rows, eventsTable, 'INSERT'))} | |`);
+if (store === 'postgres') {
+  lines.push(`| **round trips of the send request on the API's pool** (a new contact each) | ${per(results.none.sendTrips)} | | ${per(results.webhook.sendTrips)} | |`);
+  lines.push(`| **round trips, the whole pipeline** (incl. job polling) | ${per(results.none.trips)} | | ${per(results.webhook.trips)} | |`);
+}
 lines.push(`| **webhook requests** | ${per(results.none.webhooks)} | | ${per(results.webhook.webhooks)} | |`);
 process.stdout.write(lines.join('\n') + '\n');
 process.exit(0);

@@ -4,6 +4,7 @@ import pg from 'pg';
 import type { Database } from './types.ts';
 import { openSqlite } from './sqlite.ts';
 import { ReadWriteSqliteDialect } from './sqlite-dialect.ts';
+import { pipelinedQuery } from './pg-pipeline.ts';
 import { GroupCommitter, TransactionWriter, type Writer } from './group-commit.ts';
 import type { StoreKind } from './dialect.ts';
 
@@ -56,19 +57,25 @@ function bindable(value: unknown): unknown {
   return value;
 }
 
-/** The pool as Kysely sees it: every client's parameters go through bindable() (other users of the pool are untouched). */
+/**
+ * The pool as Kysely sees it: every client's parameters go through bindable(), and its transactions are pipelined
+ * (pg-pipeline.ts); other users of the pool are untouched.
+ */
 function kyselyPool(pool: pg.Pool): pg.Pool {
-  const wrapClient = (client: pg.PoolClient): pg.PoolClient => new Proxy(client, {
+  const wrapClient = (client: pg.PoolClient): pg.PoolClient => {
+    const pipelined = pipelinedQuery((text, values) => (values === undefined ? client.query(text) : client.query(text, values)));
+    return new Proxy(client, {
     get(target, prop) {
       if (prop === 'query') {
         return (text: unknown, values?: unknown[]) => (typeof text === 'string' && Array.isArray(values)
-          ? target.query(text, values.map(bindable))
+          ? pipelined(text, values.map(bindable))
           : target.query(text as string));
       }
       const value = Reflect.get(target, prop, target);
       return typeof value === 'function' ? value.bind(target) : value;
     },
-  });
+    });
+  };
   return new Proxy(pool, {
     get(target, prop) {
       if (prop === 'connect') return async () => wrapClient(await target.connect());

@@ -1,6 +1,7 @@
 import { CompiledQuery, type Compilable, type Insertable } from 'kysely';
 import type { Db } from './connect.ts';
 import type { Database } from './types.ts';
+import { PIPELINED } from './pg-pipeline.ts';
 
 const SENTINEL = '\u0000beckon-arg-';
 
@@ -49,7 +50,8 @@ async function writeRows(db: Db, table: string, rows: Record<string, unknown>[],
         const updated = columns.filter((c) => c !== conflict.column);
         query = query.onConflict((oc) => oc.column(conflict.column as never).doUpdateSet((eb) => Object.fromEntries(updated.map((c) => [c, eb.ref(`excluded.${c}` as never)])) as never));
       }
-      sql = query.compile().sql;
+      // nobody reads an insert's answer: a PostgreSQL transaction sends it with its next statement (pg-pipeline.ts)
+      sql = PIPELINED + query.compile().sql;
       inserts.set(key, sql);
     }
     const parameters: unknown[] = [];

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type pg from 'pg';
 import type { Db } from '../db/connect.ts';
+import { PIPELINED } from '../db/pg-pipeline.ts';
 import type { EnqueueOptions, JobQueue, JobView } from './queue.ts';
 import type { EventSignals } from './signals.ts';
 
@@ -55,7 +56,7 @@ export class PgQueue implements JobQueue {
 
   async enqueue(trx: Db, task: string, payload: unknown, options?: EnqueueOptions): Promise<void> {
     const s = spec(task, payload, options);
-    await sql`select ${sql.id(this.schema, 'add_job')}(${s.identifier}::text, ${JSON.stringify(s.payload)}::json,
+    await sql`${sql.raw(PIPELINED)}select ${sql.id(this.schema, 'add_job')}(${s.identifier}::text, ${JSON.stringify(s.payload)}::json,
       run_at => ${s.run_at}::timestamptz, max_attempts => ${s.max_attempts}::int)`.execute(trx);
   }
 
@@ -67,7 +68,7 @@ export class PgQueue implements JobQueue {
   async enqueueMany(trx: Db, jobs: { task: string; payload: unknown; options?: EnqueueOptions }[]): Promise<void> {
     if (jobs.length === 0) return;
     const specs = JSON.stringify(jobs.map((j) => spec(j.task, j.payload, j.options)));
-    await sql`select ${sql.id(this.schema, 'add_jobs')}(array(
+    await sql`${sql.raw(PIPELINED)}select ${sql.id(this.schema, 'add_jobs')}(array(
       select s from json_populate_recordset(null::${sql.id(this.schema, 'job_spec')}, ${specs}::json) s))`.execute(trx);
   }
 

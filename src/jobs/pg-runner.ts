@@ -124,18 +124,21 @@ export class PgRunners {
       if (Object.keys(taskList).length === 0) continue;
       const events: WorkerEvents = new EventEmitter();
       const created = new Promise<string>((resolve) => events.once('pool:create', ({ workerPool }) => resolve(workerPool.id)));
+      const slots = concurrency[lane] ?? 1;
       const runner = await run({
         pgPool: pool,
         schema: queue.schema,
-        concurrency: concurrency[lane] ?? 1,
+        concurrency: slots,
         taskList,
         noHandleSignals: true,
         pollInterval: this.options.pollMs?.[lane] ?? 1000,
         logger: graphileLogger(log.child({ lane })),
         events,
         // completions and failures of one tick go out in one statement, and shutdown waits for the last of them
-        // (unbatched, graphile-worker does not await a completion before the worker counts as released)
-        preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
+        // (unbatched, graphile-worker does not await a completion before the worker counts as released); jobs are
+        // claimed in batches of the lane's concurrency (one query locks them all; the sweeper frees those of a
+        // process that dies, a stopping one gives back those it has not started)
+        preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0, ...(slots > 1 ? { localQueue: { size: slots } } : {}) } },
       });
       this.runners.push(runner);
       this.markers.push(await PoolMarker.open(pool, await created, log));

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../db/connect.ts';
+import { PIPELINED } from '../db/pg-pipeline.ts';
 import type { EventSignals, NewEventsListener } from './signals.ts';
 
 /** The LISTEN/NOTIFY channel on which a committed event announces its workspace id. */
@@ -35,7 +36,7 @@ export class PgEventSignals implements EventSignals {
       if (seen.has(workspaceId)) return;
       seen.add(workspaceId);
     }
-    await sql`select pg_notify(${EVENTS_CHANNEL}, ${workspaceId})`.execute(trx);
+    await sql`${sql.raw(PIPELINED)}select pg_notify(${EVENTS_CHANNEL}, ${workspaceId})`.execute(trx);
   }
 
   onNewEvents(listener: NewEventsListener): () => void {

@@ -41,8 +41,9 @@ function whoOf(contact: ContactsTable): string {
  * marketing sends without opt-in nor `optin_contact: true` (`optin_required`); free-form sends on a channel that
  * enforces the WhatsApp 24-hour window when the contact's last message there is older than 24 h, or when there is
  * none (`outside_customer_service_window`). Returns the first refusal (its `code` is the reason), or null; writes nothing.
+ * `known` gives the contact's last inbound message on the channel when the caller already read it (null: none).
  */
-export async function sendRuleRefusal(trx: Db, channel: ChannelsTable, contact: ContactsTable, kind: SendKind, now: string): Promise<AppError | null> {
+export async function sendRuleRefusal(trx: Db, channel: ChannelsTable, contact: ContactsTable, kind: SendKind, now: string, known?: { lastInbound: string | null }): Promise<AppError | null> {
   const who = whoOf(contact);
   const extra = { contact_uuid: contact.id };
   if (contact.blocked) return new AppError(422, 'contact_blocked', `the contact ${who} is blocked; unblock it to send`, undefined, extra);
@@ -61,7 +62,7 @@ export async function sendRuleRefusal(trx: Db, channel: ChannelsTable, contact: 
       undefined, extra);
   }
   if (!kind.template && enforcesWindow(channel)) {
-    const lastInbound = await findChannelWindow(trx, contact.id, channel.id);
+    const lastInbound = known ? known.lastInbound : await findChannelWindow(trx, contact.id, channel.id);
     if (!lastInbound || Date.parse(lastInbound) + CUSTOMER_SERVICE_WINDOW_MS <= Date.parse(now)) {
       const since = lastInbound
         ? `the contact's last message on this channel was at ${lastInbound}, so the 24-hour customer service window closed at ${windowExpiry(lastInbound)}`
@@ -79,8 +80,8 @@ export async function sendRuleRefusal(trx: Db, channel: ChannelsTable, contact: 
  * that `optin_contact: true` confirms (source `api`, emitting contact_opted_in) when the contact was not opted in yet.
  * A refused send changes nothing.
  */
-export async function applySendRules(trx: Db, bus: EventBus, channel: ChannelsTable, contact: ContactsTable, kind: SendKind, now: string): Promise<void> {
-  const refusal = await sendRuleRefusal(trx, channel, contact, kind, now);
+export async function applySendRules(trx: Db, bus: EventBus, channel: ChannelsTable, contact: ContactsTable, kind: SendKind, now: string, known?: { lastInbound: string | null }): Promise<void> {
+  const refusal = await sendRuleRefusal(trx, channel, contact, kind, now, known);
   if (refusal) throw refusal;
   const type = channel.type as ConsentChannel;
   if (kind.optinContact && consentOf(contact, type).status !== 'opted_in') await setConsent(trx, bus, contact.workspace_id, contact.id, type, 'opted_in', 'api', now);

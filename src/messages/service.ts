@@ -13,6 +13,8 @@ import type { OutboundTemplate } from '../providers/types.ts';
 import { resolveTemplateSend } from '../templates/service.ts';
 import { enqueueMessage, messageRow, messagesCommitted } from './outbound.ts';
 import { applySendRules } from './rules.ts';
+import { isPostgres } from '../db/dialect.ts';
+import { primeEnabledEndpoints } from '../webhooks/queries.ts';
 import { MAX_TEXT_LENGTH, METADATA_LIMITS } from './schema.ts';
 import type { StatusDeps } from './status.ts';
 import { messageView, type MessageContent, type MessageView } from './view.ts';
@@ -81,14 +83,14 @@ function addressOf(input: SendInput): { address: string; subject: string | null;
   return { address, subject: input.subject, html: input.html ?? null };
 }
 
-async function resolveChannel(deps: StatusDeps, workspaceId: string, input: SendInput): Promise<ChannelsTable> {
+async function resolveChannel(deps: StatusDeps, workspaceId: string, input: SendInput, context?: q.SendContext): Promise<ChannelsTable> {
   if (input.channel_uuid) {
-    const channel = await findChannel(deps.db, workspaceId, input.channel_uuid);
+    const channel = context ? context.channel : await findChannel(deps.db, workspaceId, input.channel_uuid);
     if (!channel) throw new AppError(404, 'not_found', 'channel not found', [{ path: 'body.channel_uuid', message: 'no such channel in this workspace' }]);
     if (channel.type !== input.from) throw invalidField('body.channel_uuid', `is a ${channel.type} channel but from is "${input.from}"`);
     return channel;
   }
-  const channel = await findDefaultChannel(deps.db, workspaceId, input.from);
+  const channel = context ? context.channel : await findDefaultChannel(deps.db, workspaceId, input.from);
   if (!channel) {
     throw new AppError(422, 'channel_unavailable', `this workspace has no ${input.from} channel`, [{ path: 'body.from', message: `no ${input.from} channel is set up` }]);
   }
@@ -127,16 +129,22 @@ export async function sendMessage(deps: StatusDeps, workspaceId: string, input: 
     if (input.template_values !== undefined) throw invalidField('body.template_values', 'is only for template sends (with template_uuid)');
     content = validateContent(input.type, input.content ?? {}, 'body.content', maxText);
   }
-  const channel = await resolveChannel(deps, workspaceId, input);
+  // PostgreSQL: the channel, the contact, its window and the webhook endpoints in one statement, then the transaction in one more
+  const context = isPostgres(deps.db)
+    ? await q.sendContext(deps.db, workspaceId, input.channel_uuid ?? null, input.from, input.from === 'email' ? 'email' : 'phone', address)
+    : undefined;
+  const channel = await resolveChannel(deps, workspaceId, input, context);
   let template: OutboundTemplate | undefined;
   if (content === undefined) ({ content, template } = await templateContent(deps, workspaceId, input, channel));
   const now = nowIso();
   const kind = { template: template !== undefined, marketing: input.marketing === true || template?.category === 'MARKETING', optinContact: input.optin_contact === true };
   const row = await deps.writer.run(async (trx) => {
-    const { contact } = input.from === 'email'
-      ? await findOrCreateContactByEmail(trx, deps, workspaceId, address, 'api')
+    if (context) primeEnabledEndpoints(trx, workspaceId, context.endpoints);
+    const known = context?.contact;
+    const { contact } = known ? { contact: known }
+      : input.from === 'email' ? await findOrCreateContactByEmail(trx, deps, workspaceId, address, 'api')
       : await findOrCreateContactByPhone(trx, deps, workspaceId, address, 'api');
-    await applySendRules(trx, deps, channel, contact, kind, now);
+    await applySendRules(trx, deps, channel, contact, kind, now, known && context ? { lastInbound: context.lastInbound } : undefined);
     const message = messageRow({
       direction: 'outbound', channel, contactId: contact.id, address, type: input.type, content: content as MessageContent, now,
       metadata: input.metadata, templateUuid: input.template_uuid, templateValues: input.template_values, optinContact: input.optin_contact,

@@ -7,6 +7,8 @@ import { parseJson, toJson } from '../lib/json.ts';
 import { nowIso } from '../lib/time.ts';
 import * as q from './queries.ts';
 import { messageView } from './view.ts';
+import { isPostgres } from '../db/dialect.ts';
+import { primeEnabledEndpoints } from '../webhooks/queries.ts';
 import { OUTBOUND_STATUSES, MESSAGE_STATUSES } from '../db/enums.ts';
 import type { OutboundStatus, MessageStatus } from '../db/enums.ts';
 import type { MessageFailure, MessageLocator, StatusResult, WithinStatus } from '../providers/port.ts';
@@ -82,9 +84,65 @@ export async function applyStatus(deps: StatusDeps, where: Locator, change: Stat
  * written once. Returns one outcome per change; `within` runs once if any moved.
  */
 export async function applyStatuses(deps: StatusDeps, where: Locator, changes: StatusChange[], within?: WithinChange): Promise<StatusOutcome[]> {
-  const results = await deps.writer.run((trx) => applyStatusesIn(trx, deps, where, changes, within));
+  const results = isPostgres(deps.db)
+    ? await applyStatusesPg(deps, where, changes, within)
+    : await deps.writer.run((trx) => applyStatusesIn(trx, deps, where, changes, within));
   changes.forEach((change, i) => statusCommitted(deps, change.status, results[i]));
   return results;
+}
+
+/**
+ * applyStatuses on PostgreSQL in two round trips: one statement reads the message and its workspace's webhook
+ * endpoints, then the transaction (the update, compare-and-set on the status read, failing the transaction when it
+ * moved meanwhile; the events; their deliveries and jobs; `within`) goes out in one pipelined round trip with its commit.
+ * A status that moved meanwhile is read again and the changes planned again.
+ */
+async function applyStatusesPg(deps: StatusDeps, where: Locator, changes: StatusChange[], within?: WithinChange): Promise<StatusOutcome[]> {
+  for (let tries = 0; tries < 5; tries++) {
+    const { message: current, endpoints } = await q.statusContext(deps.db, where);
+    if (!current) return changes.map(() => ({ outcome: 'unknown' }));
+    const { outcomes, views, next } = plan(current, changes);
+    if (views.length === 0) return outcomes;
+    try {
+      await deps.writer.run(async (trx) => {
+        primeEnabledEndpoints(trx, next.workspace_id, endpoints);
+        await q.updateStatusOrFail(trx, current.id, current.status, next);
+        await written(trx, deps, next, views, within);
+      });
+    } catch (err) {
+      if (q.isStatusMoved(err)) continue;
+      throw err;
+    }
+    return outcomes;
+  }
+  throw new Error(`message status kept changing under us; giving up on ${changes.map((c) => c.status).join(', ')}`);
+}
+
+/** The outcomes of `changes` played on `current` in order, the views of the real moves, and the message after them. */
+function plan(current: MessagesTable, changes: StatusChange[]): { outcomes: StatusOutcome[]; views: unknown[]; next: MessagesTable } {
+  const outcomes: StatusOutcome[] = [];
+  const views: unknown[] = [];
+  let next = current;
+  for (const change of changes) {
+    const after = moved(next, change);
+    if (!after) {
+      outcomes.push({ outcome: 'ignored', message: next });
+      continue;
+    }
+    next = after;
+    outcomes.push({ outcome: 'applied', message: next });
+    views.push(messageView(next));
+  }
+  return { outcomes, views, next };
+}
+
+/** After the row was written: one message_status_updated per move (none for a deleted message), then `within`. */
+async function written(trx: Db, bus: EventBus, next: MessagesTable, views: unknown[], within?: WithinChange): Promise<void> {
+  if (!next.deleted_at) {
+    const at = nowIso();
+    await recordEvents(trx, bus, next.workspace_id, views.map((payload) => ({ type: 'message_status_updated' as const, payload, created_at: at })));
+  }
+  if (within) await within(trx, next);
 }
 
 /**
@@ -115,27 +173,11 @@ export async function applyStatusesIn(trx: Db, bus: EventBus, where: Locator, ch
   for (let tries = 0; tries < 5; tries++) {
     const current = await locate(trx, where);
     if (!current) return changes.map(() => ({ outcome: 'unknown' }));
-    const outcomes: StatusOutcome[] = [];
-    const views: unknown[] = [];
-    let next = current;
-    for (const change of changes) {
-      const after = moved(next, change);
-      if (!after) {
-        outcomes.push({ outcome: 'ignored', message: next });
-        continue;
-      }
-      next = after;
-      outcomes.push({ outcome: 'applied', message: next });
-      views.push(messageView(next));
-    }
+    const { outcomes, views, next } = plan(current, changes);
     if (views.length === 0) return outcomes;
     const updated = await q.updateStatusIf(trx, current.id, current.status, next);
     if (!updated) continue;
-    if (!next.deleted_at) {
-      const at = nowIso();
-      await recordEvents(trx, bus, next.workspace_id, views.map((payload) => ({ type: 'message_status_updated' as const, payload, created_at: at })));
-    }
-    if (within) await within(trx, next);
+    await written(trx, bus, next, views, within);
     return outcomes;
   }
   throw new Error(`message status kept changing under us; giving up on ${changes.map((c) => c.status).join(', ')}`);

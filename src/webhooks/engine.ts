@@ -110,10 +110,9 @@ export class DeliveryEngine {
 
   /** Records an attempt and moves the delivery on: succeeded, rescheduled per the schedule and Retry-After, or failed (maybe disabling the endpoint). */
   private async record(trx: Db, job: DeliveryJob, sentAt: Date, result: AttemptResult): Promise<{ rescheduled: boolean; disabled: boolean }> {
-    const delivery = await q.findDeliveryById(trx, job.delivery_id);
+    const delivery = await q.findDeliveryWithEndpoint(trx, job.delivery_id);
     if (!delivery || delivery.attempt_count !== job.attempt - 1) throw new StaleDelivery();
-    const endpoint = await q.findEndpointById(trx, delivery.endpoint_id);
-    if (!endpoint) throw new StaleDelivery();
+    const endpoint = { id: delivery.endpoint_id, failing_since: delivery.endpoint_failing_since, enabled: delivery.endpoint_enabled };
     const now = new Date();
     const at = now.toISOString();
     await q.insertAttempt(trx, {

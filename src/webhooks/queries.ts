@@ -1,8 +1,9 @@
-import type { DeliveryStatus, EndpointOrigin } from '../db/enums.ts';
+import type { DeliveryStatus, EndpointOrigin, WebhookFormat } from '../db/enums.ts';
 import type { Db } from '../db/connect.ts';
 import type { EventsTable, WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from '../db/types.ts';
 import { type Cursor, pastCursor } from '../lib/cursor.ts';
 import { insertRows, prepared } from '../db/prepared.ts';
+import { pipelined } from '../db/pg-pipeline.ts';
 
 /** Columns of an endpoint that may change after creation. */
 export type EndpointChanges = Partial<Omit<WebhookEndpointsTable, 'id' | 'workspace_id' | 'created_at'>>;
@@ -57,9 +58,9 @@ export async function markEndpointHealthy(db: Db, id: string): Promise<void> {
   await endpointHealthy(db, id);
 }
 const endpointFailing = prepared((db, at: string, id: string) =>
-  db.updateTable('webhook_endpoints').set({ failing_since: at }).where('id', '=', id).where('failing_since', 'is', null));
+  pipelined(db.updateTable('webhook_endpoints').set({ failing_since: at }).where('id', '=', id).where('failing_since', 'is', null)));
 const endpointHealthy = prepared((db, id: string) =>
-  db.updateTable('webhook_endpoints').set({ failing_since: null }).where('id', '=', id).where('failing_since', 'is not', null));
+  pipelined(db.updateTable('webhook_endpoints').set({ failing_since: null }).where('id', '=', id).where('failing_since', 'is not', null)));
 
 /** Disables an endpoint with a reason. */
 export async function disableEndpoint(db: Db, id: string, reason: string, at: string): Promise<void> {
@@ -72,9 +73,30 @@ export async function failPendingDeliveries(db: Db, endpointId: string, error: s
     .where('endpoint_id', '=', endpointId).where('status', '=', 'pending').execute();
 }
 
+/** An enabled endpoint as the fan-out reads it. */
+export interface EnabledEndpoint {
+  id: string;
+  events: string;
+  origin: EndpointOrigin;
+  format: WebhookFormat;
+}
+
+const primed = new WeakMap<Db, { workspaceId: string; endpoints: EnabledEndpoint[] }>();
+
+/**
+ * Hands a transaction the workspace's enabled endpoints read just before it began, in the same statement as the rest of
+ * what its caller needed (the send on PostgreSQL): its fan-out then reads nothing. The read is as fresh as one made
+ * first thing in the transaction (read committed).
+ */
+export function primeEnabledEndpoints(trx: Db, workspaceId: string, endpoints: EnabledEndpoint[]): void {
+  primed.set(trx, { workspaceId, endpoints });
+}
+
 /** The workspace's enabled endpoints (the fan-out filters them by event type). */
-export async function enabledEndpoints(db: Db, workspaceId: string) {
-  return enabledOf(db, workspaceId);
+export async function enabledEndpoints(db: Db, workspaceId: string): Promise<EnabledEndpoint[]> {
+  const given = primed.get(db);
+  if (given && given.workspaceId === workspaceId) return given.endpoints;
+  return enabledOf(db, workspaceId) as Promise<EnabledEndpoint[]>;
 }
 const enabledOf = prepared((db, workspaceId: string) =>
   db.selectFrom('webhook_endpoints').select(['id', 'events', 'origin', 'format']).where('workspace_id', '=', workspaceId).where('enabled', '=', 1));
@@ -137,7 +159,15 @@ export async function insertAttempt(db: Db, row: Omit<WebhookAttemptsTable, 'id'
   await insertRows(db, 'webhook_attempts', [row]);
 }
 
-/** Writes a delivery's changed columns. */
+/** Writes a delivery's changed columns (pipelined in a PostgreSQL transaction: sent with its next statement or its commit). */
 export async function updateDelivery(db: Db, id: string, changes: Partial<Omit<WebhookDeliveriesTable, 'id' | 'workspace_id' | 'endpoint_id' | 'event_id'>>): Promise<void> {
-  await db.updateTable('webhook_deliveries').set(changes).where('id', '=', id).execute();
+  await db.executeQuery(pipelined(db.updateTable('webhook_deliveries').set(changes).where('id', '=', id)));
 }
+
+/** A delivery by id with its endpoint's state (failing_since, enabled), in one read; undefined when either is gone. */
+export async function findDeliveryWithEndpoint(db: Db, id: string) {
+  return (await deliveryWithEndpoint(db, id))[0];
+}
+const deliveryWithEndpoint = prepared((db, id: string) =>
+  db.selectFrom('webhook_deliveries as d').innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id').selectAll('d')
+    .select(['e.failing_since as endpoint_failing_since', 'e.enabled as endpoint_enabled']).where('d.id', '=', id));

@@ -1,0 +1,117 @@
+import pg from 'pg';
+
+/**
+ * Marks a statement whose result nobody reads and whose failure fails its transaction (inserts of events, messages,
+ * jobs, notifications …): inside a transaction on PostgreSQL it is held back and sent with the next statement that
+ * needs an answer, or with the commit, in one round trip (see pipelinedQuery). Outside a transaction, and on SQLite,
+ * it is an ordinary comment.
+ */
+export const PIPELINED = '/* pipelined */ ';
+
+/** The result handed back for a statement held back: no rows (its caller reads none). */
+const HELD = { command: 'SELECT', rowCount: 0, rows: [], fields: [] };
+
+/** A parameter as a SQL literal of unknown type, as the server would have inferred the bound parameter. */
+function literal(value: unknown): string {
+  const raw = utils.prepareValue(value);
+  if (raw === null) return 'NULL';
+  if (Buffer.isBuffer(raw)) return `'\\x${raw.toString('hex')}'`;
+  return pg.escapeLiteral(raw);
+}
+
+// pg's own conversion of a parameter to its text form (dates, arrays, JSON), as it does for bound parameters
+const utils = (pg as unknown as { utils: { prepareValue(value: unknown): string | Buffer | null } }).utils;
+
+/** `sql` with its $n placeholders replaced by the literals of `values` (quoted identifiers and strings left alone). */
+export function inlineParameters(sql: string, values: readonly unknown[]): string {
+  if (values.length === 0) return sql;
+  let out = '';
+  let i = 0;
+  while (i < sql.length) {
+    const c = sql[i];
+    if (c === "'" || c === '"') {
+      const end = skipQuoted(sql, i, c);
+      out += sql.slice(i, end);
+      i = end;
+    } else if (c === '$' && /[0-9]/.test(sql[i + 1] ?? '') && !/[A-Za-z0-9_]/.test(sql[i - 1] ?? '')) {
+      let j = i + 1;
+      while (j < sql.length && /[0-9]/.test(sql[j])) j++;
+      const n = Number(sql.slice(i + 1, j));
+      if (n < 1 || n > values.length) throw new Error(`statement names $${n} but has ${values.length} parameters`);
+      out += literal(values[n - 1]);
+      i = j;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
+function skipQuoted(sql: string, start: number, quote: string): number {
+  let i = start + 1;
+  while (i < sql.length) {
+    if (sql[i] === quote) {
+      if (sql[i + 1] === quote) i += 2;
+      else return i + 1;
+    } else i++;
+  }
+  return i;
+}
+
+type Query = (text: string, values?: unknown[]) => Promise<pg.QueryResult>;
+
+/**
+ * The query function of one checked-out client, pipelining its transactions: `begin` and the PIPELINED statements
+ * that follow are held back; the next other statement (or `commit`) goes out with them as one multi-statement simple
+ * query, so a transaction costs one round trip per statement whose answer it needs, plus none for its commit. A
+ * held-back statement that fails makes that later round trip fail with its error (the transaction is aborted either
+ * way); a rollback before anything was sent sends nothing. Savepoints and every statement outside a transaction go
+ * out as they come.
+ */
+export function pipelinedQuery(send: Query): Query {
+  let held: string[] = [];
+  let inTransaction = false;
+  let begun = false;
+  const flushWith = async (text: string, values: unknown[]): Promise<pg.QueryResult> => {
+    const statements = [...held, inlineParameters(text, values)];
+    held = [];
+    begun = true;
+    const result = await send(statements.join(';\n')) as pg.QueryResult | pg.QueryResult[];
+    return Array.isArray(result) ? result[result.length - 1] : result;
+  };
+  return async (text, values = []) => {
+    const word = text.trimStart().slice(0, 9).toLowerCase();
+    if (word.startsWith('begin')) {
+      inTransaction = true;
+      begun = false;
+      held = [text];
+      return HELD as unknown as pg.QueryResult;
+    }
+    if (!inTransaction) return send(text, values);
+    if (word.startsWith('rollback') && !word.startsWith('rollback to')) {
+      const sent = begun;
+      inTransaction = false;
+      held = [];
+      return sent ? send(text, values) : HELD as unknown as pg.QueryResult;
+    }
+    if (word.startsWith('commit')) {
+      inTransaction = false;
+      if (!begun && held.length <= 1) {
+        held = [];
+        return HELD as unknown as pg.QueryResult;
+      }
+      return flushWith(text, values);
+    }
+    if (text.startsWith(PIPELINED)) {
+      held.push(inlineParameters(text, values));
+      return HELD as unknown as pg.QueryResult;
+    }
+    return flushWith(text, values);
+  };
+}
+
+/** A query compiled with the PIPELINED mark in front (for prepared(): a statement whose answer nobody reads). */
+export function pipelined<T extends { compile(): { sql: string } }>(query: T): T {
+  return { compile: () => { const compiled = query.compile(); return { ...compiled, sql: PIPELINED + compiled.sql }; } } as T;
+}
