@@ -89,7 +89,9 @@ class ReadWriteSqliteDriver implements Driver {
     const session = connection as Session;
     session.release = await this.lock.acquire();
     try {
-      run(this.connections.writer, CompiledQuery.raw('begin'));
+      // immediate: the write lock is taken (or waited for, busy_timeout) at begin, never on the first write after a
+      // read, where another connection's commit (the job thread's) would fail it at once with SQLITE_BUSY_SNAPSHOT
+      run(this.connections.writer, CompiledQuery.raw('begin immediate'));
     } catch (error) {
       this.end(session);
       throw error;
