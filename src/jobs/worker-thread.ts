@@ -1,7 +1,7 @@
 // The job thread of `beckon start` on the embedded store: its own SQLite connections to the same WAL file, its own
 // queue, tasks, providers and throttles, and the job runners; the API thread (worker-thread-host.ts) migrated the
 // store before starting it. Messages: in {wake, stop}; out {ready, wake, counters, stopped}.
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
 import pino from 'pino';
 import type { Config } from '../config.ts';
 import { connectStore } from '../db/connect.ts';
@@ -55,4 +55,5 @@ port.on('message', (message: ToThread) => {
     })();
   }
 });
+log.info({ threadId }, 'job runners started on a thread of their own');
 post({ type: 'ready' });
