@@ -9,7 +9,8 @@ import type { App } from './http.ts';
 import { SqliteQueue } from './jobs/sqlite-queue.ts';
 import type { JobQueue } from './jobs/queue.ts';
 import { buildDeps, sqliteRunners, type JobRunners } from './jobs/worker-thread-shared.ts';
-import { ThreadRunners } from './jobs/worker-thread-host.ts';
+import { API_PARTY, ThreadRunners } from './jobs/worker-thread-host.ts';
+import { SharedWriteLock } from './db/shared-write-lock.ts';
 import { PgQueue } from './jobs/pg-queue.ts';
 import { DEFAULT_LANE, PgRunners } from './jobs/pg-runner.ts';
 import { openJobQueue } from './jobs/open-queue.ts';
@@ -63,7 +64,10 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const secretKey = loadSecretKey(config.secretKey, config.dataDir);
   if (secretKey.created) log.info({ path: secretKey.source }, 'generated the key that encrypts channel secrets: back it up with the store (or set BECKON_SECRET_KEY)');
   if (secretKey.exposed) log.warn({ path: secretKey.source }, 'the secret key file is readable by other users: chmod 600 it');
-  const store = connectStore(config);
+  const threaded = options.worker !== false && options.thread === true && !config.databaseUrl && config.role === 'all';
+  // the API thread and the job thread take turns on the SQLite write lock without blocking their event loops
+  const lockBuffer = threaded ? SharedWriteLock.buffer() : null;
+  const store = connectStore(config, { writeLock: lockBuffer ? new SharedWriteLock(lockBuffer, API_PARTY) : undefined });
   const { db, writer } = store;
   // Processes starting together against one PostgreSQL migrate and bootstrap one at a time.
   const { createdKey, adminLink } = await store.withStartupLock(async () => {
@@ -82,7 +86,6 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const app = config.role === 'worker' ? await buildWorkerApp(deps) : await buildApp(deps);
   applyServerLimits(app.server, config);
   const runJobs = options.worker !== false && config.role !== 'api';
-  const threaded = runJobs && options.thread === true && queue instanceof SqliteQueue && config.role === 'all';
   const worker: JobRunners = queue instanceof PgQueue
     ? new PgRunners({
       pool: jobPool!, queue, tasks: buildTasks(deps), lanes, log,
@@ -91,8 +94,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       // ~26/s for the many webhook workers, whose retries wait seconds to hours anyway
       pollMs: { [DEFAULT_LANE]: 1000, [WEBHOOK_LANE]: 5000 },
     })
-    : threaded
-      ? new ThreadRunners({ config, secretKey: secretKey.key, queue, metrics: deps.metrics, log })
+    : lockBuffer
+      ? new ThreadRunners({ config, secretKey: secretKey.key, queue, metrics: deps.metrics, log, lockBuffer })
       : sqliteRunners(deps, queue);
   if (runJobs) {
     // the job thread releases the orphan locks itself, at each of its starts

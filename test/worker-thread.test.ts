@@ -12,6 +12,7 @@ import { STREAM_SETTINGS } from '../src/events/stream.ts';
 import { ThreadRunners } from '../src/jobs/worker-thread-host.ts';
 import { SqliteQueue } from '../src/jobs/sqlite-queue.ts';
 import { loadSecretKey } from '../src/lib/secret-box.ts';
+import { SharedWriteLock } from '../src/db/shared-write-lock.ts';
 import { sqliteOnly, startBeckon, waitFor } from './helpers.ts';
 import { killProcess, startProcess, type BeckonProcess } from './multiprocess-harness.ts';
 import { Receiver } from './receiver.ts';
@@ -112,9 +113,10 @@ test('the job thread: its signals wake the API thread\'s streams without polling
   const savedPoll = STREAM_SETTINGS.pollMs;
   STREAM_SETTINGS.pollMs = 3_600_000;
   const beckon = await startBeckon({}, { worker: false });
+  // the in-process runtime's store takes no shared lock: this test's runners get a lock of their own (SQLite's busy wait covers the rest)
   const { config, metrics, log } = beckon.runtime.deps;
   const queue = beckon.runtime.queue as SqliteQueue;
-  const runners = new ThreadRunners({ config, secretKey: loadSecretKey(config.secretKey, config.dataDir).key, queue, metrics, log: pino({ level: 'silent' }) });
+  const runners = new ThreadRunners({ config, secretKey: loadSecretKey(config.secretKey, config.dataDir).key, queue, metrics, log: pino({ level: 'silent' }), lockBuffer: SharedWriteLock.buffer() });
   let stream: SseClient | null = null;
   t.after(async () => {
     STREAM_SETTINGS.pollMs = savedPoll;
@@ -148,4 +150,33 @@ test('the job thread: its signals wake the API thread\'s streams without polling
   await waitFor('the second thread\'s read counted too', async () => (await reads()) === 2);
   await runners.stop();
   assert.equal(runners.thread, null);
+});
+
+test('the shared write lock: a waiting party is handed the lock on release; a dead party\'s hold is released', async () => {
+  const buffer = SharedWriteLock.buffer();
+  const api = new SharedWriteLock(buffer, 1);
+  const jobs = new SharedWriteLock(buffer, 2);
+  const order = [] as string[];
+  const releaseApi = await api.acquire();
+  const jobsTurn = jobs.acquire().then((release) => {
+    order.push('jobs');
+    return release;
+  });
+  await new Promise((r) => setImmediate(r));
+  assert.equal(order.length, 0, 'the job party waits while the API party holds the lock');
+  releaseApi();
+  const releaseJobs = await jobsTurn;
+  assert.deepEqual(order, ['jobs']);
+  // the API asks again while the job party holds it; the job party dies without releasing
+  const apiTurn = api.acquire().then((release) => {
+    order.push('api');
+    return release;
+  });
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(order, ['jobs']);
+  SharedWriteLock.releaseParty(buffer, 2);
+  (await apiTurn)();
+  assert.deepEqual(order, ['jobs', 'api']);
+  assert.equal(new Int32Array(buffer)[0], 0, 'free once the API released it');
+  void releaseJobs;
 });

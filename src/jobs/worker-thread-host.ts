@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.ts';
+import { SharedWriteLock } from '../db/shared-write-lock.ts';
 import { applyJobCounters, type CounterIncrement, type Metrics } from '../system/metrics.ts';
 import type { SqliteQueue } from './sqlite-queue.ts';
 import type { JobRunners } from './worker-thread-shared.ts';
@@ -9,7 +10,13 @@ import type { JobRunners } from './worker-thread-shared.ts';
 export interface ThreadData {
   config: Config;
   secretKey: Uint8Array;
+  /** The process's SQLite write lock (SharedWriteLock), the thread being party JOB_PARTY. */
+  lockBuffer: SharedArrayBuffer;
 }
+
+/** The API thread's and the job thread's numbers on the shared write lock. */
+export const API_PARTY = 1;
+export const JOB_PARTY = 2;
 
 /** Messages from the API thread to the job thread. */
 export type ToThread = { type: 'wake' } | { type: 'stop' };
@@ -32,6 +39,8 @@ export interface ThreadRunnersOptions {
   /** The API thread's metrics, which /metrics reads: the thread's job counters are added to them. */
   metrics: Metrics;
   log: FastifyBaseLogger;
+  /** The write lock the API thread's store takes (SharedWriteLock.buffer(), the API as API_PARTY). */
+  lockBuffer: SharedArrayBuffer;
   /** The thread's entry module (tests may point at another). */
   entry?: URL;
 }
@@ -90,7 +99,7 @@ export class ThreadRunners implements JobRunners {
   /** Starts a thread; `initial` false (a restart): a thread that fails before it is ready is restarted again later. */
   private spawn(initial: boolean): Promise<void> {
     const { config, secretKey, queue, metrics, log } = this.options;
-    const data: ThreadData = { config: { ...config, secretKey: config.secretKey ? new Uint8Array(config.secretKey) : undefined } as unknown as Config, secretKey: new Uint8Array(secretKey) };
+    const data: ThreadData = { config: { ...config, secretKey: config.secretKey ? new Uint8Array(config.secretKey) : undefined } as unknown as Config, secretKey: new Uint8Array(secretKey), lockBuffer: this.options.lockBuffer };
     const worker = new Worker(this.options.entry ?? new URL('./worker-thread.ts', import.meta.url), { workerData: data });
     const startedAt = Date.now();
     this.worker = worker;
@@ -114,6 +123,8 @@ export class ThreadRunners implements JobRunners {
         });
         worker.once('exit', (code) => {
           if (this.worker === worker) this.worker = null;
+          // a thread that died mid-transaction (SQLite rolled it back) must not keep the API waiting for the lock
+          SharedWriteLock.releaseParty(this.options.lockBuffer, JOB_PARTY);
           resolveExit();
           if (!ready) reject(failure ?? new Error(`the job thread exited with code ${code} before it was ready`));
           if (this.stopping || (!ready && initial)) return;

@@ -10,14 +10,15 @@ import { closeProviders } from '../providers/index.ts';
 import { createMetrics, relayJobCounters } from '../system/metrics.ts';
 import { SqliteQueue } from './sqlite-queue.ts';
 import { buildDeps, sqliteRunners } from './worker-thread-shared.ts';
-import type { ThreadData, ToHost, ToThread } from './worker-thread-host.ts';
+import { JOB_PARTY, type ThreadData, type ToHost, type ToThread } from './worker-thread-host.ts';
+import { SharedWriteLock } from '../db/shared-write-lock.ts';
 
 const port = parentPort!;
 const data = workerData as ThreadData;
 const post = (message: ToHost) => port.postMessage(message);
 const config: Config = Object.freeze({ ...data.config, secretKey: data.config.secretKey ? Buffer.from(data.config.secretKey) : undefined });
 const log = pino({ level: config.logLevel }).child({ thread: 'jobs' });
-const store = connectStore(config);
+const store = connectStore(config, { writeLock: new SharedWriteLock(data.lockBuffer, JOB_PARTY) });
 const queue = new SqliteQueue(store.db, store.writer, taskLanes());
 const metrics = createMetrics({ processMetrics: false });
 const counters = relayJobCounters(metrics, (batch) => post({ type: 'counters', batch }));
