@@ -40,8 +40,8 @@ async function metric(p: BeckonProcess, sample: string): Promise<number> {
   return line ? Number(line.slice(sample.length + 1)) : 0;
 }
 
-test('BECKON_WORKER_THREAD is 1 (default) or 0', () => {
-  assert.equal(loadConfig({}).workerThread, true);
+test('BECKON_WORKER_THREAD is 1 or 0 (default)', () => {
+  assert.equal(loadConfig({}).workerThread, false);
   assert.equal(loadConfig({ BECKON_WORKER_THREAD: '0' }).workerThread, false);
   assert.equal(loadConfig({ BECKON_WORKER_THREAD: '1' }).workerThread, true);
   assert.throws(() => loadConfig({ BECKON_WORKER_THREAD: 'yes' }), (err: Error) => err instanceof ConfigError && err.message.startsWith('BECKON_WORKER_THREAD '));
@@ -58,7 +58,7 @@ test('beckon start on SQLite runs the jobs on their own thread: delivered with i
     await receiver.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
-  const env = { BECKON_DATA_DIR: dataDir, BECKON_BOOTSTRAP_KEY: KEY, BECKON_SANDBOX_DELAYS: '0,0,0', BECKON_WEBHOOK_ALLOW_PRIVATE: '127.0.0.0/8', BECKON_LOG_LEVEL: 'info' };
+  const env = { BECKON_DATA_DIR: dataDir, BECKON_BOOTSTRAP_KEY: KEY, BECKON_SANDBOX_DELAYS: '0,0,0', BECKON_WEBHOOK_ALLOW_PRIVATE: '127.0.0.0/8', BECKON_LOG_LEVEL: 'info', BECKON_WORKER_THREAD: '1' };
   const first = await startProcess('all', env);
   procs.push(first);
   assert.ok(first.output().includes(THREAD_LINE), first.output());
