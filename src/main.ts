@@ -39,7 +39,8 @@ async function start(flags: ConfigFlags): Promise<void> {
   // cache compiled (and type-stripped) modules between starts: the second start skips most of the compile work
   enableCompileCache();
   const { startRuntime } = await import('./runtime.ts');
-  const runtime = await startRuntime(config);
+  // on the embedded store the jobs run on a worker thread of their own (BECKON_WORKER_THREAD=0: on this one)
+  const runtime = await startRuntime(config, { thread: config.workerThread });
   const { app } = runtime;
   try {
     await app.listen({ port: config.port, host: config.host });

@@ -7,35 +7,33 @@ import { migrateToLatest } from './db/migrate.ts';
 import type { Deps } from './deps.ts';
 import type { App } from './http.ts';
 import { SqliteQueue } from './jobs/sqlite-queue.ts';
-import { Worker, Workers } from './jobs/worker.ts';
 import type { JobQueue } from './jobs/queue.ts';
+import { buildDeps, sqliteRunners, type JobRunners } from './jobs/worker-thread-shared.ts';
+import { API_PARTY, ThreadRunners } from './jobs/worker-thread-host.ts';
+import { SharedWriteLock } from './db/shared-write-lock.ts';
 import { PgQueue } from './jobs/pg-queue.ts';
 import { DEFAULT_LANE, PgRunners } from './jobs/pg-runner.ts';
 import { openJobQueue } from './jobs/open-queue.ts';
 import { WEBHOOK_LANE } from './webhooks/delivery-job.ts';
 import { buildWorkerApp } from './system/worker-app.ts';
 import { buildApp } from './app.ts';
-import { allSubscribers, buildTasks, taskLanes } from './modules.ts';
+import { buildTasks, taskLanes } from './modules.ts';
 import { closeProviders } from './providers/index.ts';
-import { createMetrics } from './system/metrics.ts';
 import { bootstrap } from './bootstrap.ts';
-import { loadSecretKey, SecretBox } from './lib/secret-box.ts';
+import { loadSecretKey } from './lib/secret-box.ts';
 import { applyServerLimits } from './system/server-limits.ts';
 
-/** The job runners of a process, started and stopped together. */
-export interface JobRunners {
-  /** Starts taking jobs. */
-  start(): void | Promise<void>;
-  /** Stops taking jobs and waits for the running ones to finish. */
-  stop(): Promise<void>;
-}
+export type { JobRunners };
 
 /** A running Beckon: its app (not yet listening), worker and dependencies. */
 export interface Runtime {
   /** The HTTP app: the whole API (roles api and all) or only /healthz, /readyz and /metrics (role worker). */
   app: App;
   deps: Deps;
-  /** The job runners: one for message work, one for webhook deliveries (so neither can starve the other); idle in role api. */
+  /**
+   * The job runners: one for message work, one for webhook deliveries (so neither can starve the other); idle in role
+   * api. With `thread` on the embedded store, a ThreadRunners running them on a worker thread of their own.
+   */
   worker: JobRunners;
   queue: JobQueue;
   /** The open store (its kind, and on PostgreSQL its pool and URL). */
@@ -48,13 +46,28 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
+/** How startRuntime runs: its logger, whether it starts the job runners, and whether on a thread of their own. */
+export interface RuntimeOptions {
+  logger?: pino.Logger;
+  /** false: build the runners but do not start them (tests start them, or not at all). */
+  worker?: boolean;
+  /**
+   * On SQLite with role all, run the job runners on a worker thread with their own connections (`beckon start` with
+   * BECKON_WORKER_THREAD=1); in-process callers (tests, scripts) keep them on this thread, where they can reach them.
+   */
+  thread?: boolean;
+}
+
 /** Opens the store, migrates, bootstraps the default workspace, builds the app and starts the worker. */
-export async function startRuntime(config: Config, options: { logger?: pino.Logger; worker?: boolean } = {}): Promise<Runtime> {
+export async function startRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const log = options.logger ?? pino({ level: config.logLevel });
   const secretKey = loadSecretKey(config.secretKey, config.dataDir);
   if (secretKey.created) log.info({ path: secretKey.source }, 'generated the key that encrypts channel secrets: back it up with the store (or set BECKON_SECRET_KEY)');
   if (secretKey.exposed) log.warn({ path: secretKey.source }, 'the secret key file is readable by other users: chmod 600 it');
-  const store = connectStore(config);
+  const threaded = options.worker !== false && options.thread === true && !config.databaseUrl && config.role === 'all';
+  // the API thread and the job thread take turns on the SQLite write lock without blocking their event loops
+  const lockBuffer = threaded ? SharedWriteLock.buffer() : null;
+  const store = connectStore(config, { writeLock: lockBuffer ? new SharedWriteLock(lockBuffer, API_PARTY) : undefined });
   const { db, writer } = store;
   // Processes starting together against one PostgreSQL migrate and bootstrap one at a time.
   const { createdKey, adminLink } = await store.withStartupLock(async () => {
@@ -67,27 +80,35 @@ export async function startRuntime(config: Config, options: { logger?: pino.Logg
   jobPool?.on('connect', (client) => client.on('error', (err) => log.warn({ err }, 'job queue connection error')));
   const lanes = taskLanes();
   const queue = await openJobQueue(store, config.workerSchema, log, lanes, jobPool);
-  const deps: Deps = { db, writer, queue, subscribers: allSubscribers(), config, metrics: createMetrics(), log, secrets: new SecretBox(secretKey.key) };
+  const deps: Deps = buildDeps({ store, queue, config, log, secretKey: secretKey.key });
   const sealed = await sealPlaintextWebhookSecrets(db, deps.secrets);
   if (sealed > 0) log.info({ endpoints: sealed }, 'sealed webhook signing secrets stored in plaintext');
   const app = config.role === 'worker' ? await buildWorkerApp(deps) : await buildApp(deps);
   applyServerLimits(app.server, config);
-  const tasks = buildTasks(deps);
+  const runJobs = options.worker !== false && config.role !== 'api';
   const worker: JobRunners = queue instanceof PgQueue
     ? new PgRunners({
-      pool: jobPool!, queue, tasks, lanes, log,
+      pool: jobPool!, queue, tasks: buildTasks(deps), lanes, log,
       concurrency: { [DEFAULT_LANE]: config.workerConcurrency, [WEBHOOK_LANE]: config.webhookConcurrency },
       // each idle worker polls for jobs that became due: ~32 queries/s for messages (paced sends come back on time),
       // ~26/s for the many webhook workers, whose retries wait seconds to hours anyway
       pollMs: { [DEFAULT_LANE]: 1000, [WEBHOOK_LANE]: 5000 },
     })
-    : new Workers([
-      new Worker({ queue, tasks, concurrency: config.workerConcurrency, log }),
-      new Worker({ queue, tasks, lane: WEBHOOK_LANE, concurrency: config.webhookConcurrency, log }),
-    ]);
-  if (options.worker !== false && config.role !== 'api') {
-    if (queue instanceof SqliteQueue) await queue.releaseAll();
-    await worker.start();
+    : lockBuffer
+      ? new ThreadRunners({ config, secretKey: secretKey.key, queue, metrics: deps.metrics, log, lockBuffer })
+      : sqliteRunners(deps, queue);
+  if (runJobs) {
+    // the job thread releases the orphan locks itself, at each of its starts
+    if (queue instanceof SqliteQueue && !threaded) await queue.releaseAll();
+    try {
+      await worker.start();
+    } catch (err) {
+      await app.close();
+      await queue.signals.close();
+      await closeProviders(deps);
+      await store.close();
+      throw err;
+    }
   }
   let stopped = false;
   return {

@@ -5,6 +5,7 @@ import type { Database } from './types.ts';
 import { openSqlite } from './sqlite.ts';
 import { ReadWriteSqliteDialect } from './sqlite-dialect.ts';
 import { pipelinedQuery } from './pg-pipeline.ts';
+import type { SharedWriteLock } from './shared-write-lock.ts';
 import { GroupCommitter, TransactionWriter, type Writer } from './group-commit.ts';
 import type { StoreKind } from './dialect.ts';
 
@@ -30,12 +31,15 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** Opens the embedded SQLite store in dataDir (beckon.db): a write connection and a read connection to the same WAL file. */
-export function connectSqlite(dataDir: string): Db {
+/**
+ * Opens the embedded SQLite store in dataDir (beckon.db): a write connection and a read connection to the same WAL
+ * file; `writeLock` when another thread of the process writes the file too (the job thread).
+ */
+export function connectSqlite(dataDir: string, writeLock?: SharedWriteLock): Db {
   const file = join(dataDir, 'beckon.db');
   const writer = openSqlite(file).database;
   const reader = openSqlite(file, { readOnly: true }).database;
-  return new Kysely<Database>({ dialect: new ReadWriteSqliteDialect({ writer, reader }) });
+  return new Kysely<Database>({ dialect: new ReadWriteSqliteDialect({ writer, reader }, writeLock) });
 }
 
 // 64-bit counts and sums (count(*), sum()) arrive as numbers, like on SQLite, when they fit a double exactly.
@@ -99,9 +103,9 @@ export function connectPostgres(databaseUrl: string, poolSize = 10): { db: Db; p
 const STARTUP_LOCK = 0x6265636b6f6e;
 
 /** Opens the store the configuration names: PostgreSQL when databaseUrl is set, else the SQLite file in dataDir. */
-export function connectStore(config: { dataDir: string; databaseUrl?: string; databasePoolSize?: number }): Store {
+export function connectStore(config: { dataDir: string; databaseUrl?: string; databasePoolSize?: number }, options: { writeLock?: SharedWriteLock } = {}): Store {
   if (!config.databaseUrl) {
-    const db = connectSqlite(config.dataDir);
+    const db = connectSqlite(config.dataDir, options.writeLock);
     return {
       db, kind: 'sqlite', writer: new GroupCommitter(db), pool: null, databaseUrl: null,
       withStartupLock: (fn) => fn(),

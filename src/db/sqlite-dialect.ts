@@ -2,6 +2,7 @@ import {
   CompiledQuery, SelectQueryNode, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler,
   type DatabaseConnection, type Dialect, type Driver, type Kysely, type QueryResult, type SqliteDatabase,
 } from 'kysely';
+import type { SharedWriteLock } from './shared-write-lock.ts';
 
 /** SQLite serves many connections here: reads use their own connection, writes take the write lock. */
 class SqliteAdapterWithReader extends SqliteAdapter {
@@ -71,12 +72,36 @@ class Session implements DatabaseConnection {
   }
 }
 
+/** The write lock of this thread, then (when another thread of the process writes the same file) the process's. */
+class ThreadsWriteLock {
+  private readonly local = new WriteLock();
+  private readonly shared: SharedWriteLock | undefined;
+
+  constructor(shared: SharedWriteLock | undefined) {
+    this.shared = shared;
+  }
+
+  async acquire(): Promise<() => void> {
+    const releaseLocal = await this.local.acquire();
+    if (!this.shared) return releaseLocal;
+    const releaseShared = await this.shared.acquire().catch((err: unknown) => {
+      releaseLocal();
+      throw err;
+    });
+    return () => {
+      releaseShared();
+      releaseLocal();
+    };
+  }
+}
+
 class ReadWriteSqliteDriver implements Driver {
-  readonly lock = new WriteLock();
+  readonly lock: ThreadsWriteLock;
   readonly connections: { writer: SqliteDatabase; reader: SqliteDatabase };
 
-  constructor(connections: { writer: SqliteDatabase; reader: SqliteDatabase }) {
+  constructor(connections: { writer: SqliteDatabase; reader: SqliteDatabase }, shared?: SharedWriteLock) {
     this.connections = connections;
+    this.lock = new ThreadsWriteLock(shared);
   }
 
   async init(): Promise<void> {}
@@ -89,7 +114,9 @@ class ReadWriteSqliteDriver implements Driver {
     const session = connection as Session;
     session.release = await this.lock.acquire();
     try {
-      run(this.connections.writer, CompiledQuery.raw('begin'));
+      // immediate: the write lock is taken (or waited for, busy_timeout) at begin, never on the first write after a
+      // read, where another connection's commit (the job thread's) would fail it at once with SQLITE_BUSY_SNAPSHOT
+      run(this.connections.writer, CompiledQuery.raw('begin immediate'));
     } catch (error) {
       this.end(session);
       throw error;
@@ -130,13 +157,16 @@ class ReadWriteSqliteDriver implements Driver {
 /** Kysely's SQLite dialect over two connections to one WAL file: a reader that never waits for writes, and a locked writer. */
 export class ReadWriteSqliteDialect implements Dialect {
   private readonly connections: { writer: SqliteDatabase; reader: SqliteDatabase };
+  private readonly shared: SharedWriteLock | undefined;
 
-  constructor(connections: { writer: SqliteDatabase; reader: SqliteDatabase }) {
+  /** `shared`: the process's write lock, when another thread (the job thread) writes the same file. */
+  constructor(connections: { writer: SqliteDatabase; reader: SqliteDatabase }, shared?: SharedWriteLock) {
     this.connections = connections;
+    this.shared = shared;
   }
 
   createDriver(): Driver {
-    return new ReadWriteSqliteDriver(this.connections);
+    return new ReadWriteSqliteDriver(this.connections, this.shared);
   }
 
   createQueryCompiler() {

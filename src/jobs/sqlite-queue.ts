@@ -37,6 +37,11 @@ function row(lanes: Record<string, string>, task: string, payload: unknown, opti
 export class SqliteQueue implements JobQueue {
   readonly wake = new EventEmitter();
   readonly signals = new LocalEventSignals(this.wake);
+  /**
+   * Called by notify() after the local wake: with the job runners on a thread of their own, it carries the signal to
+   * the other thread, whose side emits `wake` there (not notify(), so a signal crosses once).
+   */
+  relay: (() => void) | null = null;
   private readonly db: Db;
   private readonly writer: Writer;
   private readonly lanes: Record<string, string>;
@@ -67,6 +72,7 @@ export class SqliteQueue implements JobQueue {
 
   notify(): void {
     this.wake.emit('wake');
+    this.relay?.();
   }
 
   /** Locks up to `limit` due jobs of a lane for `leaseMs` and returns them, oldest first (group-committed). */
@@ -115,7 +121,7 @@ export class SqliteQueue implements JobQueue {
     await this.writer.run((trx) => trx.updateTable('jobs').set({ failed_at: nowIso(), locked_until: null, last_error: error }).where('id', '=', id).execute());
   }
 
-  /** Releases every lock: in embedded mode one process owns the queue, so locks left by a crash are orphans. */
+  /** Releases every lock: in embedded mode one runner set (of the process, or of its job thread) owns the queue, so locks left by a crash are orphans. */
   async releaseAll(): Promise<void> {
     await this.db.updateTable('jobs').set({ locked_until: null }).where('locked_until', 'is not', null).execute();
   }

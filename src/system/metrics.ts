@@ -11,10 +11,10 @@ export interface Metrics {
   queueOldestAge: Gauge;
 }
 
-/** Creates a fresh registry (one per app, so tests never share counters). */
-export function createMetrics(): Metrics {
+/** Creates a fresh registry (one per app, so tests never share counters); `processMetrics` false leaves out the process's (a job thread's registry). */
+export function createMetrics(options: { processMetrics?: boolean } = {}): Metrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'beckon_' });
+  if (options.processMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'beckon_' });
   return {
     registry,
     httpRequests: new Counter({ name: 'beckon_http_requests_total', help: 'HTTP requests answered', labelNames: ['method', 'route', 'status'], registers: [registry] }),
@@ -24,4 +24,53 @@ export function createMetrics(): Metrics {
     queueDepth: new Gauge({ name: 'beckon_queue_depth', help: 'Runnable jobs waiting or running', registers: [registry] }),
     queueOldestAge: new Gauge({ name: 'beckon_queue_oldest_age_seconds', help: 'Age of the oldest runnable job', registers: [registry] }),
   };
+}
+
+/** The counters jobs increment: on the job thread each increment is relayed to the API thread's registry, which /metrics reads. */
+export const JOB_COUNTERS = ['messagesByStatus', 'webhookOutcomes'] as const;
+
+/** One relayed increment of a job counter. */
+export interface CounterIncrement {
+  counter: (typeof JOB_COUNTERS)[number];
+  labels: Record<string, string>;
+  value: number;
+}
+
+/**
+ * Makes every increment of the job counters of `metrics` also reach `send`, summed per label set and sent once per
+ * turn of the event loop (a burst of jobs costs one message); `flush` sends what is pending at once (shutdown).
+ */
+export function relayJobCounters(metrics: Metrics, send: (batch: CounterIncrement[]) => void): { flush(): void } {
+  let pending = new Map<string, CounterIncrement>();
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (pending.size === 0) return;
+    const batch = [...pending.values()];
+    pending = new Map();
+    send(batch);
+  };
+  for (const name of JOB_COUNTERS) {
+    const counter = metrics[name] as Counter<string>;
+    const inc = counter.inc.bind(counter);
+    counter.inc = ((labelsOrValue?: Record<string, string> | number, value?: number) => {
+      const labels = typeof labelsOrValue === 'object' ? labelsOrValue : {};
+      const by = typeof labelsOrValue === 'number' ? labelsOrValue : (value ?? 1);
+      inc(labels, by);
+      const key = `${name}\0${JSON.stringify(labels)}`;
+      const seen = pending.get(key);
+      if (seen) seen.value += by;
+      else pending.set(key, { counter: name, labels: { ...labels }, value: by });
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    }) as Counter<string>['inc'];
+  }
+  return { flush };
+}
+
+/** Adds increments relayed from the job thread to this registry's counters. */
+export function applyJobCounters(metrics: Metrics, batch: readonly CounterIncrement[]): void {
+  for (const { counter, labels, value } of batch) if (JOB_COUNTERS.includes(counter)) (metrics[counter] as Counter<string>).inc(labels, value);
 }

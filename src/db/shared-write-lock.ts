@@ -1,0 +1,64 @@
+/**
+ * The SQLite write lock of one process's threads (the API thread and the job thread), on a SharedArrayBuffer: a
+ * thread waits for it with Atomics.waitAsync, so its event loop goes on serving while the other thread commits
+ * (SQLite's own busy wait would block it, and fail after busy_timeout). Slot 0 holds the holder's party (0: free),
+ * slot p counts party p's waiters; a release hands the lock to the next party that waits, so neither thread's
+ * back-to-back commits can starve the other.
+ */
+export class SharedWriteLock {
+  private readonly state: Int32Array;
+  private readonly party: number;
+
+  /** `buffer` from SharedWriteLock.buffer(); `party` is this thread's number, 1 to parties. */
+  constructor(buffer: SharedArrayBuffer, party: number) {
+    this.state = new Int32Array(buffer);
+    if (party < 1 || party >= this.state.length) throw new Error(`party ${party} is not one of 1..${this.state.length - 1}`);
+    this.party = party;
+  }
+
+  /** A lock for `parties` threads. */
+  static buffer(parties = 2): SharedArrayBuffer {
+    return new SharedArrayBuffer(4 * (parties + 1));
+  }
+
+  /** Frees the lock if `party` held it and forgets its waiters: its thread is gone (it died mid-transaction, SQLite rolled back). */
+  static releaseParty(buffer: SharedArrayBuffer, party: number): void {
+    const state = new Int32Array(buffer);
+    Atomics.store(state, party, 0);
+    if (Atomics.load(state, 0) === party) handOff(state, party);
+  }
+
+  /** Waits for the lock; resolves to the function that releases it. Call it once per holder at a time in a thread. */
+  async acquire(): Promise<() => void> {
+    const { state, party } = this;
+    const release = () => handOff(state, party);
+    if (Atomics.compareExchange(state, 0, 0, party) === 0) return release;
+    Atomics.add(state, party, 1);
+    try {
+      for (;;) {
+        const holder = Atomics.load(state, 0);
+        if (holder === party) return release; // handed to us
+        if (holder === 0 && Atomics.compareExchange(state, 0, 0, party) === 0) return release;
+        const wait = Atomics.waitAsync(state, 0, holder);
+        if (wait.async) await wait.value;
+      }
+    } finally {
+      Atomics.sub(state, party, 1);
+    }
+  }
+}
+
+/** Gives the lock held by `from` to the next party with a waiter, else frees it, and wakes the waiters. */
+function handOff(state: Int32Array, from: number): void {
+  const parties = state.length - 1;
+  let next = 0;
+  for (let i = 1; i <= parties; i++) {
+    const p = ((from - 1 + i) % parties) + 1;
+    if (p !== from && Atomics.load(state, p) > 0) {
+      next = p;
+      break;
+    }
+  }
+  Atomics.store(state, 0, next);
+  Atomics.notify(state, 0);
+}

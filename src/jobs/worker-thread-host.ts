@@ -1,0 +1,142 @@
+import { Worker } from 'node:worker_threads';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../config.ts';
+import { SharedWriteLock } from '../db/shared-write-lock.ts';
+import { applyJobCounters, type CounterIncrement, type Metrics } from '../system/metrics.ts';
+import type { SqliteQueue } from './sqlite-queue.ts';
+import type { JobRunners } from './worker-thread-shared.ts';
+
+/** What the job thread starts from (structured-cloned: the config's secret key arrives as bytes). */
+export interface ThreadData {
+  config: Config;
+  secretKey: Uint8Array;
+  /** The process's SQLite write lock (SharedWriteLock), the thread being party JOB_PARTY. */
+  lockBuffer: SharedArrayBuffer;
+}
+
+/** The API thread's and the job thread's numbers on the shared write lock. */
+export const API_PARTY = 1;
+export const JOB_PARTY = 2;
+
+/** Messages from the API thread to the job thread. */
+export type ToThread = { type: 'wake' } | { type: 'stop' };
+
+/** Messages from the job thread to the API thread. */
+export type ToHost = { type: 'ready' } | { type: 'wake' } | { type: 'counters'; batch: CounterIncrement[] } | { type: 'stopped' };
+
+/** First wait before restarting a crashed job thread; it doubles with each crash that comes soon after, up to MAX. */
+const RESTART_MS = 500;
+const MAX_RESTART_MS = 30_000;
+/** A thread that ran this long before crashing restarts after RESTART_MS again. */
+const STABLE_MS = 60_000;
+
+/** Options of the job thread's host. */
+export interface ThreadRunnersOptions {
+  config: Config;
+  secretKey: Buffer;
+  /** The API thread's queue: its notify() wakes the thread's runners; the thread's signals wake its listeners (event streams). */
+  queue: SqliteQueue;
+  /** The API thread's metrics, which /metrics reads: the thread's job counters are added to them. */
+  metrics: Metrics;
+  log: FastifyBaseLogger;
+  /** The write lock the API thread's store takes (SharedWriteLock.buffer(), the API as API_PARTY). */
+  lockBuffer: SharedArrayBuffer;
+  /** The thread's entry module (tests may point at another). */
+  entry?: URL;
+}
+
+/**
+ * The job runners of the embedded store on a worker thread of their own, so the API and the jobs use two cores.
+ * start() resolves when the thread runs jobs; stop() asks it to drain its in-flight jobs and waits for it to exit.
+ * A thread that dies unasked (an uncaught error) is logged and started again: the jobs it held are in the jobs table,
+ * and the new thread releases their locks and runs them again, while the API keeps accepting.
+ */
+export class ThreadRunners implements JobRunners {
+  private readonly options: ThreadRunnersOptions;
+  private worker: Worker | null = null;
+  private stopping = false;
+  private restartMs = RESTART_MS;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private exited: Promise<void> = Promise.resolve();
+  /** How many times the thread was started (tests and logs). */
+  generation = 0;
+
+  constructor(options: ThreadRunnersOptions) {
+    this.options = options;
+  }
+
+  /** Starts the thread and resolves once it is taking jobs (rejects when it fails to start). */
+  async start(): Promise<void> {
+    this.options.queue.relay = this.relay;
+    await this.spawn(true);
+  }
+
+  /** Asks the thread to finish its in-flight jobs and exit, and waits for it; a pending restart is cancelled. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.options.queue.relay = null;
+    clearTimeout(this.restartTimer);
+    this.worker?.postMessage({ type: 'stop' } satisfies ToThread);
+    await this.exited;
+  }
+
+  /** The running thread (null between a crash and its restart). */
+  get thread(): Worker | null {
+    return this.worker;
+  }
+
+  private relaying = false;
+  /** The API thread's notify(): one wake message per turn, however many commits asked for it. */
+  private relay = (): void => {
+    if (this.relaying) return;
+    this.relaying = true;
+    queueMicrotask(() => {
+      this.relaying = false;
+      this.worker?.postMessage({ type: 'wake' } satisfies ToThread);
+    });
+  };
+
+  /** Starts a thread; `initial` false (a restart): a thread that fails before it is ready is restarted again later. */
+  private spawn(initial: boolean): Promise<void> {
+    const { config, secretKey, queue, metrics, log } = this.options;
+    const data: ThreadData = { config: { ...config, secretKey: config.secretKey ? new Uint8Array(config.secretKey) : undefined } as unknown as Config, secretKey: new Uint8Array(secretKey), lockBuffer: this.options.lockBuffer };
+    const worker = new Worker(this.options.entry ?? new URL('./worker-thread.ts', import.meta.url), { workerData: data });
+    const startedAt = Date.now();
+    this.worker = worker;
+    this.generation++;
+    let ready = false;
+    let failure: Error | null = null;
+    return new Promise<void>((resolve, reject) => {
+      this.exited = new Promise<void>((resolveExit) => {
+        worker.on('message', (message: ToHost) => {
+          if (message.type === 'wake') queue.wake.emit('wake');
+          else if (message.type === 'counters') applyJobCounters(metrics, message.batch);
+          else if (message.type === 'stopped') void worker.terminate();
+          else if (message.type === 'ready') {
+            ready = true;
+            resolve();
+          }
+        });
+        worker.on('error', (err) => {
+          failure = err;
+          log.error({ err }, 'the job thread failed');
+        });
+        worker.once('exit', (code) => {
+          if (this.worker === worker) this.worker = null;
+          // a thread that died mid-transaction (SQLite rolled it back) must not keep the API waiting for the lock
+          SharedWriteLock.releaseParty(this.options.lockBuffer, JOB_PARTY);
+          resolveExit();
+          if (!ready) reject(failure ?? new Error(`the job thread exited with code ${code} before it was ready`));
+          if (this.stopping || (!ready && initial)) return;
+          // died unasked: start it again, sooner when it had been running for a while
+          this.restartMs = Date.now() - startedAt >= STABLE_MS ? RESTART_MS : Math.min(MAX_RESTART_MS, this.restartMs * 2);
+          log.error({ code, restartInMs: this.restartMs }, 'the job thread stopped unexpectedly; restarting it (its jobs stay queued and run again)');
+          this.restartTimer = setTimeout(() => {
+            if (this.stopping) return;
+            this.spawn(false).catch(() => {}); // a failed restart was logged by its exit, which schedules the next one
+          }, this.restartMs);
+        });
+      });
+    });
+  }
+}

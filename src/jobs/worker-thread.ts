@@ -1,0 +1,60 @@
+// The job thread of `beckon start` on the embedded store: its own SQLite connections to the same WAL file, its own
+// queue, tasks, providers and throttles, and the job runners; the API thread (worker-thread-host.ts) migrated the
+// store before starting it. Messages: in {wake, stop}; out {ready, wake, counters, stopped}.
+import { parentPort, threadId, workerData } from 'node:worker_threads';
+import pino from 'pino';
+import type { Config } from '../config.ts';
+import { connectStore } from '../db/connect.ts';
+import { taskLanes } from '../modules.ts';
+import { closeProviders } from '../providers/index.ts';
+import { createMetrics, relayJobCounters } from '../system/metrics.ts';
+import { SqliteQueue } from './sqlite-queue.ts';
+import { buildDeps, sqliteRunners } from './worker-thread-shared.ts';
+import { JOB_PARTY, type ThreadData, type ToHost, type ToThread } from './worker-thread-host.ts';
+import { SharedWriteLock } from '../db/shared-write-lock.ts';
+
+const port = parentPort!;
+const data = workerData as ThreadData;
+const post = (message: ToHost) => port.postMessage(message);
+const config: Config = Object.freeze({ ...data.config, secretKey: data.config.secretKey ? Buffer.from(data.config.secretKey) : undefined });
+const log = pino({ level: config.logLevel }).child({ thread: 'jobs' });
+const store = connectStore(config, { writeLock: new SharedWriteLock(data.lockBuffer, JOB_PARTY) });
+const queue = new SqliteQueue(store.db, store.writer, taskLanes());
+const metrics = createMetrics({ processMetrics: false });
+const counters = relayJobCounters(metrics, (batch) => post({ type: 'counters', batch }));
+const deps = buildDeps({ store, queue, config, log, secretKey: Buffer.from(data.secretKey), metrics });
+
+// Signals committed here (events, new jobs) wake this thread's runners at once and, once per turn, the API thread.
+let relaying = false;
+queue.relay = () => {
+  if (relaying) return;
+  relaying = true;
+  queueMicrotask(() => {
+    relaying = false;
+    post({ type: 'wake' });
+  });
+};
+
+const runners = sqliteRunners(deps, queue);
+// This thread is the store's only job runner: whatever is locked was left by a previous run (or a crashed thread).
+await queue.releaseAll();
+runners.start();
+
+let stopping = false;
+port.on('message', (message: ToThread) => {
+  if (message.type === 'wake') queue.wake.emit('wake');
+  else if (message.type === 'stop' && !stopping) {
+    stopping = true;
+    void (async () => {
+      await runners.stop();
+      counters.flush();
+      await closeProviders(deps);
+      await queue.signals.close();
+      await store.close();
+      post({ type: 'stopped' });
+      port.close();
+    })();
+  }
+});
+log.info({ threadId }, 'job runners started on a thread of their own');
+post({ type: 'ready' });

@@ -1,0 +1,182 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { DatabaseSync } from 'node:sqlite';
+import pino from 'pino';
+import { ConfigError, loadConfig } from '../src/config.ts';
+import { openSse, type SseClient } from '../src/events/sse-client.ts';
+import { STREAM_SETTINGS } from '../src/events/stream.ts';
+import { ThreadRunners } from '../src/jobs/worker-thread-host.ts';
+import { SqliteQueue } from '../src/jobs/sqlite-queue.ts';
+import { loadSecretKey } from '../src/lib/secret-box.ts';
+import { SharedWriteLock } from '../src/db/shared-write-lock.ts';
+import { sqliteOnly, startBeckon, waitFor } from './helpers.ts';
+import { killProcess, startProcess, type BeckonProcess } from './multiprocess-harness.ts';
+import { Receiver } from './receiver.ts';
+
+const KEY = 'bk_worker_thread_test_key_0123456789';
+const THREAD_LINE = 'job runners started on a thread of their own';
+const auth = { authorization: `Bearer ${KEY}` };
+
+async function api(p: BeckonProcess, method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  const res = await fetch(`${p.base}${path}`, { method, headers: { ...auth, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: res.status, json: await res.json().catch(() => null) };
+}
+
+const send = (to: string) => ({ to, from: 'whatsapp', type: 'text', content: { text: 'hello' } });
+
+/** The statuses of the message_status_updated frames of `uuid` among `frames`. */
+function statusesOf(frames: { event?: string; data: string }[], uuid: string): string[] {
+  return frames.filter((f) => f.event === 'message_status_updated' && JSON.parse(f.data).payload.uuid === uuid).map((f) => JSON.parse(f.data).payload.status);
+}
+
+/** The value of one sample of /metrics (0 when absent). */
+async function metric(p: BeckonProcess, sample: string): Promise<number> {
+  const text = await (await fetch(`${p.base}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(sample + ' '));
+  return line ? Number(line.slice(sample.length + 1)) : 0;
+}
+
+test('BECKON_WORKER_THREAD is 1 or 0 (default)', () => {
+  assert.equal(loadConfig({}).workerThread, false);
+  assert.equal(loadConfig({ BECKON_WORKER_THREAD: '0' }).workerThread, false);
+  assert.equal(loadConfig({ BECKON_WORKER_THREAD: '1' }).workerThread, true);
+  assert.throws(() => loadConfig({ BECKON_WORKER_THREAD: 'yes' }), (err: Error) => err instanceof ConfigError && err.message.startsWith('BECKON_WORKER_THREAD '));
+});
+
+test('beckon start on SQLite runs the jobs on their own thread: delivered with its webhook, streamed, counted, drained on SIGTERM; BECKON_WORKER_THREAD=0 runs them on one', { ...sqliteOnly, timeout: 180_000 }, async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'beckon-thread-'));
+  const receiver = await Receiver.start();
+  const procs: BeckonProcess[] = [];
+  let stream: SseClient | null = null;
+  t.after(async () => {
+    stream?.close();
+    for (const p of procs) await killProcess(p, 'SIGKILL');
+    await receiver.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const env = { BECKON_DATA_DIR: dataDir, BECKON_BOOTSTRAP_KEY: KEY, BECKON_SANDBOX_DELAYS: '0,0,0', BECKON_WEBHOOK_ALLOW_PRIVATE: '127.0.0.0/8', BECKON_LOG_LEVEL: 'info', BECKON_WORKER_THREAD: '1' };
+  const first = await startProcess('all', env);
+  procs.push(first);
+  assert.ok(first.output().includes(THREAD_LINE), first.output());
+
+  const hook = await api(first, 'POST', '/v1/webhooks', { url: receiver.url(), events: ['message_status_updated'] });
+  assert.equal(hook.status, 201, JSON.stringify(hook.json));
+  stream = await openSse(`${first.base}/v1/events/stream`, auth);
+  assert.equal(stream.status, 200);
+  const sent = await api(first, 'POST', '/v1/messages/send', send('+39 333 7000001'));
+  assert.equal(sent.status, 200, JSON.stringify(sent.json));
+  const uuid: string = sent.json.message.uuid;
+
+  // the thread sends through the sandbox (sent, delivered, read: three status changes) and delivers their webhooks
+  const deliveries = await receiver.waitForRequests(3);
+  assert.deepEqual(deliveries.map((d) => [JSON.parse(d.body).event ?? JSON.parse(d.body).type, JSON.parse(d.body).payload.uuid, JSON.parse(d.body).payload.status]).sort((a, b) => a[2].localeCompare(b[2])),
+    [['message_status_updated', uuid, 'delivered'], ['message_status_updated', uuid, 'read'], ['message_status_updated', uuid, 'sent']]);
+  // the API thread's event stream receives the events the job thread recorded
+  await waitFor('the stream to carry the three status changes', async () => statusesOf(stream!.frames, uuid).length >= 3);
+  assert.deepEqual(statusesOf(stream.frames, uuid), ['sent', 'delivered', 'read']);
+  // /metrics counts what the thread did: the statuses it recorded and the webhook attempts it made
+  await waitFor('the thread\'s counters in /metrics', async () => (await metric(first, 'beckon_webhook_attempts_total{outcome="success"}')) === 3);
+  assert.equal(await metric(first, 'beckon_messages_total{status="enqueued",direction="outbound"}'), 1);
+  for (const status of ['sent', 'delivered', 'read']) assert.equal(await metric(first, `beckon_messages_total{status="${status}",direction="outbound"}`), 1, status);
+
+  // SIGTERM: the server stops, the thread drains and exits, the process exits 0 with nothing left locked
+  stream.close();
+  stream = null;
+  first.child.kill('SIGTERM');
+  assert.deepEqual(await first.exited, { code: 0, signal: null }, first.output());
+  assert.match(first.output(), /"msg":"stopped"/);
+  const db = new DatabaseSync(join(dataDir, 'beckon.db'));
+  try {
+    assert.equal((db.prepare('SELECT count(*) AS n FROM jobs WHERE locked_until IS NOT NULL').get() as { n: number }).n, 0);
+  } finally {
+    db.close();
+  }
+
+  // the switch: BECKON_WORKER_THREAD=0 runs the jobs on the API's thread, as before
+  const single = await startProcess('all', { ...env, BECKON_WORKER_THREAD: '0' });
+  procs.push(single);
+  assert.ok(!single.output().includes(THREAD_LINE), single.output());
+  const again = await api(single, 'POST', '/v1/messages/send', send('+39 333 7000002'));
+  assert.equal(again.status, 200, JSON.stringify(again.json));
+  await waitFor('the second message to be read', async () => (await api(single, 'GET', `/v1/messages/${again.json.message.uuid}`)).json?.message?.status === 'read');
+  await receiver.waitForRequests(6);
+  await killProcess(single, 'SIGTERM');
+  assert.equal((await single.exited).code, 0);
+});
+
+test('the job thread: its signals wake the API thread\'s streams without polling, and a crashed thread is restarted and finishes the work', { ...sqliteOnly, timeout: 120_000 }, async (t) => {
+  // no fallback poll: the thread's events must reach the stream through its wake message
+  const savedPoll = STREAM_SETTINGS.pollMs;
+  STREAM_SETTINGS.pollMs = 3_600_000;
+  const beckon = await startBeckon({}, { worker: false });
+  // the in-process runtime's store takes no shared lock: this test's runners get a lock of their own (SQLite's busy wait covers the rest)
+  const { config, metrics, log } = beckon.runtime.deps;
+  const queue = beckon.runtime.queue as SqliteQueue;
+  const runners = new ThreadRunners({ config, secretKey: loadSecretKey(config.secretKey, config.dataDir).key, queue, metrics, log: pino({ level: 'silent' }), lockBuffer: SharedWriteLock.buffer() });
+  let stream: SseClient | null = null;
+  t.after(async () => {
+    STREAM_SETTINGS.pollMs = savedPoll;
+    stream?.close();
+    await runners.stop();
+    await beckon.stop();
+  });
+  await runners.start();
+  assert.equal(runners.generation, 1);
+  await beckon.runtime.app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(beckon.runtime.app.server.address() as AddressInfo).port}`;
+  stream = await openSse(`${base}/v1/events/stream`, { authorization: `Bearer ${beckon.key}` });
+
+  const first = await beckon.call('POST', '/v1/messages/send', { body: send('+39 333 7100001') });
+  assert.equal(first.statusCode, 200, first.body);
+  const uuid = first.json().message.uuid;
+  await waitFor('the thread\'s status events on the stream', async () => statusesOf(stream!.frames, uuid).length >= 3);
+  assert.deepEqual(statusesOf(stream.frames, uuid), ['sent', 'delivered', 'read']);
+
+  const reads = async () => (await metrics.messagesByStatus.get()).values.find((v) => v.labels.status === 'read')?.value ?? 0;
+  await waitFor('the thread\'s read counted in the API thread\'s registry', async () => (await reads()) === 1);
+
+  // the thread dies unasked: it is started again, and the work accepted meanwhile is done
+  const crashed = runners.thread!;
+  await crashed.terminate();
+  const second = await beckon.call('POST', '/v1/messages/send', { body: send('+39 333 7100002') });
+  assert.equal(second.statusCode, 200, second.body);
+  await waitFor('a second thread', async () => runners.generation === 2 && runners.thread !== null && runners.thread !== crashed);
+  const uuid2 = second.json().message.uuid;
+  await waitFor('the message sent during the crash to be read', async () => (await beckon.call('GET', `/v1/messages/${uuid2}`)).json().message.status === 'read');
+  await waitFor('the second thread\'s read counted too', async () => (await reads()) === 2);
+  await runners.stop();
+  assert.equal(runners.thread, null);
+});
+
+test('the shared write lock: a waiting party is handed the lock on release; a dead party\'s hold is released', async () => {
+  const buffer = SharedWriteLock.buffer();
+  const api = new SharedWriteLock(buffer, 1);
+  const jobs = new SharedWriteLock(buffer, 2);
+  const order = [] as string[];
+  const releaseApi = await api.acquire();
+  const jobsTurn = jobs.acquire().then((release) => {
+    order.push('jobs');
+    return release;
+  });
+  await new Promise((r) => setImmediate(r));
+  assert.equal(order.length, 0, 'the job party waits while the API party holds the lock');
+  releaseApi();
+  const releaseJobs = await jobsTurn;
+  assert.deepEqual(order, ['jobs']);
+  // the API asks again while the job party holds it; the job party dies without releasing
+  const apiTurn = api.acquire().then((release) => {
+    order.push('api');
+    return release;
+  });
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(order, ['jobs']);
+  SharedWriteLock.releaseParty(buffer, 2);
+  (await apiTurn)();
+  assert.deepEqual(order, ['jobs', 'api']);
+  assert.equal(new Int32Array(buffer)[0], 0, 'free once the API released it');
+  void releaseJobs;
+});
