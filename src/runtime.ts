@@ -8,7 +8,7 @@ import type { Deps } from './deps.ts';
 import type { App } from './http.ts';
 import { SqliteQueue } from './jobs/sqlite-queue.ts';
 import type { JobQueue } from './jobs/queue.ts';
-import { buildDeps, sqliteRunners, type JobRunners } from './jobs/worker-thread-shared.ts';
+import { buildDeps, sqliteRunners, type JobRunners } from './worker-thread-shared.ts';
 import { API_PARTY, ThreadRunners } from './jobs/worker-thread-host.ts';
 import { SharedWriteLock } from './db/shared-write-lock.ts';
 import { PgQueue } from './jobs/pg-queue.ts';

@@ -4,7 +4,7 @@ import type { Config } from '../config.ts';
 import { SharedWriteLock } from '../db/shared-write-lock.ts';
 import { applyJobCounters, type CounterIncrement, type Metrics } from '../system/metrics.ts';
 import type { SqliteQueue } from './sqlite-queue.ts';
-import type { JobRunners } from './worker-thread-shared.ts';
+import type { JobRunners } from '../worker-thread-shared.ts';
 
 /** What the job thread starts from (structured-cloned: the config's secret key arrives as bytes). */
 export interface ThreadData {
@@ -100,7 +100,7 @@ export class ThreadRunners implements JobRunners {
   private spawn(initial: boolean): Promise<void> {
     const { config, secretKey, queue, metrics, log } = this.options;
     const data: ThreadData = { config: { ...config, secretKey: config.secretKey ? new Uint8Array(config.secretKey) : undefined } as unknown as Config, secretKey: new Uint8Array(secretKey), lockBuffer: this.options.lockBuffer };
-    const worker = new Worker(this.options.entry ?? new URL('./worker-thread.ts', import.meta.url), { workerData: data });
+    const worker = new Worker(this.options.entry ?? new URL('../worker-thread.ts', import.meta.url), { workerData: data });
     const startedAt = Date.now();
     this.worker = worker;
     this.generation++;

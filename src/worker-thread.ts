@@ -3,15 +3,15 @@
 // store before starting it. Messages: in {wake, stop}; out {ready, wake, counters, stopped}.
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import pino from 'pino';
-import type { Config } from '../config.ts';
-import { connectStore } from '../db/connect.ts';
-import { taskLanes } from '../modules.ts';
-import { closeProviders } from '../providers/index.ts';
-import { createMetrics, relayJobCounters } from '../system/metrics.ts';
-import { SqliteQueue } from './sqlite-queue.ts';
+import type { Config } from './config.ts';
+import { connectStore } from './db/connect.ts';
+import { taskLanes } from './modules.ts';
+import { closeProviders } from './providers/index.ts';
+import { createMetrics, relayJobCounters } from './system/metrics.ts';
+import { SqliteQueue } from './jobs/sqlite-queue.ts';
 import { buildDeps, sqliteRunners } from './worker-thread-shared.ts';
-import { JOB_PARTY, type ThreadData, type ToHost, type ToThread } from './worker-thread-host.ts';
-import { SharedWriteLock } from '../db/shared-write-lock.ts';
+import { JOB_PARTY, type ThreadData, type ToHost, type ToThread } from './jobs/worker-thread-host.ts';
+import { SharedWriteLock } from './db/shared-write-lock.ts';
 
 const port = parentPort!;
 const data = workerData as ThreadData;

@@ -1,14 +1,14 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Config } from '../config.ts';
-import type { Store } from '../db/connect.ts';
-import type { Deps } from '../deps.ts';
-import { SecretBox } from '../lib/secret-box.ts';
-import { allSubscribers, buildTasks } from '../modules.ts';
-import { createMetrics, type Metrics } from '../system/metrics.ts';
-import { WEBHOOK_LANE } from '../webhooks/delivery-job.ts';
-import type { JobQueue, Task } from './queue.ts';
-import type { SqliteQueue } from './sqlite-queue.ts';
-import { Worker, Workers } from './worker.ts';
+import type { Config } from './config.ts';
+import type { Store } from './db/connect.ts';
+import type { Deps } from './deps.ts';
+import { SecretBox } from './lib/secret-box.ts';
+import { allSubscribers, buildTasks } from './modules.ts';
+import { createMetrics, type Metrics } from './system/metrics.ts';
+import { WEBHOOK_LANE } from './webhooks/delivery-job.ts';
+import type { JobQueue, Task } from './jobs/queue.ts';
+import type { SqliteQueue } from './jobs/sqlite-queue.ts';
+import { Worker, Workers } from './jobs/worker.ts';
 
 /** The job runners of a process (or of its job thread), started and stopped together. */
 export interface JobRunners {
