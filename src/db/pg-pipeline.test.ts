@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { inlineParameters, pipelinedQuery, PIPELINED } from './pg-pipeline.ts';
+import { AFTER_COMMIT, inlineParameters, pipelinedQuery, PIPELINED } from './pg-pipeline.ts';
 
 test('inlineParameters: every $n becomes its value as a quoted literal; quoted text and identifiers are left alone', () => {
   const values = ["it's", null, 42, { a: "b'c" }, ['x', 'y'], 'a\\b', 3, 4, 5, 'ten'];
@@ -36,4 +36,29 @@ test('pipelinedQuery: begin and marked statements wait for the next statement th
   await query('begin');
   await query('commit');
   assert.deepEqual(sent, []);
+});
+
+test('pipelinedQuery: after-commit statements follow the commit in its round trip, vanish with a rollback, and go out at once outside a transaction', async () => {
+  const sent: string[] = [];
+  const query = pipelinedQuery(async (text, values) => {
+    sent.push(values === undefined ? text : `${text} ${JSON.stringify(values)}`);
+    return { command: 'SELECT', rowCount: 0, rows: [], fields: [], oid: 0 };
+  });
+  await query('begin');
+  await query(`${PIPELINED}insert into t values ($1)`, ['a']);
+  await query(`${AFTER_COMMIT}select pg_notify('c', $1)`, ["w'1"]);
+  await query(`${AFTER_COMMIT}select pg_notify('d', 'x')`, []);
+  await query('commit');
+  await query('begin');
+  await query(`${AFTER_COMMIT}select pg_notify('c', $1)`, ['lost']);
+  await query('rollback');
+  await query('begin');
+  await query(`${AFTER_COMMIT}select pg_notify('c', $1)`, ['alone']);
+  await query('commit');
+  await query(`${AFTER_COMMIT}select pg_notify('c', $1)`, ['now']);
+  assert.deepEqual(sent, [
+    `begin;\n${PIPELINED}insert into t values ('a');\ncommit;\ndo $beckon_after_commit$begin perform pg_notify('c', 'w''1'); perform pg_notify('d', 'x'); exception when others then null; end$beckon_after_commit$`,
+    `begin;\ncommit;\ndo $beckon_after_commit$begin perform pg_notify('c', 'alone'); exception when others then null; end$beckon_after_commit$`,
+    `${AFTER_COMMIT}select pg_notify('c', $1) ["now"]`,
+  ]);
 });

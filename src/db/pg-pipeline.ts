@@ -8,6 +8,15 @@ import pg from 'pg';
  */
 export const PIPELINED = '/* pipelined */ ';
 
+/**
+ * Marks a notification (`select pg_notify(…)`) to send once its transaction has committed. Inside a transaction on
+ * PostgreSQL it is held back and sent right after the `commit`, in the same round trip, in a statement of its own
+ * whose failure is swallowed: a NOTIFY inside a transaction takes a database-wide lock at commit and holds it until
+ * the commit is flushed to disk, so every notifying transaction would commit one after the other. Outside a
+ * transaction it goes out at once. Listeners miss nothing they could read: the notification follows the commit.
+ */
+export const AFTER_COMMIT = '/* after commit */ ';
+
 /** The result handed back for a statement held back: no rows (its caller reads none). */
 const HELD = { command: 'SELECT', rowCount: 0, rows: [], fields: [] };
 
@@ -71,10 +80,12 @@ type Query = (text: string, values?: unknown[]) => Promise<pg.QueryResult>;
  */
 export function pipelinedQuery(send: Query): Query {
   let held: string[] = [];
+  let afterCommit: string[] = [];
   let inTransaction = false;
   let begun = false;
-  const flushWith = async (text: string, values: unknown[]): Promise<pg.QueryResult> => {
+  const flushWith = async (text: string, values: unknown[], after: string[] = []): Promise<pg.QueryResult> => {
     const statements = [...held, inlineParameters(text, values)];
+    if (after.length > 0) statements.push(notificationsBlock(after));
     held = [];
     begun = true;
     const result = await send(statements.join(';\n')) as pg.QueryResult | pg.QueryResult[];
@@ -86,6 +97,7 @@ export function pipelinedQuery(send: Query): Query {
       inTransaction = true;
       begun = false;
       held = [text];
+      afterCommit = [];
       return HELD as unknown as pg.QueryResult;
     }
     if (!inTransaction) return send(text, values);
@@ -93,15 +105,22 @@ export function pipelinedQuery(send: Query): Query {
       const sent = begun;
       inTransaction = false;
       held = [];
+      afterCommit = [];
       return sent ? send(text, values) : HELD as unknown as pg.QueryResult;
     }
     if (word.startsWith('commit')) {
       inTransaction = false;
-      if (!begun && held.length <= 1) {
+      const after = afterCommit;
+      afterCommit = [];
+      if (!begun && held.length <= 1 && after.length === 0) {
         held = [];
         return HELD as unknown as pg.QueryResult;
       }
-      return flushWith(text, values);
+      return flushWith(text, values, after);
+    }
+    if (text.startsWith(AFTER_COMMIT)) {
+      afterCommit.push(inlineParameters(text.slice(AFTER_COMMIT.length), values));
+      return HELD as unknown as pg.QueryResult;
     }
     if (text.startsWith(PIPELINED)) {
       held.push(inlineParameters(text, values));
@@ -109,6 +128,17 @@ export function pipelinedQuery(send: Query): Query {
     }
     return flushWith(text, values);
   };
+}
+
+/**
+ * The AFTER_COMMIT statements (each `select …`) as one anonymous block that runs them in order and swallows any
+ * error, so a failed notification never reports a committed transaction as failed.
+ */
+function notificationsBlock(statements: string[]): string {
+  const body = statements.map((s) => `${s.trim().replace(/^select\s/i, 'perform ')};`).join(' ');
+  const tag = '$beckon_after_commit$';
+  if (body.includes(tag)) throw new Error('an after-commit statement contains the block\'s quote tag');
+  return `do ${tag}begin ${body} exception when others then null; end${tag}`;
 }
 
 /** A query compiled with the PIPELINED mark in front (for prepared(): a statement whose answer nobody reads). */

@@ -9,7 +9,10 @@ import type { Database } from '../db/types.ts';
 import type { Db } from '../db/connect.ts';
 import { waitFor } from '../../test/helpers.ts';
 import { RetryLater, type Task, type TaskContext } from './queue.ts';
-import { PgQueue } from './pg-queue.ts';
+import { installSilentAddJobs, PgQueue, SILENT_ADD_JOBS } from './pg-queue.ts';
+import { sql } from 'kysely';
+import { connectPostgres } from '../db/connect.ts';
+import { AFTER_COMMIT } from '../db/pg-pipeline.ts';
 import { PgEventSignals } from './pg-signals.ts';
 import { DEFAULT_LANE, migrateWorkerSchema, PgRunners } from './pg-runner.ts';
 import { PoolMarker, sweepOrphanedJobs } from './pg-sweeper.ts';
@@ -37,8 +40,8 @@ async function setup(t: { after(fn: () => Promise<void>): void }) {
     await pool.end();
     await drop();
   });
-  const runners = (tasks: Record<string, Task>, options: { lanes?: Record<string, string>; concurrency?: Record<string, number> } = {}) => {
-    const r = new PgRunners({ pool, queue, tasks, lanes: options.lanes ?? {}, concurrency: options.concurrency ?? { [DEFAULT_LANE]: 4 }, log, sweepMs: 0 });
+  const runners = (tasks: Record<string, Task>, options: { lanes?: Record<string, string>; concurrency?: Record<string, number>; pollMs?: Record<string, number> } = {}) => {
+    const r = new PgRunners({ pool, queue, tasks, lanes: options.lanes ?? {}, concurrency: options.concurrency ?? { [DEFAULT_LANE]: 4 }, log, sweepMs: 0, pollMs: options.pollMs });
     runnersToStop.push(r);
     return r;
   };
@@ -234,4 +237,62 @@ test('a job running in a worker process killed with SIGKILL is released by the s
   await runners({ hang: async (_payload, context) => { contexts.push(context); } }).start();
   await waitFor('the job to run again and complete', async () => (await jobRows(pool)).length === 0);
   assert.deepEqual(contexts, [{ attempt: 2, maxAttempts: 5 }], 'the attempt cut short by the crash stays counted');
+});
+
+test('jobs are added without a NOTIFY inside the transaction and announced after its commit: a runner that never polls runs them at once', { skip }, async (t) => {
+  const { url, pool, runners } = await setup(t);
+  // Beckon's own handle: transactions pipelined, AFTER_COMMIT statements sent after the commit
+  const store = connectPostgres(url, 2);
+  const listener = new pg.Client({ connectionString: url });
+  try {
+    await silentAddJobsAnnouncedAfterCommit(url, pool, store.db, listener, runners);
+  } finally {
+    await listener.end().catch(() => {});
+    await store.db.destroy();
+  }
+});
+
+async function silentAddJobsAnnouncedAfterCommit(url: string, pool: pg.Pool, db: Db, listener: pg.Client, runners: (tasks: Record<string, Task>, options: { pollMs?: Record<string, number> }) => PgRunners) {
+  const queue = new PgQueue(db, SCHEMA, new PgEventSignals(url, log));
+  const silent = await pool.query(`select p.prosrc from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = $1 and p.proname = any($2) order by p.proname`, [SCHEMA, ['add_jobs', SILENT_ADD_JOBS]]);
+  assert.deepEqual(silent.rows.map((r) => /pg_notify/.test(r.prosrc)), [true, false], 'graphile-worker\'s add_jobs notifies, the silent copy does not');
+  assert.equal(silent.rows[0].prosrc.replace(/^[ \t]*perform pg_notify\('jobs:insert'[^\n]*\n/m, ''), silent.rows[1].prosrc, 'the copy is add_jobs less its NOTIFY');
+  const client = await pool.connect();
+  try {
+    await installSilentAddJobs(client, SCHEMA); // installing again is harmless
+  } finally {
+    client.release();
+  }
+
+  await listener.connect();
+  const seenAtNotification: number[] = [];
+  listener.on('notification', (message) => {
+    if (message.channel === 'jobs:insert') void jobRows(pool).then((rows) => seenAtNotification.push(JSON.parse(message.payload!).count + rows.length * 100));
+  });
+  await listener.query('LISTEN "jobs:insert"');
+  const ran: unknown[] = [];
+  await runners({ record: async (payload) => { ran.push(payload); await new Promise((r) => setTimeout(r, 200)); } }, { pollMs: { [DEFAULT_LANE]: 3_600_000 } }).start();
+  await new Promise((r) => setTimeout(r, 500)); // the runner's first poll has found nothing
+  await db.transaction().execute((trx) => queue.enqueueMany(trx, [{ task: 'record', payload: { n: 1 } }, { task: 'record', payload: { n: 2 } }]));
+  await waitFor('both jobs to run on the notification', async () => ran.length === 2, 10_000);
+  assert.deepEqual(ran.map((p) => (p as { n: number }).n).sort(), [1, 2]);
+  // the notification counted two jobs and came when both were committed (and not yet completed: each takes 200 ms)
+  await waitFor('the notification', async () => seenAtNotification.length === 1);
+  assert.equal(seenAtNotification[0], 202);
+}
+
+test('a notification that fails after the commit does not fail the committed transaction', { skip }, async (t) => {
+  const { url, pool } = await setup(t);
+  const store = connectPostgres(url, 2);
+  const queue = new PgQueue(store.db, SCHEMA, new PgEventSignals(url, log));
+  try {
+    await store.db.transaction().execute(async (trx) => {
+      await queue.enqueue(trx, 'record', { n: 1 });
+      await sql`${sql.raw(AFTER_COMMIT)}select pg_notify('beckon_test', ${'x'.repeat(9000)})`.execute(trx); // over NOTIFY's 8,000-byte payload limit
+    });
+  } finally {
+    await store.db.destroy();
+  }
+  assert.deepEqual((await jobRows(pool)).map((r) => r.payload), [{ n: 1 }]);
+  await assert.rejects(pool.query(`select pg_notify('beckon_test', repeat('x', 9000))`), /payload string too long/); // the same notification fails on its own
 });

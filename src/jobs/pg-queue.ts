@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type pg from 'pg';
 import type { Db } from '../db/connect.ts';
-import { PIPELINED } from '../db/pg-pipeline.ts';
+import { AFTER_COMMIT, PIPELINED } from '../db/pg-pipeline.ts';
 import type { EnqueueOptions, JobQueue, JobView } from './queue.ts';
 import type { EventSignals } from './signals.ts';
 
@@ -37,10 +37,13 @@ function spec(task: string, payload: unknown, options: EnqueueOptions = {}) {
   };
 }
 
+/** graphile-worker's `add_jobs` without its NOTIFY (installed by installSilentAddJobs): jobs are announced after commit. */
+export const SILENT_ADD_JOBS = 'beckon_add_jobs_silent';
+
 /**
- * The queue on PostgreSQL: graphile-worker's jobs table in its own schema. Jobs are added with
- * `add_job`/`add_jobs` through the caller's transaction, so they commit (and wake graphile-worker's
- * LISTENers in every process) with the change, or vanish with its rollback.
+ * The queue on PostgreSQL: graphile-worker's jobs table in its own schema. Jobs are added through the caller's
+ * transaction, so they commit with the change or vanish with its rollback; graphile-worker's LISTENers in every
+ * process are woken by a `jobs:insert` notification sent after the commit (AFTER_COMMIT), never from inside it.
  */
 export class PgQueue implements JobQueue {
   readonly schema: string;
@@ -55,9 +58,7 @@ export class PgQueue implements JobQueue {
   }
 
   async enqueue(trx: Db, task: string, payload: unknown, options?: EnqueueOptions): Promise<void> {
-    const s = spec(task, payload, options);
-    await sql`${sql.raw(PIPELINED)}select ${sql.id(this.schema, 'add_job')}(${s.identifier}::text, ${JSON.stringify(s.payload)}::json,
-      run_at => ${s.run_at}::timestamptz, max_attempts => ${s.max_attempts}::int)`.execute(trx);
+    await this.enqueueMany(trx, [{ task, payload, options }]);
   }
 
   async removeJobs(trx: Db, task: string, payload: unknown): Promise<void> {
@@ -68,11 +69,12 @@ export class PgQueue implements JobQueue {
   async enqueueMany(trx: Db, jobs: { task: string; payload: unknown; options?: EnqueueOptions }[]): Promise<void> {
     if (jobs.length === 0) return;
     const specs = JSON.stringify(jobs.map((j) => spec(j.task, j.payload, j.options)));
-    await sql`${sql.raw(PIPELINED)}select ${sql.id(this.schema, 'add_jobs')}(array(
+    await sql`${sql.raw(PIPELINED)}select ${sql.id(this.schema, SILENT_ADD_JOBS)}(array(
       select s from json_populate_recordset(null::${sql.id(this.schema, 'job_spec')}, ${specs}::json) s))`.execute(trx);
+    await sql`${sql.raw(AFTER_COMMIT)}select pg_notify('jobs:insert', ${JSON.stringify({ r: Math.random(), count: jobs.length })})`.execute(trx);
   }
 
-  /** Nothing to do: add_job notifies graphile-worker's LISTENing runners (in every process) on commit. */
+  /** Nothing to do: enqueue announces its jobs to graphile-worker's LISTENing runners (in every process) after commit. */
   notify(): void {}
 
   /** Runnable jobs (waiting or running, not failed for good) and the age in seconds of the oldest one's run_at. */
@@ -110,4 +112,21 @@ export class PgQueue implements JobQueue {
 /** Quotes a PostgreSQL identifier. */
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
+}
+
+/**
+ * Installs SILENT_ADD_JOBS in graphile-worker's `schema`: its own `add_jobs`, as its installed version defines it, with
+ * the `jobs:insert` NOTIFY left out. Run after graphile-worker's migrations, under their lock.
+ */
+export async function installSilentAddJobs(client: pg.PoolClient | pg.Client, schema: string): Promise<void> {
+  const source = `${quoteIdent(schema)}.add_jobs(${quoteIdent(schema)}.job_spec[], boolean)`;
+  const { rows } = await client.query<{ def: string }>('select pg_get_functiondef($1::regprocedure) as def', [source]);
+  const definition = rows[0].def;
+  const notify = /^[ \t]*perform pg_notify\('jobs:insert'[^\n]*\n/gm;
+  const silent = definition.replace(notify, '');
+  const renamed = silent.replace(/^(CREATE OR REPLACE FUNCTION [^(]*?)add_jobs\(/, `$1${SILENT_ADD_JOBS}(`);
+  if ((definition.match(notify) ?? []).length !== 1 || renamed === silent) {
+    throw new Error(`graphile-worker's ${schema}.add_jobs is not the shape Beckon expects (one jobs:insert NOTIFY); cannot install ${SILENT_ADD_JOBS}`);
+  }
+  await client.query(renamed);
 }

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { Logger, run, runMigrations, type Runner, type Task as GraphileTask, type TaskList, type WorkerEvents } from 'graphile-worker';
 import type { FastifyBaseLogger } from 'fastify';
 import { DEFAULT_LANE, RetryLater, type Task } from './queue.ts';
-import { PgQueue, unwrapPayload, wrapPayload } from './pg-queue.ts';
+import { installSilentAddJobs, PgQueue, unwrapPayload, wrapPayload } from './pg-queue.ts';
 import { PoolMarker, sweepOrphanedJobs } from './pg-sweeper.ts';
 
 export { DEFAULT_LANE };
@@ -68,7 +68,7 @@ export function graphileTask(name: string, task: Task, queue: PgQueue): Graphile
   };
 }
 
-/** Installs or upgrades graphile-worker's schema under an advisory lock, so processes starting together migrate one at a time. */
+/** Installs or upgrades graphile-worker's schema (and Beckon's silent add_jobs beside it) under an advisory lock, so processes starting together migrate one at a time. */
 export async function migrateWorkerSchema(pool: pg.Pool, schema: string, log: FastifyBaseLogger): Promise<void> {
   const client = await pool.connect();
   const lockKey = `beckon:worker-schema:${schema}`;
@@ -76,6 +76,7 @@ export async function migrateWorkerSchema(pool: pg.Pool, schema: string, log: Fa
     await client.query('select pg_advisory_lock(hashtext($1))', [lockKey]);
     try {
       await runMigrations({ pgPool: pool, schema, logger: graphileLogger(log) });
+      await installSilentAddJobs(client, schema);
     } finally {
       await client.query('select pg_advisory_unlock(hashtext($1))', [lockKey]);
     }

@@ -2,15 +2,15 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../db/connect.ts';
-import { PIPELINED } from '../db/pg-pipeline.ts';
+import { AFTER_COMMIT } from '../db/pg-pipeline.ts';
 import type { EventSignals, NewEventsListener } from './signals.ts';
 
 /** The LISTEN/NOTIFY channel on which a committed event announces its workspace id. */
 export const EVENTS_CHANNEL = 'beckon_events';
 
 /**
- * Signals on PostgreSQL: `pg_notify('beckon_events', workspace_id)` in the transaction recording the event
- * (PostgreSQL delivers it on commit, never on rollback) and one dedicated connection per process that LISTENs,
+ * Signals on PostgreSQL: `pg_notify('beckon_events', workspace_id)` sent right after the transaction recording the
+ * event commits (AFTER_COMMIT: never on rollback, and never holding PostgreSQL's notify lock through the commit) and one dedicated connection per process that LISTENs,
  * opened on the first subscription and reopened when it drops (listeners then hear null: anything may be new).
  */
 export class PgEventSignals implements EventSignals {
@@ -36,7 +36,7 @@ export class PgEventSignals implements EventSignals {
       if (seen.has(workspaceId)) return;
       seen.add(workspaceId);
     }
-    await sql`${sql.raw(PIPELINED)}select pg_notify(${EVENTS_CHANNEL}, ${workspaceId})`.execute(trx);
+    await sql`${sql.raw(AFTER_COMMIT)}select pg_notify(${EVENTS_CHANNEL}, ${workspaceId})`.execute(trx);
   }
 
   onNewEvents(listener: NewEventsListener): () => void {
