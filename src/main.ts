@@ -85,7 +85,7 @@ async function withStore<T>(flags: ConfigFlags, fn: (db: Db, store: Store, confi
   const config = loadConfig(process.env, flags);
   const { connectStore } = await import('./db/connect.ts');
   const { migrateToLatest } = await import('./db/migrate.ts');
-  const store = connectStore(config);
+  const store = await connectStore(config);
   try {
     // Processes migrating together against one PostgreSQL take turns (a no-op lock on SQLite).
     if (migrate) await store.withStartupLock(() => migrateToLatest(store.db));
