@@ -36,7 +36,8 @@ requests and jobs, then exits 0 (a second signal exits at once).`;
 
 async function start(flags: ConfigFlags): Promise<void> {
   const config = loadConfig(process.env, flags);
-  // cache compiled (and type-stripped) modules between starts: the second start skips most of the compile work
+  // cache compiled (and type-stripped) modules between starts: the second start skips most of the compile work (bin/beckon.mjs,
+  // which `npm start` runs, turns it on before main.ts itself is read; here it covers `node src/main.ts start`)
   enableCompileCache();
   const { startRuntime } = await import('./runtime.ts');
   // on the embedded store the jobs run on a worker thread of their own (BECKON_WORKER_THREAD=0: on this one)
@@ -84,7 +85,7 @@ async function withStore<T>(flags: ConfigFlags, fn: (db: Db, store: Store, confi
   const config = loadConfig(process.env, flags);
   const { connectStore } = await import('./db/connect.ts');
   const { migrateToLatest } = await import('./db/migrate.ts');
-  const store = connectStore(config);
+  const store = await connectStore(config);
   try {
     // Processes migrating together against one PostgreSQL take turns (a no-op lock on SQLite).
     if (migrate) await store.withStartupLock(() => migrateToLatest(store.db));

@@ -1,4 +1,3 @@
-import pg from 'pg';
 import { sealPlaintextWebhookSecrets } from './webhooks/secrets.ts';
 import pino from 'pino';
 import type { Config } from './config.ts';
@@ -11,8 +10,7 @@ import type { JobQueue } from './jobs/queue.ts';
 import { buildDeps, sqliteRunners, type JobRunners } from './worker-thread-shared.ts';
 import { API_PARTY, ThreadRunners } from './jobs/worker-thread-host.ts';
 import { SharedWriteLock } from './db/shared-write-lock.ts';
-import { PgQueue } from './jobs/pg-queue.ts';
-import { DEFAULT_LANE, PgRunners } from './jobs/pg-runner.ts';
+import { DEFAULT_LANE } from './jobs/queue.ts';
 import { openJobQueue } from './jobs/open-queue.ts';
 import { WEBHOOK_LANE } from './webhooks/delivery-job.ts';
 import { buildWorkerApp } from './system/worker-app.ts';
@@ -67,15 +65,17 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const threaded = options.worker !== false && options.thread === true && !config.databaseUrl && config.role === 'all';
   // the API thread and the job thread take turns on the SQLite write lock without blocking their event loops
   const lockBuffer = threaded ? SharedWriteLock.buffer() : null;
-  const store = connectStore(config, { writeLock: lockBuffer ? new SharedWriteLock(lockBuffer, API_PARTY) : undefined });
+  const store = await connectStore(config, { writeLock: lockBuffer ? new SharedWriteLock(lockBuffer, API_PARTY) : undefined });
   const { db, writer } = store;
   // Processes starting together against one PostgreSQL migrate and bootstrap one at a time.
   const { createdKey, adminLink } = await store.withStartupLock(async () => {
     await migrateToLatest(db);
     return bootstrap(db, config);
   });
-  // On PostgreSQL the queue is graphile-worker's (its own pool: fetching jobs never waits behind the API's queries).
-  const jobPool = store.kind === 'postgres' ? new pg.Pool({ connectionString: store.databaseUrl!, max: config.databasePoolSize }) : null;
+  // On PostgreSQL the queue is graphile-worker's (its own pool: fetching jobs never waits behind the API's queries);
+  // pg and graphile-worker are loaded only then.
+  const pg = store.kind === 'postgres' ? (await import('pg')).default : null;
+  const jobPool = pg ? new pg.Pool({ connectionString: store.databaseUrl!, max: config.databasePoolSize }) : null;
   jobPool?.on('error', (err) => log.warn({ err }, 'job queue connection lost; the pool replaces it'));
   jobPool?.on('connect', (client) => client.on('error', (err) => log.warn({ err }, 'job queue connection error')));
   const lanes = taskLanes();
@@ -86,8 +86,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const app = config.role === 'worker' ? await buildWorkerApp(deps) : await buildApp(deps);
   applyServerLimits(app.server, config);
   const runJobs = options.worker !== false && config.role !== 'api';
-  const worker: JobRunners = queue instanceof PgQueue
-    ? new PgRunners({
+  const worker: JobRunners = !(queue instanceof SqliteQueue)
+    ? new (await import('./jobs/pg-runner.ts')).PgRunners({
       pool: jobPool!, queue, tasks: buildTasks(deps), lanes, log,
       concurrency: { [DEFAULT_LANE]: config.workerConcurrency, [WEBHOOK_LANE]: config.webhookConcurrency },
       // each idle worker polls for jobs that became due: ~32 queries/s for messages (paced sends come back on time),

@@ -10,7 +10,8 @@ import { join, resolve } from 'node:path';
 import pg from 'pg';
 import pino from 'pino';
 import { loadConfig } from '../src/config.ts';
-import { connectPostgres, connectSqlite } from '../src/db/connect.ts';
+import { connectSqlite } from '../src/db/connect.ts';
+import { connectPostgres } from '../src/db/connect-pg.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
 import { migrateWorkerSchema } from '../src/jobs/pg-runner.ts';
 

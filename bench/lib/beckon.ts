@@ -40,7 +40,7 @@ export interface BeckonOptions {
 }
 
 /**
- * Starts Beckon as a user runs it: `node src/main.ts start` in its own process, with the real SQLite store
+ * Starts Beckon as a user runs it (`npm start`): `node bin/beckon.mjs start` in its own process, with the real SQLite store
  * in a temp dir, the sandbox at zero delays, loopback webhooks allowed and the rate limit out of the way.
  */
 export async function startBeckon(options: BeckonOptions = {}): Promise<BeckonServer> {
@@ -53,7 +53,7 @@ export async function startBeckon(options: BeckonOptions = {}): Promise<BeckonSe
     mkdirSync(options.profileDir, { recursive: true });
     nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${options.profileDir}`);
   }
-  const child = spawnNode(['src/main.ts', 'start', '--port', String(port), '--data', dataDir], {
+  const child = spawnNode(['bin/beckon.mjs', 'start', '--port', String(port), '--data', dataDir], {
     cwd: ROOT,
     nodeFlags,
     env: benchEnv(key, options.env),

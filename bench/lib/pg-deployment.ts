@@ -64,7 +64,7 @@ export async function startPgDeployment(workers: number, options: BeckonOptions 
     const dataDir = mkdtempSync(join(tmpdir(), `beckon-bench-${role}-`));
     dirs.push(dataDir);
     const port = await freePort();
-    const child = spawnNode(['src/main.ts', 'start', '--role', role, '--port', String(port), '--data', dataDir], { cwd: ROOT, env });
+    const child = spawnNode(['bin/beckon.mjs', 'start', '--role', role, '--port', String(port), '--data', dataDir], { cwd: ROOT, env });
     const base = `http://127.0.0.1:${port}`;
     const ready = await waitReady(child, base, ['/readyz', '/healthz'], 60_000);
     return { child, base, port, ready };

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 
-const WATCHDOG = fileURLToPath(new URL('./watchdog.ts', import.meta.url));
+const WATCHDOG = fileURLToPath(new URL('./watchdog.mjs', import.meta.url));
 const children = new Set<ChildProcess>();
 const cleanups: Array<() => void> = [];
 let hooked = false;

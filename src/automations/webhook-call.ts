@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { request, type Agent } from 'undici';
+import type { Agent } from 'undici';
 import { parseTemplate, renderTemplate, scopeOf, type LiquidScope } from '../campaigns/liquid.ts';
 import type { AutomationRunsTable } from '../db/types.ts';
 import type { Deps } from '../deps.ts';
@@ -7,6 +7,7 @@ import type { TaskContext } from '../jobs/queue.ts';
 import { newId } from '../lib/ids.ts';
 import { parseJson, toJson } from '../lib/json.ts';
 import { AllowList, refusedReason } from '../lib/ssrf.ts';
+import { undici } from '../lib/undici.ts';
 import { nowIso } from '../lib/time.ts';
 import { createWebhookAgent } from '../webhooks/deliver.ts';
 import { webhookHeaders } from '../webhooks/sign.ts';
@@ -53,7 +54,7 @@ async function call(deps: Pick<Deps, 'config'>, url: string, headers: Record<str
   if (literal) return { ok: false, error: `address refused by SSRF guard: ${literal}`, permanent: true };
   const signal = AbortSignal.timeout(deps.config.webhookTimeoutMs);
   try {
-    const response = await request(url, { method: 'POST', headers, body, dispatcher: agent, signal });
+    const response = await undici().request(url, { method: 'POST', headers, body, dispatcher: agent, signal });
     const text = await readAnswer(response.body);
     if (response.statusCode < 200 || response.statusCode >= 300) return { ok: false, error: `HTTP ${response.statusCode}`, permanent: false };
     if (text === null) return { ok: false, error: `the answer is over ${MAX_ANSWER_BYTES} bytes`, permanent: false };

@@ -1,4 +1,5 @@
-import { Liquid, type Template } from 'liquidjs';
+import { createRequire } from 'node:module';
+import type { Liquid, Template } from 'liquidjs';
 import type { ContactsTable } from '../db/types.ts';
 import { invalidField } from '../errors.ts';
 import { parseJson } from '../lib/json.ts';
@@ -21,34 +22,44 @@ const refusingFs = {
   sep: '/',
 };
 
+// liquidjs is required when the first template is parsed: building its engine reads the time zone through Intl (ICU's
+// zone data, ~8 MB of memory), which a process that renders no template never needs
+const require = createRequire(import.meta.url);
+let engine: Liquid | undefined;
+
 /**
  * The campaign Liquid engine: unknown filters are errors (strictFilters), only a variable's own properties are
  * readable, nothing is read from the file system (include, render and layout are refused) and every render is
  * bounded in time and memory.
  */
-const engine = new Liquid({
-  strictFilters: true,
-  strictVariables: false,
-  ownPropertyOnly: true,
-  fs: refusingFs,
-  root: [],
-  partials: [],
-  layouts: [],
-  relativeReference: false,
-  cache: false,
-  parseLimit: MAX_TEMPLATE_LENGTH,
-  renderLimit: RENDER_LIMIT_MS,
-  memoryLimit: MEMORY_LIMIT,
-});
-for (const tag of ['include', 'render', 'layout']) {
-  engine.registerTag(tag, {
-    parse() {
-      throw new Error(`the "${tag}" tag is not available in campaign content`);
-    },
-    render() {
-      return '';
-    },
+function liquid(): Liquid {
+  if (engine) return engine;
+  const { Liquid } = require('liquidjs') as typeof import('liquidjs');
+  engine = new Liquid({
+    strictFilters: true,
+    strictVariables: false,
+    ownPropertyOnly: true,
+    fs: refusingFs,
+    root: [],
+    partials: [],
+    layouts: [],
+    relativeReference: false,
+    cache: false,
+    parseLimit: MAX_TEMPLATE_LENGTH,
+    renderLimit: RENDER_LIMIT_MS,
+    memoryLimit: MEMORY_LIMIT,
   });
+  for (const tag of ['include', 'render', 'layout']) {
+    engine.registerTag(tag, {
+      parse() {
+        throw new Error(`the "${tag}" tag is not available in campaign content`);
+      },
+      render() {
+        return '';
+      },
+    });
+  }
+  return engine;
 }
 
 /** A parsed campaign template. */
@@ -85,7 +96,7 @@ function reason(error: unknown): string {
 /** Parses a template; a syntax error or an unknown filter is a 400 naming `path`. */
 export function parseTemplate(source: string, path: string): ParsedTemplate {
   try {
-    return engine.parse(source);
+    return liquid().parse(source);
   } catch (error) {
     throw invalidField(path, `is not a valid Liquid template: ${reason(error)}`);
   }
@@ -93,7 +104,7 @@ export function parseTemplate(source: string, path: string): ParsedTemplate {
 
 /** Renders a parsed template for one scope (synchronous, bounded); throws when the render exceeds its limits. */
 export function renderTemplate(template: ParsedTemplate, scope: LiquidScope): string {
-  return engine.renderSync(template, scope) as string;
+  return liquid().renderSync(template, scope) as string;
 }
 
 /** Parses a template and renders it against the sample contact, so errors surface at create time (400 naming `path`). */

@@ -16,14 +16,14 @@ const postgresOnly = TEST_STORE === 'postgres' ? false : 'PostgreSQL-only: sever
 test('connectStore: SQLite without DATABASE_URL, PostgreSQL with it; the store kind is read from the handle', async (t) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'beckon-connect-'));
   t.after(() => rmSync(dataDir, { recursive: true, force: true }));
-  const sqlite = connectStore({ dataDir });
+  const sqlite = await connectStore({ dataDir });
   t.after(() => sqlite.close());
   assert.equal(sqlite.kind, 'sqlite');
   assert.equal(storeKind(sqlite.db), 'sqlite');
   assert.equal(sqlite.pool, null);
   if (TEST_STORE !== 'postgres') return;
   const database = await createTestDatabase();
-  const postgres = connectStore({ dataDir, databaseUrl: database.url, databasePoolSize: 3 });
+  const postgres = await connectStore({ dataDir, databaseUrl: database.url, databasePoolSize: 3 });
   t.after(async () => {
     await postgres.close();
     await database.drop();

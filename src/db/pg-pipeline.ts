@@ -1,4 +1,11 @@
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
+
+// pg is required on first use (a pipelined PostgreSQL transaction), so the SQLite store, which imports this file for
+// PIPELINED, never loads it
+const require = createRequire(import.meta.url);
+let driver: typeof pg | undefined;
+const loadPg = (): typeof pg => (driver ??= require('pg') as typeof pg);
 
 /**
  * Marks a statement whose result nobody reads and whose failure fails its transaction (inserts of events, messages,
@@ -22,14 +29,13 @@ const HELD = { command: 'SELECT', rowCount: 0, rows: [], fields: [] };
 
 /** A parameter as a SQL literal of unknown type, as the server would have inferred the bound parameter. */
 function literal(value: unknown): string {
+  // pg's own conversion of a parameter to its text form (dates, arrays, JSON), as it does for bound parameters
+  const { utils } = loadPg() as unknown as { utils: { prepareValue(value: unknown): string | Buffer | null } };
   const raw = utils.prepareValue(value);
   if (raw === null) return 'NULL';
   if (Buffer.isBuffer(raw)) return `'\\x${raw.toString('hex')}'`;
-  return pg.escapeLiteral(raw);
+  return loadPg().escapeLiteral(raw);
 }
-
-// pg's own conversion of a parameter to its text form (dates, arrays, JSON), as it does for bound parameters
-const utils = (pg as unknown as { utils: { prepareValue(value: unknown): string | Buffer | null } }).utils;
 
 /** `sql` with its $n placeholders replaced by the literals of `values` (quoted identifiers and strings left alone). */
 export function inlineParameters(sql: string, values: readonly unknown[]): string {

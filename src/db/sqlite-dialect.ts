@@ -9,6 +9,12 @@ class SqliteAdapterWithReader extends SqliteAdapter {
   override get supportsMultipleConnections(): boolean {
     return true;
   }
+
+  // SQLite runs DDL inside transactions: the migrator then applies all pending migrations in one transaction, one
+  // durable commit instead of one per statement (a fresh store's ~300 statements), and a failure leaves nothing half done
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
 }
 
 /** A promise-chain lock: one holder at a time, in request order. */

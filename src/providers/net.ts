@@ -17,24 +17,31 @@ export interface ProviderNet {
   readonly dispatcher: Dispatcher;
 }
 
-const nets = new WeakMap<object, ProviderNet>();
+const nets = new WeakMap<object, { net: ProviderNet; agent: Dispatcher | null }>();
 
-/** The ProviderNet of one runtime's config (built once per config object and shared by every provider). */
+/**
+ * The ProviderNet of one runtime's config (built once per config object and shared by every provider); its dispatcher
+ * is made on the first provider call (undici is loaded then, not when the providers are built at start).
+ */
 export function providerNet(config: { readonly providerAllowPrivate?: readonly string[] }): ProviderNet {
-  let net = nets.get(config);
-  if (!net) {
+  let entry = nets.get(config);
+  if (!entry) {
     const allow = new AllowList(config.providerAllowPrivate ?? []);
-    net = { allow, dispatcher: createWebhookAgent(allow, PROVIDER_CONNECT_TIMEOUT_MS) };
-    nets.set(config, net);
+    const made: { net: ProviderNet; agent: Dispatcher | null } = {
+      agent: null,
+      net: { allow, get dispatcher() { return (made.agent ??= createWebhookAgent(allow, PROVIDER_CONNECT_TIMEOUT_MS)); } },
+    };
+    entry = made;
+    nets.set(config, entry);
   }
-  return net;
+  return entry.net;
 }
 
 /** Closes the ProviderNet of this config, if one was built (its idle keep-alive connections); the runtime calls it at shutdown. */
 export async function closeProviderNet(config: object): Promise<void> {
-  const net = nets.get(config);
+  const entry = nets.get(config);
   nets.delete(config);
-  await net?.dispatcher.close();
+  await entry?.agent?.close();
 }
 
 /** The permanent error of a provider call the SSRF guard refused (a channel setting points at a non-public address). */

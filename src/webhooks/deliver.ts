@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
-import { Agent, buildConnector, request } from 'undici';
+import type { Agent, buildConnector } from 'undici';
+import { undici } from '../lib/undici.ts';
 import { type AllowList, guardedLookup, refusedReason, SsrfError } from '../lib/ssrf.ts';
 import { parseRetryAfter, RETRY_AFTER_STATUSES } from './retry.ts';
 
@@ -28,6 +29,7 @@ export interface AttemptResult {
  * non-public addresses, and the address actually connected to is checked again before any byte is sent.
  */
 export function createWebhookAgent(allow: AllowList, connectTimeoutMs = CONNECT_TIMEOUT_MS): Agent {
+  const { Agent, buildConnector } = undici();
   const base = buildConnector({ timeout: connectTimeoutMs, lookup: guardedLookup(allow) } as buildConnector.BuildOptions);
   const connect: buildConnector.connector = (options, callback) => {
     base(options, (err, socket) => {
@@ -78,7 +80,7 @@ export async function postWebhook(agent: Agent, allow: AllowList, url: string, h
   }
   const signal = AbortSignal.timeout(timeoutMs);
   try {
-    const response = await request(url, { method: 'POST', headers, body, dispatcher: agent, signal });
+    const response = await undici().request(url, { method: 'POST', headers, body, dispatcher: agent, signal });
     let excerpt: string | null = null;
     try {
       excerpt = await readExcerpt(response.body);

@@ -45,7 +45,8 @@ export async function disableEndpointIn(trx: Db, endpointId: string, reason: str
 export class DeliveryEngine {
   private readonly deps: Deps;
   readonly allow: AllowList;
-  private readonly agent: Agent;
+  /** The SSRF-guarded HTTP agent, made by the first attempt (undici is loaded then, not at start). */
+  private agent: Agent | null = null;
   /** Attempts in flight per endpoint in this process: a quarter of the webhook worker's slots (at least 1). */
   readonly slots: EndpointSlots;
   /** Endpoints that stopped answering wait instead of being connected to for every delivery. */
@@ -54,7 +55,6 @@ export class DeliveryEngine {
   constructor(deps: Deps) {
     this.deps = deps;
     this.allow = new AllowList(deps.config.webhookAllowPrivate);
-    this.agent = createWebhookAgent(this.allow);
     this.slots = new EndpointSlots(Math.max(1, Math.floor(deps.config.webhookConcurrency / 4)));
   }
 
@@ -91,7 +91,7 @@ export class DeliveryEngine {
       sentAt.setTime(Date.now());
       const body = await deliveryBody(this.deps, row.origin, row.format, row.workspace_id, { id: row.event_id, type: row.event_type, payload: row.event_payload, created_at: row.event_created_at }, row.part);
       const messageId = deliveryMessageId(row.event_id, row.part);
-      result = await postWebhook(this.agent, this.allow, row.url, webhookHeaders(signingSecrets(withOpenSecrets(this.deps.secrets, row.endpoint_id, row), sentAt), messageId, sentAt, body), body, config.webhookTimeoutMs);
+      result = await postWebhook(this.agent ??= createWebhookAgent(this.allow), this.allow, row.url, webhookHeaders(signingSecrets(withOpenSecrets(this.deps.secrets, row.endpoint_id, row), sentAt), messageId, sentAt, body), body, config.webhookTimeoutMs);
     } finally {
       if (slot !== null && endpointId) this.slots.release(endpointId, slot);
     }

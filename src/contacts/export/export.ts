@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream';
 import type { Static } from 'typebox';
-import { stringify } from 'csv-stringify';
 import type { Db } from '../../db/connect.ts';
 import type { ContactsTable } from '../../db/types.ts';
 import type { Cursor } from '../../lib/cursor.ts';
@@ -75,6 +74,7 @@ export async function exportContacts(db: Db, workspaceId: string, query: Static<
   const defined = (await listCustomFields(db, workspaceId)).map((d) => d.key);
   const customKeys = [...new Set([...defined, ...(await customFieldKeysInUse(db, workspaceId))])];
   const header = [...EXPORT_COLUMNS, ...customKeys.map((k) => `custom_fields.${k}`)].map(safeCell);
+  const { stringify } = await import('csv-stringify'); // loaded by the first export only
   const records = Readable.from((async function* () {
     yield header;
     for await (const row of pages(db, workspaceId, filters)) yield exportRecord(contactView(row), customKeys);

@@ -37,7 +37,7 @@ export function createSmtpProvider(net: ProviderNet): ProviderAdapter & { readon
       let info: SentInfo;
       try {
         const address = await checkedAddress(net, config.host, `the SMTP server ${config.host}`);
-        info = await transports.get(channel.id, config, address).sendMail(mail);
+        info = await (await transports.get(channel.id, config, address)).sendMail(mail);
       } catch (err) {
         throw classifySmtpError(err, `${config.host}:${config.port}`);
       }

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import type { SmtpConfig } from './config.ts';
 
@@ -54,8 +54,12 @@ function fingerprint(config: SmtpConfig, address: string): string {
 export class SmtpTransports {
   private readonly pools = new Map<string, { key: string; transport: SmtpTransport }>();
 
-  /** The pooled transport of a channel to `address`, created (or replaced after a settings or address change) as needed. */
-  get(channelId: string, config: SmtpConfig, address = config.host): SmtpTransport {
+  /**
+   * The pooled transport of a channel to `address`, created (or replaced after a settings or address change) as needed;
+   * nodemailer is loaded on the first one (a process without an email channel never loads it).
+   */
+  async get(channelId: string, config: SmtpConfig, address = config.host): Promise<SmtpTransport> {
+    const { default: nodemailer } = await import('nodemailer');
     const key = fingerprint(config, address);
     const cached = this.pools.get(channelId);
     if (cached && cached.key === key) return cached.transport;

@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { undici } from '../../lib/undici.ts';
 import { parseRetryAfter } from '../../webhooks/retry.ts';
 import { assertLiteralAllowed, type ProviderNet, refusedError, ssrfCause } from '../net.ts';
 import { ProviderError } from '../types.ts';
@@ -55,7 +55,7 @@ export async function createMessage(net: ProviderNet, config: TwilioConfig, para
   assertLiteralAllowed(net, url, `Twilio (${new URL(url).host})`);
   let response;
   try {
-    response = await request(url, {
+    response = await undici().request(url, {
       method: 'POST',
       dispatcher: net.dispatcher,
       headers: {

@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { undici } from '../../lib/undici.ts';
 import { assertLiteralAllowed, type ProviderNet, refusedError, ssrfCause } from '../net.ts';
 import { ProviderError } from '../types.ts';
 import type { WhatsAppCloudConfig } from './config.ts';
@@ -27,7 +27,7 @@ export async function graphCall<T>(net: ProviderNet, config: WhatsAppCloudConfig
   assertLiteralAllowed(net, url, `WhatsApp Cloud API (${new URL(url).host})`);
   let response;
   try {
-    response = await request(url, {
+    response = await undici().request(url, {
       method,
       dispatcher: net.dispatcher,
       headers: {
