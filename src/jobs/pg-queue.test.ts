@@ -11,7 +11,7 @@ import { waitFor } from '../../test/helpers.ts';
 import { RetryLater, type Task, type TaskContext } from './queue.ts';
 import { installSilentAddJobs, PgQueue, SILENT_ADD_JOBS } from './pg-queue.ts';
 import { sql } from 'kysely';
-import { connectPostgres } from '../db/connect.ts';
+import { connectPostgres } from '../db/connect-pg.ts';
 import { AFTER_COMMIT } from '../db/pg-pipeline.ts';
 import { PgEventSignals } from './pg-signals.ts';
 import { DEFAULT_LANE, migrateWorkerSchema, PgRunners } from './pg-runner.ts';
