@@ -7,6 +7,7 @@ import { recordEvents } from '../events/service.ts';
 import { RetryLater } from '../jobs/queue.ts';
 import { BATCH_BUDGET_MS, DELIVER_WEBHOOK_TASK, DELIVERY_BATCH, type DeliveryJob } from './delivery-job.ts';
 import { webhookTasks } from './tasks.ts';
+import { disableEndpointIn } from './engine.ts';
 import { createHook, deliveriesOf, workspaceOf } from './test-support.ts';
 
 /** Records `count` message_created events in one transaction (one fan-out), numbered by `n`; returns their ids. */
@@ -109,4 +110,47 @@ test('a batch job stops after its time budget and comes back for the rest, which
   await runToEnd(run, job);
   assert.equal(receiver.requests.length, 3, 'the first is not sent again');
   assert.deepEqual(await counts(), [1, 1, 1]);
+});
+
+test('a success recorded on a delivery failed meanwhile keeps it failed; one whose attempt moved on records nothing', async (t) => {
+  const beckon = await startBeckon({ BECKON_WEBHOOK_RETRY_SCHEDULE: '3600' }, { worker: false });
+  const receiver = await Receiver.start();
+  t.after(async () => {
+    receiver.release();
+    await receiver.stop();
+    await beckon.stop();
+  });
+  const { deps } = beckon.runtime;
+  const ws = await workspaceOf(beckon);
+  const hook = await createHook(beckon, { url: receiver.url(), events: ['message_created'] });
+  await recordTogether(beckon, ws, 1);
+  const [job] = await batchJobs(beckon);
+  const run = webhookTasks(deps)[DELIVER_WEBHOOK_TASK];
+  const attempts = async (id: string) => (await deps.db.selectFrom('webhook_attempts').select(['attempt', 'status_code']).where('delivery_id', '=', id).execute())
+    .map((a) => [a.attempt, a.status_code]);
+
+  // the endpoint is disabled while the attempt is in flight; the receiver then answers 200
+  receiver.hold();
+  const running = run(job, context);
+  await receiver.waitForRequests(1);
+  await deps.writer.run((trx) => disableEndpointIn(trx, hook.uuid, 'test', new Date().toISOString()));
+  receiver.release();
+  await running;
+  const [failed] = await deliveriesOf(beckon, hook.uuid);
+  assert.deepEqual([failed.status, failed.attempt_count, failed.last_status_code, failed.next_attempt_at], ['failed', 1, 200, null]);
+  assert.deepEqual(await attempts(job.delivery_id), [[1, 200]]);
+
+  // a second endpoint's delivery whose attempt count moved on while its attempt was in flight: stale, nothing recorded
+  const other = await createHook(beckon, { url: receiver.url(), events: ['message_created'] });
+  await recordTogether(beckon, ws, 1);
+  const second = (await batchJobs(beckon)).find((j) => j.endpoint_id === other.uuid)!;
+  receiver.hold();
+  const again = run(second, context);
+  await receiver.waitForRequests(2);
+  await deps.db.updateTable('webhook_deliveries').set({ attempt_count: 5 }).where('id', '=', second.delivery_id).execute();
+  receiver.release();
+  await again;
+  const [moved] = await deliveriesOf(beckon, other.uuid);
+  assert.deepEqual([moved.status, moved.attempt_count, moved.last_status_code], ['pending', 5, null]);
+  assert.deepEqual(await attempts(second.delivery_id), []);
 });
