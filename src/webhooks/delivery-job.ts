@@ -13,18 +13,7 @@ export interface DeliveryJob {
   retry: number;
   /** Attempt even when the endpoint is disabled (the test event). */
   force?: boolean;
-  /**
-   * The first attempts of deliveries created together for this endpoint (delivery_id is the first), made one after
-   * another by one job (fanout.ts); each one done is stale when the job runs again. Absent for a single delivery.
-   */
-  batch?: string[];
 }
-
-/** Most deliveries one fan-out job carries. */
-export const DELIVERY_BATCH = 16;
-
-/** A batch job goes on to its next delivery only while it has run less than this (ms); the rest run again later, so a job lasts about as long as one attempt (its lease bounds it). */
-export const BATCH_BUDGET_MS = 1000;
 
 declare module '../jobs/queue.ts' {
   interface TaskPayloads {

@@ -6,7 +6,7 @@ import { typeListCovers } from '../events/types.ts';
 import { newId } from '../lib/ids.ts';
 import { parseJson } from '../lib/json.ts';
 import * as q from './queries.ts';
-import { DELIVER_WEBHOOK_TASK, DELIVERY_BATCH, type DeliveryJob } from './delivery-job.ts';
+import { DELIVER_WEBHOOK_TASK } from './delivery-job.ts';
 import { deliveryParts } from './formats.ts';
 
 export { DELIVER_WEBHOOK_TASK } from './delivery-job.ts';
@@ -20,10 +20,10 @@ export function subscribes(events: string[], type: string): boolean {
 }
 
 /**
- * Creates, in the events' own transaction, one pending delivery per enabled endpoint of the workspace subscribed to
- * each event's type (one endpoint lookup, multi-row inserts, in the events' order), or one per part when the endpoint's
- * format sends the event as several bodies (formats.ts), and one deliver_webhook job per endpoint for up to
- * DELIVERY_BATCH of them (attempted in order); returns how many deliveries. Events no endpoint wants cost one indexed read.
+ * Creates, in the events' own transaction, one pending delivery and one deliver_webhook job per enabled endpoint of
+ * the workspace subscribed to each event's type (one endpoint lookup, multi-row inserts, in the events' order), or one
+ * per part when the endpoint's format sends the event as several bodies (formats.ts); returns how many. Events no
+ * endpoint wants cost one indexed read.
  */
 export async function fanOutEvents(trx: Db, queue: JobQueue, workspaceId: string, events: { id: string; type: string; payload?: string }[]): Promise<number> {
   const endpoints = (await q.enabledEndpoints(trx, workspaceId)).map((e) => ({ id: e.id, origin: e.origin, format: e.format, events: parseJson<string[]>(e.events, []) }));
@@ -44,27 +44,8 @@ export async function fanOutEvents(trx: Db, queue: JobQueue, workspaceId: string
   }
   if (rows.length === 0) return 0;
   await q.insertDeliveries(trx, rows);
-  await queue.enqueueMany(trx, batches(rows).map((b) => ({ task: DELIVER_WEBHOOK_TASK, payload: job(b) })));
+  await queue.enqueueMany(trx, rows.map((r) => ({ task: DELIVER_WEBHOOK_TASK, payload: { delivery_id: r.id, endpoint_id: r.endpoint_id, attempt: 1, retry: 0 } })));
   return rows.length;
-}
-
-function batches(rows: WebhookDeliveriesTable[]): { endpoint: string; ids: string[] }[] {
-  const open = new Map<string, { endpoint: string; ids: string[] }>();
-  const all: { endpoint: string; ids: string[] }[] = [];
-  for (const r of rows) {
-    let batch = open.get(r.endpoint_id);
-    if (!batch || batch.ids.length >= DELIVERY_BATCH) {
-      batch = { endpoint: r.endpoint_id, ids: [] };
-      open.set(r.endpoint_id, batch);
-      all.push(batch);
-    }
-    batch.ids.push(r.id);
-  }
-  return all;
-}
-
-function job({ endpoint, ids }: { endpoint: string; ids: string[] }): DeliveryJob {
-  return { delivery_id: ids[0], endpoint_id: endpoint, attempt: 1, retry: 0, ...(ids.length > 1 ? { batch: ids } : {}) };
 }
 
 /** Webhooks as an event subscriber: every event type, filtered per endpoint by fanOutEvents (one endpoint lookup per batch). */

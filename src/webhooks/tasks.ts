@@ -1,24 +1,15 @@
 import type { Deps } from '../deps.ts';
 import { RetryLater, type TaskLanes, type TasksOf } from '../jobs/queue.ts';
 import { engineFor } from './engine.ts';
-import { BATCH_BUDGET_MS, DELIVER_WEBHOOK_TASK, WEBHOOK_LANE } from './delivery-job.ts';
+import { DELIVER_WEBHOOK_TASK, WEBHOOK_LANE } from './delivery-job.ts';
 
-/**
- * The webhook task: deliver_webhook makes one attempt of one delivery, or the first attempts of a fan-out's batch in
- * order (fan-out happens when the event is recorded). A batch that finds its endpoint full, or has run its budget,
- * comes back later whole: the deliveries it already attempted are stale then and skipped.
- */
+/** The webhook task: deliver_webhook makes one attempt of one delivery (fan-out happens when the event is recorded). */
 export function webhookTasks(deps: Deps): TasksOf<typeof DELIVER_WEBHOOK_TASK> {
   const engine = engineFor(deps);
   return {
     [DELIVER_WEBHOOK_TASK]: async (payload) => {
-      const { batch, ...job } = payload;
-      const started = Date.now();
-      for (const [i, id] of (batch ?? [job.delivery_id]).entries()) {
-        if (i > 0 && Date.now() - started >= BATCH_BUDGET_MS) throw new RetryLater(0, 'batch budget spent; the rest of the batch comes back');
-        const outcome = await engine.attempt({ ...job, delivery_id: id });
-        if (outcome.run === 'busy') throw new RetryLater(outcome.retryInMs, 'endpoint at its limit of attempts in flight');
-      }
+      const outcome = await engine.attempt(payload);
+      if (outcome.run === 'busy') throw new RetryLater(outcome.retryInMs, 'endpoint at its limit of attempts in flight');
     },
   };
 }
