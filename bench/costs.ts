@@ -114,7 +114,7 @@ function receiver(): Promise<{ server: Server; url: string; requests: () => numb
 }
 
 /** Sends `messages` messages one after another and returns the rows written and commits per message. */
-async function measure(withWebhook: boolean): Promise<{ rows: WriteCount[]; commits: number; webhooks: number; trips: number; sendTrips: number }> {
+async function measure(withWebhook: boolean): Promise<{ rows: WriteCount[]; commits: number; webhooks: number; trips: number; sendTrips: number; cpuMs: number }> {
   const hook = await receiver();
   const beckon = await startBeckon({ BECKON_LOG_LEVEL: 'silent' });
   beckon.runtime.store.pool?.on('acquire', (client) => apiClients.add(client));
@@ -138,10 +138,12 @@ async function measure(withWebhook: boolean): Promise<{ rows: WriteCount[]; comm
     const hooks0 = hook.requests();
     sendTrips = 0;
     const trips0 = roundTrips;
+    const cpu0 = process.cpuUsage();
     for (let i = 0; i < messages; i++) await send(i);
+    const cpu = process.cpuUsage(cpu0);
     const trips = roundTrips - trips0;
     const counted = await readCounts(beckon);
-    return { rows: counted.rows, commits: counted.commits ?? sqliteCommitCount() - commits0, webhooks: hook.requests() - hooks0, trips, sendTrips };
+    return { rows: counted.rows, commits: counted.commits ?? sqliteCommitCount() - commits0, webhooks: hook.requests() - hooks0, trips, sendTrips, cpuMs: (cpu.user + cpu.system) / 1000 };
   } finally {
     await beckon.stop();
     hook.server.close();
@@ -173,6 +175,7 @@ if (store === 'postgres') {
   lines.push(`| **round trips of the send request on the API's pool** (a new contact each) | ${per(results.none.sendTrips)} | | ${per(results.webhook.sendTrips)} | |`);
   lines.push(`| **round trips, the whole pipeline** (incl. job polling) | ${per(results.none.trips)} | | ${per(results.webhook.trips)} | |`);
 }
+lines.push(`| **CPU ms** (this process: Beckon, the receiver, the counting triggers, the waits' polls) | ${per(results.none.cpuMs)} | | ${per(results.webhook.cpuMs)} | |`);
 lines.push(`| **webhook requests** | ${per(results.none.webhooks)} | | ${per(results.webhook.webhooks)} | |`);
 process.stdout.write(lines.join('\n') + '\n');
 process.exit(0);

@@ -1,6 +1,6 @@
 import { clock, percentile, runBounded, timeline } from '../lib/load.ts';
 import { deliveryLatencies, sendOne, startPipelineRig, waitDelivered, waitQuiet } from '../lib/pipeline-rig.ts';
-import { rssBytes, sampleRss } from '../lib/procs.ts';
+import { cpuSeconds, rssBytes, sampleRss } from '../lib/procs.ts';
 import { figure, type BenchResult, type Figure } from '../lib/report.ts';
 import { rawBudget, rawPosts } from './baselines.ts';
 import { mb, type BenchContext } from './context.ts';
@@ -26,6 +26,7 @@ export async function pipeline(ctx: BenchContext): Promise<BenchResult> {
       return { accepted: accepted.size, delivered: s.deliveredCount, webhooks: s.endpoints[0].requests, rss_mb: mb(rssBytes(beckon.child.pid)) };
     }, (p) => p.t % 60 < every / 1000 && opts.mode === 'full' && ctx.log(`pipeline: ${p.accepted} accepted, ${p.delivered} delivered after ${p.t} s`));
     const rss = sampleRss(beckon.child.pid, 250);
+    const cpu0 = cpuSeconds(beckon.child.pid);
     const firstSend = clock();
     const sent = await runBounded(opts.messages, opts.concurrency, deadline, async (i) => {
       accepted.set(await sendOne(beckon, i), clock());
@@ -36,6 +37,7 @@ export async function pipeline(ctx: BenchContext): Promise<BenchResult> {
     const { complete } = await waitDelivered(rig, () => accepted.size, deadline);
     // Let the remaining status webhooks (read) land, so deliveries/s counts them all.
     await waitQuiet(rig, Math.min(deadline, performance.now() + 30_000));
+    const cpu1 = cpuSeconds(beckon.child.pid);
     const points = await progress.stop();
     const peakRss = rss.stop();
     const stats = await receiver.stats(true);
@@ -60,6 +62,10 @@ export async function pipeline(ctx: BenchContext): Promise<BenchResult> {
       figure('pipeline_p50_ms', 'accept → delivered webhook p50', 'ms', percentile(latencies, 50), { label: 'bare Fastify accept p50', value: base.load.p50 }),
       figure('pipeline_p99_ms', 'accept → delivered webhook p99', 'ms', percentile(latencies, 99), { label: 'bare Fastify accept p99', value: base.load.p99 }),
     ];
+    // CPU time per message holds better than msg/s on a shared machine: it is what one message costs Beckon, not how
+    // much of the machine it got
+    const cpuMs = cpu0 !== null && cpu1 !== null && accepted.size > 0 ? ((cpu1 - cpu0) * 1000) / accepted.size : null;
+    figures.push(figure('pipeline_cpu_ms_per_message', 'Beckon CPU time per message (accept to the last webhook)', 'ms', cpuMs, { label: 'bare Fastify accept, CPU ms per request', value: base.load.serverCpuSeconds && base.load.ok ? (base.load.serverCpuSeconds * 1000) / base.load.ok : null }));
     figures.push(figure('pipeline_peak_rss_mb', 'peak RSS during the pipeline', 'MB', mb(peakRss), { label: 'bare Fastify under the accept load', value: mb(base.load.peakRssBytes) }));
     if (serverSide.length) {
       figures.push(figure('pipeline_server_p50_ms', 'status history enqueued → delivered p50', 'ms', percentile(serverSide, 50), { label: 'bare Fastify accept p50', value: base.load.p50 }));

@@ -110,23 +110,23 @@ export class DeliveryEngine {
 
   /** Records an attempt and moves the delivery on: succeeded, rescheduled per the schedule and Retry-After, or failed (maybe disabling the endpoint). */
   private async record(trx: Db, job: DeliveryJob, sentAt: Date, result: AttemptResult): Promise<{ rescheduled: boolean; disabled: boolean }> {
+    if (result.outcome === 'success') {
+      // the delivery's update checks the attempt is not stale (no read first); the attempt row is written after it
+      const at = new Date().toISOString();
+      if (!(await q.recordDeliverySuccess(trx, job.delivery_id, job.attempt - 1, result.statusCode, at))) throw new StaleDelivery();
+      await q.insertAttempt(trx, attemptRow(job, sentAt, result));
+      await q.markEndpointHealthy(trx, job.endpoint_id ?? (await q.findDeliveryById(trx, job.delivery_id)).endpoint_id);
+      return { rescheduled: false, disabled: false };
+    }
     const delivery = await q.findDeliveryWithEndpoint(trx, job.delivery_id);
     if (!delivery || delivery.attempt_count !== job.attempt - 1) throw new StaleDelivery();
     const endpoint = { id: delivery.endpoint_id, failing_since: delivery.endpoint_failing_since, enabled: delivery.endpoint_enabled };
     const now = new Date();
     const at = now.toISOString();
-    await q.insertAttempt(trx, {
-      delivery_id: delivery.id, attempt: job.attempt, status_code: result.statusCode, latency_ms: result.latencyMs,
-      response_excerpt: result.excerpt, error: result.error, created_at: sentAt.toISOString(),
-    });
+    await q.insertAttempt(trx, attemptRow(job, sentAt, result));
     const base = { attempt_count: job.attempt, last_status_code: result.statusCode, last_error: result.error, updated_at: at };
     // a delivery failed meanwhile (its endpoint was disabled) keeps that status; the attempt is still on record
     const stillPending = delivery.status === 'pending';
-    if (result.outcome === 'success') {
-      await q.updateDelivery(trx, delivery.id, stillPending ? { ...base, status: 'succeeded', next_attempt_at: null } : base);
-      await q.markEndpointHealthy(trx, endpoint.id);
-      return { rescheduled: false, disabled: false };
-    }
     const failingSince = endpoint.failing_since ?? at;
     await q.markEndpointFailing(trx, endpoint.id, at);
     if (!stillPending) {
@@ -155,6 +155,13 @@ export class DeliveryEngine {
     }
     return { rescheduled: false, disabled: false };
   }
+}
+
+function attemptRow(job: DeliveryJob, sentAt: Date, result: AttemptResult) {
+  return {
+    delivery_id: job.delivery_id, attempt: job.attempt, status_code: result.statusCode, latency_ms: result.latencyMs,
+    response_excerpt: result.excerpt, error: result.error, created_at: sentAt.toISOString(),
+  };
 }
 
 const engines = new WeakMap<Deps, DeliveryEngine>();

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { DeliveryStatus, EndpointOrigin, WebhookFormat } from '../db/enums.ts';
 import type { Db } from '../db/connect.ts';
 import type { EventsTable, WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from '../db/types.ts';
@@ -163,6 +164,20 @@ export async function insertAttempt(db: Db, row: Omit<WebhookAttemptsTable, 'id'
 export async function updateDelivery(db: Db, id: string, changes: Partial<Omit<WebhookDeliveriesTable, 'id' | 'workspace_id' | 'endpoint_id' | 'event_id'>>): Promise<void> {
   await db.executeQuery(pipelined(db.updateTable('webhook_deliveries').set(changes).where('id', '=', id)));
 }
+
+/**
+ * Records a successful attempt on a delivery still at `attemptCount` attempts (succeeded if still pending; a delivery
+ * failed meanwhile keeps its status), in one statement; false when it moved on or is gone (the attempt was stale).
+ */
+export async function recordDeliverySuccess(db: Db, id: string, attemptCount: number, statusCode: number | null, at: string): Promise<boolean> {
+  return (await deliverySuccess(db, attemptCount + 1, statusCode, at, id, attemptCount)).length === 1;
+}
+const deliverySuccess = prepared((db, attempts: number, statusCode: number | null, at: string, id: string, before: number) =>
+  db.updateTable('webhook_deliveries').set((eb) => ({
+    attempt_count: attempts, last_status_code: statusCode, last_error: null, updated_at: at,
+    status: eb.case().when('status', '=', 'pending').then(sql.lit<DeliveryStatus>('succeeded')).else(eb.ref('status')).end(),
+    next_attempt_at: eb.case().when('status', '=', 'pending').then(null).else(eb.ref('next_attempt_at')).end(),
+  })).where('id', '=', id).where('attempt_count', '=', before).returning('id'));
 
 /** A delivery by id with its endpoint's state (failing_since, enabled), in one read; undefined when either is gone. */
 export async function findDeliveryWithEndpoint(db: Db, id: string) {

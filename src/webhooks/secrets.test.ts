@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { Webhook } from 'standardwebhooks';
 import { startBeckon, type TestBeckon } from '../../test/helpers.ts';
 import { Receiver } from '../../test/receiver.ts';
-import { sealPlaintextWebhookSecrets } from './secrets.ts';
+import { randomBytes } from 'node:crypto';
+import { SecretBox, SecretBoxError } from '../lib/secret-box.ts';
+import { openWebhookSecret, sealPlaintextWebhookSecrets, sealWebhookSecret } from './secrets.ts';
 import { createHook, emit, workspaceOf } from './test-support.ts';
 
 async function storedSecrets(beckon: TestBeckon, id: string) {
@@ -70,4 +72,16 @@ test('webhook secrets stored in plaintext (before sealing) keep signing and are 
   const [, second] = await receiver.waitForRequests(2);
   new Webhook(hook.secret).verify(second.body, second.headers);
   new Webhook(old).verify(second.body, second.headers);
+});
+
+test('an opened secret is kept per key and sealed text: it opens only for its endpoint and only with its key', () => {
+  const box = new SecretBox(randomBytes(32));
+  const sealed = sealWebhookSecret(box, 'endpoint-a', 'whsec_one');
+  assert.equal(openWebhookSecret(box, 'endpoint-a', sealed), 'whsec_one');
+  assert.equal(openWebhookSecret(box, 'endpoint-a', sealed), 'whsec_one', 'kept');
+  assert.throws(() => openWebhookSecret(box, 'endpoint-b', sealed), SecretBoxError, 'bound to its endpoint even once kept');
+  assert.throws(() => openWebhookSecret(new SecretBox(randomBytes(32)), 'endpoint-a', sealed), SecretBoxError, 'another key opens nothing kept by this one');
+  const altered = sealed.slice(0, -2) + (sealed.at(-2) === 'A' ? 'B' : 'A') + sealed.slice(-1);
+  assert.throws(() => openWebhookSecret(box, 'endpoint-a', altered), SecretBoxError, 'an altered text is opened anew, and fails');
+  assert.equal(openWebhookSecret(box, 'endpoint-a', 'whsec_plain'), 'whsec_plain');
 });

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { Webhook } from 'standardwebhooks';
 import { startBeckon } from '../../test/helpers.ts';
 import { Receiver } from '../../test/receiver.ts';
+import { randomBytes } from 'node:crypto';
+import { newWebhookSecret, signatureHeader } from './sign.ts';
 import { createHook, emit, waitForDelivery, workspaceOf } from './test-support.ts';
 
 test('deliveries are signed per Standard Webhooks and verify with the standardwebhooks library', async (t) => {
@@ -91,4 +93,17 @@ test('rotate_secret: the new secret is shown once, both secrets sign during the 
 
   const missing = await beckon.call('POST', '/v1/webhooks/01890000-0000-7000-8000-000000000000/rotate_secret');
   assert.equal(missing.statusCode, 404);
+});
+
+test('signatureHeader signs exactly as the standardwebhooks library does, for any secret it accepts, and refuses what it refuses', () => {
+  const at = new Date('2026-12-07T05:00:00.999Z');
+  const secrets = [newWebhookSecret(), newWebhookSecret(), `whsec_${randomBytes(24).toString('base64')}`, randomBytes(40).toString('base64')];
+  for (const secret of secrets) {
+    for (const body of ['{"event":"x","payload":{"text":"héllo ✓ 👋"}}', '', 'x'.repeat(5000)]) {
+      assert.equal(signatureHeader([secret], 'msg_1.2', at, body), new Webhook(secret).sign('msg_1.2', at, body));
+    }
+  }
+  const [current, previous] = secrets;
+  assert.equal(signatureHeader([current, previous], 'id', at, '{}'), `${new Webhook(current).sign('id', at, '{}')} ${new Webhook(previous).sign('id', at, '{}')}`);
+  assert.throws(() => signatureHeader(['whsec_'], 'id', at, '{}'), /empty/);
 });
