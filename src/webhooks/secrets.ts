@@ -2,6 +2,7 @@ import type { Db } from '../db/connect.ts';
 import type { WebhookEndpointsTable } from '../db/types.ts';
 import type { SecretBox } from '../lib/secret-box.ts';
 import { SECRET_PREFIX } from './sign.ts';
+import { keptOrComputed } from '../lib/bounded-cache.ts';
 
 function context(endpointId: string): string {
   return `webhook:${endpointId}`;
@@ -25,14 +26,7 @@ export function openWebhookSecret(box: SecretBox, endpointId: string, stored: st
   if (stored.startsWith(SECRET_PREFIX)) return stored;
   let cache = opened.get(box);
   if (!cache) opened.set(box, (cache = new Map()));
-  const key = `${endpointId} ${stored}`;
-  let secret = cache.get(key);
-  if (secret === undefined) {
-    secret = box.open(stored, context(endpointId));
-    if (cache.size >= OPENED_SECRETS_KEPT) cache.delete(cache.keys().next().value as string);
-    cache.set(key, secret);
-  }
-  return secret;
+  return keptOrComputed(cache, `${endpointId} ${stored}`, OPENED_SECRETS_KEPT, () => box.open(stored, context(endpointId)));
 }
 
 /** The endpoint row with its current and previous secrets opened (what signing and the Callbell view read). */

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
+import { keptOrComputed } from '../lib/bounded-cache.ts';
 
 /** Prefix of every webhook signing secret (Standard Webhooks). */
 export const SECRET_PREFIX = 'whsec_';
@@ -14,14 +15,10 @@ const KEYS_KEPT = 1024;
 
 /** The HMAC key of a secret: checked and decoded as the standardwebhooks library does (it throws on a bad secret), kept per secret. */
 function keyOf(secret: string): Buffer {
-  let key = keys.get(secret);
-  if (!key) {
+  return keptOrComputed(keys, secret, KEYS_KEPT, () => {
     new Webhook(secret); // validates the secret exactly as receivers' libraries will
-    key = Buffer.from(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, 'base64');
-    if (keys.size >= KEYS_KEPT) keys.delete(keys.keys().next().value as string);
-    keys.set(secret, key);
-  }
-  return key;
+    return Buffer.from(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, 'base64');
+  });
 }
 
 /**
