@@ -51,7 +51,7 @@ export interface RuntimeOptions {
   worker?: boolean;
   /**
    * On SQLite with role all, run the job runners on a worker thread with their own connections (`beckon start` with
-   * BECKON_WORKER_THREAD=1); in-process callers (tests, scripts) keep them on this thread, where they can reach them.
+   * BECKON_WORKER_THREAD, on by default); in-process callers (tests, scripts) keep them on this thread, where they can reach them.
    */
   thread?: boolean;
 }

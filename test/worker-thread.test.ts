@@ -40,8 +40,8 @@ async function metric(p: BeckonProcess, sample: string): Promise<number> {
   return line ? Number(line.slice(sample.length + 1)) : 0;
 }
 
-test('BECKON_WORKER_THREAD is 1 or 0 (default)', () => {
-  assert.equal(loadConfig({}).workerThread, false);
+test('BECKON_WORKER_THREAD is 1 (default) or 0', () => {
+  assert.equal(loadConfig({}).workerThread, true);
   assert.equal(loadConfig({ BECKON_WORKER_THREAD: '0' }).workerThread, false);
   assert.equal(loadConfig({ BECKON_WORKER_THREAD: '1' }).workerThread, true);
   assert.throws(() => loadConfig({ BECKON_WORKER_THREAD: 'yes' }), (err: Error) => err instanceof ConfigError && err.message.startsWith('BECKON_WORKER_THREAD '));
