@@ -29,6 +29,12 @@ const RESTART_MS = 500;
 const MAX_RESTART_MS = 30_000;
 /** A thread that ran this long before crashing restarts after RESTART_MS again. */
 const STABLE_MS = 60_000;
+/**
+ * The job thread's young generation at most, in MB. Left to V8 it grew to 134 MB during a 200,000-row import (and its
+ * old space filled with what it promoted), which took the process's peak from ~415 to ~535 MB; capped, the same import
+ * and the pipeline took no more CPU (docs/benchmarks.md, "The job thread by default").
+ */
+const JOB_THREAD_YOUNG_GENERATION_MB = 16;
 
 /** Options of the job thread's host. */
 export interface ThreadRunnersOptions {
@@ -100,7 +106,7 @@ export class ThreadRunners implements JobRunners {
   private spawn(initial: boolean): Promise<void> {
     const { config, secretKey, queue, metrics, log } = this.options;
     const data: ThreadData = { config: { ...config, secretKey: config.secretKey ? new Uint8Array(config.secretKey) : undefined } as unknown as Config, secretKey: new Uint8Array(secretKey), lockBuffer: this.options.lockBuffer };
-    const worker = new Worker(this.options.entry ?? new URL('../worker-thread.ts', import.meta.url), { workerData: data });
+    const worker = new Worker(this.options.entry ?? new URL('../worker-thread.ts', import.meta.url), { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: JOB_THREAD_YOUNG_GENERATION_MB } });
     const startedAt = Date.now();
     this.worker = worker;
     this.generation++;
