@@ -16,8 +16,8 @@ const TEXT_PARTS = { ...COMMON, coerceTypes: 'array' } as const;
 /** A JSON body already has types: it is never coerced (`{"name": ["x"]}` is a 400, not the string "x"). */
 const BODY = { ...COMMON, coerceTypes: false } as const;
 
-// Ajv, its formats and fast-json-stringify (~120 files, ~15 MB in a bare process) are required when the first schema
-// is compiled, not at start: a process that only answers its health probes never loads them.
+// Ajv, its formats and fast-json-stringify (~110 files; ~0.1 s and ~16 MB of RSS in a bare process) are required when
+// the first schema is compiled, not at start: a process that only answers its health probes never loads them.
 const require = createRequire(import.meta.url);
 type Pool = ReturnType<typeof AjvCompiler>;
 let shared: Pool | undefined;
