@@ -1,6 +1,5 @@
 import Fastify, { LogController } from 'fastify';
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Deps } from './deps.ts';
@@ -9,6 +8,7 @@ import { authHook } from './auth/hook.ts';
 import { KeyVerifier } from './auth/service.ts';
 import { handleClientError, handleError, handleFrameworkError, sendProblem } from './system/problem.ts';
 import { serveWeb } from './system/web.ts';
+import { docsRoutes } from './system/docs.ts';
 import { deferred, serializerFactory, validatorFactory, type Deferred } from './system/validation.ts';
 import { idempotencyOnRoute, startIdempotencyCleanup } from './system/idempotency.ts';
 import { documentRoute } from './system/openapi.ts';
@@ -64,13 +64,8 @@ export async function buildApp(deps: Deps): Promise<App> {
     },
     transform: documentRoute,
   });
-  // The reference UI is served from the package's own files (no CDN) and is public.
-  await app.register(async (docs) => {
-    docs.addHook('onRoute', (route) => {
-      route.config = { ...route.config, scope: 'public' };
-    });
-    await docs.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true }, validatorUrl: false });
-  });
+  // The reference UI is served from the package's own files (no CDN) and is public; it loads on its first request.
+  await docsRoutes(app);
 
   const verifier = new KeyVerifier(deps.db);
   app.addHook('onRequest', authHook(verifier, deps.db, deps.config));

@@ -1,7 +1,6 @@
 import type { Static } from 'typebox';
-import { Compile } from 'typebox/compile';
-import { Value } from 'typebox/value';
 import type { FieldError } from '../errors.ts';
+import { compileOnUse } from '../lib/compile-on-use.ts';
 import { CUSTOM_EVENT_NAME, EVENT_TYPES } from '../events/types.ts';
 import { CustomEventBody, MAX_DATA_BYTES, MAX_DATA_DEPTH } from './schema.ts';
 
@@ -28,7 +27,7 @@ export interface CheckedEvent {
 /** Names no custom event may take: every domain event type (and the webhook test event), to keep the two apart when read. */
 const RESERVED = new Set<string>([...EVENT_TYPES, 'webhook_test']);
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i;
-const validBody = Compile(CustomEventBody);
+const validBody = compileOnUse(CustomEventBody);
 
 /** A 400 failure with these field errors. */
 export function validationFailure(errors: FieldError[]): EventFailure {
@@ -37,9 +36,9 @@ export function validationFailure(errors: FieldError[]): EventFailure {
 
 function schemaErrors(raw: unknown, prefix: string): FieldError[] {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return [{ path: prefix, message: 'must be an object' }];
-  if (validBody.Check(raw)) return [];
+  if (validBody().Check(raw)) return [];
   const errors: FieldError[] = [];
-  for (const e of Value.Errors(CustomEventBody, raw)) {
+  for (const e of validBody().Errors(raw)) {
     const path = prefix + e.instancePath.replaceAll('/', '.');
     const message = e.keyword === 'additionalProperties' ? `has no property ${JSON.stringify((e.params as { additionalProperties?: string[] }).additionalProperties?.[0] ?? '')}` : e.message;
     if (!errors.some((x) => x.path === path)) errors.push({ path, message });

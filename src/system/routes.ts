@@ -6,8 +6,6 @@ import { pendingMigrations } from '../db/migrate.ts';
 import { sendProblem } from './problem.ts';
 import { serveWeb, wantsWebPage } from './web.ts';
 
-const Status = Type.Object({ status: Type.Literal('ok') });
-
 /** Operational routes, all public and outside the API reference: liveness, readiness, metrics, the OpenAPI document. */
 export function systemRoutes(app: App, deps: Deps): void {
   app.get('/', {
@@ -27,18 +25,22 @@ export function systemRoutes(app: App, deps: Deps): void {
   }, async () => app.swagger());
 }
 
-/** The routes every process answers whatever its role: /healthz, /readyz and /metrics. */
+/**
+ * The routes every process answers whatever its role: /healthz, /readyz and /metrics. The probes declare no response
+ * schema: their `{"status":"ok"}` is the same through JSON.stringify, and a process that only answers its probes then
+ * never loads Ajv and fast-json-stringify (system/validation.ts compiles on first use).
+ */
 export function probeRoutes(app: App, deps: Deps): void {
   let migrated = false;
 
   app.get('/healthz', {
     config: { scope: 'public' },
-    schema: { operationId: 'getHealth', hide: true, summary: 'Liveness: the process answers', response: { 200: Status } },
+    schema: { operationId: 'getHealth', hide: true, summary: 'Liveness: the process answers' },
   }, async () => ({ status: 'ok' as const }));
 
   app.get('/readyz', {
     config: { scope: 'public' },
-    schema: { operationId: 'getReadiness', hide: true, summary: 'Readiness: the store answers and its schema is current', response: { 200: Status } },
+    schema: { operationId: 'getReadiness', hide: true, summary: 'Readiness: the store answers and its schema is current' },
   }, async (request, reply) => {
     try {
       await ping(deps.db);

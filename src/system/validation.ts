@@ -1,5 +1,5 @@
-import AjvCompiler from '@fastify/ajv-compiler';
-import SerializerSelector from '@fastify/fast-json-stringify-compiler';
+import { createRequire } from 'node:module';
+import type AjvCompiler from '@fastify/ajv-compiler';
 import type { FastifySchema, FastifySchemaCompiler } from 'fastify';
 
 type AjvOptions = { customOptions?: object; plugins?: unknown[] } | undefined;
@@ -16,7 +16,12 @@ const TEXT_PARTS = { ...COMMON, coerceTypes: 'array' } as const;
 /** A JSON body already has types: it is never coerced (`{"name": ["x"]}` is a 400, not the string "x"). */
 const BODY = { ...COMMON, coerceTypes: false } as const;
 
-const pool = AjvCompiler();
+// Ajv, its formats and fast-json-stringify (~110 files; ~0.1 s and ~16 MB of RSS in a bare process) are required when
+// the first schema is compiled, not at start: a process that only answers its health probes never loads them.
+const require = createRequire(import.meta.url);
+type Pool = ReturnType<typeof AjvCompiler>;
+let shared: Pool | undefined;
+const pool = (): Pool => (shared ??= (require('@fastify/ajv-compiler') as typeof AjvCompiler)());
 
 /**
  * A schema keyword for the few JSON objects documented to keep numbers and booleans as their string form (message
@@ -115,16 +120,20 @@ export function deferred(): Deferred & { add(compile: () => unknown): () => void
  * neither lets NUL through. A route's validator is compiled on its first request (most routes of a process are never
  * called, and compiling them all cost ~0.4 s of CPU and their code at every start); `registry` can compile them all.
  */
-export function validatorFactory(registry: ReturnType<typeof deferred>): typeof pool {
+export function validatorFactory(registry: ReturnType<typeof deferred>): Pool {
   return ((externalSchemas: unknown, ajvOptions: AjvOptions): FastifySchemaCompiler<FastifySchema> => {
     const options = { ...ajvOptions, plugins: ajvOptions?.plugins ?? [], onCreate: addKeywords };
-    const body = pool(externalSchemas as never, { ...options, customOptions: { ...ajvOptions?.customOptions, ...BODY } } as never);
-    const text = pool(externalSchemas as never, { ...options, customOptions: { ...ajvOptions?.customOptions, ...TEXT_PARTS } } as never);
+    // the two Ajv instances are made on the first compile
+    let compilers: { body: FastifySchemaCompiler<FastifySchema>; text: FastifySchemaCompiler<FastifySchema> } | null = null;
+    const ajv = () => (compilers ??= {
+      body: pool()(externalSchemas as never, { ...options, customOptions: { ...ajvOptions?.customOptions, ...BODY } } as never),
+      text: pool()(externalSchemas as never, { ...options, customOptions: { ...ajvOptions?.customOptions, ...TEXT_PARTS } } as never),
+    });
     return (route) => {
       let validate: Validate | null = null;
       const compile = (): Validate => {
         if (validate) return validate;
-        validate = storableOnly((route.httpPart === 'body' ? body(route as never) : text(route as never)) as Validate);
+        validate = storableOnly((route.httpPart === 'body' ? ajv().body(route as never) : ajv().text(route as never)) as Validate);
         done();
         return validate;
       };
@@ -139,20 +148,22 @@ export function validatorFactory(registry: ReturnType<typeof deferred>): typeof 
       check.schemaEnv = true;
       return check as never;
     };
-  }) as unknown as typeof pool;
+  }) as unknown as Pool;
 }
 
 type SerializerFactory = (externalSchemas: unknown, options: unknown) => (route: { schema: unknown }) => (data: unknown) => string;
 
 /** The serializer factory: Fastify's own (fast-json-stringify), each response schema compiled on its first answer. */
 export function serializerFactory(registry: ReturnType<typeof deferred>): SerializerFactory {
-  const standard = (SerializerSelector as unknown as () => SerializerFactory)();
+  let standard: SerializerFactory | undefined;
+  const selector = () => (standard ??= (require('@fastify/fast-json-stringify-compiler') as { SerializerSelector: () => SerializerFactory }).SerializerSelector());
   return (externalSchemas, options) => {
-    const build = standard(externalSchemas, options);
+    let build: ReturnType<SerializerFactory> | undefined;
     return (route) => {
       let serialize: ((data: unknown) => string) | null = null;
       const compile = () => {
         if (serialize) return serialize;
+        build ??= selector()(externalSchemas, options);
         serialize = build(route);
         done();
         return serialize;

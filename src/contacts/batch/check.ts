@@ -1,7 +1,6 @@
 import type { Static } from 'typebox';
-import { Compile } from 'typebox/compile';
-import { Value } from 'typebox/value';
 import { AppError, type FieldError } from '../../errors.ts';
+import { compileOnUse } from '../../lib/compile-on-use.ts';
 import { normalizePhone } from '../../lib/phone.ts';
 import type { RecordResult } from './batch.ts';
 import { emailOf, phoneOfCreate } from '../input.ts';
@@ -12,13 +11,13 @@ import { missingAddress } from '../service.ts';
 
 /** A record of a batch: a POST /v1/contacts body. */
 export type Record_ = Static<typeof CreateContactBody>;
-const validRecord = Compile(CreateContactBody);
+const validRecord = compileOnUse(CreateContactBody);
 
 function schemaErrors(record: unknown, prefix: string): FieldError[] {
   if (record === null || typeof record !== 'object' || Array.isArray(record)) return [{ path: prefix, message: 'must be an object' }];
-  if (validRecord.Check(record)) return [];
+  if (validRecord().Check(record)) return [];
   const errors: FieldError[] = [];
-  for (const e of Value.Errors(CreateContactBody, record)) {
+  for (const e of validRecord().Errors(record)) {
     if (e.keyword === 'additionalProperties') continue;
     const path = prefix + e.instancePath.replaceAll('/', '.');
     const message = e.keyword === 'boolean' ? 'is not a contact field' : e.message;
