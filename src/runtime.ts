@@ -30,7 +30,8 @@ export interface Runtime {
   deps: Deps;
   /**
    * The job runners: one for message work, one for webhook deliveries (so neither can starve the other); idle in role
-   * api. With `thread` on the embedded store, a ThreadRunners running them on a worker thread of their own.
+   * api. With `thread` on the embedded store, a ThreadRunners running them on a worker thread of their own, started in
+   * the background: startRuntime returns while the thread still loads, and the jobs accepted meanwhile wait for it.
    */
   worker: JobRunners;
   queue: JobQueue;
@@ -97,9 +98,10 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     : lockBuffer
       ? new ThreadRunners({ config, secretKey: secretKey.key, queue, metrics: deps.metrics, log, lockBuffer })
       : sqliteRunners(deps, queue);
-  if (runJobs) {
-    // the job thread releases the orphan locks itself, at each of its starts
-    if (queue instanceof SqliteQueue && !threaded) await queue.releaseAll();
+  // the job thread releases the orphan locks itself, at each of its starts, and loads while the API serves
+  if (runJobs && worker instanceof ThreadRunners) worker.startInBackground();
+  else if (runJobs) {
+    if (queue instanceof SqliteQueue) await queue.releaseAll();
     try {
       await worker.start();
     } catch (err) {

@@ -61,7 +61,8 @@ test('beckon start on SQLite runs the jobs on their own thread: delivered with i
   const env = { BECKON_DATA_DIR: dataDir, BECKON_BOOTSTRAP_KEY: KEY, BECKON_SANDBOX_DELAYS: '0,0,0', BECKON_WEBHOOK_ALLOW_PRIVATE: '127.0.0.0/8', BECKON_LOG_LEVEL: 'info', BECKON_WORKER_THREAD: '1' };
   const first = await startProcess('all', env);
   procs.push(first);
-  assert.ok(first.output().includes(THREAD_LINE), first.output());
+  // the API answers before the thread has loaded; the thread reports once it runs jobs
+  await waitFor('the job thread to start', async () => first.output().includes(THREAD_LINE));
 
   const hook = await api(first, 'POST', '/v1/webhooks', { url: receiver.url(), events: ['message_status_updated'] });
   assert.equal(hook.status, 201, JSON.stringify(hook.json));
@@ -150,6 +151,28 @@ test('the job thread: its signals wake the API thread\'s streams without polling
   await waitFor('the second thread\'s read counted too', async () => (await reads()) === 2);
   await runners.stop();
   assert.equal(runners.thread, null);
+});
+
+test('a job thread started in the background that fails to load is logged and started again, not waited for', { ...sqliteOnly, timeout: 60_000 }, async (t) => {
+  const beckon = await startBeckon({}, { worker: false });
+  const { config, metrics } = beckon.runtime.deps;
+  const lines: string[] = [];
+  const log = pino({ level: 'error' }, { write: (line: string) => lines.push(line) });
+  const runners = new ThreadRunners({
+    config, secretKey: loadSecretKey(config.secretKey, config.dataDir).key, queue: beckon.runtime.queue as SqliteQueue, metrics, log,
+    lockBuffer: SharedWriteLock.buffer(), entry: new URL('data:text/javascript,throw new Error("the thread cannot load")'),
+  });
+  t.after(async () => {
+    await runners.stop();
+    await beckon.stop();
+  });
+  runners.startInBackground();
+  assert.equal(runners.generation, 1);
+  await waitFor('the failed thread to be started again', async () => runners.generation >= 2);
+  const failures = lines.map((line) => JSON.parse(line)).filter((record) => record.msg === 'the job thread failed');
+  assert.ok(failures.length >= 1, lines.join(''));
+  assert.equal(failures[0].err.message, 'the thread cannot load');
+  assert.ok(lines.some((line) => JSON.parse(line).msg.startsWith('the job thread stopped unexpectedly; restarting it')), lines.join(''));
 });
 
 test('the shared write lock: a waiting party is handed the lock on release; a dead party\'s hold is released', async () => {

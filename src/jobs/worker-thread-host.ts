@@ -77,6 +77,16 @@ export class ThreadRunners implements JobRunners {
     await this.spawn(true);
   }
 
+  /**
+   * Starts the thread without waiting for it: its module graph takes about a second to load on the other core, while
+   * the API already serves (the jobs it accepts meanwhile wait in the jobs table). A thread that fails to start is
+   * logged and started again, as one that crashes later.
+   */
+  startInBackground(): void {
+    this.options.queue.relay = this.relay;
+    this.spawn(false).catch(() => {}); // its exit logged the failure and scheduled the next start
+  }
+
   /** Asks the thread to finish its in-flight jobs and exit, and waits for it; a pending restart is cancelled. */
   async stop(): Promise<void> {
     this.stopping = true;
