@@ -4,7 +4,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './types.ts';
 import type { Db, Store } from './connect.ts';
-import { pipelinedQuery } from './pg-pipeline.ts';
+import { connectionStatements, pipelinedQuery, type ConnectionStatements } from './pg-pipeline.ts';
 import { TransactionWriter } from './group-commit.ts';
 
 // 64-bit counts and sums (count(*), sum()) arrive as numbers, like on SQLite, when they fit a double exactly.
@@ -31,8 +31,22 @@ function bindable(value: unknown): unknown {
  * (pg-pipeline.ts); other users of the pool are untouched.
  */
 function kyselyPool(pool: pg.Pool): pg.Pool {
+  // each connection's prepared statements outlive its checkouts (pg-pipeline.ts)
+  const prepared = new WeakMap<pg.PoolClient, ConnectionStatements>();
+  const statementsOf = (client: pg.PoolClient): ConnectionStatements => {
+    let known = prepared.get(client);
+    if (!known) {
+      const state = client as unknown as { readyForQuery: boolean; getTransactionStatus(): string | null; connection: { parsedStatements: Record<string, string> } };
+      known = connectionStatements(() => (state.readyForQuery ? state.getTransactionStatus() ?? undefined : undefined), () => {
+        state.connection.parsedStatements = {};
+      });
+      prepared.set(client, known);
+    }
+    return known;
+  };
   const wrapClient = (client: pg.PoolClient): pg.PoolClient => {
-    const pipelined = pipelinedQuery((text, values) => (values === undefined ? client.query(text) : client.query(text, values)));
+    const pipelined = pipelinedQuery((text, values, name) => (name !== undefined ? client.query({ name, text, values })
+      : values === undefined ? client.query(text) : client.query(text, values)), statementsOf(client));
     return new Proxy(client, {
     get(target, prop) {
       if (prop === 'query') {
