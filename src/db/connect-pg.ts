@@ -70,7 +70,9 @@ function kyselyPool(pool: pg.Pool): pg.Pool {
 
 /** Opens a PostgreSQL pool of at most `poolSize` connections and a Kysely handle over it. */
 export function connectPostgres(databaseUrl: string, poolSize = 10): { db: Db; pool: pg.Pool } {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, types: PG_TYPES });
+  // Statements are prepared (pg-pipeline.ts) to skip their parsing, but planned for each execution's values: a generic
+  // plan, built once while a table is small, can keep scanning a whole workspace's rows for one lookup as it grows.
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, types: PG_TYPES, options: '-c plan_cache_mode=force_custom_plan' });
   // A client losing its connection (server restart) must not crash the process: its query fails, the pool replaces it.
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
