@@ -181,6 +181,8 @@ test('PostgreSQL: prepared statements read and write as before, and a table chan
   const names = (await sql<{ name: string }>`select name from pg_prepared_statements order by name`.execute(db)).rows.map((r) => r.name);
   assert.equal(names.filter((n) => /^beckon_\d+x$/.test(n)).length, 1, names.join()); // the read, by the extended protocol
   assert.equal(names.filter((n) => /^beckon_\d+$/.test(n)).length, 2, names.join()); // the transaction's insert and select, by PREPARE
+  // planned for each execution's values, never by a generic plan made while the table was small
+  assert.deepEqual((await sql<{ s: string }>`select current_setting('plan_cache_mode') as s`.execute(db)).rows, [{ s: 'force_custom_plan' }]);
 
   // another process adds a column: each prepared `select *` fails once, then the connection prepares its statements again
   await sql`alter table prep_w add column c int default 7`.execute(db);
@@ -193,4 +195,23 @@ test('PostgreSQL: prepared statements read and write as before, and a table chan
   await assert.rejects(write(8), /cached plan must not change result type/);
   assert.deepEqual(await write(8), [{ a: 8, b: "it's 8" }]);
   assert.deepEqual((await sql<{ n: number }>`select count(*)::int as n from prep_w`.execute(db)).rows, [{ n: 8 }]); // 1 to 8, the failed attempt at 8 rolled back
+});
+
+test('PostgreSQL: with prepare off (PgBouncer in transaction mode), nothing is prepared on the connection', { skip: (await pgUnavailable()) ?? false }, async (t) => {
+  const { url, drop } = await createPgDatabase('beckon_noprep');
+  const { db } = connectPostgres(url, 1, false);
+  t.after(async () => {
+    await db.destroy();
+    await drop();
+  });
+  await sql`create table noprep (a int primary key)`.execute(db);
+  for (let a = 1; a <= 4; a++) {
+    await db.transaction().execute(async (trx) => {
+      await sql`${sql.raw(PIPELINED)}insert into noprep (a) values (${a})`.execute(trx);
+      await sql`select a from noprep where a = ${a}`.execute(trx);
+    });
+    await sql`select a from noprep where a = ${a}`.execute(db);
+  }
+  assert.deepEqual((await sql<{ n: number }>`select count(*)::int as n from pg_prepared_statements`.execute(db)).rows, [{ n: 0 }]);
+  assert.deepEqual((await sql<{ s: string }>`select current_setting('plan_cache_mode') as s`.execute(db)).rows, [{ s: 'auto' }]);
 });
