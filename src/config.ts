@@ -40,6 +40,8 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   /** Connections in each of the process's PostgreSQL pools (queries; graphile-worker's jobs) at most. */
   readonly databasePoolSize: number;
+  /** PostgreSQL: prepare hot statements on the query pool's connections (off behind a transaction-mode pooler). */
+  readonly databasePrepare: boolean;
   /** What this process runs: the HTTP API, the job runners, or both (only `all` on SQLite). */
   readonly role: Role;
   /** PostgreSQL schema of graphile-worker's job tables (DATABASE_URL only). */
@@ -116,6 +118,7 @@ export const CONFIG_VARIABLES: readonly { name: string; flag?: string; default: 
   { name: 'BECKON_ROLE', flag: '--role', default: 'all', meaning: 'What this process runs: api (the HTTP API, no jobs), worker (the job runners; its port answers /healthz, /readyz, /metrics only) or all; api and worker need DATABASE_URL' },
   { name: 'BECKON_WORKER_SCHEMA', default: 'beckon_worker', meaning: 'PostgreSQL schema of the job queue\'s tables (graphile-worker; DATABASE_URL only)' },
   { name: 'BECKON_DATABASE_POOL_SIZE', default: '10', meaning: 'Connections in each of a process\'s two PostgreSQL pools at most: queries, and graphile-worker\'s jobs (DATABASE_URL only)' },
+  { name: 'BECKON_DATABASE_PREPARE', default: '1', meaning: 'PostgreSQL: 1 prepares the statements a process sends often on each query connection (parsed once, not at every send); set 0 when the query pools go through PgBouncer in transaction mode, where a connection\'s prepared statements are not its own (DATABASE_URL only)' },
   { name: 'BECKON_HEADERS_TIMEOUT_MS', default: '10000', meaning: 'Milliseconds a client has to send a request\'s headers; a slower one (slowloris) is answered 408 and disconnected' },
   { name: 'BECKON_REQUEST_TIMEOUT_MS', default: '30000', meaning: 'Milliseconds a client has to send a whole request, headers and body (at least BECKON_HEADERS_TIMEOUT_MS); a slower one is answered 408 and disconnected' },
   { name: 'BECKON_KEEP_ALIVE_TIMEOUT_MS', default: '72000', meaning: 'Milliseconds an idle keep-alive connection stays open for the next request (keep it above a load balancer\'s idle timeout, e.g. 60 s)' },
@@ -255,6 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     eventRetentionDays: int('BECKON_EVENT_RETENTION_DAYS', env.BECKON_EVENT_RETENTION_DAYS, 30, 1),
     databaseUrl: dbUrl,
     databasePoolSize: int('BECKON_DATABASE_POOL_SIZE', env.BECKON_DATABASE_POOL_SIZE, 10, 2),
+    databasePrepare: flag('BECKON_DATABASE_PREPARE', env.BECKON_DATABASE_PREPARE, true),
     role: role(flags.role !== undefined ? '--role' : 'BECKON_ROLE', flags.role ?? env.BECKON_ROLE, dbUrl),
     workerSchema: schemaName('BECKON_WORKER_SCHEMA', env.BECKON_WORKER_SCHEMA),
     headersTimeoutMs,

@@ -82,6 +82,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const lanes = taskLanes();
   const queue = await openJobQueue(store, config.workerSchema, log, lanes, jobPool);
   const deps: Deps = buildDeps({ store, queue, config, log, secretKey: secretKey.key });
+  // PostgreSQL: every task's row exists and its id is known, so jobs are added by a plain INSERT (jobs/pg-queue.ts)
+  if (!(queue instanceof SqliteQueue)) await queue.registerTasks(Object.keys(buildTasks(deps)));
   const sealed = await sealPlaintextWebhookSecrets(db, deps.secrets);
   if (sealed > 0) log.info({ endpoints: sealed }, 'sealed webhook signing secrets stored in plaintext');
   const app = config.role === 'worker' ? await buildWorkerApp(deps) : await buildApp(deps);

@@ -4,7 +4,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './types.ts';
 import type { Db, Store } from './connect.ts';
-import { pipelinedQuery } from './pg-pipeline.ts';
+import { connectionStatements, pipelinedQuery, type ConnectionStatements } from './pg-pipeline.ts';
 import { TransactionWriter } from './group-commit.ts';
 
 // 64-bit counts and sums (count(*), sum()) arrive as numbers, like on SQLite, when they fit a double exactly.
@@ -30,9 +30,23 @@ function bindable(value: unknown): unknown {
  * The pool as Kysely sees it: every client's parameters go through bindable(), and its transactions are pipelined
  * (pg-pipeline.ts); other users of the pool are untouched.
  */
-function kyselyPool(pool: pg.Pool): pg.Pool {
+function kyselyPool(pool: pg.Pool, prepare: boolean): pg.Pool {
+  // each connection's prepared statements outlive its checkouts (pg-pipeline.ts)
+  const prepared = new WeakMap<pg.PoolClient, ConnectionStatements>();
+  const statementsOf = (client: pg.PoolClient): ConnectionStatements => {
+    let known = prepared.get(client);
+    if (!known) {
+      const state = client as unknown as { readyForQuery: boolean; getTransactionStatus(): string | null; connection: { parsedStatements: Record<string, string> } };
+      known = connectionStatements(() => (state.readyForQuery ? state.getTransactionStatus() ?? undefined : undefined), () => {
+        state.connection.parsedStatements = {};
+      });
+      prepared.set(client, known);
+    }
+    return known;
+  };
   const wrapClient = (client: pg.PoolClient): pg.PoolClient => {
-    const pipelined = pipelinedQuery((text, values) => (values === undefined ? client.query(text) : client.query(text, values)));
+    const pipelined = pipelinedQuery((text, values, name) => (name !== undefined ? client.query({ name, text, values })
+      : values === undefined ? client.query(text) : client.query(text, values)), prepare ? statementsOf(client) : undefined);
     return new Proxy(client, {
     get(target, prop) {
       if (prop === 'query') {
@@ -54,22 +68,27 @@ function kyselyPool(pool: pg.Pool): pg.Pool {
   });
 }
 
-/** Opens a PostgreSQL pool of at most `poolSize` connections and a Kysely handle over it. */
-export function connectPostgres(databaseUrl: string, poolSize = 10): { db: Db; pool: pg.Pool } {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, types: PG_TYPES });
+/**
+ * Opens a PostgreSQL pool of at most `poolSize` connections and a Kysely handle over it; with `prepare`, its hot
+ * statements are prepared on each connection (pg-pipeline.ts; off behind PgBouncer in transaction mode).
+ */
+export function connectPostgres(databaseUrl: string, poolSize = 10, prepare = true): { db: Db; pool: pg.Pool } {
+  // Prepared statements skip their parsing but are planned for each execution's values: a generic plan, built once
+  // while a table is small, kept scanning a whole workspace's contacts for one lookup as the table grew.
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, types: PG_TYPES, ...(prepare ? { options: '-c plan_cache_mode=force_custom_plan' } : {}) });
   // A client losing its connection (server restart) must not crash the process: its query fails, the pool replaces it.
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: kyselyPool(pool) }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: kyselyPool(pool, prepare) }) });
   return { db, pool };
 }
 
 // pg_advisory_lock key of the start-up lock (migrations + bootstrap): "beckon" in ASCII.
 const STARTUP_LOCK = 0x6265636b6f6e;
 
-/** The PostgreSQL store at `databaseUrl`: a pool of at most `poolSize` connections, and its start-up lock. */
-export function postgresStore(databaseUrl: string, poolSize: number): Store {
-  const { db, pool } = connectPostgres(databaseUrl, poolSize);
+/** The PostgreSQL store at `databaseUrl`: a pool of at most `poolSize` connections (preparing hot statements with `prepare`), and its start-up lock. */
+export function postgresStore(databaseUrl: string, poolSize: number, prepare = true): Store {
+  const { db, pool } = connectPostgres(databaseUrl, poolSize, prepare);
   return {
     db, kind: 'postgres', writer: new TransactionWriter(db), pool, databaseUrl,
     async withStartupLock(fn) {

@@ -45,7 +45,7 @@ export function connectSqlite(dataDir: string, writeLock?: SharedWriteLock): Db 
  * Opens the store the configuration names: PostgreSQL when databaseUrl is set (its driver, pg, is loaded only then),
  * else the SQLite file in dataDir.
  */
-export async function connectStore(config: { dataDir: string; databaseUrl?: string; databasePoolSize?: number }, options: { writeLock?: SharedWriteLock } = {}): Promise<Store> {
+export async function connectStore(config: { dataDir: string; databaseUrl?: string; databasePoolSize?: number; databasePrepare?: boolean }, options: { writeLock?: SharedWriteLock } = {}): Promise<Store> {
   if (!config.databaseUrl) {
     const db = connectSqlite(config.dataDir, options.writeLock);
     return {
@@ -55,7 +55,7 @@ export async function connectStore(config: { dataDir: string; databaseUrl?: stri
     };
   }
   const { postgresStore } = await import('./connect-pg.ts');
-  return postgresStore(config.databaseUrl, config.databasePoolSize ?? 10);
+  return postgresStore(config.databaseUrl, config.databasePoolSize ?? 10, config.databasePrepare ?? true);
 }
 
 /** Checks the store answers a trivial query (used by readiness checks and tests). */

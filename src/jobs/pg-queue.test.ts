@@ -95,6 +95,55 @@ test('enqueueMany adds every job in one statement; a job with a future runAt wai
   assert.deepEqual((await jobRows(pool)).map((r) => r.payload), [{ n: 3 }]);
 });
 
+test('jobs of registered tasks are added by a plain insert, the same rows add_jobs writes; an unregistered task still goes through add_jobs', { skip }, async (t) => {
+  const { url, db, pool, runners } = await setup(t);
+  const viaFunction = new PgQueue(db, SCHEMA, new PgEventSignals(url, log)); // knows no task: add_jobs
+  const jobs = (n: number) => [
+    { task: 'record', payload: { n } },
+    { task: 'record', payload: [n], options: { maxAttempts: 3, runAt: new Date('2030-01-02T03:04:05.678Z') } },
+  ];
+  try {
+    await db.transaction().execute((trx) => viaFunction.enqueueMany(trx, jobs(1)));
+    const registered = new PgQueue(db, SCHEMA, new PgEventSignals(url, log));
+    t.after(() => registered.signals.close());
+    await registered.registerTasks(['record', 'other']);
+    assert.deepEqual((await pool.query(`select identifier from ${SCHEMA}._private_tasks order by identifier`)).rows.map((r) => r.identifier), ['other', 'record']);
+    // without the function, the registered queue still adds its jobs, atomically with its transaction
+    await pool.query(`alter function ${SCHEMA}.${SILENT_ADD_JOBS}(${SCHEMA}.job_spec[], boolean) rename to parked`);
+    await assert.rejects(db.transaction().execute(async (trx) => {
+      await registered.enqueueMany(trx, jobs(9));
+      throw new Error('roll back');
+    }), /roll back/);
+    await db.transaction().execute((trx) => registered.enqueueMany(trx, jobs(2)));
+    await assert.rejects(db.transaction().execute((trx) => registered.enqueue(trx, 'unknown', {})), /parked|beckon_add_jobs_silent/);
+    // the queue that met 'record' unregistered read its id after that job committed: it no longer needs the function either
+    await waitFor('the task ids to be read again', async () => {
+      try {
+        await db.transaction().execute((trx) => viaFunction.enqueue(trx, 'other', { n: 0 }));
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    await pool.query(`alter function ${SCHEMA}.parked(${SCHEMA}.job_spec[], boolean) rename to ${SILENT_ADD_JOBS}`);
+    const columns = 'task_id, payload::text, priority, run_at, attempts, max_attempts, key, locked_at, flags, job_queue_id, revision, last_error';
+    const { rows } = await pool.query(`select ${columns} from ${SCHEMA}._private_jobs order by id`);
+    assert.equal(rows.length, 5);
+    const [a1, b1, a2, b2] = rows;
+    assert.deepEqual({ ...a2, payload: null, run_at: null }, { ...a1, payload: null, run_at: null });
+    assert.deepEqual({ ...b2, payload: null }, { ...b1, payload: null });
+    assert.deepEqual(rows.map((r) => r.payload), ['{"n":1}', '[1]', '{"n":2}', '[2]', '{"n":0}']);
+    assert.equal(b2.run_at.toISOString(), '2030-01-02T03:04:05.678Z');
+    assert.deepEqual([b2.max_attempts, a2.max_attempts, a2.priority, a2.key, a2.flags, a2.job_queue_id], [3, 10, 0, null, null, null]);
+    const seen: unknown[] = [];
+    await runners({ record: async (p) => { seen.push(p); }, other: async (p) => { seen.push(p); } }).start();
+    await waitFor('the due jobs to run', async () => seen.length === 3);
+    assert.deepEqual(seen.map((p) => JSON.stringify(p)).sort(), ['{"n":0}', '{"n":1}', '{"n":2}']);
+  } finally {
+    await viaFunction.signals.close();
+  }
+});
+
 test('RetryLater runs the job again without counting an attempt', { skip }, async (t) => {
   const { db, pool, queue, runners } = await setup(t);
   const contexts: TaskContext[] = [];

@@ -40,15 +40,28 @@ function spec(task: string, payload: unknown, options: EnqueueOptions = {}) {
 /** graphile-worker's `add_jobs` without its NOTIFY (installed by installSilentAddJobs): jobs are announced after commit. */
 export const SILENT_ADD_JOBS = 'beckon_add_jobs_silent';
 
+/** How often, at most, a process re-reads the task ids after enqueueing a task it did not know. */
+const TASKS_REFRESH_MS = 1000;
+
 /**
  * The queue on PostgreSQL: graphile-worker's jobs table in its own schema. Jobs are added through the caller's
  * transaction, so they commit with the change or vanish with its rollback; graphile-worker's LISTENers in every
  * process are woken by a `jobs:insert` notification sent after the commit (AFTER_COMMIT), never from inside it.
+ *
+ * Jobs of tasks whose row in graphile-worker's tasks table this process has read are added by one plain INSERT
+ * (what `add_jobs` does for specs without a job key, queue, priority or flags, which Beckon never sets): the
+ * function's PL/pgSQL, its four statements planned again on every call and its job-key UPDATE, which scanned the
+ * whole jobs table (its cost grew with the backlog), cost the server about three times the insert per send. A task
+ * not read yet (its first jobs in a fresh database) goes through SILENT_ADD_JOBS, which creates its row; the ids are
+ * then read again (committed rows only, so a rolled-back first job never makes an id known).
  */
 export class PgQueue implements JobQueue {
   readonly schema: string;
   readonly signals: EventSignals;
   private readonly db: Db;
+  private taskIds = new Map<string, number>();
+  private refreshing: Promise<void> | null = null;
+  private refreshedAt = 0;
 
   /** `db` reads the queue depth; `schema` is graphile-worker's schema; `signals` are the store's (PgEventSignals). */
   constructor(db: Db, schema: string, signals: EventSignals) {
@@ -68,10 +81,44 @@ export class PgQueue implements JobQueue {
 
   async enqueueMany(trx: Db, jobs: { task: string; payload: unknown; options?: EnqueueOptions }[]): Promise<void> {
     if (jobs.length === 0) return;
-    const specs = JSON.stringify(jobs.map((j) => spec(j.task, j.payload, j.options)));
-    await sql`${sql.raw(PIPELINED)}select ${sql.id(this.schema, SILENT_ADD_JOBS)}(array(
-      select s from json_populate_recordset(null::${sql.id(this.schema, 'job_spec')}, ${specs}::json) s))`.execute(trx);
+    const ids = jobs.map((j) => this.taskIds.get(j.task));
+    if (ids.every((id) => id !== undefined)) {
+      const rows = JSON.stringify(jobs.map((j, i) => ({ task_id: ids[i], ...spec(j.task, j.payload, j.options) })));
+      await sql`${sql.raw(PIPELINED)}insert into ${sql.id(this.schema, '_private_jobs')} (task_id, payload, run_at, max_attempts)
+        select s.task_id, s.payload, s.run_at, s.max_attempts from json_to_recordset(${rows}::json) as s(task_id int, payload json, run_at timestamptz, max_attempts smallint)`.execute(trx);
+    } else {
+      const specs = JSON.stringify(jobs.map((j) => spec(j.task, j.payload, j.options)));
+      await sql`${sql.raw(PIPELINED)}select ${sql.id(this.schema, SILENT_ADD_JOBS)}(array(
+        select s from json_populate_recordset(null::${sql.id(this.schema, 'job_spec')}, ${specs}::json) s))`.execute(trx);
+      this.refreshTaskIds();
+    }
     await sql`${sql.raw(AFTER_COMMIT)}select pg_notify('jobs:insert', ${JSON.stringify({ r: Math.random(), count: jobs.length })})`.execute(trx);
+  }
+
+  /** Reads the ids of the tasks that exist (committed), at most once per TASKS_REFRESH_MS, in the background. */
+  private refreshTaskIds(): void {
+    if (this.refreshing || Date.now() - this.refreshedAt < TASKS_REFRESH_MS) return;
+    this.refreshedAt = Date.now();
+    this.refreshing = this.loadTaskIds().catch(() => {}).finally(() => { this.refreshing = null; });
+  }
+
+  /**
+   * Creates the rows of `tasks` that do not exist yet (at start-up: every task the process can enqueue) and reads the
+   * ids of every task, in one statement, so that enqueueMany adds their jobs with the plain INSERT from the first one.
+   */
+  async registerTasks(tasks: string[]): Promise<void> {
+    const table = sql.id(this.schema, '_private_tasks');
+    const { rows } = await sql<{ id: number; identifier: string }>`with added as (
+        insert into ${table} (identifier) select t from unnest(${tasks}::text[]) t
+        where not exists (select 1 from ${table} e where e.identifier = t) on conflict do nothing returning id, identifier)
+      select id, identifier from ${table} union all select id, identifier from added`.execute(this.db);
+    this.taskIds = new Map(rows.map((r) => [r.identifier, Number(r.id)]));
+  }
+
+  /** Reads the ids of the tasks that exist now (committed rows). */
+  private async loadTaskIds(): Promise<void> {
+    const { rows } = await sql<{ id: number; identifier: string }>`select id, identifier from ${sql.id(this.schema, '_private_tasks')}`.execute(this.db);
+    this.taskIds = new Map(rows.map((r) => [r.identifier, Number(r.id)]));
   }
 
   /** Nothing to do: enqueue announces its jobs to graphile-worker's LISTENing runners (in every process) after commit. */
