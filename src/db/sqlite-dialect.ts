@@ -3,6 +3,7 @@ import {
   type DatabaseConnection, type Dialect, type Driver, type Kysely, type QueryResult, type SqliteDatabase,
 } from 'kysely';
 import type { SharedWriteLock } from './shared-write-lock.ts';
+import { bumpTables, changedTables, watchedTablesOf } from './sqlite-generations.ts';
 
 /** SQLite serves many connections here: reads use their own connection, writes take the write lock. */
 class SqliteAdapterWithReader extends SqliteAdapter {
@@ -47,6 +48,15 @@ function run(db: SqliteDatabase, query: CompiledQuery): QueryResult<any> {
   return { rows: [], numAffectedRows: BigInt(changes), insertId: lastInsertRowid == null ? undefined : BigInt(lastInsertRowid) };
 }
 
+/** run() of a write, also answering which watched tables (sqlite-generations.ts) it changed. */
+function write(db: SqliteDatabase, query: CompiledQuery): { result: QueryResult<any>; changed: number } {
+  const result = run(db, query);
+  const mask = watchedTablesOf(query.sql);
+  if (mask === 0) return { result, changed: 0 };
+  const rows = result.numAffectedRows !== undefined ? Number(result.numAffectedRows) : result.rows.length;
+  return { result, changed: changedTables(mask, rows) };
+}
+
 /**
  * One caller's view of the store. Outside a transaction, SELECTs run on the read connection at once (WAL lets them
  * read the last commit while a write transaction is open) and writes wait for the write lock; inside a
@@ -55,6 +65,8 @@ function run(db: SqliteDatabase, query: CompiledQuery): QueryResult<any> {
 class Session implements DatabaseConnection {
   private readonly driver: ReadWriteSqliteDriver;
   release: (() => void) | null = null;
+  /** The watched tables the open transaction changed: their generations move on after its commit. */
+  changed = 0;
 
   constructor(driver: ReadWriteSqliteDriver) {
     this.driver = driver;
@@ -62,11 +74,17 @@ class Session implements DatabaseConnection {
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const { writer, reader } = this.driver.connections;
-    if (this.release) return run(writer, query);
+    if (this.release) {
+      const { result, changed } = write(writer, query);
+      this.changed |= changed;
+      return result;
+    }
     if ((query.query && SelectQueryNode.is(query.query)) || READ_SQL.test(query.sql)) return run(reader, query);
     const release = await this.driver.lock.acquire();
     try {
-      return run(writer, query);
+      const { result, changed } = write(writer, query);
+      bumpTables(changed);
+      return result;
     } finally {
       release();
     }
@@ -133,6 +151,7 @@ class ReadWriteSqliteDriver implements Driver {
     try {
       run(this.connections.writer, CompiledQuery.raw('commit'));
       commits++;
+      bumpTables((connection as Session).changed);
     } finally {
       this.end(connection as Session);
     }
@@ -149,6 +168,7 @@ class ReadWriteSqliteDriver implements Driver {
   private end(session: Session): void {
     const release = session.release;
     session.release = null;
+    session.changed = 0;
     release?.();
   }
 
