@@ -3,7 +3,7 @@ import {
   type DatabaseConnection, type Dialect, type Driver, type Kysely, type QueryResult, type SqliteDatabase,
 } from 'kysely';
 import type { SharedWriteLock } from './shared-write-lock.ts';
-import { bumpTables, changedTables, watchedTablesOf } from './sqlite-generations.ts';
+import { bumpTables, changedTables, openWriters, watchedTablesOf } from './sqlite-generations.ts';
 
 /** SQLite serves many connections here: reads use their own connection, writes take the write lock. */
 class SqliteAdapterWithReader extends SqliteAdapter {
@@ -65,7 +65,7 @@ function write(db: SqliteDatabase, query: CompiledQuery): { result: QueryResult<
 class Session implements DatabaseConnection {
   private readonly driver: ReadWriteSqliteDriver;
   release: (() => void) | null = null;
-  /** The watched tables the open transaction changed: their generations move on after its commit. */
+  /** The watched tables the open transaction changed (sqlite-generations.ts): their generations move on again when it ends. */
   changed = 0;
 
   constructor(driver: ReadWriteSqliteDriver) {
@@ -75,8 +75,11 @@ class Session implements DatabaseConnection {
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const { writer, reader } = this.driver.connections;
     if (this.release) {
+      // moved on at once (the transaction's own reads must not be answered from memory) and again when it ends
       const { result, changed } = write(writer, query);
+      openWriters(changed & ~this.changed, 1);
       this.changed |= changed;
+      bumpTables(changed);
       return result;
     }
     if ((query.query && SelectQueryNode.is(query.query)) || READ_SQL.test(query.sql)) return run(reader, query);
@@ -151,7 +154,6 @@ class ReadWriteSqliteDriver implements Driver {
     try {
       run(this.connections.writer, CompiledQuery.raw('commit'));
       commits++;
-      bumpTables((connection as Session).changed);
     } finally {
       this.end(connection as Session);
     }
@@ -168,6 +170,9 @@ class ReadWriteSqliteDriver implements Driver {
   private end(session: Session): void {
     const release = session.release;
     session.release = null;
+    // after the commit (or rollback): rows read meanwhile, committed or not, are read again
+    bumpTables(session.changed);
+    openWriters(session.changed, -1);
     session.changed = 0;
     release?.();
   }

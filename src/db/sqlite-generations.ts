@@ -20,7 +20,7 @@ const KEY = 'beckon:sqlite-table-generations';
 function sharedCounters(): { counters: Int32Array; shared: boolean } {
   const given = getEnvironmentData(KEY);
   if (given instanceof SharedArrayBuffer) return { counters: new Int32Array(given), shared: true };
-  const buffer = new SharedArrayBuffer(4 * WATCHED_TABLES.length);
+  const buffer = new SharedArrayBuffer(4 * 2 * WATCHED_TABLES.length);
   if (isMainThread) setEnvironmentData(KEY, buffer);
   return { counters: new Int32Array(buffer), shared: isMainThread };
 }
@@ -59,9 +59,17 @@ export function changedTables(mask: number, changed: number): number {
   return mask & DDL_BIT || changed > 0 ? mask & ALL_TABLES : 0;
 }
 
-/** Moves the watched tables of `mask` on (after the commit that changed them, so a reader never caches a row older than its generation). */
+/** Moves the watched tables of `mask` on (at a write that changed them, and at the end of its transaction). */
 export function bumpTables(mask: number): void {
   for (let i = 0; i < WATCHED_TABLES.length; i++) if (mask & (1 << i)) Atomics.add(counters, i, 1);
+}
+
+/**
+ * Counts the open transactions that changed the tables of `mask` (`by` 1 at their first change of each, -1 when they
+ * end): while one is open, rows read from the last commit are not kept (the transaction itself would be answered with them).
+ */
+export function openWriters(mask: number, by: 1 | -1): void {
+  for (let i = 0; i < WATCHED_TABLES.length; i++) if (mask & (1 << i)) Atomics.add(counters, WATCHED_TABLES.length + i, by);
 }
 
 /** The current write generation of a watched table; null when this thread keeps no cache (it has no shared counters). */
@@ -70,23 +78,30 @@ export function generation(table: WatchedTable): number | null {
 }
 
 /**
- * A cache of rows of a watched table, per store handle and key, each kept with the table's generation read before it was
- * read, so any committed write to the table since (by any thread of the process) makes it read again. SQLite outside a
- * transaction only: on PostgreSQL (several processes) and inside a transaction it always reads. Misses (undefined) are
- * not kept. Holds at most `limit` rows per handle (cleared when full). It assumes one process writes the store's rows of
+ * A cache of rows of a watched table, per store (a handle and its transactions) and key, each kept with the table's generation read before it was
+ * read, so any write to the table since (by any thread of the process) makes it read again: the dialect moves a table's
+ * generation on at each write that changed a row of it and again when that transaction ends, and rows are kept only
+ * when read outside a transaction while no transaction that changed the table is open. A transaction is answered from
+ * memory only while the table has not changed since the row was kept (not even by itself: its write moved it on). SQLite only: on PostgreSQL (several processes) it always reads. Misses
+ * (undefined) are not kept. Holds at most `limit` rows per handle (cleared when full). It assumes one process writes the store's rows of
  * these tables, as `beckon start` does (the CLI's commands create workspaces and their rows, never change existing ones).
  */
 export function rowCache<T>(table: WatchedTable, limit = 1000): (db: Kysely<any>, key: string, read: () => Promise<T | undefined>) => Promise<T | undefined> {
-  const perDb = new WeakMap<Kysely<any>, Map<string, { generation: number; row: T }>>();
+  // per store: a handle and its transactions share their dialect's adapter
+  const perStore = new WeakMap<object, Map<string, { generation: number; row: T }>>();
   return async (db, key, read) => {
     const current = generation(table);
-    if (current === null || db.isTransaction || isPostgres(db)) return read();
-    let rows = perDb.get(db);
-    if (!rows) perDb.set(db, (rows = new Map()));
+    if (current === null || isPostgres(db)) return read();
+    const store = db.getExecutor().adapter;
+    let rows = perStore.get(store);
+    if (!rows) perStore.set(store, (rows = new Map()));
     const hit = rows.get(key);
     if (hit && hit.generation === current) return hit.row;
     const row = await read();
-    if (row === undefined) return row;
+    // kept only when read outside a transaction (which may have read its own uncommitted write), with no transaction
+    // that changed the table open (it must see its own write, not this), and nothing changed since the read began
+    const index = WATCHED_TABLES.indexOf(table);
+    if (row === undefined || db.isTransaction || Atomics.load(counters, WATCHED_TABLES.length + index) !== 0 || Atomics.load(counters, index) !== current) return row;
     if (rows.size >= limit) rows.clear();
     rows.set(key, { generation: current, row: Object.freeze(row) });
     return row;

@@ -95,12 +95,16 @@ export function primeEnabledEndpoints(trx: Db, workspaceId: string, endpoints: E
   primed.set(trx, { workspaceId, endpoints });
 }
 
-/** The workspace's enabled endpoints (the fan-out filters them by event type). */
-export async function enabledEndpoints(db: Db, workspaceId: string): Promise<EnabledEndpoint[]> {
+/**
+ * The workspace's enabled endpoints (the fan-out filters them by event type); on SQLite kept in memory until an endpoint
+ * changes (db/sqlite-generations.ts): every event of every transaction asks.
+ */
+export async function enabledEndpoints(db: Db, workspaceId: string): Promise<readonly EnabledEndpoint[]> {
   const given = primed.get(db);
   if (given && given.workspaceId === workspaceId) return given.endpoints;
-  return enabledOf(db, workspaceId) as Promise<EnabledEndpoint[]>;
+  return (await cachedEnabled(db, workspaceId, () => enabledOf(db, workspaceId) as Promise<EnabledEndpoint[]>))!;
 }
+const cachedEnabled = rowCache<readonly EnabledEndpoint[]>('webhook_endpoints');
 const enabledOf = prepared((db, workspaceId: string) =>
   db.selectFrom('webhook_endpoints').select(['id', 'events', 'origin', 'format']).where('workspace_id', '=', workspaceId).where('enabled', '=', 1));
 
