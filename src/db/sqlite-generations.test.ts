@@ -51,9 +51,15 @@ test('rowCache: a row stays in memory until a write changes the table; a transac
     assert.equal(await title(), 'second');
     assert.equal(reads, 2);
 
-    // inside a transaction with no write of the table, the kept row answers (no other connection can commit meanwhile)
+    // inside a transaction with no write of the table, the kept row answers (no other connection can commit meanwhile),
+    // and what such a transaction reads is kept
     await db.transaction().execute(async (trx) => assert.equal(await title(trx), 'second'));
     assert.equal(reads, 2);
+    await sql`update channels set title = 'second' where id = 'c1'`.execute(db);
+    await db.transaction().execute(async (trx) => assert.equal(await title(trx), 'second'));
+    assert.equal(reads, 3);
+    assert.equal(await title(), 'second');
+    assert.equal(reads, 3, 'kept from the transaction that changed no channel');
 
     // a transaction's write: its own reads see it, other callers read the last commit, and neither is kept past its end
     await db.transaction().execute(async (trx) => {

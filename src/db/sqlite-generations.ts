@@ -81,8 +81,9 @@ export function generation(table: WatchedTable): number | null {
  * A cache of rows of a watched table, per store (a handle and its transactions) and key, each kept with the table's generation read before it was
  * read, so any write to the table since (by any thread of the process) makes it read again: the dialect moves a table's
  * generation on at each write that changed a row of it and again when that transaction ends, and rows are kept only
- * when read outside a transaction while no transaction that changed the table is open. A transaction is answered from
- * memory only while the table has not changed since the row was kept (not even by itself: its write moved it on). SQLite only: on PostgreSQL (several processes) it always reads. Misses
+ * when read while no transaction that changed the table is open (one write transaction at a time holds the store's
+ * write lock, so a transaction that changed nothing reads the last commit). A transaction is answered from memory only
+ * while the table has not changed since the row was kept (not even by itself: its write moved it on). SQLite only: on PostgreSQL (several processes) it always reads. Misses
  * (undefined) are not kept. Holds at most `limit` rows per handle (cleared when full). It assumes one process writes the store's rows of
  * these tables, as `beckon start` does (the CLI's commands create workspaces and their rows, never change existing ones).
  */
@@ -98,10 +99,10 @@ export function rowCache<T>(table: WatchedTable, limit = 1000): (db: Kysely<any>
     const hit = rows.get(key);
     if (hit && hit.generation === current) return hit.row;
     const row = await read();
-    // kept only when read outside a transaction (which may have read its own uncommitted write), with no transaction
-    // that changed the table open (it must see its own write, not this), and nothing changed since the read began
+    // kept only when no transaction that changed the table is open (what it reads may be its own uncommitted write, and
+    // what others read of the last commit must not answer it) and nothing changed since the read began
     const index = WATCHED_TABLES.indexOf(table);
-    if (row === undefined || db.isTransaction || Atomics.load(counters, WATCHED_TABLES.length + index) !== 0 || Atomics.load(counters, index) !== current) return row;
+    if (row === undefined || Atomics.load(counters, WATCHED_TABLES.length + index) !== 0 || Atomics.load(counters, index) !== current) return row;
     if (rows.size >= limit) rows.clear();
     rows.set(key, { generation: current, row: Object.freeze(row) });
     return row;
