@@ -5,7 +5,8 @@ import { isPostgres } from './dialect.ts';
 /**
  * The tables whose rows the hot paths keep in memory on SQLite (the channel of each send, the endpoint of each webhook
  * attempt). Each has a write generation shared by every thread of the process (the API thread and the job thread):
- * a committed write that changed one of its rows (or any workspace: deleting one cascades) moves it on.
+ * a write that changed one of its rows (or any workspace: deleting one cascades) moves it on, and so does the end of
+ * that write's transaction. Each also counts the open transactions that changed it (rowCache keeps nothing meanwhile).
  */
 export const WATCHED_TABLES = ['channels', 'webhook_endpoints'] as const;
 
@@ -14,9 +15,11 @@ export type WatchedTable = (typeof WATCHED_TABLES)[number];
 
 const KEY = 'beckon:sqlite-table-generations';
 
-// Shared through the environment data every Worker made afterwards gets a clone of (a SharedArrayBuffer's clone shares
-// its memory). The main thread imports this (db/connect.ts) before it starts the job thread; a thread that finds no
-// counters keeps no cache (generation() is null) and its bumps stay its own.
+// Slots 0..n-1: the generations; n..2n-1: the open transactions that changed each table. Shared through the environment
+// data every Worker made afterwards gets a clone of (a SharedArrayBuffer's clone shares its memory). The main thread
+// imports this (runtime.ts → db/connect.ts) before it starts the job thread; a thread that finds no counters keeps no
+// cache (generation() is null), but its writes would not reach the main thread's caches: the job thread must be
+// started after this module was loaded, as runtime.ts does.
 function sharedCounters(): { counters: Int32Array; shared: boolean } {
   const given = getEnvironmentData(KEY);
   if (given instanceof SharedArrayBuffer) return { counters: new Int32Array(given), shared: true };
