@@ -3,6 +3,11 @@ import type { Db } from '../db/connect.ts';
 import type { ChannelsTable } from '../db/types.ts';
 import { type Cursor, pastCursor } from '../lib/cursor.ts';
 import { prepared } from '../db/prepared.ts';
+import { rowCache } from '../db/sqlite-generations.ts';
+
+// every send reads its channel (the API's default of the type, the worker's by id): on SQLite they are kept in memory
+// until a committed write changes any channel (db/sqlite-generations.ts), by either thread
+const cachedChannel = rowCache<ChannelsTable>('channels');
 
 /** Columns of a channel that may change after creation. */
 export type ChannelChanges = Partial<Pick<ChannelsTable, 'title' | 'config' | 'secrets' | 'is_default' | 'updated_at'>>;
@@ -32,19 +37,20 @@ export async function listChannelsPage(db: Db, workspaceId: string, filters: Cha
   return query.orderBy('created_at').orderBy('id').limit(limit + 1).execute();
 }
 
-/** Finds one of a workspace's channels. */
-export async function findChannel(db: Db, workspaceId: string, id: string) {
-  return db.selectFrom('channels').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+/** Finds one of a workspace's channels (kept in memory on SQLite until a channel changes). */
+export async function findChannel(db: Db, workspaceId: string, id: string): Promise<ChannelsTable | undefined> {
+  return cachedChannel(db, `id ${workspaceId} ${id}`, async () => (await channelOf(db, workspaceId, id))[0]);
 }
+const channelOf = prepared((db, workspaceId: string, id: string) => db.selectFrom('channels').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id));
 
 /** Finds a channel by id alone: only for provider webhooks, whose URL names the channel (its workspace comes from the row). */
 export async function findChannelById(db: Db, id: string) {
   return db.selectFrom('channels').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-/** The workspace's default channel of a type (or its oldest of that type). */
-export async function findDefaultChannel(db: Db, workspaceId: string, type: string) {
-  return (await defaultChannel(db, workspaceId, type as ChannelType))[0];
+/** The workspace's default channel of a type (or its oldest of that type; kept in memory on SQLite until a channel changes). */
+export async function findDefaultChannel(db: Db, workspaceId: string, type: string): Promise<ChannelsTable | undefined> {
+  return cachedChannel(db, `default ${workspaceId} ${type}`, async () => (await defaultChannel(db, workspaceId, type as ChannelType))[0]);
 }
 const defaultChannel = prepared((db, workspaceId: string, type: ChannelType) =>
   db.selectFrom('channels').selectAll().where('workspace_id', '=', workspaceId).where('type', '=', type)

@@ -3,6 +3,7 @@ import {
   type DatabaseConnection, type Dialect, type Driver, type Kysely, type QueryResult, type SqliteDatabase,
 } from 'kysely';
 import type { SharedWriteLock } from './shared-write-lock.ts';
+import { bumpTables, changedTables, openWriters, watchedTablesOf } from './sqlite-generations.ts';
 
 /** SQLite serves many connections here: reads use their own connection, writes take the write lock. */
 class SqliteAdapterWithReader extends SqliteAdapter {
@@ -47,6 +48,15 @@ function run(db: SqliteDatabase, query: CompiledQuery): QueryResult<any> {
   return { rows: [], numAffectedRows: BigInt(changes), insertId: lastInsertRowid == null ? undefined : BigInt(lastInsertRowid) };
 }
 
+/** run() of a write, also answering which watched tables (sqlite-generations.ts) it changed. */
+function write(db: SqliteDatabase, query: CompiledQuery): { result: QueryResult<any>; changed: number } {
+  const result = run(db, query);
+  const mask = watchedTablesOf(query.sql);
+  if (mask === 0) return { result, changed: 0 };
+  const rows = result.numAffectedRows !== undefined ? Number(result.numAffectedRows) : result.rows.length;
+  return { result, changed: changedTables(mask, rows) };
+}
+
 /**
  * One caller's view of the store. Outside a transaction, SELECTs run on the read connection at once (WAL lets them
  * read the last commit while a write transaction is open) and writes wait for the write lock; inside a
@@ -55,6 +65,8 @@ function run(db: SqliteDatabase, query: CompiledQuery): QueryResult<any> {
 class Session implements DatabaseConnection {
   private readonly driver: ReadWriteSqliteDriver;
   release: (() => void) | null = null;
+  /** The watched tables the open transaction changed (sqlite-generations.ts): their generations move on again when it ends. */
+  changed = 0;
 
   constructor(driver: ReadWriteSqliteDriver) {
     this.driver = driver;
@@ -62,11 +74,20 @@ class Session implements DatabaseConnection {
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const { writer, reader } = this.driver.connections;
-    if (this.release) return run(writer, query);
+    if (this.release) {
+      // moved on at once (the transaction's own reads must not be answered from memory) and again when it ends
+      const { result, changed } = write(writer, query);
+      openWriters(changed & ~this.changed, 1);
+      this.changed |= changed;
+      bumpTables(changed);
+      return result;
+    }
     if ((query.query && SelectQueryNode.is(query.query)) || READ_SQL.test(query.sql)) return run(reader, query);
     const release = await this.driver.lock.acquire();
     try {
-      return run(writer, query);
+      const { result, changed } = write(writer, query);
+      bumpTables(changed);
+      return result;
     } finally {
       release();
     }
@@ -149,6 +170,10 @@ class ReadWriteSqliteDriver implements Driver {
   private end(session: Session): void {
     const release = session.release;
     session.release = null;
+    // after the commit (or rollback): rows read meanwhile, committed or not, are read again
+    bumpTables(session.changed);
+    openWriters(session.changed, -1);
+    session.changed = 0;
     release?.();
   }
 

@@ -19,6 +19,16 @@ export function subscribes(events: string[], type: string): boolean {
   return events.includes(ALL_EVENTS) || typeListCovers(events, type);
 }
 
+type Subscription = { id: string; origin: q.EnabledEndpoint['origin']; format: q.EnabledEndpoint['format']; events: string[] };
+const parsed = new WeakMap<readonly q.EnabledEndpoint[], Subscription[]>();
+
+/** The endpoints with their event lists parsed, once per list read (the SQLite store keeps the same list until an endpoint changes). */
+function subscriptionsOf(endpoints: readonly q.EnabledEndpoint[]): Subscription[] {
+  let list = parsed.get(endpoints);
+  if (!list) parsed.set(endpoints, (list = endpoints.map((e) => ({ id: e.id, origin: e.origin, format: e.format, events: parseJson<string[]>(e.events, []) }))));
+  return list;
+}
+
 /**
  * Creates, in the events' own transaction, one pending delivery and one deliver_webhook job per enabled endpoint of
  * the workspace subscribed to each event's type (one endpoint lookup, multi-row inserts, in the events' order), or one
@@ -26,7 +36,7 @@ export function subscribes(events: string[], type: string): boolean {
  * endpoint wants cost one indexed read.
  */
 export async function fanOutEvents(trx: Db, queue: JobQueue, workspaceId: string, events: { id: string; type: string; payload?: string }[]): Promise<number> {
-  const endpoints = (await q.enabledEndpoints(trx, workspaceId)).map((e) => ({ id: e.id, origin: e.origin, format: e.format, events: parseJson<string[]>(e.events, []) }));
+  const endpoints = subscriptionsOf(await q.enabledEndpoints(trx, workspaceId));
   if (endpoints.length === 0 || events.length === 0) return 0;
   const now = new Date().toISOString();
   const rows: WebhookDeliveriesTable[] = [];

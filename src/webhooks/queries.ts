@@ -5,6 +5,8 @@ import type { EventsTable, WebhookAttemptsTable, WebhookDeliveriesTable, Webhook
 import { type Cursor, pastCursor } from '../lib/cursor.ts';
 import { insertRows, prepared } from '../db/prepared.ts';
 import { pipelined } from '../db/pg-pipeline.ts';
+import { isPostgres } from '../db/dialect.ts';
+import { rowCache } from '../db/sqlite-generations.ts';
 
 /** Columns of an endpoint that may change after creation. */
 export type EndpointChanges = Partial<Omit<WebhookEndpointsTable, 'id' | 'workspace_id' | 'created_at'>>;
@@ -93,12 +95,16 @@ export function primeEnabledEndpoints(trx: Db, workspaceId: string, endpoints: E
   primed.set(trx, { workspaceId, endpoints });
 }
 
-/** The workspace's enabled endpoints (the fan-out filters them by event type). */
-export async function enabledEndpoints(db: Db, workspaceId: string): Promise<EnabledEndpoint[]> {
+/**
+ * The workspace's enabled endpoints (the fan-out filters them by event type); on SQLite kept in memory until an endpoint
+ * changes (db/sqlite-generations.ts): every event of every transaction asks.
+ */
+export async function enabledEndpoints(db: Db, workspaceId: string): Promise<readonly EnabledEndpoint[]> {
   const given = primed.get(db);
   if (given && given.workspaceId === workspaceId) return given.endpoints;
-  return enabledOf(db, workspaceId) as Promise<EnabledEndpoint[]>;
+  return (await cachedEnabled(db, workspaceId, () => enabledOf(db, workspaceId) as Promise<EnabledEndpoint[]>))!;
 }
+const cachedEnabled = rowCache<readonly EnabledEndpoint[]>('webhook_endpoints');
 const enabledOf = prepared((db, workspaceId: string) =>
   db.selectFrom('webhook_endpoints').select(['id', 'events', 'origin', 'format']).where('workspace_id', '=', workspaceId).where('enabled', '=', 1));
 
@@ -123,17 +129,35 @@ export async function findDeliveryById(db: Db, id: string) {
 }
 const deliveryById = prepared((db, id: string) => db.selectFrom('webhook_deliveries').selectAll().where('id', '=', id));
 
-/** What one attempt needs, in one read: the delivery, its endpoint's URL, state and secrets, and its event. */
-export async function loadAttempt(db: Db, deliveryId: string) {
-  return (await attemptOf(db, deliveryId))[0];
+/**
+ * What one attempt needs: the delivery, its endpoint's URL, state and secrets, and its event; undefined when the
+ * delivery or its endpoint is gone. PostgreSQL reads it in one statement (one round trip); SQLite reads the delivery
+ * with its event and takes the endpoint from memory (read again after any committed write to an endpoint, by either
+ * thread: db/sqlite-generations.ts), so the attempt's read is two index lookups instead of three.
+ */
+export async function loadAttempt(db: Db, deliveryId: string): Promise<AttemptRow | undefined> {
+  if (isPostgres(db)) return (await attemptOf(db, deliveryId))[0];
+  const delivery = (await deliveryEventOf(db, deliveryId))[0];
+  if (!delivery) return undefined;
+  const endpoint = await cachedEndpoint(db, delivery.endpoint_id, async () => (await attemptEndpointOf(db, delivery.endpoint_id))[0]);
+  return endpoint && { ...delivery, ...endpoint };
 }
+const DELIVERY_COLUMNS = ['d.id', 'd.workspace_id', 'd.status', 'd.attempt_count', 'd.endpoint_id', 'd.part'] as const;
+const EVENT_COLUMNS = ['ev.id as event_id', 'ev.type as event_type', 'ev.payload as event_payload', 'ev.created_at as event_created_at'] as const;
+const ENDPOINT_COLUMNS = ['url', 'format', 'enabled', 'disabled_reason', 'secret', 'previous_secret', 'previous_secret_expires_at', 'origin'] as const;
 const attemptOf = prepared((db, deliveryId: string) =>
   db.selectFrom('webhook_deliveries as d')
     .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
     .innerJoin('events as ev', 'ev.id', 'd.event_id')
-    .select(['d.id', 'd.workspace_id', 'd.status', 'd.attempt_count', 'd.endpoint_id', 'd.part', 'e.url', 'e.format', 'e.enabled', 'e.disabled_reason', 'e.secret', 'e.previous_secret',
-      'e.previous_secret_expires_at', 'e.origin', 'ev.id as event_id', 'ev.type as event_type', 'ev.payload as event_payload', 'ev.created_at as event_created_at'])
+    .select([...DELIVERY_COLUMNS, ...ENDPOINT_COLUMNS.map((c) => `e.${c}` as const), ...EVENT_COLUMNS])
     .where('d.id', '=', deliveryId));
+const deliveryEventOf = prepared((db, deliveryId: string) =>
+  db.selectFrom('webhook_deliveries as d').innerJoin('events as ev', 'ev.id', 'd.event_id').select([...DELIVERY_COLUMNS, ...EVENT_COLUMNS]).where('d.id', '=', deliveryId));
+const attemptEndpointOf = prepared((db, id: string) => db.selectFrom('webhook_endpoints').select([...ENDPOINT_COLUMNS]).where('id', '=', id));
+const cachedEndpoint = rowCache<Pick<WebhookEndpointsTable, (typeof ENDPOINT_COLUMNS)[number]>>('webhook_endpoints');
+
+/** A delivery as an attempt reads it: the delivery's state, its endpoint's and its event's. */
+export type AttemptRow = NonNullable<Awaited<ReturnType<typeof attemptOf>>[number]>;
 
 /** Finds an endpoint by id alone (the worker's view). */
 export async function findEndpointById(db: Db, id: string) {

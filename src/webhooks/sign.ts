@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { keptOrComputed } from '../lib/bounded-cache.ts';
 
@@ -10,14 +10,17 @@ export function newWebhookSecret(): string {
   return SECRET_PREFIX + randomBytes(32).toString('base64');
 }
 
-const keys = new Map<string, Buffer>();
+const keys = new Map<string, KeyObject>();
 const KEYS_KEPT = 1024;
 
-/** The HMAC key of a secret: checked and decoded as the standardwebhooks library does (it throws on a bad secret), kept per secret. */
-function keyOf(secret: string): Buffer {
+/**
+ * The HMAC key of a secret: checked and decoded as the standardwebhooks library does (it throws on a bad secret), kept
+ * per secret as a KeyObject (createHmac given a Buffer makes one on every call: ~40 µs against ~10 µs for a 1.5 kB body).
+ */
+function keyOf(secret: string): KeyObject {
   return keptOrComputed(keys, secret, KEYS_KEPT, () => {
     new Webhook(secret); // validates the secret exactly as receivers' libraries will
-    return Buffer.from(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, 'base64');
+    return createSecretKey(Buffer.from(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, 'base64'));
   });
 }
 
