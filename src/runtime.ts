@@ -100,10 +100,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     : lockBuffer
       ? new ThreadRunners({ config, secretKey: secretKey.key, queue, metrics: deps.metrics, log, lockBuffer })
       : sqliteRunners(deps, queue);
-  // the job thread releases the orphan locks itself, at each of its starts, and loads while the API serves
-  if (runJobs && worker instanceof ThreadRunners) worker.startInBackground();
-  else if (runJobs) {
-    if (queue instanceof SqliteQueue) await queue.releaseAll();
+  if (runJobs) {
+    // the job thread releases the orphan locks itself, at each of its starts (and loads while the API serves)
+    if (queue instanceof SqliteQueue && !threaded) await queue.releaseAll();
     try {
       await worker.start();
     } catch (err) {

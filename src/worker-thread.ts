@@ -1,6 +1,6 @@
 // The job thread of `beckon start` on the embedded store: its own SQLite connections to the same WAL file, its own
 // queue, tasks, providers and throttles, and the job runners; the API thread (worker-thread-host.ts) migrated the
-// store before starting it. Messages: in {wake, stop}; out {ready, wake, counters, stopped}.
+// store before starting it. Messages: in {wake, stop}; out {wake, counters, stopped}.
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import pino from 'pino';
 import type { Config } from './config.ts';
@@ -57,4 +57,3 @@ port.on('message', (message: ToThread) => {
   }
 });
 log.info({ threadId }, 'job runners started on a thread of their own');
-post({ type: 'ready' });

@@ -125,7 +125,7 @@ test('the job thread: its signals wake the API thread\'s streams without polling
     await runners.stop();
     await beckon.stop();
   });
-  await runners.start();
+  runners.start();
   assert.equal(runners.generation, 1);
   await beckon.runtime.app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(beckon.runtime.app.server.address() as AddressInfo).port}`;
@@ -153,7 +153,7 @@ test('the job thread: its signals wake the API thread\'s streams without polling
   assert.equal(runners.thread, null);
 });
 
-test('a job thread started in the background that fails to load is logged and started again, not waited for', { ...sqliteOnly, timeout: 60_000 }, async (t) => {
+test('a job thread that fails to load is logged and started again, not waited for', { ...sqliteOnly, timeout: 60_000 }, async (t) => {
   const beckon = await startBeckon({}, { worker: false });
   const { config, metrics } = beckon.runtime.deps;
   const lines: string[] = [];
@@ -166,7 +166,7 @@ test('a job thread started in the background that fails to load is logged and st
     await runners.stop();
     await beckon.stop();
   });
-  runners.startInBackground();
+  runners.start();
   assert.equal(runners.generation, 1);
   await waitFor('the failed thread to be started again', async () => runners.generation >= 2);
   const failures = lines.map((line) => JSON.parse(line)).filter((record) => record.msg === 'the job thread failed');

@@ -22,7 +22,7 @@ export const JOB_PARTY = 2;
 export type ToThread = { type: 'wake' } | { type: 'stop' };
 
 /** Messages from the job thread to the API thread. */
-export type ToHost = { type: 'ready' } | { type: 'wake' } | { type: 'counters'; batch: CounterIncrement[] } | { type: 'stopped' };
+export type ToHost = { type: 'wake' } | { type: 'counters'; batch: CounterIncrement[] } | { type: 'stopped' };
 
 /** First wait before restarting a crashed job thread; it doubles with each crash that comes soon after, up to MAX. */
 const RESTART_MS = 500;
@@ -71,20 +71,14 @@ export class ThreadRunners implements JobRunners {
     this.options = options;
   }
 
-  /** Starts the thread and resolves once it is taking jobs (rejects when it fails to start). */
-  async start(): Promise<void> {
-    this.options.queue.relay = this.relay;
-    await this.spawn(true);
-  }
-
   /**
    * Starts the thread without waiting for it: its module graph takes about a second to load on the other core, while
-   * the API already serves (the jobs it accepts meanwhile wait in the jobs table). A thread that fails to start is
-   * logged and started again, as one that crashes later.
+   * the API already serves (the jobs it accepts meanwhile wait in the jobs table). A thread that fails to start, or
+   * dies later, is logged and started again.
    */
-  startInBackground(): void {
+  start(): void {
     this.options.queue.relay = this.relay;
-    this.spawn(false).catch(() => {}); // its exit logged the failure and scheduled the next start
+    this.spawn();
   }
 
   /** Asks the thread to finish its in-flight jobs and exit, and waits for it; a pending restart is cancelled. */
@@ -112,46 +106,33 @@ export class ThreadRunners implements JobRunners {
     });
   };
 
-  /** Starts a thread; `initial` false (a restart): a thread that fails before it is ready is restarted again later. */
-  private spawn(initial: boolean): Promise<void> {
+  /** Starts a thread; when it exits unasked (at start or later) it is started again after a backoff. */
+  private spawn(): void {
     const { config, secretKey, queue, metrics, log } = this.options;
     const data: ThreadData = { config: { ...config, secretKey: config.secretKey ? new Uint8Array(config.secretKey) : undefined } as unknown as Config, secretKey: new Uint8Array(secretKey), lockBuffer: this.options.lockBuffer };
     const worker = new Worker(this.options.entry ?? new URL('../worker-thread.ts', import.meta.url), { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: JOB_THREAD_YOUNG_GENERATION_MB } });
     const startedAt = Date.now();
     this.worker = worker;
     this.generation++;
-    let ready = false;
-    let failure: Error | null = null;
-    return new Promise<void>((resolve, reject) => {
-      this.exited = new Promise<void>((resolveExit) => {
-        worker.on('message', (message: ToHost) => {
-          if (message.type === 'wake') queue.wake.emit('wake');
-          else if (message.type === 'counters') applyJobCounters(metrics, message.batch);
-          else if (message.type === 'stopped') void worker.terminate();
-          else if (message.type === 'ready') {
-            ready = true;
-            resolve();
-          }
-        });
-        worker.on('error', (err) => {
-          failure = err;
-          log.error({ err }, 'the job thread failed');
-        });
-        worker.once('exit', (code) => {
-          if (this.worker === worker) this.worker = null;
-          // a thread that died mid-transaction (SQLite rolled it back) must not keep the API waiting for the lock
-          SharedWriteLock.releaseParty(this.options.lockBuffer, JOB_PARTY);
-          resolveExit();
-          if (!ready) reject(failure ?? new Error(`the job thread exited with code ${code} before it was ready`));
-          if (this.stopping || (!ready && initial)) return;
-          // died unasked: start it again, sooner when it had been running for a while
-          this.restartMs = Date.now() - startedAt >= STABLE_MS ? RESTART_MS : Math.min(MAX_RESTART_MS, this.restartMs * 2);
-          log.error({ code, restartInMs: this.restartMs }, 'the job thread stopped unexpectedly; restarting it (its jobs stay queued and run again)');
-          this.restartTimer = setTimeout(() => {
-            if (this.stopping) return;
-            this.spawn(false).catch(() => {}); // a failed restart was logged by its exit, which schedules the next one
-          }, this.restartMs);
-        });
+    this.exited = new Promise<void>((resolveExit) => {
+      worker.on('message', (message: ToHost) => {
+        if (message.type === 'wake') queue.wake.emit('wake');
+        else if (message.type === 'counters') applyJobCounters(metrics, message.batch);
+        else if (message.type === 'stopped') void worker.terminate();
+      });
+      worker.on('error', (err) => log.error({ err }, 'the job thread failed'));
+      worker.once('exit', (code) => {
+        if (this.worker === worker) this.worker = null;
+        // a thread that died mid-transaction (SQLite rolled it back) must not keep the API waiting for the lock
+        SharedWriteLock.releaseParty(this.options.lockBuffer, JOB_PARTY);
+        resolveExit();
+        if (this.stopping) return;
+        // died unasked: start it again, sooner when it had been running for a while
+        this.restartMs = Date.now() - startedAt >= STABLE_MS ? RESTART_MS : Math.min(MAX_RESTART_MS, this.restartMs * 2);
+        log.error({ code, restartInMs: this.restartMs }, 'the job thread stopped unexpectedly; restarting it (its jobs stay queued and run again)');
+        this.restartTimer = setTimeout(() => {
+          if (!this.stopping) this.spawn();
+        }, this.restartMs);
       });
     });
   }
