@@ -82,8 +82,10 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const lanes = taskLanes();
   const queue = await openJobQueue(store, config.workerSchema, log, lanes, jobPool);
   const deps: Deps = buildDeps({ store, queue, config, log, secretKey: secretKey.key });
-  // PostgreSQL: every task's row exists and its id is known, so jobs are added by a plain INSERT (jobs/pg-queue.ts)
-  if (!(queue instanceof SqliteQueue)) await queue.registerTasks(Object.keys(buildTasks(deps)));
+  // PostgreSQL: the runners' tasks (built once), each with its row in graphile-worker's tasks table and its id known,
+  // so jobs are added by a plain INSERT (jobs/pg-queue.ts)
+  const pgTasks = queue instanceof SqliteQueue ? null : buildTasks(deps);
+  if (!(queue instanceof SqliteQueue)) await queue.registerTasks(Object.keys(pgTasks!));
   const sealed = await sealPlaintextWebhookSecrets(db, deps.secrets);
   if (sealed > 0) log.info({ endpoints: sealed }, 'sealed webhook signing secrets stored in plaintext');
   const app = config.role === 'worker' ? await buildWorkerApp(deps) : await buildApp(deps);
@@ -91,7 +93,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const runJobs = options.worker !== false && config.role !== 'api';
   const worker: JobRunners = !(queue instanceof SqliteQueue)
     ? new (await import('./jobs/pg-runner.ts')).PgRunners({
-      pool: jobPool!, queue, tasks: buildTasks(deps), lanes, log,
+      pool: jobPool!, queue, tasks: pgTasks!, lanes, log,
       concurrency: { [DEFAULT_LANE]: config.workerConcurrency, [WEBHOOK_LANE]: config.webhookConcurrency },
       // each idle worker polls for jobs that became due: ~32 queries/s for messages (paced sends come back on time),
       // ~26/s for the many webhook workers, whose retries wait seconds to hours anyway
