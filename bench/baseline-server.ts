@@ -1,9 +1,14 @@
 // The accept baseline: a bare Fastify process answering `POST /v1/messages/send` with the same body parsing
 // (JSON + the same TypeBox schema, the same Ajv options) and the same JSON reply (a full message) as Beckon, and nothing else:
 // no auth, no store, no worker. It is the limit of the stack Beckon is built on.
-// Run by the bench as its own process: `node bench/baseline-server.ts [port]`; it prints {"port": N} once listening.
+// Run by the bench as its own process: `node bench/baseline-server.ts [port] [--hooks URL]`; it prints {"port": N} once
+// listening. With `--hooks`, it is the pipeline's baseline too: after each reply it posts the message's three status
+// webhooks (sent, delivered, read: Beckon's event body, signed the Standard Webhooks way) to URL through an undici pool,
+// at most WEBHOOK_CONCURRENCY in flight as Beckon's default: the pipeline's HTTP work with no store, no job, no event.
+import { createHmac } from 'node:crypto';
 import Fastify from 'fastify';
 import { Type } from 'typebox';
+import { Pool } from 'undici';
 import { v7 as uuidv7 } from 'uuid';
 
 // Mirrors SendBody and SendReply in src/messages/schema.ts (copied, not imported, so the baseline loads nothing of
@@ -51,11 +56,67 @@ const app = Fastify({
   bodyLimit: 1024 * 1024,
   ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
 });
+const WEBHOOK_CONCURRENCY = 128;
+const SIGNING_KEY = Buffer.from('baseline-signing-key-baseline-signing-key');
+
+/** Posts each message's status webhooks to one URL, at most WEBHOOK_CONCURRENCY in flight, oldest first. */
+class StatusPoster {
+  private readonly pool: Pool;
+  private readonly path: string;
+  private readonly queue: string[] = [];
+  private inFlight = 0;
+
+  constructor(url: string) {
+    const target = new URL(url);
+    this.pool = new Pool(target.origin, { connections: WEBHOOK_CONCURRENCY });
+    this.path = target.pathname;
+  }
+
+  /** Queues `sent`, `delivered` and `read` for `message`, as Beckon records them when the sandbox's delays are 0. */
+  statuses(message: { status: string; status_history: { status: string; at: string }[] }): void {
+    const history = [...message.status_history];
+    for (const status of ['sent', 'delivered', 'read']) {
+      history.push({ status, at: new Date().toISOString() });
+      const payload = JSON.stringify({ ...message, status, status_history: history });
+      this.queue.push(`{"event":"message_status_updated","payload":${payload},"id":${JSON.stringify(uuidv7())},"created_at":${JSON.stringify(new Date().toISOString())}}`);
+    }
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.inFlight < WEBHOOK_CONCURRENCY && this.queue.length > 0) {
+      const body = this.queue.shift()!;
+      this.inFlight++;
+      void this.post(body).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
+    }
+  }
+
+  private async post(body: string): Promise<void> {
+    const id = uuidv7();
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const signature = createHmac('sha256', SIGNING_KEY).update(`${id}.${timestamp}.${body}`).digest('base64');
+    try {
+      const res = await this.pool.request({
+        method: 'POST', path: this.path, body,
+        headers: { 'content-type': 'application/json', 'user-agent': 'Beckon-Baseline/1', 'webhook-id': id, 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${signature}` },
+      });
+      await res.body.dump();
+    } catch {
+      // the bench counts what arrives; a lost post shows as a message never delivered
+    }
+  }
+}
+
+const hooksAt = process.argv.indexOf('--hooks');
+const hooks = hooksAt > 0 ? new StatusPoster(process.argv[hooksAt + 1]) : null;
 app.post('/v1/messages/send', { schema: { body: SendBody, response: { 200: SendReply } } }, async (request) => {
   const body = request.body as { to: string; from: string; type: string; content: { text?: string; url?: string }; metadata?: Record<string, string> };
   const now = new Date().toISOString();
   const phone = '+' + body.to.replace(/\D/g, '');
-  return {
+  const reply = {
     message: {
       uuid: uuidv7(), direction: 'outbound', channel: body.from, channel_uuid: CHANNEL,
       contact: { uuid: uuidv7(), phone }, to: phone, from: body.from, type: body.type, content: body.content,
@@ -63,6 +124,8 @@ app.post('/v1/messages/send', { schema: { body: SendBody, response: { 200: SendR
       provider_message_id: null, template_uuid: null, created_at: now, updated_at: now,
     },
   };
+  if (hooks) setImmediate(() => hooks.statuses(reply.message));
+  return reply;
 });
 app.get('/healthz', async () => ({ status: 'ok' }));
 

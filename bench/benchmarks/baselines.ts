@@ -1,8 +1,9 @@
 import { Pool } from 'undici';
-import { startBaseline } from '../lib/beckon.ts';
-import { acceptLoad, clock, percentile, runBounded, type LoadResult } from '../lib/load.ts';
+import { apiCaller, startBaseline } from '../lib/beckon.ts';
+import { acceptLoad, clock, percentile, runBounded, sendBody, until, type LoadResult } from '../lib/load.ts';
 import type { BenchOptions } from '../lib/options.ts';
-import { rssBytes } from '../lib/procs.ts';
+import { cpuSeconds, machineCpuSeconds, rssBytes } from '../lib/procs.ts';
+import type { Receiver } from '../lib/receiver-client.ts';
 import { storeCeiling, type StoreCeiling } from '../lib/store-probe.ts';
 
 /** The bare Fastify process measured once per run: startup, idle RSS and the accept load. */
@@ -90,5 +91,56 @@ export async function rawPosts(ports: number[], sample: { body: string; headers:
     return { posts: result.done, failed: result.failed, seconds: elapsed, rate: result.done / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
   } finally {
     await Promise.all(pools.map((p) => p.close()));
+  }
+}
+
+/** The pipeline's HTTP work with nothing of Beckon's: what this machine reaches at most for accept → three webhooks. */
+export interface BarePipelineBaseline {
+  messages: number;
+  delivered: number;
+  seconds: number;
+  rate: number;
+  webhooks: number;
+  /** The bare server's own CPU per message (accept, three signed posts). */
+  cpuMsPerMessage: number | null;
+  /** The whole machine's CPU per message: the server, the load generator and the receiver together. */
+  machineCpuMsPerMessage: number | null;
+}
+
+/**
+ * Sends `count` messages to the bare Fastify baseline started with `--hooks` (it posts sent, delivered and read for
+ * each to the receiver's tracked endpoint `port`) the way the pipeline sends to Beckon, and times first send → last
+ * `delivered` arrival. The receiver is reset first and after.
+ */
+export async function barePipeline(receiver: Receiver, port: number, count: number, concurrency: number, seconds: number): Promise<BarePipelineBaseline> {
+  await receiver.reset();
+  const server = await startBaseline(`http://127.0.0.1:${port}/hook`);
+  const api = new Pool(server.base, { connections: concurrency });
+  try {
+    const call = apiCaller(api, 'baseline');
+    const deadline = performance.now() + seconds * 1000;
+    const cpu0 = cpuSeconds(server.child.pid);
+    const machine0 = machineCpuSeconds();
+    const started = clock();
+    const sent = await runBounded(count, concurrency, deadline, async (i) => {
+      const res = await call('POST', '/v1/messages/send', JSON.parse(sendBody(i, 3)));
+      if (res.status >= 300) throw new Error(`baseline send answered ${res.status}`);
+    });
+    let stats = await receiver.stats();
+    await until(async () => (stats = await receiver.stats()).deliveredCount >= sent.done, deadline, 50);
+    const last = stats.endpoints[0].last;
+    const cpu1 = cpuSeconds(server.child.pid);
+    const machine1 = machineCpuSeconds();
+    const elapsed = last !== null ? (last - started) / 1000 : (clock() - started) / 1000;
+    return {
+      messages: sent.done, delivered: stats.deliveredCount, seconds: elapsed, rate: stats.deliveredCount / elapsed,
+      webhooks: stats.endpoints[0].requests,
+      cpuMsPerMessage: cpu0 !== null && cpu1 !== null && sent.done > 0 ? ((cpu1 - cpu0) * 1000) / sent.done : null,
+      machineCpuMsPerMessage: machine0 !== null && machine1 !== null && sent.done > 0 ? ((machine1 - machine0) * 1000) / sent.done : null,
+    };
+  } finally {
+    await api.close();
+    await server.stop();
+    await receiver.reset();
   }
 }

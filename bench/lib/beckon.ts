@@ -81,10 +81,10 @@ export async function startBeckon(options: BeckonOptions = {}): Promise<BeckonSe
   };
 }
 
-/** Starts the bare Fastify baseline (bench/baseline-server.ts) in its own process. */
-export async function startBaseline(): Promise<Server> {
+/** Starts the bare Fastify baseline (bench/baseline-server.ts) in its own process; `hooks` makes it post each send's status webhooks there. */
+export async function startBaseline(hooks?: string): Promise<Server> {
   const port = await freePort();
-  const child = spawnNode([BASELINE, String(port)], { cwd: ROOT });
+  const child = spawnNode([BASELINE, String(port), ...(hooks ? ['--hooks', hooks] : [])], { cwd: ROOT });
   const base = `http://127.0.0.1:${port}`;
   const ready = await waitReady(child, base, ['/healthz'], 30_000);
   return { child, base, port, startupMs: ready.ms, probe: ready.probe, stop: () => stopChild(child, 'SIGTERM', 2000) };

@@ -117,6 +117,20 @@ export function cpuSeconds(pid: number): number | null {
   }
 }
 
+/**
+ * CPU seconds the whole machine has been busy so far (every core: user, nice, system, irq, softirq, steal), from
+ * /proc/stat, or null: what Beckon, the load generator, the receiver and anything else running used together.
+ */
+export function machineCpuSeconds(): number | null {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0];
+    const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+    return (user + nice + system + irq + softirq + (steal || 0)) / 100;
+  } catch {
+    return null;
+  }
+}
+
 /** Samples a process's RSS every `everyMs` until stopped; returns the peak seen. */
 export function sampleRss(pid: number, everyMs = 100): { stop(): number | null } {
   let peak: number | null = rssBytes(pid);
