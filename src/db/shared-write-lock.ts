@@ -34,6 +34,9 @@ export class SharedWriteLock {
     const release = () => handOff(state, party);
     if (Atomics.compareExchange(state, 0, 0, party) === 0) return release;
     Atomics.add(state, party, 1);
+    // a pending Atomics.waitAsync does not keep the event loop alive: a thread with nothing else to do (the job thread
+    // at its start, awaiting its first write) would exit while it waits
+    const keepAlive = setInterval(() => {}, 2 ** 30);
     try {
       for (;;) {
         const holder = Atomics.load(state, 0);
@@ -43,6 +46,7 @@ export class SharedWriteLock {
         if (wait.async) await wait.value;
       }
     } finally {
+      clearInterval(keepAlive);
       Atomics.sub(state, party, 1);
     }
   }
