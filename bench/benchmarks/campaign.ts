@@ -49,10 +49,13 @@ async function seedAudience(dataDir: string, segmentId: string, total: number): 
 
 /**
  * The raw-SQL baseline: on a fresh store with Beckon's schema, indexes and pragmas (WAL, synchronous=FULL), a bare
- * node:sqlite loop writes what the campaign writes per message (the message row, its message_created event and its
- * send_message job) with multi-row inserts, one transaction per 500 messages. Returns rows written per second (messages).
+ * node:sqlite loop on one thread writes what the campaign writes per message, one transaction per 500 messages:
+ * creating (the message row, its message_created event and its send_message job, multi-row inserts), then sending
+ * (the jobs claimed by Beckon's claim statement; per message its row read, the sandbox's row, the row moved to `read`
+ * with its history and provider id; the three message_status_updated events in one insert; the jobs deleted).
+ * Returns messages per second created (`rate`) and created and sent (`fullRate`).
  */
-async function rawBaseline(total: number): Promise<{ seconds: number; rate: number }> {
+async function rawBaseline(total: number): Promise<{ seconds: number; rate: number; fullSeconds: number; fullRate: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'beckon-bench-campaign-raw-'));
   try {
     const db = connectSqlite(dir);
@@ -87,8 +90,43 @@ async function rawBaseline(total: number): Promise<{ seconds: number; rate: numb
       raw.exec('COMMIT');
     }
     const seconds = (performance.now() - t0) / 1000;
+    const claim = raw.prepare(`update jobs set locked_until = ?, attempts = attempts + 1 where id in (
+      select id from jobs where lane = 'default' and failed_at is null and run_at <= ? and (locked_until is null or locked_until < ?)
+      order by run_at, id limit ${BATCH}) returning id, payload`);
+    const readMessage = raw.prepare('select * from messages where id = ?');
+    const insertSandbox = raw.prepare('insert into sandbox_sends (idempotency_key, provider_message_id, recipient, calls, accepted_at, created_at) values (?, ?, ?, 1, ?, ?)');
+    const moveMessage = raw.prepare('update messages set status = ?, status_history = ?, provider_message_id = ?, updated_at = ? where id = ? and status = ?');
+    const insertStatusEvents = raw.prepare(`insert into events (id, workspace_id, type, payload, created_at) values ${placeholders(5, 3)}`);
+    const deleteJobs = raw.prepare(`delete from jobs where id in (${Array(BATCH).fill('?').join(',')})`);
+    let sent = 0;
+    for (;;) {
+      const at = new Date().toISOString();
+      raw.exec('BEGIN IMMEDIATE');
+      const jobs = claim.all(new Date(Date.now() + 60_000).toISOString(), at, at) as { id: number; payload: string }[];
+      for (const job of jobs) {
+        const message = readMessage.get(JSON.parse(job.payload).message_id) as { id: string; workspace_id: string; status_history: string; address: string; content: string };
+        const providerId = newId();
+        insertSandbox.run(message.id, providerId, message.address, at, at);
+        const history = JSON.parse(message.status_history) as { status: string; at: string }[];
+        const events: string[] = [];
+        for (const status of ['sent', 'delivered', 'read']) {
+          history.push({ status, at });
+          events.push(newId(), message.workspace_id, 'message_status_updated', JSON.stringify({ uuid: message.id, content: JSON.parse(message.content), status, status_history: history }), at);
+        }
+        moveMessage.run('read', JSON.stringify(history), providerId, at, message.id, 'enqueued');
+        insertStatusEvents.run(...events);
+      }
+      if (jobs.length === BATCH) deleteJobs.run(...jobs.map((j) => j.id));
+      else for (const job of jobs) raw.prepare('delete from jobs where id = ?').run(job.id);
+      raw.exec('COMMIT');
+      sent += jobs.length;
+      if (jobs.length < BATCH) break;
+    }
+    const fullSeconds = (performance.now() - t0) / 1000;
     raw.close();
-    return { seconds, rate: (Math.ceil(total / BATCH) * BATCH) / seconds };
+    const messages = Math.ceil(total / BATCH) * BATCH;
+    if (sent !== messages) throw new Error(`the raw baseline sent ${sent} of ${messages} messages`);
+    return { seconds, rate: messages / seconds, fullSeconds, fullRate: messages / fullSeconds };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -174,7 +212,7 @@ export async function campaign(ctx: BenchContext): Promise<BenchResult> {
       figure('campaign_created_rps', `/send → campaign completed (${total} messages created)`, 'msg/s', createSeconds ? total / createSeconds : null,
         { label: 'bare node:sqlite, same rows, 500 per transaction', value: raw.rate }),
       figure('campaign_e2e_rps', `/send → every message delivered (${total} recipients)`, 'msg/s', deliveredSeconds ? delivered / deliveredSeconds : null,
-        { label: 'bare node:sqlite, same rows, 500 per transaction', value: raw.rate }, [{ on: 'value', op: '>=', value: 5000 }]),
+        { label: 'bare node:sqlite on one thread, every row created and sent, 500 per transaction', value: raw.fullRate }, [{ on: 'value', op: '>=', value: 5000 }]),
       figure('campaign_completed_s', '/send → campaign completed', 's', createSeconds, { label: 'bare node:sqlite writing the same rows', value: raw.seconds }),
       figure('campaign_final_s', '/send → every message read (final status)', 's', seconds(finalAt), null),
       figure('campaign_peak_rss_mb', 'peak RSS during the campaign', 'MB', mb(peakRss), null, [{ on: 'value', op: '<', value: 300 }]),
@@ -189,8 +227,8 @@ export async function campaign(ctx: BenchContext): Promise<BenchResult> {
         completed_seconds: createSeconds, delivered_seconds: deliveredSeconds, final_seconds: seconds(finalAt), raw_baseline: raw, timeline: points,
         notes: [
           `${total} contacts opted in to SMS, seeded with SQL into a static segment before Beckon started (${seedSeconds.toFixed(1)} s); a sandbox SMS channel at zero delays with rate_per_second ${RATE_PER_SECOND} (the highest allowed; the sandbox is unthrottled without it) so the rate is not the bound; no webhook endpoint is subscribed.`,
-          'Each message is a send_message job (sent), then the sandbox\'s delivered and read jobs: three status changes and four events per message. Progress is read from the store by the bench (a read-only connection), not through the API.',
-          'The baseline writes only the campaign batch\'s rows (message, message_created event, send_message job); it does no rendering, no rules, no sending.',
+          'Each message is a send_message job, whose transaction records sent, delivered and read at once (the sandbox reports them with its answer at zero delays): three status changes and four events per message. Progress is read from the store by the bench (a read-only connection), not through the API.',
+          'The baselines write the same rows with hand-written SQL on one thread, 500 messages per transaction: created (message, message_created event, send_message job) for the creation figure; created and sent (claim, the sandbox\'s row, the message moved to read, three status events, the jobs deleted) for the delivered figure. They do no rendering, no rules, no API, no per-message commit.',
         ],
       },
     };
