@@ -8,7 +8,7 @@
 import { createHmac } from 'node:crypto';
 import Fastify from 'fastify';
 import { Type } from 'typebox';
-import { Pool } from 'undici';
+import type { Pool } from 'undici';
 import { v7 as uuidv7 } from 'uuid';
 
 // Mirrors SendBody and SendReply in src/messages/schema.ts (copied, not imported, so the baseline loads nothing of
@@ -66,9 +66,9 @@ class StatusPoster {
   private readonly queue: string[] = [];
   private inFlight = 0;
 
-  constructor(url: string) {
+  constructor(url: string, PoolClass: typeof Pool) {
     const target = new URL(url);
-    this.pool = new Pool(target.origin, { connections: WEBHOOK_CONCURRENCY });
+    this.pool = new PoolClass(target.origin, { connections: WEBHOOK_CONCURRENCY });
     this.path = target.pathname;
   }
 
@@ -111,7 +111,8 @@ class StatusPoster {
 }
 
 const hooksAt = process.argv.indexOf('--hooks');
-const hooks = hooksAt > 0 ? new StatusPoster(process.argv[hooksAt + 1]) : null;
+// undici is loaded only then, so the accept baseline's start-up and memory stay the bare stack's
+const hooks = hooksAt > 0 ? new StatusPoster(process.argv[hooksAt + 1], (await import('undici')).Pool) : null;
 app.post('/v1/messages/send', { schema: { body: SendBody, response: { 200: SendReply } } }, async (request) => {
   const body = request.body as { to: string; from: string; type: string; content: { text?: string; url?: string }; metadata?: Record<string, string> };
   const now = new Date().toISOString();
