@@ -30,7 +30,7 @@ export interface Config {
   readonly workerConcurrency: number;
   /** How many webhook delivery attempts one process makes at once. */
   readonly webhookConcurrency: number;
-  /** On SQLite with role all, `beckon start` runs the job runners on a worker thread of their own (BECKON_WORKER_THREAD, on by default; 0 keeps them on the API's thread). */
+  /** On SQLite with role all, `beckon start` runs the job runners on a worker thread of their own, the webhook lane's on the API's (BECKON_WORKER_THREAD, on by default; 0 keeps them all on the API's thread). */
   readonly workerThread: boolean;
   /** The AES-256 key sealing channel secrets (BECKON_SECRET_KEY); undefined: the data directory's secret.key is used (generated if missing). */
   readonly secretKey: Buffer | undefined;
@@ -112,7 +112,7 @@ export const CONFIG_VARIABLES: readonly { name: string; flag?: string; default: 
   { name: 'BECKON_RATE_LIMIT_WINDOW_MS', default: '1000', meaning: 'Length of the rate-limit window in milliseconds' },
   { name: 'BECKON_WORKER_CONCURRENCY', default: '32', meaning: 'Message jobs (sends, status callbacks) one process runs at once' },
   { name: 'BECKON_WEBHOOK_CONCURRENCY', default: '128', meaning: 'Webhook delivery attempts one process makes at once; one endpoint gets at most a quarter of them' },
-  { name: 'BECKON_WORKER_THREAD', default: '1', meaning: 'On the embedded store, 1 runs the job runners on a worker thread of their own (the API and the jobs use two cores; about 70 MB more memory); 0 runs both on one thread, for a small machine' },
+  { name: 'BECKON_WORKER_THREAD', default: '1', meaning: 'On the embedded store, 1 runs the job runners on a worker thread of their own, except the webhook calls, which run beside the API (the API and the jobs use two cores; about 70 MB more memory); 0 runs both on one thread, for a small machine' },
   { name: 'BECKON_SECRET_KEY', default: '(generated: DATA_DIR/secret.key)', meaning: 'Key encrypting channel secrets at rest (AES-256-GCM): 32 bytes as base64 or 64 hex characters (openssl rand -base64 32); unset, one is generated into the data directory (mode 0600)' },
   { name: 'DATABASE_URL', flag: '--database-url', default: '(none: SQLite in BECKON_DATA_DIR)', meaning: 'postgres://user:password@host:5432/db stores everything in PostgreSQL (jobs on graphile-worker) instead of the embedded SQLite file' },
   { name: 'BECKON_ROLE', flag: '--role', default: 'all', meaning: 'What this process runs: api (the HTTP API, no jobs), worker (the job runners; its port answers /healthz, /readyz, /metrics only) or all; api and worker need DATABASE_URL' },

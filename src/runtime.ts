@@ -7,7 +7,7 @@ import type { Deps } from './deps.ts';
 import type { App } from './http.ts';
 import { SqliteQueue } from './jobs/sqlite-queue.ts';
 import type { JobQueue } from './jobs/queue.ts';
-import { buildDeps, sqliteRunners, type JobRunners } from './worker-thread-shared.ts';
+import { API_THREAD_LANES, buildDeps, JOB_THREAD_LANES, sqliteRunners, type JobRunners } from './worker-thread-shared.ts';
 import { API_PARTY, ThreadRunners } from './jobs/worker-thread-host.ts';
 import { SharedWriteLock } from './db/shared-write-lock.ts';
 import { DEFAULT_LANE } from './jobs/queue.ts';
@@ -30,8 +30,9 @@ export interface Runtime {
   deps: Deps;
   /**
    * The job runners: one for message work, one for webhook deliveries (so neither can starve the other); idle in role
-   * api. With `thread` on the embedded store, a ThreadRunners running them on a worker thread of their own, started in
-   * the background: startRuntime returns while the thread still loads, and the jobs accepted meanwhile wait for it.
+   * api. With `thread` on the embedded store, a ThreadRunners running message work on a worker thread of its own,
+   * started in the background (startRuntime returns while the thread still loads, and the jobs accepted meanwhile wait
+   * for it), and the webhook calls on this thread.
    */
   worker: JobRunners;
   queue: JobQueue;
@@ -100,11 +101,12 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       pollMs: { [DEFAULT_LANE]: 1000, [WEBHOOK_LANE]: 5000 },
     })
     : lockBuffer
-      ? new ThreadRunners({ config, secretKey: secretKey.key, queue, metrics: deps.metrics, log, lockBuffer })
+      ? new ThreadRunners({ config, secretKey: secretKey.key, queue, metrics: deps.metrics, log, lockBuffer, lanes: JOB_THREAD_LANES, local: sqliteRunners(deps, queue, API_THREAD_LANES) })
       : sqliteRunners(deps, queue);
   if (runJobs) {
-    // the job thread releases the orphan locks itself, at each of its starts (and loads while the API serves)
-    if (queue instanceof SqliteQueue && !threaded) await queue.releaseAll();
+    // one process owns the embedded store: at its start every lock is an orphan (released before any runner starts;
+    // a restarted job thread releases its own lanes' only)
+    if (queue instanceof SqliteQueue) await queue.releaseAll();
     try {
       await worker.start();
     } catch (err) {

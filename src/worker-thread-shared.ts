@@ -6,7 +6,7 @@ import { SecretBox } from './lib/secret-box.ts';
 import { allSubscribers, buildTasks } from './modules.ts';
 import { createMetrics, type Metrics } from './system/metrics.ts';
 import { WEBHOOK_LANE } from './webhooks/delivery-job.ts';
-import type { JobQueue, Task } from './jobs/queue.ts';
+import { DEFAULT_LANE, type JobQueue, type Task } from './jobs/queue.ts';
 import type { SqliteQueue } from './jobs/sqlite-queue.ts';
 import { Worker, Workers } from './jobs/worker.ts';
 
@@ -38,11 +38,24 @@ export function buildDeps(parts: DepsParts): Deps {
   };
 }
 
-/** The embedded store's runners: one lane worker for message work, one for webhook deliveries (neither starves the other). */
-export function sqliteRunners(deps: Deps, queue: SqliteQueue, tasks: Record<string, Task> = buildTasks(deps)): Workers {
+/** Every lane of the embedded store, in the order its runners start. */
+export const ALL_LANES: readonly string[] = [DEFAULT_LANE, WEBHOOK_LANE];
+
+/**
+ * With the job thread on, the lanes the API thread runs: webhook calls (deliveries and automations' calls) wait on
+ * HTTP and take little CPU, and their engine (per-endpoint slots, breakers) is the one the API's test event uses.
+ */
+export const API_THREAD_LANES: readonly string[] = [WEBHOOK_LANE];
+
+/** With the job thread on, the lanes the job thread runs: every other one (message work and its throttle). */
+export const JOB_THREAD_LANES: readonly string[] = ALL_LANES.filter((lane) => !API_THREAD_LANES.includes(lane));
+
+/**
+ * The embedded store's runners: one lane worker per lane of `lanes` (message work, webhook deliveries: neither
+ * starves the other).
+ */
+export function sqliteRunners(deps: Deps, queue: SqliteQueue, lanes: readonly string[] = ALL_LANES, tasks: Record<string, Task> = buildTasks(deps)): Workers {
   const { config, log } = deps;
-  return new Workers([
-    new Worker({ queue, tasks, concurrency: config.workerConcurrency, log }),
-    new Worker({ queue, tasks, lane: WEBHOOK_LANE, concurrency: config.webhookConcurrency, log }),
-  ]);
+  const concurrency: Record<string, number> = { [DEFAULT_LANE]: config.workerConcurrency, [WEBHOOK_LANE]: config.webhookConcurrency };
+  return new Workers(lanes.map((lane) => new Worker({ queue, tasks, lane, concurrency: concurrency[lane]!, log })));
 }

@@ -1,6 +1,6 @@
 // The job thread of `beckon start` on the embedded store: its own SQLite connections to the same WAL file, its own
 // queue, tasks, providers and throttles, and the job runners; the API thread (worker-thread-host.ts) migrated the
-// store before starting it. Messages: in {wake, stop}; out {wake, counters, stopped}.
+// store before starting it. It runs the lanes the host gives it (JOB_THREAD_LANES); the API thread runs the others. Messages: in {wake, stop}; out {wake, counters, stopped}.
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import pino from 'pino';
 import type { Config } from './config.ts';
@@ -35,9 +35,10 @@ queue.relay = () => {
   });
 };
 
-const runners = sqliteRunners(deps, queue);
-// This thread is the store's only job runner: whatever is locked was left by a previous run (or a crashed thread).
-await queue.releaseAll();
+const runners = sqliteRunners(deps, queue, data.lanes);
+// This thread is its lanes' only runner: whatever of them is locked was left by a crashed thread (the API thread
+// released every lock at the process's start, and runs the other lanes: their locks are not ours to release).
+await queue.releaseAll(data.lanes);
 runners.start();
 
 let stopping = false;

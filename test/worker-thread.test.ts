@@ -13,7 +13,8 @@ import { ThreadRunners } from '../src/jobs/worker-thread-host.ts';
 import { SqliteQueue } from '../src/jobs/sqlite-queue.ts';
 import { loadSecretKey } from '../src/lib/secret-box.ts';
 import { SharedWriteLock } from '../src/db/shared-write-lock.ts';
-import { sqliteOnly, startBeckon, waitFor } from './helpers.ts';
+import { API_THREAD_LANES, JOB_THREAD_LANES, sqliteRunners } from '../src/worker-thread-shared.ts';
+import { sqliteOnly, startBeckon, waitFor, type TestBeckon } from './helpers.ts';
 import { killProcess, startProcess, type BeckonProcess } from './multiprocess-harness.ts';
 import { Receiver } from './receiver.ts';
 
@@ -109,15 +110,27 @@ test('beckon start on SQLite runs the jobs on their own thread: delivered with i
   assert.equal((await single.exited).code, 0);
 });
 
+/**
+ * The runners `beckon start` builds with the thread on, over an in-process runtime started without its own: the job
+ * thread's lanes there, the webhook lane here. The in-process store takes no shared lock: these runners get a lock of
+ * their own (SQLite's busy wait covers the rest).
+ */
+function splitRunners(beckon: TestBeckon): ThreadRunners {
+  const { deps } = beckon.runtime;
+  const queue = beckon.runtime.queue as SqliteQueue;
+  return new ThreadRunners({
+    config: deps.config, secretKey: loadSecretKey(deps.config.secretKey, deps.config.dataDir).key, queue, metrics: deps.metrics, log: pino({ level: 'silent' }),
+    lockBuffer: SharedWriteLock.buffer(), lanes: JOB_THREAD_LANES, local: sqliteRunners(deps, queue, API_THREAD_LANES),
+  });
+}
+
 test('the job thread: its signals wake the API thread\'s streams without polling, and a crashed thread is restarted and finishes the work', { ...sqliteOnly, timeout: 120_000 }, async (t) => {
   // no fallback poll: the thread's events must reach the stream through its wake message
   const savedPoll = STREAM_SETTINGS.pollMs;
   STREAM_SETTINGS.pollMs = 3_600_000;
   const beckon = await startBeckon({}, { worker: false });
-  // the in-process runtime's store takes no shared lock: this test's runners get a lock of their own (SQLite's busy wait covers the rest)
-  const { config, metrics, log } = beckon.runtime.deps;
-  const queue = beckon.runtime.queue as SqliteQueue;
-  const runners = new ThreadRunners({ config, secretKey: loadSecretKey(config.secretKey, config.dataDir).key, queue, metrics, log: pino({ level: 'silent' }), lockBuffer: SharedWriteLock.buffer() });
+  const { metrics } = beckon.runtime.deps;
+  const runners = splitRunners(beckon);
   let stream: SseClient | null = null;
   t.after(async () => {
     STREAM_SETTINGS.pollMs = savedPoll;
@@ -125,7 +138,7 @@ test('the job thread: its signals wake the API thread\'s streams without polling
     await runners.stop();
     await beckon.stop();
   });
-  runners.start();
+  await runners.start();
   assert.equal(runners.generation, 1);
   await beckon.runtime.app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(beckon.runtime.app.server.address() as AddressInfo).port}`;
@@ -153,6 +166,54 @@ test('the job thread: its signals wake the API thread\'s streams without polling
   assert.equal(runners.thread, null);
 });
 
+test('with the thread on, the API thread delivers the webhooks: a restarted job thread leaves the deliveries it holds alone (each attempted once)', { ...sqliteOnly, timeout: 120_000 }, async (t) => {
+  const beckon = await startBeckon({}, { worker: false });
+  const receiver = await Receiver.start();
+  const runners = splitRunners(beckon);
+  t.after(async () => {
+    await receiver.stop();
+    await runners.stop();
+    await beckon.stop();
+  });
+  const hook = await beckon.call('POST', '/v1/webhooks', { body: { url: receiver.url(), events: ['message_status_updated'] } });
+  assert.equal(hook.statusCode, 201, hook.body);
+  await runners.start();
+  const { db } = beckon.runtime.deps;
+  const statusOf = async (uuid: string) => (await beckon.call('GET', `/v1/messages/${uuid}`)).json().message.status;
+
+  // the thread sends (sent, delivered, read); the API thread's runner posts the three deliveries, held by the receiver
+  receiver.hold();
+  const first = await beckon.call('POST', '/v1/messages/send', { body: send('+39 333 7200001') });
+  assert.equal(first.statusCode, 200, first.body);
+  await receiver.waitForRequests(3);
+  const held = await db.selectFrom('jobs').select('id').where('task', '=', 'deliver_webhook').where('locked_until', 'is not', null).execute();
+  assert.equal(held.length, 3, 'the API thread holds the three delivery jobs');
+
+  // the job thread dies and a new one starts: it releases the locks of its own lanes only
+  const crashed = runners.thread!;
+  await crashed.terminate();
+  await waitFor('a second thread', async () => runners.generation === 2 && runners.thread !== null && runners.thread !== crashed);
+  const second = await beckon.call('POST', '/v1/messages/send', { body: send('+39 333 7200002') });
+  assert.equal(second.statusCode, 200, second.body);
+  await waitFor('the second thread to send the second message', async () => (await statusOf(second.json().message.uuid)) === 'read');
+  await receiver.waitForRequests(6);
+  // a released delivery would be claimed again by the API thread's runner within its poll (250 ms): give it four
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  assert.equal(receiver.requests.length, 6, 'no delivery was posted twice');
+
+  receiver.release();
+  await waitFor('every delivery to succeed', async () => {
+    const rows = await db.selectFrom('webhook_deliveries').select(['status', 'attempt_count']).execute();
+    return rows.length === 6 && rows.every((r) => r.status === 'succeeded');
+  });
+  const rows = await db.selectFrom('webhook_deliveries').select('attempt_count').execute();
+  assert.deepEqual(rows.map((r) => r.attempt_count), [1, 1, 1, 1, 1, 1]);
+  assert.equal((await db.selectFrom('webhook_attempts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n, 6);
+  assert.equal(receiver.requests.length, 6);
+  await runners.stop();
+  assert.equal((await db.selectFrom('jobs').select('id').where('locked_until', 'is not', null).execute()).length, 0, 'stop() drained both threads');
+});
+
 test('a job thread that fails to load is logged and started again, not waited for', { ...sqliteOnly, timeout: 60_000 }, async (t) => {
   const beckon = await startBeckon({}, { worker: false });
   const { config, metrics } = beckon.runtime.deps;
@@ -160,13 +221,13 @@ test('a job thread that fails to load is logged and started again, not waited fo
   const log = pino({ level: 'error' }, { write: (line: string) => lines.push(line) });
   const runners = new ThreadRunners({
     config, secretKey: loadSecretKey(config.secretKey, config.dataDir).key, queue: beckon.runtime.queue as SqliteQueue, metrics, log,
-    lockBuffer: SharedWriteLock.buffer(), entry: new URL('data:text/javascript,throw new Error("the thread cannot load")'),
+    lockBuffer: SharedWriteLock.buffer(), lanes: JOB_THREAD_LANES, entry: new URL('data:text/javascript,throw new Error("the thread cannot load")'),
   });
   t.after(async () => {
     await runners.stop();
     await beckon.stop();
   });
-  runners.start();
+  await runners.start();
   assert.equal(runners.generation, 1);
   await waitFor('the failed thread to be started again', async () => runners.generation >= 2);
   const failures = lines.map((line) => JSON.parse(line)).filter((record) => record.msg === 'the job thread failed');

@@ -121,9 +121,16 @@ export class SqliteQueue implements JobQueue {
     await this.writer.run((trx) => trx.updateTable('jobs').set({ failed_at: nowIso(), locked_until: null, last_error: error }).where('id', '=', id).execute());
   }
 
-  /** Releases every lock: in embedded mode one runner set (of the process, or of its job thread) owns the queue, so locks left by a crash are orphans. */
-  async releaseAll(): Promise<void> {
-    await this.db.updateTable('jobs').set({ locked_until: null }).where('locked_until', 'is not', null).execute();
+  /**
+   * Releases the locks of `lanes` (every lane when not given): in embedded mode one process owns the queue, each lane
+   * run by one runner (on the API thread or the job thread), so at the process's start every lock is an orphan, and
+   * when the job thread restarts so are its lanes' (never the lanes the API thread runs on).
+   */
+  async releaseAll(lanes?: readonly string[]): Promise<void> {
+    if (lanes?.length === 0) return;
+    let query = this.db.updateTable('jobs').set({ locked_until: null }).where('locked_until', 'is not', null);
+    if (lanes) query = query.where('lane', 'in', lanes);
+    await query.execute();
   }
 
   /** The jobs of `task` (every task when not given), oldest first. */

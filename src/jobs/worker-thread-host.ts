@@ -12,6 +12,8 @@ export interface ThreadData {
   secretKey: Uint8Array;
   /** The process's SQLite write lock (SharedWriteLock), the thread being party JOB_PARTY. */
   lockBuffer: SharedArrayBuffer;
+  /** The lanes the thread runs (and whose locks it releases at its start): the API thread runs the others. */
+  lanes: string[];
 }
 
 /** The API thread's and the job thread's numbers on the shared write lock. */
@@ -47,15 +49,22 @@ export interface ThreadRunnersOptions {
   log: FastifyBaseLogger;
   /** The write lock the API thread's store takes (SharedWriteLock.buffer(), the API as API_PARTY). */
   lockBuffer: SharedArrayBuffer;
+  /** The lanes the thread runs (JOB_THREAD_LANES). */
+  lanes: readonly string[];
+  /** The runners of the other lanes, on this (the API) thread: started with the thread, drained with it on stop(). */
+  local?: JobRunners;
   /** The thread's entry module (tests may point at another). */
   entry?: URL;
 }
 
 /**
- * The job runners of the embedded store on a worker thread of their own, so the API and the jobs use two cores.
- * start() resolves when the thread runs jobs; stop() asks it to drain its in-flight jobs and waits for it to exit.
- * A thread that dies unasked (an uncaught error) is logged and started again: the jobs it held are in the jobs table,
- * and the new thread releases their locks and runs them again, while the API keeps accepting.
+ * The job runners of the embedded store split over two threads, so the API and the jobs use two cores: `lanes` on a
+ * worker thread of their own, the others (`local`, the webhook calls) on this thread beside the API. start() returns
+ * while the thread loads; stop() drains the local runners and asks the thread to drain its in-flight jobs, and waits
+ * for both. A thread that dies unasked (an uncaught error) is logged and started again: the jobs it held are in the
+ * jobs table, and the new thread releases the locks of its lanes (not of the local runners' jobs, still running) and
+ * runs them again, while the API keeps accepting. Wake signals cross both ways: a job committed here wakes the
+ * thread's runners, one committed there wakes the local ones.
  */
 export class ThreadRunners implements JobRunners {
   private readonly options: ThreadRunnersOptions;
@@ -76,18 +85,19 @@ export class ThreadRunners implements JobRunners {
    * the API already serves (the jobs it accepts meanwhile wait in the jobs table). A thread that fails to start, or
    * dies later, is logged and started again.
    */
-  start(): void {
+  async start(): Promise<void> {
     this.options.queue.relay = this.relay;
     this.spawn();
+    await this.options.local?.start();
   }
 
-  /** Asks the thread to finish its in-flight jobs and exit, and waits for it; a pending restart is cancelled. */
+  /** Drains the local runners and asks the thread to finish its in-flight jobs and exit; waits for both. A pending restart is cancelled. */
   async stop(): Promise<void> {
     this.stopping = true;
     this.options.queue.relay = null;
     clearTimeout(this.restartTimer);
     this.worker?.postMessage({ type: 'stop' } satisfies ToThread);
-    await this.exited;
+    await Promise.all([this.exited, this.options.local?.stop()]);
   }
 
   /** The running thread (null between a crash and its restart). */
@@ -109,7 +119,7 @@ export class ThreadRunners implements JobRunners {
   /** Starts a thread; when it exits unasked (at start or later) it is started again after a backoff. */
   private spawn(): void {
     const { config, secretKey, queue, metrics, log } = this.options;
-    const data: ThreadData = { config: { ...config, secretKey: config.secretKey ? new Uint8Array(config.secretKey) : undefined } as unknown as Config, secretKey: new Uint8Array(secretKey), lockBuffer: this.options.lockBuffer };
+    const data: ThreadData = { config: { ...config, secretKey: config.secretKey ? new Uint8Array(config.secretKey) : undefined } as unknown as Config, secretKey: new Uint8Array(secretKey), lockBuffer: this.options.lockBuffer, lanes: [...this.options.lanes] };
     const worker = new Worker(this.options.entry ?? new URL('../worker-thread.ts', import.meta.url), { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: JOB_THREAD_YOUNG_GENERATION_MB } });
     const startedAt = Date.now();
     this.worker = worker;
