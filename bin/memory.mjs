@@ -6,8 +6,8 @@
 export const LONG_RUNNING = new Set(['start', 'import']);
 /** Most MB of one semi-space of the API thread's young generation (V8's default here is 64: 128 MB of new space). */
 export const SEMI_SPACE_MB = 8;
-/** glibc malloc arenas (its default is 8 per core, each thread that mallocs at once gets its own and keeps its free pages). */
-export const MALLOC_ARENAS = '2';
+/** glibc malloc arenas (its default is 8 per core: each thread that mallocs at once gets its own and keeps its free pages; 2 made the import ~20% slower). */
+export const MALLOC_ARENAS = '4';
 
 /**
  * What to execve to run this command with the memory settings, or null when it runs as it is: not a long-running

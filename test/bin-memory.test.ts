@@ -20,7 +20,7 @@ function proc(args: string[], options: { execArgv?: string[]; env?: Record<strin
   };
 }
 
-test('start and import relaunch with the semi-space cap and two malloc arenas, keeping their flags and arguments', () => {
+test('start and import relaunch with the semi-space cap and a bound on malloc arenas, keeping their flags and arguments', () => {
   for (const args of [['start', '--port', '3000'], ['import', 'contacts', 'a.csv', '--workspace', 'w']]) {
     assert.deepEqual(memoryRelaunch(proc(args)), {
       file: '/usr/bin/node',
