@@ -12,6 +12,7 @@ export interface RelaunchProcess {
   argv: string[];
   execArgv: string[];
   execPath: string;
+  platform: string;
   env: Record<string, string | undefined>;
   execve?: unknown;
 }

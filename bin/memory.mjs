@@ -11,11 +11,12 @@ export const MALLOC_ARENAS = '4';
 
 /**
  * What to execve to run this command with the memory settings, or null when it runs as it is: not a long-running
- * command, Node without process.execve, or the settings already there (set by the operator, who wins, or by the relaunch).
+ * command, Node without process.execve (before 22.15; on Windows it throws), or the settings already there (set by
+ * the operator, who wins, or by the relaunch).
  */
 export function memoryRelaunch(proc) {
   const command = proc.argv.slice(2).find((arg) => !arg.startsWith('-'));
-  if (!LONG_RUNNING.has(command) || typeof proc.execve !== 'function') return null;
+  if (!LONG_RUNNING.has(command) || typeof proc.execve !== 'function' || proc.platform === 'win32') return null;
   const flagged = [...proc.execArgv, ...(proc.env.NODE_OPTIONS ?? '').split(/\s+/)].some((arg) => /^--max-semi-space-size\b/.test(arg));
   if (flagged && proc.env.MALLOC_ARENA_MAX !== undefined) return null;
   const flags = flagged ? [] : [`--max-semi-space-size=${SEMI_SPACE_MB}`];

@@ -10,11 +10,12 @@ import { ROOT, cleanEnv } from './cli-helpers.ts';
 const FLAG = `--max-semi-space-size=${SEMI_SPACE_MB}`;
 
 /** A process as memoryRelaunch reads it: run as `node [execArgv] /app/bin/beckon.mjs ...args`. */
-function proc(args: string[], options: { execArgv?: string[]; env?: Record<string, string>; execve?: boolean } = {}) {
+function proc(args: string[], options: { execArgv?: string[]; env?: Record<string, string>; execve?: boolean; platform?: string } = {}) {
   return {
     argv: ['/usr/bin/node', '/app/bin/beckon.mjs', ...args],
     execArgv: options.execArgv ?? ['--disable-warning=ExperimentalWarning'],
     execPath: '/usr/bin/node',
+    platform: options.platform ?? 'linux',
     env: options.env ?? { PATH: '/usr/bin' },
     execve: options.execve === false ? undefined : () => {},
   };
@@ -30,10 +31,11 @@ test('start and import relaunch with the semi-space cap and a bound on malloc ar
   }
 });
 
-test('the relaunched process, short commands and Node without execve run as they are', () => {
+test('the relaunched process, short commands, Node without execve and Windows run as they are', () => {
   assert.equal(memoryRelaunch(proc(['start'], { execArgv: [FLAG], env: { MALLOC_ARENA_MAX: '2' } })), null);
   for (const command of [[], ['--help'], ['migrate'], ['keys', 'create'], ['backup', 'x.db']]) assert.equal(memoryRelaunch(proc(command)), null);
   assert.equal(memoryRelaunch(proc(['start'], { execve: false })), null);
+  assert.equal(memoryRelaunch(proc(['start'], { platform: 'win32' })), null);
 });
 
 test("the operator's own settings win: a semi-space flag (command line or NODE_OPTIONS) and MALLOC_ARENA_MAX are kept", () => {
