@@ -72,29 +72,32 @@ export async function findMessageByProviderId(db: Db, providerMessageId: string)
 const messageByProviderId = prepared((db, providerMessageId: string) =>
   db.selectFrom('messages').selectAll().where('provider_message_id', '=', providerMessageId).where('direction', '=', 'outbound').limit(1));
 
-/** Writes a status change only if the message is still in `expectedStatus`; true when it was written. */
+/**
+ * Writes a status change only if the message is still in `expectedStatus` and still deleted (or not) as `next` says
+ * (so a row read before a soft delete does not write or announce its change as if it were visible); true when written.
+ */
 export async function updateStatusIf(db: Db, id: string, expectedStatus: MessageStatus, next: MessagesTable): Promise<boolean> {
-  const rows = await statusIf(db, next.status, next.status_history, next.provider_message_id, next.error, next.updated_at, id, expectedStatus);
+  const rows = await statusIf(db, next.status, next.status_history, next.provider_message_id, next.error, next.updated_at, id, expectedStatus, next.deleted_at);
   return rows.length === 1;
 }
-const statusIf = prepared((db, status: MessageStatus, history: string, providerId: string | null, error: string | null, at: string, id: string, expected: MessageStatus) =>
+const statusIf = prepared((db, status: MessageStatus, history: string, providerId: string | null, error: string | null, at: string, id: string, expected: MessageStatus, deletedAt: string | null) =>
   db.updateTable('messages').set({ status, status_history: history, provider_message_id: providerId, error, updated_at: at })
-    .where('id', '=', id).where('status', '=', expected).returning('id'));
+    .where('id', '=', id).where('status', '=', expected).where(sql<boolean>`deleted_at is not distinct from ${deletedAt}`).returning('id'));
 
 /** The text of the error updateStatusOrFail raises when the message is no longer in the status it was read in. */
 export const STATUS_MOVED = 'beckon: the message status moved';
 
 /**
  * PostgreSQL: writes a status change as updateStatusIf does, but answers nothing: when the message is no longer in
- * `expectedStatus` the statement fails (an error whose message holds STATUS_MOVED), and so does its transaction. It is
+ * `expectedStatus` (or its deletion changed) the statement fails (an error whose message holds STATUS_MOVED), and so does its transaction. It is
  * held back (pipelined) and sent with the transaction's commit.
  */
 export async function updateStatusOrFail(db: Db, id: string, expectedStatus: MessageStatus, next: MessagesTable): Promise<void> {
-  await statusOrFail(db, next.status, next.status_history, next.provider_message_id, next.error, next.updated_at, id, expectedStatus);
+  await statusOrFail(db, next.status, next.status_history, next.provider_message_id, next.error, next.updated_at, id, expectedStatus, next.deleted_at);
 }
-const statusOrFail = prepared((db, status: MessageStatus, history: string, providerId: string | null, error: string | null, at: string, id: string, expected: MessageStatus) =>
+const statusOrFail = prepared((db, status: MessageStatus, history: string, providerId: string | null, error: string | null, at: string, id: string, expected: MessageStatus, deletedAt: string | null) =>
   pipelined(db.with('upd', (qb) => qb.updateTable('messages').set({ status, status_history: history, provider_message_id: providerId, error, updated_at: at })
-    .where('id', '=', id).where('status', '=', expected).returning('id'))
+    .where('id', '=', id).where('status', '=', expected).where(sql<boolean>`deleted_at is not distinct from ${deletedAt}::text`).returning('id'))
     .selectFrom('upd').select(sql<number>`(case when count(*) = 1 then '1' else ${sql.lit(STATUS_MOVED)} end)::int`.as('ok'))));
 
 /** True when `err` is updateStatusOrFail's refusal. */

@@ -6,7 +6,7 @@ import type { EventBus } from '../events/subscribers.ts';
 import { parseJson, toJson } from '../lib/json.ts';
 import { nowIso } from '../lib/time.ts';
 import * as q from './queries.ts';
-import { messageView } from './view.ts';
+import { messageView, type MessageView } from './view.ts';
 import { isPostgres } from '../db/dialect.ts';
 import { primeEnabledEndpoints } from '../webhooks/queries.ts';
 import { OUTBOUND_STATUSES, MESSAGE_STATUSES } from '../db/enums.ts';
@@ -81,12 +81,14 @@ export async function applyStatus(deps: StatusDeps, where: Locator, change: Stat
 /**
  * applyStatus for several changes of one message in order (`sent` with the statuses a provider reported with it),
  * in one transaction: each real move has its history entry and its own `message_status_updated`, and the row is
- * written once. Returns one outcome per change; `within` runs once if any moved.
+ * written once. Returns one outcome per change; `within` runs once if any moved. `read` is the message as the caller
+ * read it (the send task): on SQLite the changes are planned on it and written compare-and-set on its status and
+ * deletion, and the message is read again only when they moved meanwhile.
  */
-export async function applyStatuses(deps: StatusDeps, where: Locator, changes: StatusChange[], within?: WithinChange): Promise<StatusOutcome[]> {
+export async function applyStatuses(deps: StatusDeps, where: Locator, changes: StatusChange[], within?: WithinChange, read?: MessagesTable): Promise<StatusOutcome[]> {
   const results = isPostgres(deps.db)
     ? await applyStatusesPg(deps, where, changes, within)
-    : await deps.writer.run((trx) => applyStatusesIn(trx, deps, where, changes, within));
+    : await deps.writer.run((trx) => applyStatusesIn(trx, deps, where, changes, within, read));
   changes.forEach((change, i) => statusCommitted(deps, change.status, results[i]));
   return results;
 }
@@ -118,20 +120,37 @@ async function applyStatusesPg(deps: StatusDeps, where: Locator, changes: Status
   throw new Error(`message status kept changing under us; giving up on ${changes.map((c) => c.status).join(', ')}`);
 }
 
-/** The outcomes of `changes` played on `current` in order, the views of the real moves, and the message after them. */
+/**
+ * The outcomes of `changes` played on `current` in order, the views of the real moves, and the message after them. The
+ * history is parsed once, the time read once, and the view built once and given each move's status columns.
+ */
 function plan(current: MessagesTable, changes: StatusChange[]): { outcomes: StatusOutcome[]; views: unknown[]; next: MessagesTable } {
   const outcomes: StatusOutcome[] = [];
   const views: unknown[] = [];
   let next = current;
+  let history: StatusEntry[] | null = null;
+  let base: MessageView | null = null;
+  let baseError: string | null = null;
+  const now = nowIso();
   for (const change of changes) {
-    const after = moved(next, change);
-    if (!after) {
+    if (!canTransition(next.status, change.status)) {
       outcomes.push({ outcome: 'ignored', message: next });
       continue;
     }
-    next = after;
+    history ??= parseJson<StatusEntry[]>(current.status_history, []);
+    history.push({ status: change.status, at: change.at ?? now });
+    const error = change.error ? toJson(change.error) : next.error;
+    next = {
+      ...next, status: change.status, status_history: toJson(history),
+      provider_message_id: change.providerMessageId ?? next.provider_message_id, error, updated_at: now,
+    };
     outcomes.push({ outcome: 'applied', message: next });
-    views.push(messageView(next));
+    const view: MessageView = base === null ? messageView(next) : {
+      ...base, status: next.status, status_history: history.slice(), provider_message_id: next.provider_message_id,
+      error: error === baseError ? base.error : parseJson<MessageError | null>(error, null), updated_at: next.updated_at,
+    };
+    if (base === null) [base, baseError] = [view, error];
+    views.push(view);
   }
   return { outcomes, views, next };
 }
@@ -153,25 +172,13 @@ export async function applyStatusIn(trx: Db, bus: EventBus, where: Locator, chan
   return (await applyStatusesIn(trx, bus, where, [change], within))[0];
 }
 
-/** The message after `change`, or null when it is not a forward move from `current`. */
-function moved(current: MessagesTable, change: StatusChange): MessagesTable | null {
-  if (!canTransition(current.status, change.status)) return null;
-  const history = parseJson<StatusEntry[]>(current.status_history, []);
-  history.push({ status: change.status, at: change.at ?? nowIso() });
-  return {
-    ...current,
-    status: change.status,
-    status_history: toJson(history),
-    provider_message_id: change.providerMessageId ?? current.provider_message_id,
-    error: change.error ? toJson(change.error) : current.error,
-    updated_at: nowIso(),
-  };
-}
-
-/** applyStatuses inside the caller's transaction `trx`; the caller calls statusCommitted for each outcome after the commit. */
-export async function applyStatusesIn(trx: Db, bus: EventBus, where: Locator, changes: StatusChange[], within?: WithinChange): Promise<StatusOutcome[]> {
+/**
+ * applyStatuses inside the caller's transaction `trx` (planned first on `read` when given, as applyStatuses says);
+ * the caller calls statusCommitted for each outcome after the commit.
+ */
+export async function applyStatusesIn(trx: Db, bus: EventBus, where: Locator, changes: StatusChange[], within?: WithinChange, read?: MessagesTable): Promise<StatusOutcome[]> {
   for (let tries = 0; tries < 5; tries++) {
-    const current = await locate(trx, where);
+    const current = tries === 0 && read ? read : await locate(trx, where);
     if (!current) return changes.map(() => ({ outcome: 'unknown' }));
     const { outcomes, views, next } = plan(current, changes);
     if (views.length === 0) return outcomes;

@@ -54,7 +54,8 @@ export function throttleFor(deps: Deps): ChannelThrottle | SharedChannelThrottle
 
 /**
  * Builds send_message: load the message, call the provider, then record `sent` (with the provider id, its event, the
- * statuses the provider reported with its answer and the provider's follow-up jobs) in one transaction. A job that runs again finds the message no longer `enqueued`
+ * statuses the provider reported with its answer and the provider's follow-up jobs) in one transaction, planned on the row
+ * loaded first (compare-and-set on its status and deletion: read again only when either moved). A job that runs again finds the message no longer `enqueued`
  * and does nothing; a crash between the provider call and the commit re-sends with the same idempotency key (see
  * providers/types.ts for the guarantee). Permanent provider errors fail the message at once; retryable ones are
  * rethrown for a backoff retry and fail it on the last attempt. A deleted message is never sent.
@@ -113,7 +114,7 @@ export function sendMessageTask(deps: Deps, providers: Record<string, ProviderAd
     const changes: StatusChange[] = [{ status: 'sent', providerMessageId: result.providerMessageId }, ...(result.statuses ?? [])];
     await applyStatuses(deps, { id: message.id }, changes, async (trx) => {
       if (adapter.afterSent) await adapter.afterSent(trx, deps.queue, channel, outbound, result);
-    });
+    }, message);
   };
 }
 
