@@ -5,7 +5,7 @@
 // listening. With `--hooks`, it is the pipeline's baseline too: after each reply it posts the message's three status
 // webhooks (sent, delivered, read: Beckon's event body, signed the Standard Webhooks way) to URL through an undici pool,
 // at most WEBHOOK_CONCURRENCY in flight as Beckon's default: the pipeline's HTTP work with no store, no job, no event.
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey } from 'node:crypto';
 import Fastify from 'fastify';
 import { Type } from 'typebox';
 import type { Pool } from 'undici';
@@ -57,7 +57,8 @@ const app = Fastify({
   ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
 });
 const WEBHOOK_CONCURRENCY = 128;
-const SIGNING_KEY = Buffer.from('baseline-signing-key-baseline-signing-key');
+// a KeyObject made once, as Beckon keeps its endpoints' keys (webhooks/sign.ts)
+const SIGNING_KEY = createSecretKey(Buffer.from('baseline-signing-key-baseline-signing-key'));
 
 /** Posts each message's status webhooks to one URL, at most WEBHOOK_CONCURRENCY in flight, oldest first. */
 class StatusPoster {

@@ -98,6 +98,7 @@ async function rawBaseline(total: number): Promise<{ seconds: number; rate: numb
     const moveMessage = raw.prepare('update messages set status = ?, status_history = ?, provider_message_id = ?, updated_at = ? where id = ? and status = ?');
     const insertStatusEvents = raw.prepare(`insert into events (id, workspace_id, type, payload, created_at) values ${placeholders(5, 3)}`);
     const deleteJobs = raw.prepare(`delete from jobs where id in (${Array(BATCH).fill('?').join(',')})`);
+    const deleteJob = raw.prepare('delete from jobs where id = ?');
     let sent = 0;
     for (;;) {
       const at = new Date().toISOString();
@@ -117,7 +118,7 @@ async function rawBaseline(total: number): Promise<{ seconds: number; rate: numb
         insertStatusEvents.run(...events);
       }
       if (jobs.length === BATCH) deleteJobs.run(...jobs.map((j) => j.id));
-      else for (const job of jobs) raw.prepare('delete from jobs where id = ?').run(job.id);
+      else for (const job of jobs) deleteJob.run(job.id);
       raw.exec('COMMIT');
       sent += jobs.length;
       if (jobs.length < BATCH) break;
