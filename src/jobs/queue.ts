@@ -68,6 +68,12 @@ export interface TaskContext {
   /** 1 for the first run of the job, 2 for its first retry, and so on. */
   attempt: number;
   maxAttempts: number;
+  /**
+   * Embedded queue only: deletes the job in `trx`, to be called in the task's last write transaction, after its last
+   * write (so nothing in that unit can throw after it). The job then ends exactly when that transaction commits and the
+   * runner skips its separate completion; a task whose writes roll back throws, and the job is retried as before.
+   */
+  completeIn?: (trx: Db) => Promise<void>;
 }
 
 /** A job to enqueue: a task of the table with its payload. */

@@ -75,21 +75,33 @@ export class SqliteQueue implements JobQueue {
     this.relay?.();
   }
 
-  /** Locks up to `limit` due jobs of a lane for `leaseMs` and returns them, oldest first (group-committed). */
-  async claim(lane: string, limit: number, leaseMs: number): Promise<ClaimedJob[]> {
-    return this.writer.run(async (trx) => {
-      const now = nowIso();
-      const until = new Date(Date.now() + leaseMs).toISOString();
-      const result = await sql<ClaimedJob>`
-        UPDATE jobs SET locked_until = ${until}, attempts = attempts + 1
-        WHERE id IN (
-          SELECT id FROM jobs
-          WHERE lane = ${lane} AND failed_at IS NULL AND run_at <= ${now} AND (locked_until IS NULL OR locked_until < ${now})
-          ORDER BY run_at, id LIMIT ${limit}
-        )
-        RETURNING id, task, payload, attempts, max_attempts`.execute(trx);
-      return result.rows;
+  /**
+   * Takes up to `limit` due jobs of a lane, oldest first, with no commit round before they start: the due rows are read
+   * on the read connection (no write lock), skipping `taken` (the lane's runner holds those in memory: in embedded mode
+   * one runner owns each lane, and releaseAll runs at start), and their lock and attempt are written by a group-commit
+   * unit submitted at once (`locked`). The jobs' own writes are submitted after it, so the attempt is durable no later
+   * than a job's first write, and within one commit round of its start. Each job's `attempts` is the one it runs as.
+   */
+  async claim(lane: string, limit: number, leaseMs: number, taken: ReadonlySet<number> = new Set()): Promise<{ jobs: ClaimedJob[]; locked: Promise<void> }> {
+    const now = nowIso();
+    const { rows } = await sql<ClaimedJob>`
+      SELECT id, task, payload, attempts, max_attempts FROM jobs
+      WHERE lane = ${lane} AND failed_at IS NULL AND run_at <= ${now} AND (locked_until IS NULL OR locked_until < ${now})
+      ORDER BY run_at, id LIMIT ${limit + taken.size}`.execute(this.db);
+    const jobs = (taken.size === 0 ? rows : rows.filter((r) => !taken.has(r.id))).slice(0, limit);
+    if (jobs.length === 0) return { jobs, locked: Promise.resolve() };
+    for (const job of jobs) job.attempts += 1;
+    const until = new Date(Date.now() + leaseMs).toISOString();
+    const ids = jobs.map((j) => j.id);
+    const locked = this.writer.run(async (trx) => {
+      await trx.updateTable('jobs').set((eb) => ({ locked_until: until, attempts: eb('attempts', '+', 1) })).where('id', 'in', ids).execute();
     });
+    return { jobs, locked };
+  }
+
+  /** Deletes job `id` in `trx`, the transaction of its task's last write: the job is gone exactly when that commits. */
+  async completeIn(trx: Db, id: number): Promise<void> {
+    await trx.deleteFrom('jobs').where('id', '=', id).execute();
   }
 
   /** Removes a finished job; completions arriving together are deleted by one statement in one group commit. */

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { Db } from '../db/connect.ts';
 import { RetryLater, type Task } from './queue.ts';
 import { DEFAULT_LANE, type ClaimedJob, type SqliteQueue } from './sqlite-queue.ts';
 
@@ -29,6 +30,10 @@ export class Worker {
   private inFlight = new Set<Promise<void>>();
   /** Completions of finished jobs not committed yet: they no longer hold a slot (the job stays locked until then). */
   private completing = new Set<Promise<void>>();
+  /** Jobs this runner claimed whose outcome may not be committed yet as the next claim reads: that claim skips them. */
+  private readonly taken = new Set<number>();
+  /** Jobs whose outcome committed: they leave `taken` when the next claim starts (a read begun before would see them). */
+  private settled: number[] = [];
   private timer: NodeJS.Timeout | undefined;
   private looping: Promise<void> | null = null;
   private again = false;
@@ -77,11 +82,16 @@ export class Worker {
       if (free <= 0 || !this.running) break;
       if (this.inFlight.size > 0 && free < this.claimBatch) break;
       let jobs: ClaimedJob[] = [];
+      for (const id of this.settled) this.taken.delete(id);
+      this.settled = [];
       try {
-        jobs = await this.options.queue.claim(this.options.lane, free, this.options.leaseMs);
+        const claimed = await this.options.queue.claim(this.options.lane, free, this.options.leaseMs, this.taken);
+        jobs = claimed.jobs;
+        claimed.locked.catch((err: unknown) => this.options.log.error({ err, jobs: jobs.map((j) => j.id) }, 'could not record the claim of jobs; they run without their attempt counted'));
       } catch (err) {
         this.options.log.error({ err }, 'job claim failed');
       }
+      for (const job of jobs) this.taken.add(job.id);
       for (const job of jobs) this.track(this.run(job));
       if (jobs.length === free) this.again = true;
     } while (this.again && this.running);
@@ -99,9 +109,14 @@ export class Worker {
   private async run(job: ClaimedJob): Promise<void> {
     const { queue, tasks, log } = this.options;
     const task = tasks[job.task];
+    let completedIn = false;
+    const completeIn = async (trx: Db): Promise<void> => {
+      await queue.completeIn(trx, job.id);
+      completedIn = true;
+    };
     try {
       if (!task) throw new Error(`no task named ${job.task}`);
-      await task(JSON.parse(job.payload), { attempt: job.attempts, maxAttempts: job.max_attempts });
+      await task(JSON.parse(job.payload), { attempt: job.attempts, maxAttempts: job.max_attempts, completeIn });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       try {
@@ -117,9 +132,12 @@ export class Worker {
       } catch (storeErr) {
         log.error({ err: storeErr, job: job.id }, 'could not record job outcome; the lease will expire and it will run again');
       }
+      this.settled.push(job.id);
       return;
     }
-    this.complete(job.id);
+    // the task deleted its job in its last write transaction, which committed before the task returned
+    if (completedIn) this.settled.push(job.id);
+    else this.complete(job.id);
   }
 
   /**
@@ -131,7 +149,10 @@ export class Worker {
       this.options.log.error({ err, job: id }, 'could not record job completion; the lease will expire and it will run again');
     });
     this.completing.add(done);
-    void done.finally(() => this.completing.delete(done));
+    void done.finally(() => {
+      this.completing.delete(done);
+      this.settled.push(id);
+    });
   }
 }
 

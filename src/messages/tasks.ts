@@ -114,6 +114,7 @@ export function sendMessageTask(deps: Deps, providers: Record<string, ProviderAd
     const changes: StatusChange[] = [{ status: 'sent', providerMessageId: result.providerMessageId }, ...(result.statuses ?? [])];
     await applyStatuses(deps, { id: message.id }, changes, async (trx) => {
       if (adapter.afterSent) await adapter.afterSent(trx, deps.queue, channel, outbound, result);
+      await context.completeIn?.(trx); // the job ends in the commit of `sent` (embedded queue)
     }, message);
   };
 }

@@ -60,9 +60,10 @@ export class DeliveryEngine {
 
   /**
    * Makes one attempt of a delivery and records it; 'busy' when the endpoint already has its share of attempts in
-   * flight. A job naming its endpoint is turned away before it touches the store.
+   * flight. A job naming its endpoint is turned away before it touches the store. `completeIn` (the job's TaskContext
+   * hook) is called at the end of the transaction that records the outcome, so the job ends with it.
    */
-  async attempt(job: DeliveryJob): Promise<AttemptRun> {
+  async attempt(job: DeliveryJob, completeIn?: (trx: Db) => Promise<void>): Promise<AttemptRun> {
     const { db, config, metrics } = this.deps;
     let endpointId = job.endpoint_id;
     let slot: number | null = null;
@@ -79,7 +80,10 @@ export class DeliveryEngine {
       if (!row || row.status !== 'pending' || row.attempt_count !== job.attempt - 1) return STALE;
       if (row.enabled !== 1 && !job.force) {
         const at = new Date().toISOString();
-        await this.deps.writer.run((trx) => q.updateDelivery(trx, row.id, { status: 'failed', next_attempt_at: null, last_error: `endpoint disabled: ${row.disabled_reason ?? 'disabled'}`, updated_at: at }));
+        await this.deps.writer.run(async (trx) => {
+          await q.updateDelivery(trx, row.id, { status: 'failed', next_attempt_at: null, last_error: `endpoint disabled: ${row.disabled_reason ?? 'disabled'}`, updated_at: at });
+          await completeIn?.(trx);
+        });
         metrics.webhookOutcomes.inc({ outcome: 'disabled' });
         return DONE;
       }
@@ -98,7 +102,11 @@ export class DeliveryEngine {
     if (endpointId) this.breakers.record(endpointId, result.statusCode !== null);
     metrics.webhookOutcomes.inc({ outcome: result.outcome });
     try {
-      const { rescheduled, disabled } = await this.deps.writer.run((trx) => this.record(trx, job, sentAt, result));
+      const { rescheduled, disabled } = await this.deps.writer.run(async (trx) => {
+        const recorded = await this.record(trx, job, sentAt, result);
+        await completeIn?.(trx);
+        return recorded;
+      });
       if (disabled) metrics.webhookOutcomes.inc({ outcome: 'disabled' });
       if (rescheduled) this.deps.queue.notify();
     } catch (err) {

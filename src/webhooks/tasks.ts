@@ -7,8 +7,8 @@ import { DELIVER_WEBHOOK_TASK, WEBHOOK_LANE } from './delivery-job.ts';
 export function webhookTasks(deps: Deps): TasksOf<typeof DELIVER_WEBHOOK_TASK> {
   const engine = engineFor(deps);
   return {
-    [DELIVER_WEBHOOK_TASK]: async (payload) => {
-      const outcome = await engine.attempt(payload);
+    [DELIVER_WEBHOOK_TASK]: async (payload, context) => {
+      const outcome = await engine.attempt(payload, context.completeIn);
       if (outcome.run === 'busy') throw new RetryLater(outcome.retryInMs, 'endpoint at its limit of attempts in flight');
     },
   };
