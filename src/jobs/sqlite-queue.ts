@@ -4,7 +4,7 @@ import type { Db } from '../db/connect.ts';
 import type { Writer } from '../db/group-commit.ts';
 import { DEFAULT_LANE, type EnqueueOptions, type JobQueue, type JobView } from './queue.ts';
 import { nowIso } from '../lib/time.ts';
-import { insertRows } from '../db/prepared.ts';
+import { insertRows, prepared } from '../db/prepared.ts';
 import { LocalEventSignals } from './signals.ts';
 
 const DEFAULT_MAX_ATTEMPTS = 10;
@@ -32,6 +32,13 @@ function row(lanes: Record<string, string>, task: string, payload: unknown, opti
     created_at: now,
   };
 }
+
+const dueJobs = prepared((db, lane: string, now: string, limit: number) => db.selectFrom('jobs')
+  .select(['id', 'task', 'payload', 'attempts', 'max_attempts'])
+  .where('lane', '=', lane).where('failed_at', 'is', null).where('run_at', '<=', now)
+  .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
+  .orderBy('run_at').orderBy('id').limit(limit));
+const deleteJob = prepared((db, id: number) => db.deleteFrom('jobs').where('id', '=', id));
 
 /** The embedded queue: a jobs table in the same SQLite file as the data it follows from. */
 export class SqliteQueue implements JobQueue {
@@ -84,10 +91,7 @@ export class SqliteQueue implements JobQueue {
    */
   async claim(lane: string, limit: number, leaseMs: number, taken: ReadonlySet<number> = new Set()): Promise<{ jobs: ClaimedJob[]; locked: Promise<void> }> {
     const now = nowIso();
-    const { rows } = await sql<ClaimedJob>`
-      SELECT id, task, payload, attempts, max_attempts FROM jobs
-      WHERE lane = ${lane} AND failed_at IS NULL AND run_at <= ${now} AND (locked_until IS NULL OR locked_until < ${now})
-      ORDER BY run_at, id LIMIT ${limit + taken.size}`.execute(this.db);
+    const rows = await dueJobs(this.db, lane, now, limit + taken.size);
     const jobs = (taken.size === 0 ? rows : rows.filter((r) => !taken.has(r.id))).slice(0, limit);
     if (jobs.length === 0) return { jobs, locked: Promise.resolve() };
     for (const job of jobs) job.attempts += 1;
@@ -101,7 +105,7 @@ export class SqliteQueue implements JobQueue {
 
   /** Deletes job `id` in `trx`, the transaction of its task's last write: the job is gone exactly when that commits. */
   async completeIn(trx: Db, id: number): Promise<void> {
-    await trx.deleteFrom('jobs').where('id', '=', id).execute();
+    await deleteJob(trx, id);
   }
 
   /** Removes a finished job; completions arriving together are deleted by one statement in one group commit. */
