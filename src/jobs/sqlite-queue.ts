@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { sql } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import type { Db } from '../db/connect.ts';
 import type { Writer } from '../db/group-commit.ts';
 import { DEFAULT_LANE, type EnqueueOptions, type JobQueue, type JobView } from './queue.ts';
@@ -38,6 +38,8 @@ const dueJobs = prepared((db, lane: string, now: string, limit: number) => db.se
   .where('lane', '=', lane).where('failed_at', 'is', null).where('run_at', '<=', now)
   .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)]))
   .orderBy('run_at').orderBy('id').limit(limit));
+// one SQL text for any number of jobs (their ids as a JSON array), so it is prepared once
+const LOCK_JOBS = 'UPDATE jobs SET locked_until = ?, attempts = attempts + 1 WHERE id IN (SELECT value FROM json_each(?))';
 const deleteJob = prepared((db, id: number) => db.deleteFrom('jobs').where('id', '=', id));
 
 /** The embedded queue: a jobs table in the same SQLite file as the data it follows from. */
@@ -96,9 +98,9 @@ export class SqliteQueue implements JobQueue {
     if (jobs.length === 0) return { jobs, locked: Promise.resolve() };
     for (const job of jobs) job.attempts += 1;
     const until = new Date(Date.now() + leaseMs).toISOString();
-    const ids = jobs.map((j) => j.id);
+    const ids = JSON.stringify(jobs.map((j) => j.id));
     const locked = this.writer.run(async (trx) => {
-      await trx.updateTable('jobs').set((eb) => ({ locked_until: until, attempts: eb('attempts', '+', 1) })).where('id', 'in', ids).execute();
+      await trx.executeQuery(CompiledQuery.raw(LOCK_JOBS, [until, ids]));
     });
     return { jobs, locked };
   }
