@@ -1,7 +1,7 @@
 import { sealPlaintextWebhookSecrets } from './webhooks/secrets.ts';
 import pino from 'pino';
 import type { Config } from './config.ts';
-import { connectStore, type Store } from './db/connect.ts';
+import { connectStore, sqliteFile, type Store } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Deps } from './deps.ts';
 import type { App } from './http.ts';
@@ -10,6 +10,7 @@ import type { JobQueue } from './jobs/queue.ts';
 import { API_THREAD_LANES, buildDeps, JOB_THREAD_LANES, sqliteRunners, type JobRunners } from './worker-thread-shared.ts';
 import { API_PARTY, ThreadRunners } from './jobs/worker-thread-host.ts';
 import { SharedWriteLock } from './db/shared-write-lock.ts';
+import { WAL_BACKSTOP_PAGES, WalCheckpointer } from './db/wal-checkpointer.ts';
 import { DEFAULT_LANE } from './jobs/queue.ts';
 import { openJobQueue } from './jobs/open-queue.ts';
 import { WEBHOOK_LANE } from './webhooks/delivery-job.ts';
@@ -42,6 +43,8 @@ export interface Runtime {
   createdKey: string | null;
   /** The one-time link that creates and signs in the first admin user, issued on first start (null otherwise, or with BECKON_BOOTSTRAP_ADMIN_EMAIL). */
   adminLink: string | null;
+  /** The SQLite store's WAL checkpointer (null when the writers checkpoint, and on PostgreSQL). */
+  checkpointer: WalCheckpointer | null;
   /** Stops taking work, drains in-flight jobs and requests, closes the store. */
   stop(): Promise<void>;
 }
@@ -56,6 +59,11 @@ export interface RuntimeOptions {
    * BECKON_WORKER_THREAD, on by default); in-process callers (tests, scripts) keep them on this thread, where they can reach them.
    */
   thread?: boolean;
+  /**
+   * On SQLite, copy the WAL into the database file from a thread of its own (db/wal-checkpointer.ts) rather than in
+   * the commits of the threads that write (`beckon start`); the writers keep a backstop. Off for in-process callers.
+   */
+  checkpointer?: boolean;
 }
 
 /** Opens the store, migrates, bootstraps the default workspace, builds the app and starts the worker. */
@@ -67,7 +75,11 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const threaded = options.worker !== false && options.thread === true && !config.databaseUrl && config.role === 'all';
   // the API thread and the job thread take turns on the SQLite write lock without blocking their event loops
   const lockBuffer = threaded ? SharedWriteLock.buffer() : null;
-  const store = await connectStore(config, { writeLock: lockBuffer ? new SharedWriteLock(lockBuffer, API_PARTY) : undefined });
+  const checkpoints = options.checkpointer === true && !config.databaseUrl;
+  const autocheckpoint = checkpoints ? WAL_BACKSTOP_PAGES : undefined;
+  const store = await connectStore(config, { writeLock: lockBuffer ? new SharedWriteLock(lockBuffer, API_PARTY) : undefined, autocheckpoint });
+  const checkpointer = checkpoints ? new WalCheckpointer(sqliteFile(config.dataDir), log) : null;
+  checkpointer?.start();
   const { db, writer } = store;
   // Processes starting together against one PostgreSQL migrate and bootstrap one at a time.
   const { createdKey, adminLink } = await store.withStartupLock(async () => {
@@ -101,7 +113,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       pollMs: { [DEFAULT_LANE]: 1000, [WEBHOOK_LANE]: 5000 },
     })
     : lockBuffer
-      ? new ThreadRunners({ config, secretKey: secretKey.key, queue, metrics: deps.metrics, log, lockBuffer, lanes: JOB_THREAD_LANES, local: sqliteRunners(deps, queue, API_THREAD_LANES) })
+      ? new ThreadRunners({ config, secretKey: secretKey.key, queue, metrics: deps.metrics, log, lockBuffer, lanes: JOB_THREAD_LANES, local: sqliteRunners(deps, queue, API_THREAD_LANES), autocheckpoint })
       : sqliteRunners(deps, queue);
   if (runJobs) {
     // one process owns the embedded store: at its start every lock is an orphan (released before any runner starts;
@@ -114,12 +126,13 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       await queue.signals.close();
       await closeProviders(deps);
       await store.close();
+      await checkpointer?.stop();
       throw err;
     }
   }
   let stopped = false;
   return {
-    app, deps, worker, queue, store, createdKey, adminLink,
+    app, deps, worker, queue, store, createdKey, adminLink, checkpointer,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -131,6 +144,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       await jobPool?.end();
       await closeProviders(deps);
       await store.close();
+      // last: with the writers closed, it copies the whole WAL into the database file and truncates it
+      await checkpointer?.stop();
     },
   };
 }
