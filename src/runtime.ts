@@ -10,7 +10,7 @@ import type { JobQueue } from './jobs/queue.ts';
 import { API_THREAD_LANES, buildDeps, JOB_THREAD_LANES, sqliteRunners, type JobRunners } from './worker-thread-shared.ts';
 import { API_PARTY, ThreadRunners } from './jobs/worker-thread-host.ts';
 import { SharedWriteLock } from './db/shared-write-lock.ts';
-import { WAL_BACKSTOP_PAGES, WalCheckpointer } from './db/wal-checkpointer.ts';
+import { CHECKPOINTER_PARTY, WAL_BACKSTOP_PAGES, WalCheckpointer } from './db/wal-checkpointer.ts';
 import { DEFAULT_LANE } from './jobs/queue.ts';
 import { openJobQueue } from './jobs/open-queue.ts';
 import { WEBHOOK_LANE } from './webhooks/delivery-job.ts';
@@ -73,12 +73,13 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   if (secretKey.created) log.info({ path: secretKey.source }, 'generated the key that encrypts channel secrets: back it up with the store (or set BECKON_SECRET_KEY)');
   if (secretKey.exposed) log.warn({ path: secretKey.source }, 'the secret key file is readable by other users: chmod 600 it');
   const threaded = options.worker !== false && options.thread === true && !config.databaseUrl && config.role === 'all';
-  // the API thread and the job thread take turns on the SQLite write lock without blocking their event loops
-  const lockBuffer = threaded ? SharedWriteLock.buffer() : null;
   const checkpoints = options.checkpointer === true && !config.databaseUrl;
+  // the API thread, the job thread and the WAL checkpointer (to copy a WAL's tail) take turns on the SQLite write lock
+  // without blocking their event loops
+  const lockBuffer = threaded || checkpoints ? SharedWriteLock.buffer(CHECKPOINTER_PARTY) : null;
   const autocheckpoint = checkpoints ? WAL_BACKSTOP_PAGES : undefined;
   const store = await connectStore(config, { writeLock: lockBuffer ? new SharedWriteLock(lockBuffer, API_PARTY) : undefined, autocheckpoint });
-  const checkpointer = checkpoints ? new WalCheckpointer(sqliteFile(config.dataDir), log) : null;
+  const checkpointer = checkpoints ? new WalCheckpointer(sqliteFile(config.dataDir), log, { lockBuffer: lockBuffer! }) : null;
   checkpointer?.start();
   const { db, writer } = store;
   // Processes starting together against one PostgreSQL migrate and bootstrap one at a time.
@@ -112,8 +113,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       // ~26/s for the many webhook workers, whose retries wait seconds to hours anyway
       pollMs: { [DEFAULT_LANE]: 1000, [WEBHOOK_LANE]: 5000 },
     })
-    : lockBuffer
-      ? new ThreadRunners({ config, secretKey: secretKey.key, queue, metrics: deps.metrics, log, lockBuffer, lanes: JOB_THREAD_LANES, local: sqliteRunners(deps, queue, API_THREAD_LANES), autocheckpoint })
+    : threaded
+      ? new ThreadRunners({ config, secretKey: secretKey.key, queue, metrics: deps.metrics, log, lockBuffer: lockBuffer!, lanes: JOB_THREAD_LANES, local: sqliteRunners(deps, queue, API_THREAD_LANES), autocheckpoint })
       : sqliteRunners(deps, queue);
   if (runJobs) {
     // one process owns the embedded store: at its start every lock is an orphan (released before any runner starts;

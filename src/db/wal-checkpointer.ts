@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { FastifyBaseLogger } from 'fastify';
+import { SharedWriteLock } from './shared-write-lock.ts';
 
 /** Un-checkpointed WAL pages (frames) at which the checkpointer copies them into the database file (SQLite's own default). */
 export const WAL_CHECKPOINT_PAGES = 1000;
@@ -10,6 +11,9 @@ export const WAL_CHECKPOINT_PAGES = 1000;
  * (a WAL starts over only from a write made when every frame was copied).
  */
 export const WAL_BACKSTOP_PAGES = 10_000;
+
+/** The checkpointer's number on the process's write lock (SharedWriteLock.buffer(3)): after the API thread (1) and the job thread (2). */
+export const CHECKPOINTER_PARTY = 3;
 
 /** How often the checkpointer reads the WAL's index, in ms. */
 const POLL_MS = 25;
@@ -58,6 +62,8 @@ export interface CheckpointerData {
   /** Checkpoint when this many frames wait to be copied. */
   pages: number;
   pollMs: number;
+  /** The process's write lock (SharedWriteLock, the thread being CHECKPOINTER_PARTY), taken to copy a WAL's tail; none in tests. */
+  lockBuffer: SharedArrayBuffer | null;
 }
 
 /** Messages between the host and the checkpointer's thread: in {stop}, out {stopped}. */
@@ -65,10 +71,12 @@ export type ToCheckpointer = { type: 'stop' };
 
 /**
  * The embedded store's WAL checkpoints on a thread of their own (wal-checkpointer-thread.ts, with its own connection),
- * so no commit of the API or the job thread runs one: the thread copies the WAL into the database file with
- * PRAGMA wal_checkpoint(PASSIVE) (which never waits for readers or writers) when WAL_CHECKPOINT_PAGES frames wait or the
- * WAL went quiet, and truncates it at stop(). A thread that dies is restarted after a backoff; meanwhile the writers'
- * backstop (WAL_BACKSTOP_PAGES) bounds the WAL.
+ * so no commit of the API or the job thread runs one. When WAL_CHECKPOINT_PAGES frames wait (or the WAL went quiet),
+ * the thread copies them into the database file with PRAGMA wal_checkpoint(PASSIVE), which waits for no reader or
+ * writer; then, holding the process's write lock (the writers wait for it without blocking their threads), the frames
+ * committed meanwhile, so the WAL is wholly copied and the next write starts it over (frames committed during a copy
+ * would otherwise keep it growing). At stop() it truncates the WAL. A thread that dies is restarted after a backoff;
+ * meanwhile the writers' backstop (WAL_BACKSTOP_PAGES) bounds the WAL.
  */
 export class WalCheckpointer {
   private readonly data: CheckpointerData;
@@ -82,9 +90,9 @@ export class WalCheckpointer {
   /** How many times the thread was started (tests and logs). */
   generation = 0;
 
-  /** `file`: the database file; `entry` lets tests run another thread module. */
-  constructor(file: string, log: FastifyBaseLogger, options: { pages?: number; pollMs?: number; entry?: URL } = {}) {
-    this.data = { file, pages: options.pages ?? WAL_CHECKPOINT_PAGES, pollMs: options.pollMs ?? POLL_MS };
+  /** `file`: the database file; `lockBuffer`: the process's write lock; `entry` lets tests run another thread module. */
+  constructor(file: string, log: FastifyBaseLogger, options: { lockBuffer?: SharedArrayBuffer; pages?: number; pollMs?: number; entry?: URL } = {}) {
+    this.data = { file, pages: options.pages ?? WAL_CHECKPOINT_PAGES, pollMs: options.pollMs ?? POLL_MS, lockBuffer: options.lockBuffer ?? null };
     this.log = log;
     this.entry = options.entry ?? new URL('./wal-checkpointer-thread.ts', import.meta.url);
   }
@@ -119,6 +127,8 @@ export class WalCheckpointer {
       worker.on('error', (err) => this.log.error({ err }, 'the WAL checkpointer failed'));
       worker.once('exit', (code) => {
         if (this.worker === worker) this.worker = null;
+        // a thread that died holding the write lock must not keep the writers waiting
+        if (this.data.lockBuffer) SharedWriteLock.releaseParty(this.data.lockBuffer, CHECKPOINTER_PARTY);
         resolveExit();
         if (this.stopping) return;
         this.restartMs = Date.now() - startedAt >= STABLE_MS ? RESTART_MS : Math.min(MAX_RESTART_MS, this.restartMs * 2);
