@@ -74,7 +74,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   if (secretKey.exposed) log.warn({ path: secretKey.source }, 'the secret key file is readable by other users: chmod 600 it');
   const threaded = options.worker !== false && options.thread === true && !config.databaseUrl && config.role === 'all';
   const checkpoints = options.checkpointer === true && !config.databaseUrl;
-  // the API thread, the job thread and the WAL checkpointer (to copy a WAL's tail) take turns on the SQLite write lock
+  // the API thread, the job thread and the WAL checkpointer (while it copies the WAL) take turns on the SQLite write lock
   // without blocking their event loops
   const lockBuffer = threaded || checkpoints ? SharedWriteLock.buffer(CHECKPOINTER_PARTY) : null;
   const autocheckpoint = checkpoints ? WAL_BACKSTOP_PAGES : undefined;

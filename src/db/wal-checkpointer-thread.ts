@@ -1,7 +1,7 @@
 // The WAL checkpointer's thread (hosted by WalCheckpointer in wal-checkpointer.ts): its own connection to the store,
 // which reads the WAL's index every pollMs and copies the WAL into the database file when enough frames wait or the
-// writes stopped: the bulk beside the writers (PASSIVE checkpoints wait for no one), the tail under the process's write
-// lock, so the next write starts the WAL over. At stop it copies it all and truncates it. Messages: in {stop}.
+// writes stopped, holding the process's write lock meanwhile (so the next write starts the WAL over). At stop it copies
+// it all and truncates it. Messages: in {stop}.
 import { DatabaseSync } from 'node:sqlite';
 import { parentPort, workerData } from 'node:worker_threads';
 import { SharedWriteLock } from './shared-write-lock.ts';
@@ -37,14 +37,14 @@ async function poll(): Promise<void> {
   }
   const waiting = wal ? wal.frames - wal.backfilled : 0;
   if (waiting >= pages || (waiting > 0 && now - changedAt >= QUIET_MS)) {
-    passive.get();
-    if (lock) {
-      const release = await lock.acquire();
-      try {
-        passive.get();
-      } finally {
-        release();
-      }
+    // under the write lock: a checkpoint's writes and syncs beside a commit's made its sync wait for them (the writers
+    // wait for the lock without blocking their threads), and with no frame committed during the copy the WAL is wholly
+    // copied, so the next write starts it over (frames committed meanwhile would keep it growing)
+    const release = lock ? await lock.acquire() : null;
+    try {
+      passive.get();
+    } finally {
+      release?.();
     }
   }
   schedule();

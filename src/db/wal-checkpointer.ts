@@ -62,7 +62,7 @@ export interface CheckpointerData {
   /** Checkpoint when this many frames wait to be copied. */
   pages: number;
   pollMs: number;
-  /** The process's write lock (SharedWriteLock, the thread being CHECKPOINTER_PARTY), taken to copy a WAL's tail; none in tests. */
+  /** The process's write lock (SharedWriteLock, the thread being CHECKPOINTER_PARTY), held during each copy; none in tests. */
   lockBuffer: SharedArrayBuffer | null;
 }
 
@@ -72,11 +72,10 @@ export type ToCheckpointer = { type: 'stop' };
 /**
  * The embedded store's WAL checkpoints on a thread of their own (wal-checkpointer-thread.ts, with its own connection),
  * so no commit of the API or the job thread runs one. When WAL_CHECKPOINT_PAGES frames wait (or the WAL went quiet),
- * the thread copies them into the database file with PRAGMA wal_checkpoint(PASSIVE), which waits for no reader or
- * writer; then, holding the process's write lock (the writers wait for it without blocking their threads), the frames
- * committed meanwhile, so the WAL is wholly copied and the next write starts it over (frames committed during a copy
- * would otherwise keep it growing). At stop() it truncates the WAL. A thread that dies is restarted after a backoff;
- * meanwhile the writers' backstop (WAL_BACKSTOP_PAGES) bounds the WAL.
+ * the thread takes the process's write lock, which the writers wait for without blocking their threads, and copies
+ * them into the database file with PRAGMA wal_checkpoint(PASSIVE); with no commit beside it the copy is whole and the
+ * next write starts the WAL over, and no commit's sync waits behind the copy's writes. At stop() it truncates the WAL.
+ * A thread that dies is restarted after a backoff; meanwhile the writers' backstop (WAL_BACKSTOP_PAGES) bounds the WAL.
  */
 export class WalCheckpointer {
   private readonly data: CheckpointerData;
