@@ -7,6 +7,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { sql } from 'kysely';
 import pino from 'pino';
 import { createTestDatabase, sqliteOnly, TEST_STORE, waitFor } from '../../test/helpers.ts';
+import { killProcess, startProcess } from '../../test/multiprocess-harness.ts';
 import { loadConfig } from '../config.ts';
 import { startRuntime } from '../runtime.ts';
 import { sqliteFile } from './connect.ts';
@@ -77,6 +78,27 @@ test('a clean stop leaves the WAL checkpointed and truncated, even while another
   const alone = new DatabaseSync(`file:${file}?immutable=1`, { readOnly: true });
   t.after(() => alone.close());
   assert.equal((alone.prepare('select count(*) as n from wal_test').get() as { n: number }).n, 1);
+});
+
+test('beckon start, stopped by SIGTERM, truncates the WAL before it exits (another process has the file open)', { ...sqliteOnly, timeout: 60_000 }, async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'beckon-wal-'));
+  t.after(() => rmSync(dataDir, { recursive: true, force: true }));
+  const key = 'bk_wal_checkpointer_test_key_0123456789';
+  const p = await startProcess('all', { BECKON_DATA_DIR: dataDir, BECKON_BOOTSTRAP_KEY: key, BECKON_LOG_LEVEL: 'info', BECKON_SANDBOX_DELAYS: '0,0,0' });
+  t.after(() => killProcess(p, 'SIGKILL'));
+  const file = sqliteFile(dataDir);
+  const sent = await fetch(`${p.base}/v1/messages/send`, {
+    method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ to: '+39 333 7300001', from: 'whatsapp', type: 'text', content: { text: 'hello' } }),
+  });
+  assert.equal(sent.status, 200);
+  const other = new DatabaseSync(file, { readOnly: true });
+  t.after(() => other.close());
+  other.prepare('select count(*) from messages').get();
+  p.child.kill('SIGTERM');
+  assert.deepEqual(await p.exited, { code: 0, signal: null }, p.output());
+  assert.match(p.output(), /"msg":"stopped"/);
+  assert.equal(statSync(`${file}-wal`).size, 0);
 });
 
 test('a checkpointer thread that dies is started again', sqliteOnly, async (t) => {

@@ -105,6 +105,8 @@ export class WalCheckpointer {
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.restartTimer);
+    // kept alive until it exits: unref'd, the process would end while it copies, before the stop finishes
+    this.worker?.ref();
     this.worker?.postMessage({ type: 'stop' } satisfies ToCheckpointer);
     await this.exited;
   }
