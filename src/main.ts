@@ -40,9 +40,8 @@ async function start(flags: ConfigFlags): Promise<void> {
   // which `npm start` runs, turns it on before main.ts itself is read; here it covers `node src/main.ts start`)
   enableCompileCache();
   const { startRuntime } = await import('./runtime.ts');
-  // on the embedded store the jobs run on a worker thread of their own (BECKON_WORKER_THREAD=0: on this one), and the
-  // WAL checkpoints on another (~17 MB: with the thread off, for a small machine, the writers checkpoint)
-  const runtime = await startRuntime(config, { thread: config.workerThread, checkpointer: config.workerThread });
+  // on the embedded store the jobs run on a worker thread of their own (BECKON_WORKER_THREAD=0: on this one)
+  const runtime = await startRuntime(config, { thread: config.workerThread });
   const { app } = runtime;
   try {
     await app.listen({ port: config.port, host: config.host });

@@ -1,7 +1,7 @@
 import { sealPlaintextWebhookSecrets } from './webhooks/secrets.ts';
 import pino from 'pino';
 import type { Config } from './config.ts';
-import { connectStore, sqliteFile, type Store } from './db/connect.ts';
+import { connectStore, type Store } from './db/connect.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Deps } from './deps.ts';
 import type { App } from './http.ts';
@@ -10,7 +10,6 @@ import type { JobQueue } from './jobs/queue.ts';
 import { API_THREAD_LANES, buildDeps, JOB_THREAD_LANES, sqliteRunners, type JobRunners } from './worker-thread-shared.ts';
 import { API_PARTY, ThreadRunners } from './jobs/worker-thread-host.ts';
 import { SharedWriteLock } from './db/shared-write-lock.ts';
-import { CHECKPOINTER_PARTY, WAL_BACKSTOP_PAGES, WalCheckpointer } from './db/wal-checkpointer.ts';
 import { DEFAULT_LANE } from './jobs/queue.ts';
 import { openJobQueue } from './jobs/open-queue.ts';
 import { WEBHOOK_LANE } from './webhooks/delivery-job.ts';
@@ -43,8 +42,6 @@ export interface Runtime {
   createdKey: string | null;
   /** The one-time link that creates and signs in the first admin user, issued on first start (null otherwise, or with BECKON_BOOTSTRAP_ADMIN_EMAIL). */
   adminLink: string | null;
-  /** The SQLite store's WAL checkpointer (null when the writers checkpoint, and on PostgreSQL). */
-  checkpointer: WalCheckpointer | null;
   /** Stops taking work, drains in-flight jobs and requests, closes the store. */
   stop(): Promise<void>;
 }
@@ -59,11 +56,6 @@ export interface RuntimeOptions {
    * BECKON_WORKER_THREAD, on by default); in-process callers (tests, scripts) keep them on this thread, where they can reach them.
    */
   thread?: boolean;
-  /**
-   * On SQLite, copy the WAL into the database file from a thread of its own (db/wal-checkpointer.ts) rather than in
-   * the commits of the threads that write (`beckon start`); the writers keep a backstop. Off for in-process callers.
-   */
-  checkpointer?: boolean;
 }
 
 /** Opens the store, migrates, bootstraps the default workspace, builds the app and starts the worker. */
@@ -73,13 +65,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   if (secretKey.created) log.info({ path: secretKey.source }, 'generated the key that encrypts channel secrets: back it up with the store (or set BECKON_SECRET_KEY)');
   if (secretKey.exposed) log.warn({ path: secretKey.source }, 'the secret key file is readable by other users: chmod 600 it');
   const threaded = options.worker !== false && options.thread === true && !config.databaseUrl && config.role === 'all';
-  const checkpoints = options.checkpointer === true && !config.databaseUrl;
-  // the API thread, the job thread and the WAL checkpointer (while it copies the WAL) take turns on the SQLite write lock
-  // without blocking their event loops
-  const lockBuffer = threaded || checkpoints ? SharedWriteLock.buffer(CHECKPOINTER_PARTY) : null;
-  const autocheckpoint = checkpoints ? WAL_BACKSTOP_PAGES : undefined;
-  const store = await connectStore(config, { writeLock: lockBuffer ? new SharedWriteLock(lockBuffer, API_PARTY) : undefined, autocheckpoint });
-  const checkpointer = checkpoints ? new WalCheckpointer(sqliteFile(config.dataDir), log, { lockBuffer: lockBuffer! }) : null;
+  // the API thread and the job thread take turns on the SQLite write lock without blocking their event loops
+  const lockBuffer = threaded ? SharedWriteLock.buffer() : null;
+  const store = await connectStore(config, { writeLock: lockBuffer ? new SharedWriteLock(lockBuffer, API_PARTY) : undefined });
   const { db, writer } = store;
   // Processes starting together against one PostgreSQL migrate and bootstrap one at a time.
   const { createdKey, adminLink } = await store.withStartupLock(async () => {
@@ -112,8 +100,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       // ~26/s for the many webhook workers, whose retries wait seconds to hours anyway
       pollMs: { [DEFAULT_LANE]: 1000, [WEBHOOK_LANE]: 5000 },
     })
-    : threaded
-      ? new ThreadRunners({ config, secretKey: secretKey.key, queue, metrics: deps.metrics, log, lockBuffer: lockBuffer!, lanes: JOB_THREAD_LANES, local: sqliteRunners(deps, queue, API_THREAD_LANES), autocheckpoint })
+    : lockBuffer
+      ? new ThreadRunners({ config, secretKey: secretKey.key, queue, metrics: deps.metrics, log, lockBuffer, lanes: JOB_THREAD_LANES, local: sqliteRunners(deps, queue, API_THREAD_LANES) })
       : sqliteRunners(deps, queue);
   if (runJobs) {
     // one process owns the embedded store: at its start every lock is an orphan (released before any runner starts;
@@ -129,13 +117,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       throw err;
     }
   }
-  // after the job thread: spawned before it, the process's peak RSS in the campaign bench was ~70 MB higher (the thread
-  // itself is ~17 MB; docs/benchmarks.md, "WAL checkpoints off the committing threads"); the writers' backstop covers
-  // the writes made until it runs
-  checkpointer?.start();
   let stopped = false;
   return {
-    app, deps, worker, queue, store, createdKey, adminLink, checkpointer,
+    app, deps, worker, queue, store, createdKey, adminLink,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -147,8 +131,6 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       await jobPool?.end();
       await closeProviders(deps);
       await store.close();
-      // last: with the writers closed, it copies the whole WAL into the database file and truncates it
-      await checkpointer?.stop();
     },
   };
 }

@@ -18,7 +18,7 @@ const data = workerData as ThreadData;
 const post = (message: ToHost) => port.postMessage(message);
 const config: Config = Object.freeze({ ...data.config, secretKey: data.config.secretKey ? Buffer.from(data.config.secretKey) : undefined });
 const log = pino({ level: config.logLevel }).child({ thread: 'jobs' });
-const store = await connectStore(config, { writeLock: new SharedWriteLock(data.lockBuffer, JOB_PARTY), autocheckpoint: data.autocheckpoint });
+const store = await connectStore(config, { writeLock: new SharedWriteLock(data.lockBuffer, JOB_PARTY) });
 const queue = new SqliteQueue(store.db, store.writer, taskLanes());
 const metrics = createMetrics({ processMetrics: false });
 const counters = relayJobCounters(metrics, (batch) => post({ type: 'counters', batch }));

@@ -30,30 +30,24 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** The embedded store's file in dataDir. */
-export function sqliteFile(dataDir: string): string {
-  return join(dataDir, 'beckon.db');
-}
-
 /**
  * Opens the embedded SQLite store in dataDir (beckon.db): a write connection and a read connection to the same WAL
- * file; `writeLock` when another thread of the process writes the file too (the job thread); `autocheckpoint` the
- * writer's automatic checkpoint in pages (a backstop when a WalCheckpointer checkpoints the file; SQLite's 1000 else).
+ * file; `writeLock` when another thread of the process writes the file too (the job thread).
  */
-export function connectSqlite(dataDir: string, writeLock?: SharedWriteLock, autocheckpoint?: number): Db {
-  const file = sqliteFile(dataDir);
-  const writer = openSqlite(file, { autocheckpoint }).database;
+export function connectSqlite(dataDir: string, writeLock?: SharedWriteLock): Db {
+  const file = join(dataDir, 'beckon.db');
+  const writer = openSqlite(file).database;
   const reader = openSqlite(file, { readOnly: true }).database;
   return new Kysely<Database>({ dialect: new ReadWriteSqliteDialect({ writer, reader }, writeLock) });
 }
 
 /**
  * Opens the store the configuration names: PostgreSQL when databaseUrl is set (its driver, pg, is loaded only then),
- * else the SQLite file in dataDir (`autocheckpoint`: its writer's automatic checkpoint, see connectSqlite).
+ * else the SQLite file in dataDir.
  */
-export async function connectStore(config: { dataDir: string; databaseUrl?: string; databasePoolSize?: number; databasePrepare?: boolean }, options: { writeLock?: SharedWriteLock; autocheckpoint?: number } = {}): Promise<Store> {
+export async function connectStore(config: { dataDir: string; databaseUrl?: string; databasePoolSize?: number; databasePrepare?: boolean }, options: { writeLock?: SharedWriteLock } = {}): Promise<Store> {
   if (!config.databaseUrl) {
-    const db = connectSqlite(config.dataDir, options.writeLock, options.autocheckpoint);
+    const db = connectSqlite(config.dataDir, options.writeLock);
     return {
       db, kind: 'sqlite', writer: new GroupCommitter(db), pool: null, databaseUrl: null,
       withStartupLock: (fn) => fn(),

@@ -32,10 +32,9 @@ function wrap(statement: StatementSync): SqliteStatement {
 
 /**
  * Opens a SQLite file with node:sqlite in WAL mode, durable commits (synchronous=FULL), sorts in memory, and a
- * prepared-statement cache. `readOnly` opens a second connection for reads (query_only), after the writer;
- * `autocheckpoint` sets the writer's automatic checkpoint in WAL pages (SQLite's default 1000 when absent).
+ * prepared-statement cache. `readOnly` opens a second connection for reads (query_only), after the writer.
  */
-export function openSqlite(file: string, options: { readOnly?: boolean; autocheckpoint?: number } = {}): { database: SqliteDatabase; raw: DatabaseSync; cacheStats(): { statements: number; chars: number } } {
+export function openSqlite(file: string, options: { readOnly?: boolean } = {}): { database: SqliteDatabase; raw: DatabaseSync; cacheStats(): { statements: number; chars: number } } {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const raw = new DatabaseSync(file, { timeout: 5000 });
   if (!options.readOnly) raw.exec('PRAGMA journal_mode = WAL');
@@ -44,7 +43,6 @@ export function openSqlite(file: string, options: { readOnly?: boolean; autochec
   raw.exec('PRAGMA busy_timeout = 5000');
   raw.exec('PRAGMA temp_store = MEMORY');
   if (options.readOnly) raw.exec('PRAGMA query_only = ON');
-  if (options.autocheckpoint !== undefined) raw.exec(`PRAGMA wal_autocheckpoint = ${Math.trunc(options.autocheckpoint)}`);
   // least recently used first; a statement longer than the whole budget is prepared each time, never kept
   const cache = new Map<string, SqliteStatement>();
   let chars = 0;

@@ -14,8 +14,6 @@ export interface ThreadData {
   lockBuffer: SharedArrayBuffer;
   /** The lanes the thread runs (and whose locks it releases at its start): the API thread runs the others. */
   lanes: string[];
-  /** The writer's automatic checkpoint in pages (the backstop, when the process's WalCheckpointer runs; SQLite's default else). */
-  autocheckpoint?: number;
 }
 
 /** The API thread's and the job thread's numbers on the shared write lock. */
@@ -55,8 +53,6 @@ export interface ThreadRunnersOptions {
   lanes: readonly string[];
   /** The runners of the other lanes, on this (the API) thread: started with the thread, drained with it on stop(). */
   local?: JobRunners;
-  /** The job thread's writer's automatic checkpoint (ThreadData.autocheckpoint). */
-  autocheckpoint?: number;
   /** The thread's entry module (tests may point at another). */
   entry?: URL;
 }
@@ -123,7 +119,7 @@ export class ThreadRunners implements JobRunners {
   /** Starts a thread; when it exits unasked (at start or later) it is started again after a backoff. */
   private spawn(): void {
     const { config, secretKey, queue, metrics, log } = this.options;
-    const data: ThreadData = { config: { ...config, secretKey: config.secretKey ? new Uint8Array(config.secretKey) : undefined } as unknown as Config, secretKey: new Uint8Array(secretKey), lockBuffer: this.options.lockBuffer, lanes: [...this.options.lanes], autocheckpoint: this.options.autocheckpoint };
+    const data: ThreadData = { config: { ...config, secretKey: config.secretKey ? new Uint8Array(config.secretKey) : undefined } as unknown as Config, secretKey: new Uint8Array(secretKey), lockBuffer: this.options.lockBuffer, lanes: [...this.options.lanes] };
     const worker = new Worker(this.options.entry ?? new URL('../worker-thread.ts', import.meta.url), { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: JOB_THREAD_YOUNG_GENERATION_MB } });
     const startedAt = Date.now();
     this.worker = worker;
