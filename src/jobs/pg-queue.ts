@@ -88,9 +88,13 @@ export class PgQueue implements JobQueue {
         select s.task_id, s.payload, s.run_at, s.max_attempts from json_to_recordset(${rows}::json) as s(task_id int, payload json, run_at timestamptz, max_attempts smallint)`.execute(trx);
     } else {
       const specs = JSON.stringify(jobs.map((j) => spec(j.task, j.payload, j.options)));
-      await sql`${sql.raw(PIPELINED)}select ${sql.id(this.schema, SILENT_ADD_JOBS)}(array(
-        select s from json_populate_recordset(null::${sql.id(this.schema, 'job_spec')}, ${specs}::json) s))`.execute(trx);
-      this.refreshTaskIds();
+      try {
+        await sql`${sql.raw(PIPELINED)}select ${sql.id(this.schema, SILENT_ADD_JOBS)}(array(
+          select s from json_populate_recordset(null::${sql.id(this.schema, 'job_spec')}, ${specs}::json) s))`.execute(trx);
+      } finally {
+        // read again whether or not this add succeeds: a read that ran before an earlier add committed missed its task
+        this.refreshTaskIds();
+      }
     }
     await sql`${sql.raw(AFTER_COMMIT)}select pg_notify('jobs:insert', ${JSON.stringify({ r: Math.random(), count: jobs.length })})`.execute(trx);
   }
