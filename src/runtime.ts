@@ -8,7 +8,7 @@ import type { App } from './http.ts';
 import { SqliteQueue } from './jobs/sqlite-queue.ts';
 import type { JobQueue } from './jobs/queue.ts';
 import { API_THREAD_LANES, buildDeps, JOB_THREAD_LANES, sqliteRunners, type JobRunners } from './worker-thread-shared.ts';
-import { API_PARTY, ThreadRunners } from './jobs/worker-thread-host.ts';
+import { API_PARTY, JOB_PARTY, ThreadRunners } from './jobs/worker-thread-host.ts';
 import { SharedWriteLock } from './db/shared-write-lock.ts';
 import { DEFAULT_LANE } from './jobs/queue.ts';
 import { openJobQueue } from './jobs/open-queue.ts';
@@ -20,6 +20,7 @@ import { closeProviders } from './providers/index.ts';
 import { bootstrap } from './bootstrap.ts';
 import { loadSecretKey } from './lib/secret-box.ts';
 import { applyServerLimits } from './system/server-limits.ts';
+import { registerWriteLockMetrics } from './system/metrics.ts';
 
 export type { JobRunners };
 
@@ -83,6 +84,10 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const lanes = taskLanes();
   const queue = await openJobQueue(store, config.workerSchema, log, lanes, jobPool);
   const deps: Deps = buildDeps({ store, queue, config, log, secretKey: secretKey.key });
+  if (lockBuffer) {
+    const threads = { [API_PARTY]: 'api', [JOB_PARTY]: 'jobs' } as Record<number, string>;
+    registerWriteLockMetrics(deps.metrics, () => SharedWriteLock.usage(lockBuffer).map((use, i) => ({ thread: threads[i + 1], ...use })));
+  }
   // PostgreSQL: the runners' tasks (built once), each with its row in graphile-worker's tasks table and its id known,
   // so jobs are added by a plain INSERT (jobs/pg-queue.ts)
   const pgTasks = queue instanceof SqliteQueue ? null : buildTasks(deps);

@@ -84,6 +84,9 @@ test('beckon start on SQLite runs the jobs on their own thread: delivered with i
   await waitFor('the thread\'s counters in /metrics', async () => (await metric(first, 'beckon_webhook_attempts_total{outcome="success"}')) === 3);
   assert.equal(await metric(first, 'beckon_messages_total{status="enqueued",direction="outbound"}'), 1);
   for (const status of ['sent', 'delivered', 'read']) assert.equal(await metric(first, `beckon_messages_total{status="${status}",direction="outbound"}`), 1, status);
+  // and how long each thread held the store's write lock: the API thread stored the send, the job thread its statuses
+  for (const thread of ['api', 'jobs']) assert.ok(await metric(first, `beckon_sqlite_write_lock_held_seconds_total{thread="${thread}"}`) > 0, thread);
+  assert.match(await (await fetch(`${first.base}/metrics`)).text(), /^beckon_sqlite_write_lock_waited_seconds_total\{thread="jobs"\} \d/m);
 
   // SIGTERM: the server stops, the thread drains and exits, the process exits 0 with nothing left locked
   stream.close();
@@ -102,6 +105,7 @@ test('beckon start on SQLite runs the jobs on their own thread: delivered with i
   const single = await startProcess('all', { ...env, BECKON_WORKER_THREAD: '0' });
   procs.push(single);
   assert.ok(!single.output().includes(THREAD_LINE), single.output());
+  assert.doesNotMatch(await (await fetch(`${single.base}/metrics`)).text(), /beckon_sqlite_write_lock/, 'one thread: no lock between threads');
   const again = await api(single, 'POST', '/v1/messages/send', send('+39 333 7000002'));
   assert.equal(again.status, 200, JSON.stringify(again.json));
   await waitFor('the second message to be read', async () => (await api(single, 'GET', `/v1/messages/${again.json.message.uuid}`)).json?.message?.status === 'read');
@@ -261,6 +265,6 @@ test('the shared write lock: a waiting party is handed the lock on release; a de
   SharedWriteLock.releaseParty(buffer, 2);
   (await apiTurn)();
   assert.deepEqual(order, ['jobs', 'api']);
-  assert.equal(new Int32Array(buffer)[0], 0, 'free once the API released it');
+  assert.equal(SharedWriteLock.holder(buffer), 0, 'free once the API released it');
   void releaseJobs;
 });

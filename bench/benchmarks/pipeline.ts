@@ -1,6 +1,6 @@
 import { cpus } from 'node:os';
 import { clock, percentile, runBounded, timeline } from '../lib/load.ts';
-import { deliveryLatencies, sendOne, startPipelineRig, waitDelivered, waitQuiet } from '../lib/pipeline-rig.ts';
+import { deliveryLatencies, sendOne, startPipelineRig, waitDelivered, waitQuiet, writeLockShare, writeLockUse } from '../lib/pipeline-rig.ts';
 import { cpuSeconds, machineCpuSeconds, rssBytes, sampleRss } from '../lib/procs.ts';
 import { figure, type BenchResult, type Figure } from '../lib/report.ts';
 import { barePipeline, rawBudget, rawPosts } from './baselines.ts';
@@ -29,6 +29,7 @@ export async function pipeline(ctx: BenchContext): Promise<BenchResult> {
     const rss = sampleRss(beckon.child.pid, 250);
     const cpu0 = cpuSeconds(beckon.child.pid);
     const machine0 = machineCpuSeconds();
+    const lock0 = await writeLockUse(beckon.base);
     const firstSend = clock();
     const sent = await runBounded(opts.messages, opts.concurrency, deadline, async (i) => {
       accepted.set(await sendOne(beckon, i), clock());
@@ -37,6 +38,7 @@ export async function pipeline(ctx: BenchContext): Promise<BenchResult> {
     const sendSeconds = (clock() - firstSend) / 1000;
     ctx.log(`pipeline: ${accepted.size} accepted in ${sendSeconds.toFixed(1)} s; waiting for delivered webhooks`);
     const { complete } = await waitDelivered(rig, () => accepted.size, deadline);
+    const lock = writeLockShare(lock0, await writeLockUse(beckon.base), (clock() - firstSend) / 1000);
     // Let the remaining status webhooks (read) land, so deliveries/s counts them all.
     await waitQuiet(rig, Math.min(deadline, performance.now() + 30_000));
     const cpu1 = cpuSeconds(beckon.child.pid);
@@ -75,6 +77,7 @@ export async function pipeline(ctx: BenchContext): Promise<BenchResult> {
     // two cores over it is the most any server could reach on this machine with this load generator and receiver
     const machineMs = machine0 !== null && machine1 !== null && accepted.size > 0 ? ((machine1 - machine0) * 1000) / accepted.size : null;
     figures.push(figure('pipeline_machine_cpu_ms_per_message', 'machine CPU time per message (Beckon, load generator, receiver)', 'ms', machineMs, { label: 'the same for the bare pipeline', value: bare.machineCpuMsPerMessage }));
+    if (lock) figures.push(figure('pipeline_write_lock_held', 'SQLite write lock held (both threads), share of the run', '%', 100 * lock.heldShare, { label: 'held all the time', value: 100 }));
     figures.push(figure('pipeline_peak_rss_mb', 'peak RSS during the pipeline', 'MB', mb(peakRss), { label: 'bare Fastify under the accept load', value: mb(base.load.peakRssBytes) }));
     if (serverSide.length) {
       figures.push(figure('pipeline_server_p50_ms', 'status history enqueued → delivered p50', 'ms', percentile(serverSide, 50), { label: 'bare Fastify accept p50', value: base.load.p50 }));
@@ -100,6 +103,7 @@ export async function pipeline(ctx: BenchContext): Promise<BenchResult> {
           `${accepted.size} messages sent with ${opts.concurrency} in flight took ${sendSeconds.toFixed(1)} s to accept (${(accepted.size / sendSeconds).toFixed(0)} msg/s while the worker ran); the last was delivered ${e2eSeconds.toFixed(1)} s after the first send.`,
           `The bare pipeline (bench/baseline-server.ts --hooks: the same sends, answered by bare Fastify, which then posts the three status webhooks through undici, signed, with no store, job or event) delivered ${bare.delivered} of ${bare.messages} at ${bare.rate.toFixed(0)} msg/s, ${bare.cpuMsPerMessage?.toFixed(2) ?? '?'} CPU ms per message in its process and ${bare.machineCpuMsPerMessage?.toFixed(2) ?? '?'} on the whole machine (with the load generator and the receiver): the pipeline's HTTP work alone, on ${cpus().length} cores, cannot go beyond ${bare.machineCpuMsPerMessage ? Math.round((cpus().length * 1000) / bare.machineCpuMsPerMessage) : '?'} msg/s here.`,
           'Latency = arrival of the `delivered` webhook at the receiver minus the moment the 2xx came back to the sender (same machine clock).',
+          ...(lock ? [lock.note] : []),
         ],
       },
     };

@@ -98,3 +98,21 @@ export function deliveryLatencies(arrivals: Array<[string, number]>, accepted: M
   }
   return { latencies, lastArrival };
 }
+
+/** Seconds each thread (api, jobs) has held and waited for the embedded store's write lock, from /metrics (null: no such lock, e.g. PostgreSQL). */
+export async function writeLockUse(base: string): Promise<{ held: Record<string, number>; waited: Record<string, number> } | null> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const read = (name: string) => Object.fromEntries([...text.matchAll(new RegExp(`^${name}\\{thread="(\\w+)"\\} ([0-9.e+-]+)$`, 'gm'))].map((m) => [m[1], Number(m[2])]));
+  const held = read('beckon_sqlite_write_lock_held_seconds_total');
+  return Object.keys(held).length ? { held, waited: read('beckon_sqlite_write_lock_waited_seconds_total') } : null;
+}
+
+/** What the write lock did between two writeLockUse readings `seconds` apart: the share of the time it was held, and each thread's held and waited seconds. */
+export function writeLockShare(before: Awaited<ReturnType<typeof writeLockUse>>, after: Awaited<ReturnType<typeof writeLockUse>>, seconds: number): { heldShare: number; note: string } | null {
+  if (!before || !after) return null;
+  const threads = Object.keys(after.held);
+  const delta = (what: 'held' | 'waited', thread: string) => (after[what][thread] ?? 0) - (before[what][thread] ?? 0);
+  const held = threads.reduce((sum, thread) => sum + delta('held', thread), 0);
+  const each = threads.map((thread) => `${thread} held it ${delta('held', thread).toFixed(1)} s and waited for it ${delta('waited', thread).toFixed(1)} s`).join(', ');
+  return { heldShare: held / seconds, note: `The SQLite write lock over the ${seconds.toFixed(1)} s from the first send to the last delivered webhook: ${each} (beckon_sqlite_write_lock_*_seconds_total in /metrics).` };
+}

@@ -25,5 +25,22 @@ test('a thread whose only work is waiting for the write lock stays alive until i
   release();
   assert.equal(await exited, 0);
   assert.deepEqual(messages, ['waiting', 'acquired']);
-  assert.equal(new Int32Array(buffer)[0], 0);
+  assert.equal(SharedWriteLock.holder(buffer), 0);
+});
+
+test('the lock counts, per party, how long it waited for the lock and held it', async () => {
+  const buffer = SharedWriteLock.buffer();
+  const [api, jobs] = [new SharedWriteLock(buffer, 1), new SharedWriteLock(buffer, 2)];
+  assert.deepEqual(SharedWriteLock.usage(buffer), [{ waitedSeconds: 0, heldSeconds: 0 }, { waitedSeconds: 0, heldSeconds: 0 }]);
+  const releaseApi = await api.acquire();
+  const jobsTurn = jobs.acquire();
+  const end = performance.now() + 30;
+  while (performance.now() < end); // the API party holds the lock 30 ms while the job party waits
+  releaseApi();
+  (await jobsTurn)();
+  const [apiUse, jobsUse] = SharedWriteLock.usage(buffer);
+  assert.equal(apiUse.waitedSeconds, 0, 'the API party found the lock free');
+  assert.ok(apiUse.heldSeconds >= 0.03 && apiUse.heldSeconds < 1, String(apiUse.heldSeconds));
+  assert.ok(jobsUse.waitedSeconds >= 0.03 && jobsUse.waitedSeconds < 1, String(jobsUse.waitedSeconds));
+  assert.ok(jobsUse.heldSeconds < 0.03, String(jobsUse.heldSeconds));
 });

@@ -26,6 +26,30 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
   };
 }
 
+/** One thread's use of the embedded store's write lock, in seconds since it started. */
+export interface WriteLockUse {
+  thread: string;
+  waitedSeconds: number;
+  heldSeconds: number;
+}
+
+/**
+ * Exports how long each thread (api, jobs) has waited for the embedded store's write lock and held it, read from
+ * `use` at each scrape: held seconds growing at close to 1 per second, summed over the threads, mean the store
+ * commits as fast as it can (docs/benchmarks.md).
+ */
+export function registerWriteLockMetrics(metrics: Metrics, use: () => WriteLockUse[]): void {
+  const counter = (name: string, help: string, value: (use: WriteLockUse) => number) => new Counter({
+    name, help, labelNames: ['thread'], registers: [metrics.registry],
+    collect() {
+      this.reset();
+      for (const thread of use()) this.inc({ thread: thread.thread }, value(thread));
+    },
+  });
+  counter('beckon_sqlite_write_lock_waited_seconds_total', 'Time a thread waited for the other to release the SQLite write lock', (thread) => thread.waitedSeconds);
+  counter('beckon_sqlite_write_lock_held_seconds_total', 'Time a thread held the SQLite write lock (its writes and commits)', (thread) => thread.heldSeconds);
+}
+
 /** The counters jobs increment: on the job thread each increment is relayed to the API thread's registry, which /metrics reads. */
 export const JOB_COUNTERS = ['messagesByStatus', 'webhookOutcomes'] as const;
 
