@@ -1,6 +1,6 @@
 import { Pool } from 'undici';
 import { clock, percentile, runAtRate, timeline } from '../lib/load.ts';
-import { deliveryLatencies, sendOne, startPipelineRig, waitDelivered } from '../lib/pipeline-rig.ts';
+import { deliveryLatencies, metricSamples, sendOne, startPipelineRig, waitDelivered } from '../lib/pipeline-rig.ts';
 import { rssBytes, sampleRss } from '../lib/procs.ts';
 import { figure, type BenchResult, type Figure } from '../lib/report.ts';
 import { mb, type BenchContext } from './context.ts';
@@ -18,10 +18,7 @@ async function queueMetrics(pool: Pool): Promise<{ depth: number | null; oldest:
   try {
     const res = await pool.request({ method: 'GET', path: '/metrics' });
     const text = await res.body.text();
-    const read = (name: string) => {
-      const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
-      return match ? Number(match[1]) : null;
-    };
+    const read = (name: string) => metricSamples(text, name)[''] ?? null;
     return { depth: read('beckon_queue_depth'), oldest: read('beckon_queue_oldest_age_seconds') };
   } catch {
     return { depth: null, oldest: null };

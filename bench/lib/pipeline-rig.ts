@@ -99,12 +99,17 @@ export function deliveryLatencies(arrivals: Array<[string, number]>, accepted: M
   return { latencies, lastArrival };
 }
 
+/** The samples of metric `name` in Prometheus text, by their label set as written (`thread="api"`; '' for none). */
+export function metricSamples(text: string, name: string): Record<string, number> {
+  return Object.fromEntries([...text.matchAll(new RegExp(`^${name}(?:\\{(.*)\\})? (\\S+)$`, 'gm'))].map((m) => [m[1] ?? '', Number(m[2])]));
+}
+
 /** Seconds each thread (api, jobs) has held and waited for the embedded store's write lock, from /metrics (null: no such lock, e.g. PostgreSQL). */
 export async function writeLockUse(base: string): Promise<{ held: Record<string, number>; waited: Record<string, number> } | null> {
   const text = await (await fetch(`${base}/metrics`)).text();
-  const read = (name: string) => Object.fromEntries([...text.matchAll(new RegExp(`^${name}\\{thread="(\\w+)"\\} ([0-9.e+-]+)$`, 'gm'))].map((m) => [m[1], Number(m[2])]));
-  const held = read('beckon_sqlite_write_lock_held_seconds_total');
-  return Object.keys(held).length ? { held, waited: read('beckon_sqlite_write_lock_waited_seconds_total') } : null;
+  const byThread = (name: string) => Object.fromEntries(Object.entries(metricSamples(text, name)).map(([labels, value]) => [/thread="(\w+)"/.exec(labels)?.[1] ?? labels, value]));
+  const held = byThread('beckon_sqlite_write_lock_held_seconds_total');
+  return Object.keys(held).length ? { held, waited: byThread('beckon_sqlite_write_lock_waited_seconds_total') } : null;
 }
 
 /** What the write lock did between two writeLockUse readings `seconds` apart: the share of the time it was held, and each thread's held and waited seconds. */
