@@ -13,6 +13,7 @@ import { webhookHeaders } from './sign.ts';
 import { withOpenSecrets } from './secrets.ts';
 import { EndpointSlots } from './slots.ts';
 import { CircuitBreakers } from './breaker.ts';
+import { attemptRow, SuccessRecorder } from './successes.ts';
 import * as q from './queries.ts';
 
 export { ALL_EVENTS, subscribes } from './fanout.ts';
@@ -51,11 +52,14 @@ export class DeliveryEngine {
   readonly slots: EndpointSlots;
   /** Endpoints that stopped answering wait instead of being connected to for every delivery. */
   readonly breakers = new CircuitBreakers();
+  /** Successful attempts that finish together are recorded in one unit of writes. */
+  private readonly successes: SuccessRecorder;
 
   constructor(deps: Deps) {
     this.deps = deps;
     this.allow = new AllowList(deps.config.webhookAllowPrivate);
     this.slots = new EndpointSlots(Math.max(1, Math.floor(deps.config.webhookConcurrency / 4)));
+    this.successes = new SuccessRecorder(deps.writer);
   }
 
   /**
@@ -101,6 +105,7 @@ export class DeliveryEngine {
     }
     if (endpointId) this.breakers.record(endpointId, result.statusCode !== null);
     metrics.webhookOutcomes.inc({ outcome: result.outcome });
+    if (result.outcome === 'success') return (await this.successes.record({ job, sentAt, result, completeIn })) ? DONE : STALE;
     try {
       const { rescheduled, disabled } = await this.deps.writer.run(async (trx) => {
         const recorded = await this.record(trx, job, sentAt, result);
@@ -116,16 +121,8 @@ export class DeliveryEngine {
     return DONE;
   }
 
-  /** Records an attempt and moves the delivery on: succeeded, rescheduled per the schedule and Retry-After, or failed (maybe disabling the endpoint). */
+  /** Records a failed attempt and moves the delivery on: rescheduled per the schedule and Retry-After, or failed (maybe disabling the endpoint). */
   private async record(trx: Db, job: DeliveryJob, sentAt: Date, result: AttemptResult): Promise<{ rescheduled: boolean; disabled: boolean }> {
-    if (result.outcome === 'success') {
-      // the delivery's update checks the attempt is not stale (no read first); the attempt row is written after it
-      const at = new Date().toISOString();
-      if (!(await q.recordDeliverySuccess(trx, job.delivery_id, job.attempt - 1, result.statusCode, at))) throw new StaleDelivery();
-      await q.insertAttempt(trx, attemptRow(job, sentAt, result));
-      await q.markEndpointHealthy(trx, job.endpoint_id ?? (await q.findDeliveryById(trx, job.delivery_id)).endpoint_id);
-      return { rescheduled: false, disabled: false };
-    }
     const delivery = await q.findDeliveryWithEndpoint(trx, job.delivery_id);
     if (!delivery || delivery.attempt_count !== job.attempt - 1) throw new StaleDelivery();
     const endpoint = { id: delivery.endpoint_id, failing_since: delivery.endpoint_failing_since, enabled: delivery.endpoint_enabled };
@@ -163,13 +160,6 @@ export class DeliveryEngine {
     }
     return { rescheduled: false, disabled: false };
   }
-}
-
-function attemptRow(job: DeliveryJob, sentAt: Date, result: AttemptResult) {
-  return {
-    delivery_id: job.delivery_id, attempt: job.attempt, status_code: result.statusCode, latency_ms: result.latencyMs,
-    response_excerpt: result.excerpt, error: result.error, created_at: sentAt.toISOString(),
-  };
 }
 
 const engines = new WeakMap<Deps, DeliveryEngine>();

@@ -184,6 +184,11 @@ export async function insertAttempt(db: Db, row: Omit<WebhookAttemptsTable, 'id'
   await insertRows(db, 'webhook_attempts', [row]);
 }
 
+/** Records many attempts in one statement. */
+export async function insertAttempts(db: Db, rows: Omit<WebhookAttemptsTable, 'id'>[]): Promise<void> {
+  await insertRows(db, 'webhook_attempts', rows);
+}
+
 /** Writes a delivery's changed columns (pipelined in a PostgreSQL transaction: sent with its next statement or its commit). */
 export async function updateDelivery(db: Db, id: string, changes: Partial<Omit<WebhookDeliveriesTable, 'id' | 'workspace_id' | 'endpoint_id' | 'event_id'>>): Promise<void> {
   await db.executeQuery(pipelined(db.updateTable('webhook_deliveries').set(changes).where('id', '=', id)));
