@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/connect.ts';
 import { jsonSql } from '../../db/dialect.ts';
+import { rowCache } from '../../db/sqlite-generations.ts';
 import type { AutomationTriggerType } from '../../db/enums.ts';
 import type { AutomationsTable } from '../../db/types.ts';
 import { nowIso } from '../../lib/time.ts';
@@ -9,16 +10,19 @@ import { nowIso } from '../../lib/time.ts';
  * The workspace's active automations of one trigger type (index automations_trigger_type), optionally only those whose
  * lookup key (trigger_event) is one of `keys` — a null among them also takes the automations without a key.
  */
-export async function activeByTrigger(db: Db, workspaceId: string, type: AutomationTriggerType, keys?: (string | null)[]): Promise<AutomationsTable[]> {
-  let query = db.selectFrom('automations').selectAll().where('workspace_id', '=', workspaceId).where('trigger_type', '=', type).where('status', '=', 'active');
-  if (keys) {
-    const named = [...new Set(keys.filter((k): k is string => k !== null))];
-    const anyKey = keys.includes(null);
-    if (named.length === 0 && !anyKey) return [];
-    query = query.where((eb) => eb.or([...(named.length > 0 ? [eb('trigger_event', 'in', named)] : []), ...(anyKey ? [eb('trigger_event', 'is', null)] : [])]));
-  }
-  return query.orderBy('created_at').orderBy('id').execute();
+export async function activeByTrigger(db: Db, workspaceId: string, type: AutomationTriggerType, keys?: (string | null)[]): Promise<readonly AutomationsTable[]> {
+  const named = keys && [...new Set(keys.filter((k): k is string => k !== null))].sort();
+  const anyKey = keys?.includes(null) ?? false;
+  if (named && named.length === 0 && !anyKey) return [];
+  // on SQLite every event of a workspace asks this in its transaction: answered from memory until an automation changes
+  const key = `${workspaceId}|${type}|${named ? `${anyKey ? 'null,' : ''}${named.join(',')}` : '*'}`;
+  return (await cachedActive(db, key, () => {
+    let query = db.selectFrom('automations').selectAll().where('workspace_id', '=', workspaceId).where('trigger_type', '=', type).where('status', '=', 'active');
+    if (named) query = query.where((eb) => eb.or([...(named.length > 0 ? [eb('trigger_event', 'in', named)] : []), ...(anyKey ? [eb('trigger_event', 'is', null)] : [])]));
+    return query.orderBy('created_at').orderBy('id').execute();
+  }))!;
 }
+const cachedActive = rowCache<readonly AutomationsTable[]>('automations');
 
 /** An automation by id in any workspace (for the trigger tasks). */
 export async function findAutomationById(db: Db, id: string): Promise<AutomationsTable | undefined> {
