@@ -38,9 +38,13 @@ export async function insertContact(db: Db, row: ContactsTable): Promise<void> {
  * concurrent transaction inserting the same address first makes this wait for it and insert nothing (no error).
  */
 export async function insertContactIfAbsent(db: Db, row: ContactsTable): Promise<boolean> {
-  const inserted = await db.insertInto('contacts').values(row).onConflict((oc) => oc.doNothing()).returning('id').executeTakeFirst();
-  return inserted !== undefined;
+  const inserted = await contactIfAbsent(db, row.id, row.workspace_id, row.name, row.phone, row.email, row.tags, row.custom_fields, row.source, row.consent, row.blocked, row.last_inbound_at, row.created_at, row.updated_at);
+  return inserted.length === 1;
 }
+const contactIfAbsent = prepared((db, id: string, workspace_id: string, name: string | null, phone: string | null, email: string | null, tags: string, custom_fields: string,
+  source: string | null, consent: string, blocked: number, last_inbound_at: string | null, created_at: string, updated_at: string) =>
+  db.insertInto('contacts').values({ id, workspace_id, name, phone, email, tags, custom_fields, source, consent, blocked, last_inbound_at, created_at, updated_at })
+    .onConflict((oc) => oc.doNothing()).returning('id'));
 
 /** Inserts contacts (multi-row statements). */
 export async function insertContacts(db: Db, rows: ContactsTable[]): Promise<void> {
