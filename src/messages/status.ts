@@ -86,9 +86,11 @@ export async function applyStatus(deps: StatusDeps, where: Locator, change: Stat
  * deletion, and the message is read again only when they moved meanwhile.
  */
 export async function applyStatuses(deps: StatusDeps, where: Locator, changes: StatusChange[], within?: WithinChange, read?: MessagesTable): Promise<StatusOutcome[]> {
+  // planned on the row read before the write lock is taken: the unit then holds it for the writes alone
+  const planned = read && plan(read, changes);
   const results = isPostgres(deps.db)
     ? await applyStatusesPg(deps, where, changes, within)
-    : await deps.writer.run((trx) => applyStatusesIn(trx, deps, where, changes, within, read));
+    : await deps.writer.run((trx) => applyStatusesIn(trx, deps, where, changes, within, read, planned));
   changes.forEach((change, i) => statusCommitted(deps, change.status, results[i]));
   return results;
 }
@@ -120,11 +122,14 @@ async function applyStatusesPg(deps: StatusDeps, where: Locator, changes: Status
   throw new Error(`message status kept changing under us; giving up on ${changes.map((c) => c.status).join(', ')}`);
 }
 
+/** What `changes` do to a message: one outcome each, the views of the real moves, and the row after them. */
+type Plan = { outcomes: StatusOutcome[]; views: unknown[]; next: MessagesTable };
+
 /**
  * The outcomes of `changes` played on `current` in order, the views of the real moves, and the message after them. The
  * history is parsed once, the time read once, and the view built once and given each move's status columns.
  */
-function plan(current: MessagesTable, changes: StatusChange[]): { outcomes: StatusOutcome[]; views: unknown[]; next: MessagesTable } {
+function plan(current: MessagesTable, changes: StatusChange[]): Plan {
   const outcomes: StatusOutcome[] = [];
   const views: unknown[] = [];
   let next = current;
@@ -173,14 +178,15 @@ export async function applyStatusIn(trx: Db, bus: EventBus, where: Locator, chan
 }
 
 /**
- * applyStatuses inside the caller's transaction `trx` (planned first on `read` when given, as applyStatuses says);
- * the caller calls statusCommitted for each outcome after the commit.
+ * applyStatuses inside the caller's transaction `trx` (planned first on `read` when given, as applyStatuses says;
+ * `planned` is that plan when the caller made it before the transaction); the caller calls statusCommitted for each
+ * outcome after the commit.
  */
-export async function applyStatusesIn(trx: Db, bus: EventBus, where: Locator, changes: StatusChange[], within?: WithinChange, read?: MessagesTable): Promise<StatusOutcome[]> {
+export async function applyStatusesIn(trx: Db, bus: EventBus, where: Locator, changes: StatusChange[], within?: WithinChange, read?: MessagesTable, planned?: Plan): Promise<StatusOutcome[]> {
   for (let tries = 0; tries < 5; tries++) {
     const current = tries === 0 && read ? read : await locate(trx, where);
     if (!current) return changes.map(() => ({ outcome: 'unknown' }));
-    const { outcomes, views, next } = plan(current, changes);
+    const { outcomes, views, next } = tries === 0 && read && planned ? planned : plan(current, changes);
     if (views.length === 0) return outcomes;
     const updated = await q.updateStatusIf(trx, current.id, current.status, next);
     if (!updated) continue;
