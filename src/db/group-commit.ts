@@ -1,5 +1,6 @@
 import { CompiledQuery } from 'kysely';
 import type { Db } from './connect.ts';
+import { executeCompiled } from './prepared.ts';
 
 const SAVEPOINT = CompiledQuery.raw('SAVEPOINT unit');
 const RELEASE = CompiledQuery.raw('RELEASE unit');
@@ -61,14 +62,14 @@ export class GroupCommitter implements Writer {
     try {
       await this.db.transaction().execute(async (trx) => {
         for (const unit of batch) {
-          await trx.executeQuery(SAVEPOINT);
+          await executeCompiled(trx, SAVEPOINT);
           try {
             const value = await unit.work(trx);
-            await trx.executeQuery(RELEASE);
+            await executeCompiled(trx, RELEASE);
             outcomes.push({ ok: true, value });
           } catch (error) {
-            await trx.executeQuery(ROLLBACK_TO);
-            await trx.executeQuery(RELEASE);
+            await executeCompiled(trx, ROLLBACK_TO);
+            await executeCompiled(trx, RELEASE);
             outcomes.push({ ok: false, value: error });
           }
         }

@@ -1,9 +1,16 @@
-import { CompiledQuery, type Compilable, type Insertable } from 'kysely';
+import { CompiledQuery, type Compilable, type Insertable, type QueryResult } from 'kysely';
+import { directSession } from './sqlite-dialect.ts';
 import type { Db } from './connect.ts';
 import type { Database } from './types.ts';
 import { PIPELINED } from './pg-pipeline.ts';
 
 const SENTINEL = '\u0000beckon-arg-';
+
+/** Runs a compiled statement: on SQLite straight on its session (directSession), elsewhere through Kysely. */
+export function executeCompiled<R>(db: Db, query: CompiledQuery): Promise<QueryResult<R>> {
+  const session = directSession(db);
+  return session ? session.executeQuery<R>(query) : db.executeQuery<R>(query);
+}
 
 function dialectOf(db: Db): string {
   return db.getExecutor().adapter.constructor.name;
@@ -27,7 +34,7 @@ export function prepared<Args extends unknown[], R>(build: (db: Db, ...args: Arg
       compiled.set(dialect, query);
     }
     const parameters = query.slots.map((slot) => (typeof slot === 'number' ? args[slot] : slot.value));
-    return (await db.executeQuery<R>(CompiledQuery.raw(query.sql, parameters))).rows;
+    return (await executeCompiled<R>(db, CompiledQuery.raw(query.sql, parameters))).rows;
   };
 }
 
@@ -56,7 +63,7 @@ async function writeRows(db: Db, table: string, rows: Record<string, unknown>[],
     }
     const parameters: unknown[] = [];
     for (const row of chunk) for (const column of columns) parameters.push(row[column] ?? null);
-    await db.executeQuery(CompiledQuery.raw(sql, parameters));
+    await executeCompiled(db, CompiledQuery.raw(sql, parameters));
   }
 }
 

@@ -7,6 +7,14 @@ import { bumpTables, changedTables, openWriters, watchedTablesOf } from './sqlit
 
 /** SQLite serves many connections here: reads use their own connection, writes take the write lock. */
 class SqliteAdapterWithReader extends SqliteAdapter {
+  /** The store's driver, for directSession(). */
+  readonly driver: ReadWriteSqliteDriver;
+
+  constructor(driver: ReadWriteSqliteDriver) {
+    super();
+    this.driver = driver;
+  }
+
   override get supportsMultipleConnections(): boolean {
     return true;
   }
@@ -99,6 +107,18 @@ class Session implements DatabaseConnection {
   }
 }
 
+/**
+ * The session a compiled statement of `db` can run on directly, skipping Kysely's executor (its connection provider's
+ * promise chain costs more than a small statement, and inside a transaction that time holds the write lock): the open
+ * transaction's when `db` is a transaction, else a session outside any. Null on PostgreSQL. A statement run this way
+ * runs when called, so the caller must not rely on the order of statements it starts without awaiting each.
+ */
+export function directSession(db: Kysely<any>): DatabaseConnection | null {
+  const adapter = db.getExecutor().adapter;
+  if (!(adapter instanceof SqliteAdapterWithReader)) return null;
+  return db.isTransaction ? adapter.driver.openSession : adapter.driver.outside;
+}
+
 /** The write lock of this thread, then (when another thread of the process writes the same file) the process's. */
 class ThreadsWriteLock {
   private readonly local = new WriteLock();
@@ -125,6 +145,10 @@ class ThreadsWriteLock {
 class ReadWriteSqliteDriver implements Driver {
   readonly lock: ThreadsWriteLock;
   readonly connections: { writer: SqliteDatabase; reader: SqliteDatabase };
+  /** The session of this thread's open write transaction (one at a time: the write lock), or null. */
+  openSession: Session | null = null;
+  /** A session for statements outside any transaction (it holds no state between them). */
+  readonly outside: Session = new Session(this);
 
   constructor(connections: { writer: SqliteDatabase; reader: SqliteDatabase }, shared?: SharedWriteLock) {
     this.connections = connections;
@@ -140,6 +164,7 @@ class ReadWriteSqliteDriver implements Driver {
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
     const session = connection as Session;
     session.release = await this.lock.acquire();
+    this.openSession = session;
     try {
       // immediate: the write lock is taken (or waited for, busy_timeout) at begin, never on the first write after a
       // read, where another connection's commit (the job thread's) would fail it at once with SQLITE_BUSY_SNAPSHOT
@@ -170,6 +195,7 @@ class ReadWriteSqliteDriver implements Driver {
   private end(session: Session): void {
     const release = session.release;
     session.release = null;
+    if (this.openSession === session) this.openSession = null;
     // after the commit (or rollback): rows read meanwhile, committed or not, are read again
     bumpTables(session.changed);
     openWriters(session.changed, -1);
@@ -189,6 +215,7 @@ class ReadWriteSqliteDriver implements Driver {
 export class ReadWriteSqliteDialect implements Dialect {
   private readonly connections: { writer: SqliteDatabase; reader: SqliteDatabase };
   private readonly shared: SharedWriteLock | undefined;
+  private driver: ReadWriteSqliteDriver | null = null;
 
   /** `shared`: the process's write lock, when another thread (the job thread) writes the same file. */
   constructor(connections: { writer: SqliteDatabase; reader: SqliteDatabase }, shared?: SharedWriteLock) {
@@ -197,7 +224,7 @@ export class ReadWriteSqliteDialect implements Dialect {
   }
 
   createDriver(): Driver {
-    return new ReadWriteSqliteDriver(this.connections, this.shared);
+    return (this.driver ??= new ReadWriteSqliteDriver(this.connections, this.shared));
   }
 
   createQueryCompiler() {
@@ -205,7 +232,7 @@ export class ReadWriteSqliteDialect implements Dialect {
   }
 
   createAdapter() {
-    return new SqliteAdapterWithReader();
+    return new SqliteAdapterWithReader(this.createDriver() as ReadWriteSqliteDriver);
   }
 
   createIntrospector(db: Kysely<any>) {
