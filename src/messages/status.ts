@@ -86,13 +86,15 @@ export async function applyStatus(deps: StatusDeps, where: Locator, change: Stat
  * deletion, and the message is read again only when they moved meanwhile.
  */
 export async function applyStatuses(deps: StatusDeps, where: Locator, changes: StatusChange[], within?: WithinChange, read?: MessagesTable): Promise<StatusOutcome[]> {
-  // planned on the row read before the write lock is taken: the unit then holds it for the writes alone
-  const planned = read && plan(read, changes);
-  const results = isPostgres(deps.db)
-    ? await applyStatusesPg(deps, where, changes, within)
-    : await deps.writer.run((trx) => applyStatusesIn(trx, deps, where, changes, within, read, planned));
+  const results = isPostgres(deps.db) ? await applyStatusesPg(deps, where, changes, within) : await applyStatusesSqlite(deps, where, changes, within, read);
   changes.forEach((change, i) => statusCommitted(deps, change.status, results[i]));
   return results;
+}
+
+/** applyStatuses on SQLite: planned on `read` before the write lock is taken, so the unit holds it for the writes alone. */
+function applyStatusesSqlite(deps: StatusDeps, where: Locator, changes: StatusChange[], within?: WithinChange, read?: MessagesTable): Promise<StatusOutcome[]> {
+  const planned = read && plan(read, changes);
+  return deps.writer.run((trx) => applyStatusesIn(trx, deps, where, changes, within, read, planned));
 }
 
 /**
@@ -186,7 +188,7 @@ export async function applyStatusesIn(trx: Db, bus: EventBus, where: Locator, ch
   for (let tries = 0; tries < 5; tries++) {
     const current = tries === 0 && read ? read : await locate(trx, where);
     if (!current) return changes.map(() => ({ outcome: 'unknown' }));
-    const { outcomes, views, next } = tries === 0 && read && planned ? planned : plan(current, changes);
+    const { outcomes, views, next } = tries === 0 && planned ? planned : plan(current, changes);
     if (views.length === 0) return outcomes;
     const updated = await q.updateStatusIf(trx, current.id, current.status, next);
     if (!updated) continue;

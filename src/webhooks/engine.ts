@@ -4,8 +4,6 @@ import type { WebhookEndpointsTable } from '../db/types.ts';
 import { DELIVER_WEBHOOK_TASK, type DeliveryJob } from './delivery-job.ts';
 import type { Deps } from '../deps.ts';
 import { deliveryBody, deliveryMessageId } from './formats.ts';
-import { newId } from '../lib/ids.ts';
-import { parseJson } from '../lib/json.ts';
 import { AllowList } from '../lib/ssrf.ts';
 import { createWebhookAgent, postWebhook, type AttemptResult } from './deliver.ts';
 import { nextAttemptDelayMs, scheduledDelayMs } from './retry.ts';
@@ -128,7 +126,7 @@ export class DeliveryEngine {
     const endpoint = { id: delivery.endpoint_id, failing_since: delivery.endpoint_failing_since, enabled: delivery.endpoint_enabled };
     const now = new Date();
     const at = now.toISOString();
-    await q.insertAttempt(trx, attemptRow(job, sentAt, result));
+    await q.insertAttempts(trx, [attemptRow(job, sentAt, result)]);
     const base = { attempt_count: job.attempt, last_status_code: result.statusCode, last_error: result.error, updated_at: at };
     // a delivery failed meanwhile (its endpoint was disabled) keeps that status; the attempt is still on record
     const stillPending = delivery.status === 'pending';

@@ -179,12 +179,7 @@ export async function attemptsOf(db: Db, deliveryIds: string[]) {
   return db.selectFrom('webhook_attempts').selectAll().where('delivery_id', 'in', deliveryIds).orderBy('delivery_id').orderBy('attempt').orderBy('id').execute();
 }
 
-/** Records one attempt. */
-export async function insertAttempt(db: Db, row: Omit<WebhookAttemptsTable, 'id'>): Promise<void> {
-  await insertRows(db, 'webhook_attempts', [row]);
-}
-
-/** Records many attempts in one statement. */
+/** Records attempts in one statement. */
 export async function insertAttempts(db: Db, rows: Omit<WebhookAttemptsTable, 'id'>[]): Promise<void> {
   await insertRows(db, 'webhook_attempts', rows);
 }
