@@ -20,4 +20,6 @@ export interface Deps {
   log: FastifyBaseLogger;
   /** Seals and opens channel secrets (AES-256-GCM, key from BECKON_SECRET_KEY or the data directory's secret.key). */
   secrets: SecretBox;
+  /** The webhook calls this thread makes at once (its webhook lanes' slots) when not config.webhookConcurrency: the job thread and the API thread each make half. */
+  webhookSlots?: number;
 }

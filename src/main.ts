@@ -39,9 +39,13 @@ async function start(flags: ConfigFlags): Promise<void> {
   // cache compiled (and type-stripped) modules between starts: the second start skips most of the compile work (bin/beckon.mjs,
   // which `npm start` runs, turns it on before main.ts itself is read; here it covers `node src/main.ts start`)
   enableCompileCache();
+  // on the embedded store the jobs run on a worker thread of their own (BECKON_WORKER_THREAD=0: on this one), started
+  // first so it loads its modules on the other core while this thread loads the server and opens the store
+  const options = { thread: config.workerThread };
+  const { preloadJobThread, wantsJobThread } = await import('./jobs/worker-thread-host.ts');
+  if (wantsJobThread(config, options)) preloadJobThread();
   const { startRuntime } = await import('./runtime.ts');
-  // on the embedded store the jobs run on a worker thread of their own (BECKON_WORKER_THREAD=0: on this one)
-  const runtime = await startRuntime(config, { thread: config.workerThread });
+  const runtime = await startRuntime(config, options);
   const { app } = runtime;
   try {
     await app.listen({ port: config.port, host: config.host });

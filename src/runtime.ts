@@ -7,12 +7,12 @@ import type { Deps } from './deps.ts';
 import type { App } from './http.ts';
 import { SqliteQueue } from './jobs/sqlite-queue.ts';
 import type { JobQueue } from './jobs/queue.ts';
-import { API_THREAD_LANES, buildDeps, JOB_THREAD_LANES, sqliteRunners, type JobRunners } from './worker-thread-shared.ts';
-import { API_PARTY, JOB_PARTY, ThreadRunners } from './jobs/worker-thread-host.ts';
+import { API_THREAD_LANES, buildDeps, JOB_THREAD_LANES, sqliteRunners, threadWebhookSlots, type JobRunners } from './worker-thread-shared.ts';
+import { API_PARTY, JOB_PARTY, ThreadRunners, wantsJobThread } from './jobs/worker-thread-host.ts';
 import { SharedWriteLock } from './db/shared-write-lock.ts';
 import { DEFAULT_LANE } from './jobs/queue.ts';
 import { openJobQueue } from './jobs/open-queue.ts';
-import { WEBHOOK_LANE } from './webhooks/delivery-job.ts';
+import { JOB_THREAD_WEBHOOK_LANE, WEBHOOK_LANE } from './webhooks/delivery-job.ts';
 import { buildWorkerApp } from './system/worker-app.ts';
 import { buildApp } from './app.ts';
 import { buildTasks, taskLanes } from './modules.ts';
@@ -65,7 +65,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const secretKey = loadSecretKey(config.secretKey, config.dataDir);
   if (secretKey.created) log.info({ path: secretKey.source }, 'generated the key that encrypts channel secrets: back it up with the store (or set BECKON_SECRET_KEY)');
   if (secretKey.exposed) log.warn({ path: secretKey.source }, 'the secret key file is readable by other users: chmod 600 it');
-  const threaded = options.worker !== false && options.thread === true && !config.databaseUrl && config.role === 'all';
+  const threaded = wantsJobThread(config, options);
   // the API thread and the job thread take turns on the SQLite write lock without blocking their event loops
   const lockBuffer = threaded ? SharedWriteLock.buffer() : null;
   const store = await connectStore(config, { writeLock: lockBuffer ? new SharedWriteLock(lockBuffer, API_PARTY) : undefined });
@@ -83,7 +83,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   jobPool?.on('connect', (client) => client.on('error', (err) => log.warn({ err }, 'job queue connection error')));
   const lanes = taskLanes();
   const queue = await openJobQueue(store, config.workerSchema, log, lanes, jobPool);
-  const deps: Deps = buildDeps({ store, queue, config, log, secretKey: secretKey.key });
+  const deps: Deps = buildDeps({ store, queue, config, log, secretKey: secretKey.key, webhookSlots: lockBuffer ? threadWebhookSlots(config) : undefined });
   if (lockBuffer) {
     const threads = { [API_PARTY]: 'api', [JOB_PARTY]: 'jobs' } as Record<number, string>;
     registerWriteLockMetrics(deps.metrics, () => SharedWriteLock.usage(lockBuffer).map((use, i) => ({ thread: threads[i + 1], ...use })));
@@ -112,6 +112,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     // one process owns the embedded store: at its start every lock is an orphan (released before any runner starts;
     // a restarted job thread releases its own lanes' only)
     if (queue instanceof SqliteQueue) await queue.releaseAll();
+    // on one thread, the webhook calls an earlier run's job thread left in its lane join this thread's webhook lane
+    if (queue instanceof SqliteQueue && !lockBuffer) await queue.refile(JOB_THREAD_WEBHOOK_LANE, WEBHOOK_LANE);
     try {
       await worker.start();
     } catch (err) {

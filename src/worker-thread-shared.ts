@@ -5,7 +5,7 @@ import type { Deps } from './deps.ts';
 import { SecretBox } from './lib/secret-box.ts';
 import { allSubscribers, buildTasks } from './modules.ts';
 import { createMetrics, type Metrics } from './system/metrics.ts';
-import { WEBHOOK_LANE } from './webhooks/delivery-job.ts';
+import { JOB_THREAD_WEBHOOK_LANE, WEBHOOK_LANE } from './webhooks/delivery-job.ts';
 import { DEFAULT_LANE, type JobQueue, type Task } from './jobs/queue.ts';
 import type { SqliteQueue } from './jobs/sqlite-queue.ts';
 import { Worker, Workers } from './jobs/worker.ts';
@@ -27,6 +27,8 @@ export interface DepsParts {
   /** The key that seals channel secrets (loaded once, by the main thread). */
   secretKey: Buffer;
   metrics?: Metrics;
+  /** The webhook slots this thread runs, when it runs only some of the webhook lanes (webhookSlotsOf). */
+  webhookSlots?: number;
 }
 
 /** The dependencies every domain's routes and tasks are built from, over an open store and its queue. */
@@ -34,21 +36,27 @@ export function buildDeps(parts: DepsParts): Deps {
   const { store, queue, config, log, secretKey } = parts;
   return {
     db: store.db, writer: store.writer, queue, subscribers: allSubscribers(), config,
-    metrics: parts.metrics ?? createMetrics(), log, secrets: new SecretBox(secretKey),
+    metrics: parts.metrics ?? createMetrics(), log, secrets: new SecretBox(secretKey), webhookSlots: parts.webhookSlots,
   };
 }
 
-/** Every lane of the embedded store, in the order its runners start. */
+/** Every lane of the embedded store's runners on one thread, in the order they start. */
 export const ALL_LANES: readonly string[] = [DEFAULT_LANE, WEBHOOK_LANE];
 
 /**
- * With the job thread on, the lanes the API thread runs: webhook calls (deliveries and automations' calls) wait on
- * HTTP and take little CPU, and their engine (per-endpoint slots, breakers) is the one the API's test event uses.
+ * With the job thread on, the lanes the API thread runs: the webhook calls (deliveries and automations' calls) of the
+ * events it records, and half of the job thread's; their engine (per-endpoint slots, breakers) is also the one the
+ * API's test event uses.
  */
 export const API_THREAD_LANES: readonly string[] = [WEBHOOK_LANE];
 
-/** With the job thread on, the lanes the job thread runs: every other one (message work and its throttle). */
-export const JOB_THREAD_LANES: readonly string[] = ALL_LANES.filter((lane) => !API_THREAD_LANES.includes(lane));
+/** With the job thread on, the lanes the job thread runs: message work and its throttle, and its half of its webhook calls. */
+export const JOB_THREAD_LANES: readonly string[] = [DEFAULT_LANE, JOB_THREAD_WEBHOOK_LANE];
+
+/** With the job thread on, the webhook calls each thread makes at once: half of the process's (BECKON_WEBHOOK_CONCURRENCY). */
+export function threadWebhookSlots(config: Config): number {
+  return Math.max(1, Math.ceil(config.webhookConcurrency / 2));
+}
 
 /**
  * The embedded store's runners: one lane worker per lane of `lanes` (message work, webhook deliveries: neither
@@ -56,6 +64,6 @@ export const JOB_THREAD_LANES: readonly string[] = ALL_LANES.filter((lane) => !A
  */
 export function sqliteRunners(deps: Deps, queue: SqliteQueue, lanes: readonly string[] = ALL_LANES, tasks: Record<string, Task> = buildTasks(deps)): Workers {
   const { config, log } = deps;
-  const concurrency: Record<string, number> = { [DEFAULT_LANE]: config.workerConcurrency, [WEBHOOK_LANE]: config.webhookConcurrency };
-  return new Workers(lanes.map((lane) => new Worker({ queue, tasks, lane, concurrency: concurrency[lane]!, log })));
+  const concurrency = (lane: string) => (lane === DEFAULT_LANE ? config.workerConcurrency : deps.webhookSlots ?? config.webhookConcurrency);
+  return new Workers(lanes.map((lane) => new Worker({ queue, tasks, lane, concurrency: concurrency(lane), log })));
 }

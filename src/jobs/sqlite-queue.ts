@@ -20,11 +20,11 @@ export interface ClaimedJob {
 
 export { DEFAULT_LANE };
 
-function row(lanes: Record<string, string>, task: string, payload: unknown, options: EnqueueOptions = {}) {
+function row(lane: string, task: string, payload: unknown, options: EnqueueOptions = {}) {
   const now = nowIso();
   return {
     task,
-    lane: lanes[task] ?? DEFAULT_LANE,
+    lane,
     payload: JSON.stringify(payload ?? {}),
     run_at: options.runAt ? options.runAt.toISOString() : now,
     attempts: 0,
@@ -54,23 +54,36 @@ export class SqliteQueue implements JobQueue {
   private readonly db: Db;
   private readonly writer: Writer;
   private readonly lanes: Record<string, string>;
+  private readonly spread: Record<string, readonly string[]>;
+  private dealt = 0;
   private completed: number[] = [];
   private flushing: Promise<void> | null = null;
 
-  /** `lanes` maps task names to their lane; unlisted tasks go to the default lane. */
-  constructor(db: Db, writer: Writer, lanes: Record<string, string> = {}) {
+  /**
+   * `lanes` maps task names to their lane; unlisted tasks go to the default lane. `spread` deals the jobs of a lane
+   * round-robin over several lanes, each run by a runner of its own (the webhook calls, over the two threads).
+   */
+  constructor(db: Db, writer: Writer, lanes: Record<string, string> = {}, spread: Record<string, readonly string[]> = {}) {
     this.db = db;
     this.writer = writer;
     this.lanes = lanes;
+    this.spread = spread;
+  }
+
+  /** The lane a new job of `task` goes to. */
+  private laneOf(task: string): string {
+    const lane = this.lanes[task] ?? DEFAULT_LANE;
+    const over = this.spread[lane];
+    return over ? over[this.dealt++ % over.length]! : lane;
   }
 
   async enqueue(trx: Db, task: string, payload: unknown, options?: EnqueueOptions): Promise<void> {
-    await insertRows(trx, 'jobs', [row(this.lanes, task, payload, options)]);
+    await insertRows(trx, 'jobs', [row(this.laneOf(task), task, payload, options)]);
   }
 
   async enqueueMany(trx: Db, jobs: { task: string; payload: unknown; options?: EnqueueOptions }[]): Promise<void> {
     if (jobs.length === 0) return;
-    await insertRows(trx, 'jobs', jobs.map((j) => row(this.lanes, j.task, j.payload, j.options)));
+    await insertRows(trx, 'jobs', jobs.map((j) => row(this.laneOf(j.task), j.task, j.payload, j.options)));
   }
 
   async removeJobs(trx: Db, task: string, payload: unknown): Promise<void> {
@@ -149,6 +162,11 @@ export class SqliteQueue implements JobQueue {
     let query = this.db.updateTable('jobs').set({ locked_until: null }).where('locked_until', 'is not', null);
     if (lanes) query = query.where('lane', 'in', lanes);
     await query.execute();
+  }
+
+  /** Moves the jobs of lane `from` into lane `into` (the runners of `from` are not running). */
+  async refile(from: string, into: string): Promise<void> {
+    await this.db.updateTable('jobs').set({ lane: into }).where('lane', '=', from).execute();
   }
 
   /** The jobs of `task` (every task when not given), oldest first. */

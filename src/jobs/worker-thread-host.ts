@@ -20,8 +20,8 @@ export interface ThreadData {
 export const API_PARTY = 1;
 export const JOB_PARTY = 2;
 
-/** Messages from the API thread to the job thread. */
-export type ToThread = { type: 'wake' } | { type: 'stop' };
+/** Messages from the API thread to the job thread: `start` comes first (the thread may have loaded before the store was open). */
+export type ToThread = { type: 'start'; data: ThreadData } | { type: 'wake' } | { type: 'stop' };
 
 /** Messages from the job thread to the API thread. */
 export type ToHost = { type: 'wake' } | { type: 'counters'; batch: CounterIncrement[] } | { type: 'stopped' };
@@ -37,6 +37,49 @@ const STABLE_MS = 60_000;
  * and the pipeline took no more CPU (docs/benchmarks.md, "The job thread by default").
  */
 const JOB_THREAD_YOUNG_GENERATION_MB = 16;
+
+/** The job thread's entry module. */
+const THREAD_ENTRY = new URL('../worker-thread.ts', import.meta.url);
+
+/** Whether startRuntime runs the job runners on a thread of their own: SQLite, role all, the thread asked for and the runners started. */
+export function wantsJobThread(config: Pick<Config, 'databaseUrl' | 'role'>, options: { worker?: boolean; thread?: boolean }): boolean {
+  return options.worker !== false && options.thread === true && !config.databaseUrl && config.role === 'all';
+}
+
+/** A job thread started before its host, loading its modules; null once taken or never started. */
+let preloaded: { worker: Worker; exited: boolean } | null = null;
+
+function newThread(entry: URL): Worker {
+  return new Worker(entry, { resourceLimits: { maxYoungGenerationSizeMb: JOB_THREAD_YOUNG_GENERATION_MB } });
+}
+
+/**
+ * Starts the job thread now, so it loads its module graph (~0.5 s) on the other core while this thread opens the store
+ * and builds the app; the ThreadRunners started later take it over and send it its data. It does not keep the
+ * process alive, and one that fails to load before it is taken is replaced by a new one.
+ */
+export function preloadJobThread(): void {
+  if (preloaded) return;
+  const worker = newThread(THREAD_ENTRY);
+  const entry = { worker, exited: false };
+  worker.unref();
+  // one that fails before it is taken is not taken: the host starts a new one, whose failure it logs
+  worker.on('error', () => {});
+  worker.once('exit', () => {
+    entry.exited = true;
+  });
+  preloaded = entry;
+}
+
+/** The preloaded job thread, if one is loading and still alive (each is taken once). */
+function takePreloaded(): Worker | null {
+  const entry = preloaded;
+  preloaded = null;
+  if (!entry || entry.exited) return null;
+  entry.worker.removeAllListeners();
+  entry.worker.ref();
+  return entry.worker;
+}
 
 /** Options of the job thread's host. */
 export interface ThreadRunnersOptions {
@@ -120,7 +163,8 @@ export class ThreadRunners implements JobRunners {
   private spawn(): void {
     const { config, secretKey, queue, metrics, log } = this.options;
     const data: ThreadData = { config: { ...config, secretKey: config.secretKey ? new Uint8Array(config.secretKey) : undefined } as unknown as Config, secretKey: new Uint8Array(secretKey), lockBuffer: this.options.lockBuffer, lanes: [...this.options.lanes] };
-    const worker = new Worker(this.options.entry ?? new URL('../worker-thread.ts', import.meta.url), { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: JOB_THREAD_YOUNG_GENERATION_MB } });
+    const worker = (this.options.entry ? null : takePreloaded()) ?? newThread(this.options.entry ?? THREAD_ENTRY);
+    worker.postMessage({ type: 'start', data } satisfies ToThread);
     const startedAt = Date.now();
     this.worker = worker;
     this.generation++;

@@ -46,7 +46,7 @@ export class DeliveryEngine {
   readonly allow: AllowList;
   /** The SSRF-guarded HTTP agent, made by the first attempt (undici is loaded then, not at start). */
   private agent: Agent | null = null;
-  /** Attempts in flight per endpoint in this process: a quarter of the webhook worker's slots (at least 1). */
+  /** Attempts in flight per endpoint in this thread: a quarter of the webhook slots it runs (at least 1). */
   readonly slots: EndpointSlots;
   /** Endpoints that stopped answering wait instead of being connected to for every delivery. */
   readonly breakers = new CircuitBreakers();
@@ -56,7 +56,7 @@ export class DeliveryEngine {
   constructor(deps: Deps) {
     this.deps = deps;
     this.allow = new AllowList(deps.config.webhookAllowPrivate);
-    this.slots = new EndpointSlots(Math.max(1, Math.floor(deps.config.webhookConcurrency / 4)));
+    this.slots = new EndpointSlots(Math.max(1, Math.floor((deps.webhookSlots ?? deps.config.webhookConcurrency) / 4)));
     this.successes = new SuccessRecorder(deps.writer);
   }
 
