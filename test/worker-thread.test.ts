@@ -14,6 +14,7 @@ import { SqliteQueue } from '../src/jobs/sqlite-queue.ts';
 import { loadSecretKey } from '../src/lib/secret-box.ts';
 import { SharedWriteLock } from '../src/db/shared-write-lock.ts';
 import { API_THREAD_LANES, JOB_THREAD_LANES, sqliteRunners } from '../src/worker-thread-shared.ts';
+import { JOB_THREAD_WEBHOOK_LANE, WEBHOOK_LANE } from '../src/webhooks/delivery-job.ts';
 import { sqliteOnly, startBeckon, waitFor, type TestBeckon } from './helpers.ts';
 import { killProcess, startProcess, type BeckonProcess } from './multiprocess-harness.ts';
 import { Receiver } from './receiver.ts';
@@ -97,6 +98,11 @@ test('beckon start on SQLite runs the jobs on their own thread: delivered with i
   const db = new DatabaseSync(join(dataDir, 'beckon.db'));
   try {
     assert.equal((db.prepare('SELECT count(*) AS n FROM jobs WHERE locked_until IS NOT NULL').get() as { n: number }).n, 0);
+    // a webhook call the job thread's lane still held (a delivery already made: it ends without a post)
+    const delivery = db.prepare('SELECT id FROM webhook_deliveries LIMIT 1').get() as { id: string };
+    const now = new Date().toISOString();
+    db.prepare('INSERT INTO jobs (task, lane, payload, run_at, attempts, max_attempts, created_at) VALUES (?, ?, ?, ?, 0, 10, ?)')
+      .run('deliver_webhook', JOB_THREAD_WEBHOOK_LANE, JSON.stringify({ delivery_id: delivery.id, attempt: 1, retry: 0 }), now, now);
   } finally {
     db.close();
   }
@@ -112,6 +118,14 @@ test('beckon start on SQLite runs the jobs on their own thread: delivered with i
   await receiver.waitForRequests(6);
   await killProcess(single, 'SIGTERM');
   assert.equal((await single.exited).code, 0);
+  // one thread runs the job thread's webhook lane too: its job was filed into the webhook lane at start, and ran
+  const after = new DatabaseSync(join(dataDir, 'beckon.db'));
+  try {
+    assert.deepEqual(after.prepare('SELECT lane, task FROM jobs').all().map((r) => ({ ...r })), []);
+  } finally {
+    after.close();
+  }
+  assert.equal(receiver.requests.length, 6, 'the made delivery was not posted again');
 });
 
 /**
@@ -170,7 +184,7 @@ test('the job thread: its signals wake the API thread\'s streams without polling
   assert.equal(runners.thread, null);
 });
 
-test('with the thread on, the API thread delivers the webhooks: a restarted job thread leaves the deliveries it holds alone (each attempted once)', { ...sqliteOnly, timeout: 120_000 }, async (t) => {
+test('with the thread on, the job thread deals its webhook calls half to the API thread: a restarted job thread posts again what it held, never what the API thread holds', { ...sqliteOnly, timeout: 120_000 }, async (t) => {
   const beckon = await startBeckon({}, { worker: false });
   const receiver = await Receiver.start();
   const runners = splitRunners(beckon);
@@ -185,35 +199,41 @@ test('with the thread on, the API thread delivers the webhooks: a restarted job 
   const { db } = beckon.runtime.deps;
   const statusOf = async (uuid: string) => (await beckon.call('GET', `/v1/messages/${uuid}`)).json().message.status;
 
-  // the thread sends (sent, delivered, read); the API thread's runner posts the three deliveries, held by the receiver
+  // the thread sends (sent, delivered, read) and deals the three deliveries over both lanes; both threads post theirs, held by the receiver
   receiver.hold();
   const first = await beckon.call('POST', '/v1/messages/send', { body: send('+39 333 7200001') });
   assert.equal(first.statusCode, 200, first.body);
   await receiver.waitForRequests(3);
-  const held = await db.selectFrom('jobs').select('id').where('task', '=', 'deliver_webhook').where('locked_until', 'is not', null).execute();
-  assert.equal(held.length, 3, 'the API thread holds the three delivery jobs');
+  const held = await db.selectFrom('jobs').select(['lane', 'payload']).where('task', '=', 'deliver_webhook').where('locked_until', 'is not', null).orderBy('id').execute();
+  assert.equal(held.length, 3, 'the three delivery jobs are held');
+  const lanes = held.map((job) => job.lane);
+  assert.deepEqual([...new Set(lanes)].sort(), [WEBHOOK_LANE, JOB_THREAD_WEBHOOK_LANE].sort(), `dealt over both lanes: ${lanes}`);
+  assert.ok(lanes.every((lane, i) => i === 0 || lane !== lanes[i - 1]), `round-robin: ${lanes}`);
+  const eventIdOf = async (job: { payload: string }) => (await db.selectFrom('webhook_deliveries').select('event_id').where('id', '=', JSON.parse(job.payload).delivery_id).executeTakeFirstOrThrow()).event_id;
+  const apiEvents = await Promise.all(held.filter((job) => job.lane === WEBHOOK_LANE).map(eventIdOf));
+  const threadEvents = await Promise.all(held.filter((job) => job.lane === JOB_THREAD_WEBHOOK_LANE).map(eventIdOf));
 
-  // the job thread dies and a new one starts: it releases the locks of its own lanes only
+  // the job thread dies and a new one starts: it releases the locks of its own lanes only, and posts those again
   const crashed = runners.thread!;
   await crashed.terminate();
   await waitFor('a second thread', async () => runners.generation === 2 && runners.thread !== null && runners.thread !== crashed);
+  await receiver.waitForRequests(3 + threadEvents.length);
+  // a released delivery of the API thread's lane would be claimed again within its poll (250 ms): give it four
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  const posts = (eventId: string) => receiver.requests.filter((r) => r.headers['webhook-id'] === eventId).length;
+  assert.deepEqual(apiEvents.map(posts), apiEvents.map(() => 1), 'the API thread\'s deliveries were posted once');
+  assert.deepEqual(threadEvents.map(posts), threadEvents.map(() => 2), 'the crashed thread\'s deliveries were posted again');
+
+  receiver.release();
   const second = await beckon.call('POST', '/v1/messages/send', { body: send('+39 333 7200002') });
   assert.equal(second.statusCode, 200, second.body);
   await waitFor('the second thread to send the second message', async () => (await statusOf(second.json().message.uuid)) === 'read');
-  await receiver.waitForRequests(6);
-  // a released delivery would be claimed again by the API thread's runner within its poll (250 ms): give it four
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
-  assert.equal(receiver.requests.length, 6, 'no delivery was posted twice');
-
-  receiver.release();
   await waitFor('every delivery to succeed', async () => {
-    const rows = await db.selectFrom('webhook_deliveries').select(['status', 'attempt_count']).execute();
+    const rows = await db.selectFrom('webhook_deliveries').select('status').execute();
     return rows.length === 6 && rows.every((r) => r.status === 'succeeded');
   });
-  const rows = await db.selectFrom('webhook_deliveries').select('attempt_count').execute();
-  assert.deepEqual(rows.map((r) => r.attempt_count), [1, 1, 1, 1, 1, 1]);
-  assert.equal((await db.selectFrom('webhook_attempts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n, 6);
-  assert.equal(receiver.requests.length, 6);
+  const attempts = (await db.selectFrom('webhook_attempts as a').innerJoin('webhook_deliveries as d', 'd.id', 'a.delivery_id').select('d.id').execute()).length;
+  assert.equal(attempts, 6, 'one recorded attempt per delivery');
   await runners.stop();
   assert.equal((await db.selectFrom('jobs').select('id').where('locked_until', 'is not', null).execute()).length, 0, 'stop() drained both threads');
 });

@@ -153,3 +153,18 @@ test('claim reads due jobs without waiting for a commit, skips the ones its runn
   assert.deepEqual(locked.map((r) => [r.task, r.attempts, r.locked_until !== null]), [['a', 1, true], ['b', 1, true]]);
   assert.deepEqual((await queue.claim('default', 5, 60_000)).jobs, []);
 });
+
+test('a spread lane\'s jobs are dealt round-robin over its lanes, across calls; refile moves a lane\'s jobs into another', sqliteOnly, async (t) => {
+  const { db, writer } = await setup(t);
+  const queue = new SqliteQueue(db, writer, { call: 'calls', other: 'others' }, { calls: ['calls', 'calls-b'] });
+  await writer.run(async (trx) => {
+    await queue.enqueue(trx, 'call' as never, { n: 1 } as never);
+    await queue.enqueueMany(trx, [2, 3, 4].map((n) => ({ task: 'call', payload: { n } })) as never);
+    await queue.enqueue(trx, 'other' as never, { n: 5 } as never);
+    await queue.enqueue(trx, 'plain' as never, { n: 6 } as never);
+  });
+  const lanes = async () => (await db.selectFrom('jobs').select(['lane', 'payload']).orderBy('id').execute()).map((r) => `${JSON.parse(r.payload).n}:${r.lane}`);
+  assert.deepEqual(await lanes(), ['1:calls', '2:calls-b', '3:calls', '4:calls-b', '5:others', '6:default']);
+  await queue.refile('calls-b', 'calls');
+  assert.deepEqual(await lanes(), ['1:calls', '2:calls', '3:calls', '4:calls', '5:others', '6:default']);
+});
