@@ -47,6 +47,7 @@ test('runAtRate does not wait for answers: a task due while the bound is in flig
   const result = await run.done;
   assert.deepEqual(started, [0, 1, 2]);
   assert.deepEqual({ sent: result.sent, missed: result.missed, settled: result.settled, failed: result.failed, errors: result.errors }, { sent: 3, missed: 7, settled: 3, failed: 1, errors: ['refused'] });
+  assert.deepEqual(result.missedBySecond, [7], 'all ten were due in the first second');
 });
 
 test('runAtRate stops starting tasks once abort() turns true and counts the rest as missed', async () => {
@@ -56,4 +57,16 @@ test('runAtRate stops starting tasks once abort() turns true and counts the rest
   }, () => stop);
   const result = await run.done;
   assert.deepEqual({ sent: result.sent, missed: result.missed, settled: result.settled }, { sent: 5, missed: 995, settled: 5 });
+  assert.deepEqual(result.missedBySecond, [995], 'the rest were due in the first second');
+});
+
+test('runAtRate counts a missed task in the second of the schedule it was due in', async () => {
+  let stop = false;
+  // 4 per second: tasks 0-3 due in second 0, 4-7 in second 1, 8-9 in second 2; abort after task 5 misses 6-9
+  const run = runAtRate(10, 4, 10, async (i) => {
+    if (i === 5) stop = true;
+  }, () => stop);
+  const result = await run.done;
+  assert.deepEqual({ sent: result.sent, missed: result.missed }, { sent: 6, missed: 4 });
+  assert.deepEqual(result.missedBySecond, [0, 2, 2]);
 });

@@ -89,7 +89,8 @@ export async function pipelineRate(ctx: BenchContext): Promise<BenchResult> {
     const acceptRate = accepted.size / ((lastAnswer - firstSend) / 1000);
     const drainSeconds = (lastArrival - lastAnswer) / 1000;
     const why: string[] = [];
-    if (sent.missed > 0) why.push(`${sent.missed} sends were due while ${opts.concurrency} were in flight`);
+    const missedEarly = sent.missedBySecond.slice(0, 3).reduce((a, b) => a + b, 0);
+    if (sent.missed > 0) why.push(`${sent.missed} sends were due while ${opts.concurrency} were in flight (${missedEarly} of them in the first 3 s)`);
     if (sent.failed > 0) why.push(`${sent.failed} sends failed`);
     if (latencies.size < accepted.size) why.push(`${accepted.size - latencies.size} accepted messages were not delivered within the ${opts.phaseTimeout} s cap`);
     else if (drainSeconds > KEEP_UP_SECONDS) why.push(`the last delivery came ${drainSeconds.toFixed(1)} s after the last send's answer (> ${KEEP_UP_SECONDS} s)`);
@@ -119,13 +120,14 @@ export async function pipelineRate(ctx: BenchContext): Promise<BenchResult> {
         accepted: accepted.size, delivered: latencies.size, keeps_up: keepsUp, not_keeping_up_because: why,
         send_seconds: (lastAnswer - firstSend) / 1000, drain_seconds: drainSeconds,
         delivered_rps: latencies.size / ((lastArrival - firstSend) / 1000),
-        generator_lag_ms: sent.lag, tenths: byTenth,
+        generator_lag_ms: sent.lag, missed_by_second: sent.missedBySecond, tenths: byTenth,
         webhook_requests: stats.endpoints[0].requests, webhooks_by_status: stats.byStatus, receiver_parse_errors: stats.parseErrors,
         timeline: points,
         notes: [
           `${count} sends offered at ${opts.rate}/s (${sent.sent} issued, ${sent.missed} missed, ${sent.failed} failed; this process started them ${sent.lag.p99?.toFixed(1) ?? 'n/a'} ms late at p99); the last delivery came ${drainSeconds.toFixed(1)} s after the last send's answer.`,
           keepsUp ? 'It keeps up at this rate.' : `It does not keep up at this rate: ${why.join('; ')}.`,
           `Delivered p50 by tenth of the sends (ms): ${byTenth.map((t) => (t.p50 === null ? 'n/a' : t.p50.toFixed(0))).join(', ')}; queue depth (runnable jobs) each second: ${depths.join(', ')}.`,
+          ...(sent.missed > 0 ? [`Sends missed by the second they were due in: ${sent.missedBySecond.join(', ')}.`] : []),
           'Latency = arrival of the `delivered` webhook at the receiver minus the moment the 2xx came back to the sender (same machine clock); the saturating pipeline of the same run is the baseline.',
         ],
       },

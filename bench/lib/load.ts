@@ -162,6 +162,8 @@ export interface RateResult extends RateProgress {
   errors: string[];
   /** ms from a task's scheduled time to its start (the load generator's own lag), p50/p99/max; null when none started. */
   lag: { p50: number | null; p99: number | null; max: number | null };
+  /** Missed tasks by the second of the schedule they were due in (index 0: the first second). */
+  missedBySecond: number[];
   /** performance.now() of the schedule's start (task i is due at startedAt + i × 1000 / rate) and of the last task started. */
   startedAt: number;
   lastSentAt: number | null;
@@ -177,6 +179,7 @@ export function runAtRate(count: number, rate: number, maxInFlight: number, task
   const p: RateProgress = { sent: 0, missed: 0, settled: 0, failed: 0 };
   const errors: string[] = [];
   const lags: number[] = [];
+  const missedBySecond: number[] = [];
   const interval = 1000 / rate;
   const startedAt = performance.now();
   let lastSentAt: number | null = null;
@@ -193,6 +196,8 @@ export function runAtRate(count: number, rate: number, maxInFlight: number, task
       const i = next++;
       if (abort() || inFlight >= maxInFlight) {
         p.missed++;
+        const second = Math.floor((i * interval) / 1000);
+        missedBySecond[second] = (missedBySecond[second] ?? 0) + 1;
         continue;
       }
       lags.push(now - (startedAt + i * interval));
@@ -209,6 +214,10 @@ export function runAtRate(count: number, rate: number, maxInFlight: number, task
       });
     }
     if (next < count && abort()) {
+      for (let i = next; i < count; i++) {
+        const second = Math.floor((i * interval) / 1000);
+        missedBySecond[second] = (missedBySecond[second] ?? 0) + 1;
+      }
       p.missed += count - next;
       next = count;
     }
@@ -218,6 +227,6 @@ export function runAtRate(count: number, rate: number, maxInFlight: number, task
   tick();
   return {
     progress: () => ({ ...p }),
-    done: finished.then(() => ({ ...p, errors, lag: { p50: percentile(lags, 50), p99: percentile(lags, 99), max: percentile(lags, 100) }, startedAt, lastSentAt })),
+    done: finished.then(() => ({ ...p, errors, lag: { p50: percentile(lags, 50), p99: percentile(lags, 99), max: percentile(lags, 100) }, missedBySecond: Array.from(missedBySecond, (n) => n ?? 0), startedAt, lastSentAt })),
   };
 }
