@@ -190,14 +190,17 @@ export function runAtRate(count: number, rate: number, maxInFlight: number, task
   const settle = () => {
     if (next >= count && inFlight === 0) finish();
   };
+  const miss = (i: number) => {
+    p.missed++;
+    const second = Math.floor((i * interval) / 1000);
+    missedBySecond[second] = (missedBySecond[second] ?? 0) + 1;
+  };
   const tick = () => {
     const now = performance.now();
     while (next < count && startedAt + next * interval <= now) {
       const i = next++;
       if (abort() || inFlight >= maxInFlight) {
-        p.missed++;
-        const second = Math.floor((i * interval) / 1000);
-        missedBySecond[second] = (missedBySecond[second] ?? 0) + 1;
+        miss(i);
         continue;
       }
       lags.push(now - (startedAt + i * interval));
@@ -214,12 +217,7 @@ export function runAtRate(count: number, rate: number, maxInFlight: number, task
       });
     }
     if (next < count && abort()) {
-      for (let i = next; i < count; i++) {
-        const second = Math.floor((i * interval) / 1000);
-        missedBySecond[second] = (missedBySecond[second] ?? 0) + 1;
-      }
-      p.missed += count - next;
-      next = count;
+      while (next < count) miss(next++);
     }
     if (next < count) setTimeout(tick, Math.max(0, startedAt + next * interval - performance.now()));
     else settle();
