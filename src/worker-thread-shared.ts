@@ -27,7 +27,7 @@ export interface DepsParts {
   /** The key that seals channel secrets (loaded once, by the main thread). */
   secretKey: Buffer;
   metrics?: Metrics;
-  /** The webhook slots this thread runs, when it runs only some of the webhook lanes (webhookSlotsOf). */
+  /** With the job thread on, the webhook calls this thread makes at once (threadWebhookSlots); absent, BECKON_WEBHOOK_CONCURRENCY. */
   webhookSlots?: number;
 }
 

@@ -13,7 +13,8 @@ import { ThreadRunners } from '../src/jobs/worker-thread-host.ts';
 import { SqliteQueue } from '../src/jobs/sqlite-queue.ts';
 import { loadSecretKey } from '../src/lib/secret-box.ts';
 import { SharedWriteLock } from '../src/db/shared-write-lock.ts';
-import { API_THREAD_LANES, JOB_THREAD_LANES, sqliteRunners } from '../src/worker-thread-shared.ts';
+import { API_THREAD_LANES, JOB_THREAD_LANES, sqliteRunners, threadWebhookSlots } from '../src/worker-thread-shared.ts';
+import { DeliveryEngine } from '../src/webhooks/engine.ts';
 import { JOB_THREAD_WEBHOOK_LANE, WEBHOOK_LANE } from '../src/webhooks/delivery-job.ts';
 import { sqliteOnly, startBeckon, waitFor, type TestBeckon } from './helpers.ts';
 import { killProcess, startProcess, type BeckonProcess } from './multiprocess-harness.ts';
@@ -47,6 +48,15 @@ test('BECKON_WORKER_THREAD is 1 (default) or 0', () => {
   assert.equal(loadConfig({ BECKON_WORKER_THREAD: '0' }).workerThread, false);
   assert.equal(loadConfig({ BECKON_WORKER_THREAD: '1' }).workerThread, true);
   assert.throws(() => loadConfig({ BECKON_WORKER_THREAD: 'yes' }), (err: Error) => err instanceof ConfigError && err.message.startsWith('BECKON_WORKER_THREAD '));
+});
+
+test('with the job thread on, each thread makes half of BECKON_WEBHOOK_CONCURRENCY and gives one endpoint a quarter of its half', async (t) => {
+  assert.deepEqual([128, 7, 1].map((n) => threadWebhookSlots(loadConfig({ BECKON_WEBHOOK_CONCURRENCY: String(n) }))), [64, 4, 1]);
+  const beckon = await startBeckon({}, { worker: false });
+  t.after(() => beckon.stop());
+  const { deps } = beckon.runtime;
+  assert.equal(new DeliveryEngine(deps).slots.limit, 32, 'one thread: a quarter of the process\'s 128');
+  assert.equal(new DeliveryEngine({ ...deps, webhookSlots: threadWebhookSlots(deps.config) }).slots.limit, 16, 'each of two threads: a quarter of its 64');
 });
 
 test('beckon start on SQLite runs the jobs on their own thread: delivered with its webhook, streamed, counted, drained on SIGTERM; BECKON_WORKER_THREAD=0 runs them on one', { ...sqliteOnly, timeout: 180_000 }, async (t) => {
