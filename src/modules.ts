@@ -23,7 +23,6 @@ import { messageTasks } from './messages/tasks.ts';
 import { webhookRoutes } from './webhooks/routes.ts';
 import { WEBHOOK_TASK_LANES, webhookTasks } from './webhooks/tasks.ts';
 import { webhookSubscriber } from './webhooks/fanout.ts';
-import { JOB_THREAD_WEBHOOK_LANE, WEBHOOK_LANE } from './webhooks/delivery-job.ts';
 import { providerRoutes, providerTasks } from './providers/index.ts';
 import { providerPort } from './messages/provider-port.ts';
 import { systemRoutes } from './system/routes.ts';
@@ -178,11 +177,6 @@ export function buildTasks(deps: Deps): Record<string, Task> {
 /** The lane of every task that does not run in the default lane, from every module: what both queues read. */
 export function taskLanes(): Record<string, string> {
   return Object.assign({}, ...MODULES.map((module) => module.lanes ?? {}));
-}
-
-/** How the job thread's queue deals the jobs of a lane over several: its webhook calls, half to each thread's lane. */
-export function jobThreadSpread(): Record<string, readonly string[]> {
-  return { [WEBHOOK_LANE]: [WEBHOOK_LANE, JOB_THREAD_WEBHOOK_LANE] };
 }
 
 /** Every event subscriber, from every module, in module order. */

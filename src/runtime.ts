@@ -111,9 +111,11 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   if (runJobs) {
     // one process owns the embedded store: at its start every lock is an orphan (released before any runner starts;
     // a restarted job thread releases its own lanes' only)
-    if (queue instanceof SqliteQueue) await queue.releaseAll();
-    // on one thread, the webhook calls an earlier run's job thread left in its lane join this thread's webhook lane
-    if (queue instanceof SqliteQueue && !lockBuffer) await queue.refile(JOB_THREAD_WEBHOOK_LANE, WEBHOOK_LANE);
+    if (queue instanceof SqliteQueue) {
+      await queue.releaseAll();
+      // on one thread, the webhook calls an earlier run's job thread left in its lane join this thread's webhook lane
+      if (!lockBuffer) await queue.refile(JOB_THREAD_WEBHOOK_LANE, WEBHOOK_LANE);
+    }
     try {
       await worker.start();
     } catch (err) {

@@ -53,6 +53,9 @@ export const API_THREAD_LANES: readonly string[] = [WEBHOOK_LANE];
 /** With the job thread on, the lanes the job thread runs: message work and its throttle, and its half of its webhook calls. */
 export const JOB_THREAD_LANES: readonly string[] = [DEFAULT_LANE, JOB_THREAD_WEBHOOK_LANE];
 
+/** How the job thread's queue deals its webhook calls: round-robin over the API thread's webhook lane and its own. */
+export const JOB_THREAD_SPREAD: Record<string, readonly string[]> = { [WEBHOOK_LANE]: [WEBHOOK_LANE, JOB_THREAD_WEBHOOK_LANE] };
+
 /** With the job thread on, the webhook calls each thread makes at once: half of the process's (BECKON_WEBHOOK_CONCURRENCY). */
 export function threadWebhookSlots(config: Config): number {
   return Math.max(1, Math.ceil(config.webhookConcurrency / 2));

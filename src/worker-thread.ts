@@ -7,11 +7,11 @@ import { parentPort, threadId } from 'node:worker_threads';
 import pino from 'pino';
 import type { Config } from './config.ts';
 import { connectStore } from './db/connect.ts';
-import { jobThreadSpread, taskLanes } from './modules.ts';
+import { taskLanes } from './modules.ts';
 import { closeProviders } from './providers/index.ts';
 import { createMetrics, relayJobCounters } from './system/metrics.ts';
 import { SqliteQueue } from './jobs/sqlite-queue.ts';
-import { buildDeps, sqliteRunners, threadWebhookSlots } from './worker-thread-shared.ts';
+import { buildDeps, JOB_THREAD_SPREAD, sqliteRunners, threadWebhookSlots } from './worker-thread-shared.ts';
 import { JOB_PARTY, type ThreadData, type ToHost, type ToThread } from './jobs/worker-thread-host.ts';
 import { SharedWriteLock } from './db/shared-write-lock.ts';
 
@@ -20,15 +20,15 @@ let received!: (data: ThreadData) => void;
 const started = new Promise<ThreadData>((resolve) => {
   received = resolve;
 });
-let queue: SqliteQueue | null = null;
+// wakes that come before the runners start are not needed: starting, they take every due job
+let wake = (): void => {};
 let stopAsked = false;
 let stop = (): void => {
   stopAsked = true;
 };
-// wakes that come before the runners start are not needed: starting, they take every due job
 port.on('message', (message: ToThread) => {
   if (message.type === 'start') received(message.data);
-  else if (message.type === 'wake') queue?.wake.emit('wake');
+  else if (message.type === 'wake') wake();
   else if (message.type === 'stop') stop();
 });
 const data = await started;
@@ -36,15 +36,15 @@ const post = (message: ToHost) => port.postMessage(message);
 const config: Config = Object.freeze({ ...data.config, secretKey: data.config.secretKey ? Buffer.from(data.config.secretKey) : undefined });
 const log = pino({ level: config.logLevel }).child({ thread: 'jobs' });
 const store = await connectStore(config, { writeLock: new SharedWriteLock(data.lockBuffer, JOB_PARTY) });
-queue = new SqliteQueue(store.db, store.writer, taskLanes(), jobThreadSpread());
-const jobs = queue;
+const queue = new SqliteQueue(store.db, store.writer, taskLanes(), JOB_THREAD_SPREAD);
+wake = () => queue.wake.emit('wake');
 const metrics = createMetrics({ processMetrics: false });
 const counters = relayJobCounters(metrics, (batch) => post({ type: 'counters', batch }));
-const deps = buildDeps({ store, queue: jobs, config, log, secretKey: Buffer.from(data.secretKey), metrics, webhookSlots: threadWebhookSlots(config) });
+const deps = buildDeps({ store, queue, config, log, secretKey: Buffer.from(data.secretKey), metrics, webhookSlots: threadWebhookSlots(config) });
 
 // Signals committed here (events, new jobs) wake this thread's runners at once and, once per turn, the API thread.
 let relaying = false;
-jobs.relay = () => {
+queue.relay = () => {
   if (relaying) return;
   relaying = true;
   queueMicrotask(() => {
@@ -53,10 +53,10 @@ jobs.relay = () => {
   });
 };
 
-const runners = sqliteRunners(deps, jobs, data.lanes);
+const runners = sqliteRunners(deps, queue, data.lanes);
 // This thread is its lanes' only runner: whatever of them is locked was left by a crashed thread (the API thread
 // released every lock at the process's start, and runs the other lanes: their locks are not ours to release).
-await jobs.releaseAll(data.lanes);
+await queue.releaseAll(data.lanes);
 runners.start();
 
 let stopping = false;
@@ -67,7 +67,7 @@ stop = () => {
     await runners.stop();
     counters.flush();
     await closeProviders(deps);
-    await jobs.signals.close();
+    await queue.signals.close();
     await store.close();
     post({ type: 'stopped' });
     port.close();

@@ -14,7 +14,8 @@ import { SqliteQueue } from '../src/jobs/sqlite-queue.ts';
 import { loadSecretKey } from '../src/lib/secret-box.ts';
 import { SharedWriteLock } from '../src/db/shared-write-lock.ts';
 import { API_THREAD_LANES, JOB_THREAD_LANES, sqliteRunners, threadWebhookSlots } from '../src/worker-thread-shared.ts';
-import { DeliveryEngine } from '../src/webhooks/engine.ts';
+import { DeliveryEngine, engineFor } from '../src/webhooks/engine.ts';
+import { startRuntime } from '../src/runtime.ts';
 import { JOB_THREAD_WEBHOOK_LANE, WEBHOOK_LANE } from '../src/webhooks/delivery-job.ts';
 import { sqliteOnly, startBeckon, waitFor, type TestBeckon } from './helpers.ts';
 import { killProcess, startProcess, type BeckonProcess } from './multiprocess-harness.ts';
@@ -57,6 +58,18 @@ test('with the job thread on, each thread makes half of BECKON_WEBHOOK_CONCURREN
   const { deps } = beckon.runtime;
   assert.equal(new DeliveryEngine(deps).slots.limit, 32, 'one thread: a quarter of the process\'s 128');
   assert.equal(new DeliveryEngine({ ...deps, webhookSlots: threadWebhookSlots(deps.config) }).slots.limit, 16, 'each of two threads: a quarter of its 64');
+});
+
+test('startRuntime with the job thread on gives the API thread half the webhook slots: its engine a quarter of that per endpoint', { ...sqliteOnly, timeout: 60_000 }, async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'beckon-thread-slots-'));
+  const runtime = await startRuntime(loadConfig({ BECKON_DATA_DIR: dataDir, BECKON_LOG_LEVEL: 'silent' }), { thread: true, logger: pino({ level: 'silent' }) });
+  t.after(async () => {
+    await runtime.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  assert.ok(runtime.worker instanceof ThreadRunners, 'the runners are on a thread of their own');
+  assert.equal(runtime.deps.webhookSlots, 64);
+  assert.equal(engineFor(runtime.deps).slots.limit, 16);
 });
 
 test('beckon start on SQLite runs the jobs on their own thread: delivered with its webhook, streamed, counted, drained on SIGTERM; BECKON_WORKER_THREAD=0 runs them on one', { ...sqliteOnly, timeout: 180_000 }, async (t) => {

@@ -5,8 +5,9 @@ import { isPostgres } from './dialect.ts';
 /**
  * The tables whose rows the hot paths keep in memory on SQLite (the channel of each send, the endpoint of each webhook
  * attempt, the active automations each event is checked against). Each has a write generation shared by every thread
- * of the process (the API thread and the job thread): a write that changed one of its rows (or any workspace: deleting one cascades) moves it on, and so does the end of
- * that write's transaction. Each also counts the open transactions that changed it (rowCache keeps nothing meanwhile).
+ * of the process (the API thread and the job thread): a write that changed one of its rows (or any workspace:
+ * deleting one cascades) moves it on, and so does the end of that write's transaction. Each also counts the open
+ * transactions that changed it (rowCache keeps nothing meanwhile).
  */
 export const WATCHED_TABLES = ['channels', 'webhook_endpoints', 'automations'] as const;
 
