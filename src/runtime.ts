@@ -8,8 +8,9 @@ import type { App } from './http.ts';
 import { SqliteQueue } from './jobs/sqlite-queue.ts';
 import type { JobQueue } from './jobs/queue.ts';
 import { API_THREAD_LANES, buildDeps, JOB_THREAD_LANES, sqliteRunners, threadWebhookSlots, type JobRunners } from './worker-thread-shared.ts';
-import { API_PARTY, JOB_PARTY, ThreadRunners, wantsJobThread } from './jobs/worker-thread-host.ts';
+import { API_PARTY, JOB_PARTY, THREAD_NAMES, ThreadRunners, wantsJobThread } from './jobs/worker-thread-host.ts';
 import { SharedWriteLock } from './db/shared-write-lock.ts';
+import { loadBuffer, publishLoad, readLoad } from './jobs/thread-load.ts';
 import { DEFAULT_LANE } from './jobs/queue.ts';
 import { openJobQueue } from './jobs/open-queue.ts';
 import { JOB_THREAD_WEBHOOK_LANE, WEBHOOK_LANE } from './webhooks/delivery-job.ts';
@@ -20,7 +21,7 @@ import { closeProviders } from './providers/index.ts';
 import { bootstrap } from './bootstrap.ts';
 import { loadSecretKey } from './lib/secret-box.ts';
 import { applyServerLimits } from './system/server-limits.ts';
-import { registerWriteLockMetrics } from './system/metrics.ts';
+import { registerThreadLoadMetrics, registerWriteLockMetrics } from './system/metrics.ts';
 
 export type { JobRunners };
 
@@ -85,8 +86,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const queue = await openJobQueue(store, config.workerSchema, log, lanes, jobPool);
   const deps: Deps = buildDeps({ store, queue, config, log, secretKey: secretKey.key, webhookSlots: lockBuffer ? threadWebhookSlots(config) : undefined });
   if (lockBuffer) {
-    const threads = { [API_PARTY]: 'api', [JOB_PARTY]: 'jobs' } as Record<number, string>;
-    registerWriteLockMetrics(deps.metrics, () => SharedWriteLock.usage(lockBuffer).map((use, i) => ({ thread: threads[i + 1], ...use })));
+    registerWriteLockMetrics(deps.metrics, () => SharedWriteLock.usage(lockBuffer).map((use, i) => ({ thread: THREAD_NAMES[i + 1]!, ...use })));
   }
   // PostgreSQL: the runners' tasks (built once), each with its row in graphile-worker's tasks table and its id known,
   // so jobs are added by a plain INSERT (jobs/pg-queue.ts)
@@ -97,6 +97,11 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const app = config.role === 'worker' ? await buildWorkerApp(deps) : await buildApp(deps);
   applyServerLimits(app.server, config);
   const runJobs = options.worker !== false && config.role !== 'api';
+  // with the job thread on, both threads publish how busy they are: the job thread gives this one fewer of its webhook
+  // calls while this one is the busier (thread-load.ts); it counts as busy until its first window ends, as it starts
+  const loads = lockBuffer ? loadBuffer() : null;
+  const stopPublishing = loads && runJobs ? publishLoad(loads, API_PARTY, 1) : () => {};
+  if (loads) registerThreadLoadMetrics(deps.metrics, () => [API_PARTY, JOB_PARTY].map((party) => ({ thread: THREAD_NAMES[party]!, utilization: readLoad(loads, party) })));
   const worker: JobRunners = !(queue instanceof SqliteQueue)
     ? new (await import('./jobs/pg-runner.ts')).PgRunners({
       pool: jobPool!, queue, tasks: pgTasks!, lanes, log,
@@ -106,7 +111,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       pollMs: { [DEFAULT_LANE]: 1000, [WEBHOOK_LANE]: 5000 },
     })
     : lockBuffer
-      ? new ThreadRunners({ config, secretKey: secretKey.key, queue, metrics: deps.metrics, log, lockBuffer, lanes: JOB_THREAD_LANES, local: sqliteRunners(deps, queue, API_THREAD_LANES) })
+      ? new ThreadRunners({ config, secretKey: secretKey.key, queue, metrics: deps.metrics, log, lockBuffer, loadBuffer: loads!, lanes: JOB_THREAD_LANES, local: sqliteRunners(deps, queue, API_THREAD_LANES) })
       : sqliteRunners(deps, queue);
   if (runJobs) {
     // one process owns the embedded store: at its start every lock is an orphan (released before any runner starts;
@@ -119,6 +124,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     try {
       await worker.start();
     } catch (err) {
+      stopPublishing();
       await app.close();
       await queue.signals.close();
       await closeProviders(deps);
@@ -136,6 +142,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
       const reaper = setInterval(() => app.server.closeIdleConnections(), 50);
       await app.close().finally(() => clearInterval(reaper));
       await worker.stop();
+      stopPublishing();
       await queue.signals.close();
       await jobPool?.end();
       await closeProviders(deps);

@@ -7,7 +7,9 @@ import { allSubscribers, buildTasks } from './modules.ts';
 import { createMetrics, type Metrics } from './system/metrics.ts';
 import { JOB_THREAD_WEBHOOK_LANE, WEBHOOK_LANE } from './webhooks/delivery-job.ts';
 import { DEFAULT_LANE, type JobQueue, type Task } from './jobs/queue.ts';
-import type { SqliteQueue } from './jobs/sqlite-queue.ts';
+import type { Dealer, SqliteQueue } from './jobs/sqlite-queue.ts';
+import { dealByLoad, readLoad } from './jobs/thread-load.ts';
+import { API_PARTY, JOB_PARTY } from './jobs/worker-thread-host.ts';
 import { Worker, Workers } from './jobs/worker.ts';
 
 /** The job runners of a process (or of its job thread), started and stopped together. */
@@ -53,8 +55,13 @@ export const API_THREAD_LANES: readonly string[] = [WEBHOOK_LANE];
 /** With the job thread on, the lanes the job thread runs: message work and its throttle, and its half of its webhook calls. */
 export const JOB_THREAD_LANES: readonly string[] = [DEFAULT_LANE, JOB_THREAD_WEBHOOK_LANE];
 
-/** How the job thread's queue deals its webhook calls: round-robin over the API thread's webhook lane and its own. */
-export const JOB_THREAD_SPREAD: Record<string, readonly string[]> = { [WEBHOOK_LANE]: [WEBHOOK_LANE, JOB_THREAD_WEBHOOK_LANE] };
+/**
+ * How the job thread's queue deals its webhook calls: over the API thread's webhook lane and its own, half to each
+ * unless the API thread is the busier thread (the threads' utilization, published into `loads` by party).
+ */
+export function jobThreadSpread(loads: SharedArrayBuffer): Record<string, Dealer> {
+  return { [WEBHOOK_LANE]: dealByLoad(WEBHOOK_LANE, JOB_THREAD_WEBHOOK_LANE, () => readLoad(loads, API_PARTY), () => readLoad(loads, JOB_PARTY)) };
+}
 
 /** With the job thread on, the webhook calls each thread makes at once: half of the process's (BECKON_WEBHOOK_CONCURRENCY). */
 export function threadWebhookSlots(config: Config): number {

@@ -11,9 +11,10 @@ import { taskLanes } from './modules.ts';
 import { closeProviders } from './providers/index.ts';
 import { createMetrics, relayJobCounters } from './system/metrics.ts';
 import { SqliteQueue } from './jobs/sqlite-queue.ts';
-import { buildDeps, JOB_THREAD_SPREAD, sqliteRunners, threadWebhookSlots } from './worker-thread-shared.ts';
+import { buildDeps, jobThreadSpread, sqliteRunners, threadWebhookSlots } from './worker-thread-shared.ts';
 import { JOB_PARTY, type ThreadData, type ToHost, type ToThread } from './jobs/worker-thread-host.ts';
 import { SharedWriteLock } from './db/shared-write-lock.ts';
+import { publishLoad } from './jobs/thread-load.ts';
 
 const port = parentPort!;
 let received!: (data: ThreadData) => void;
@@ -36,7 +37,8 @@ const post = (message: ToHost) => port.postMessage(message);
 const config: Config = Object.freeze({ ...data.config, secretKey: data.config.secretKey ? Buffer.from(data.config.secretKey) : undefined });
 const log = pino({ level: config.logLevel }).child({ thread: 'jobs' });
 const store = await connectStore(config, { writeLock: new SharedWriteLock(data.lockBuffer, JOB_PARTY) });
-const queue = new SqliteQueue(store.db, store.writer, taskLanes(), JOB_THREAD_SPREAD);
+const stopPublishing = publishLoad(data.loadBuffer, JOB_PARTY);
+const queue = new SqliteQueue(store.db, store.writer, taskLanes(), jobThreadSpread(data.loadBuffer));
 wake = () => queue.wake.emit('wake');
 const metrics = createMetrics({ processMetrics: false });
 const counters = relayJobCounters(metrics, (batch) => post({ type: 'counters', batch }));
@@ -65,6 +67,7 @@ stop = () => {
   stopping = true;
   void (async () => {
     await runners.stop();
+    stopPublishing();
     counters.flush();
     await closeProviders(deps);
     await queue.signals.close();

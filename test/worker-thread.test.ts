@@ -9,10 +9,11 @@ import pino from 'pino';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { openSse, type SseClient } from '../src/events/sse-client.ts';
 import { STREAM_SETTINGS } from '../src/events/stream.ts';
-import { ThreadRunners } from '../src/jobs/worker-thread-host.ts';
+import { API_PARTY, JOB_PARTY, ThreadRunners } from '../src/jobs/worker-thread-host.ts';
 import { SqliteQueue } from '../src/jobs/sqlite-queue.ts';
 import { loadSecretKey } from '../src/lib/secret-box.ts';
 import { SharedWriteLock } from '../src/db/shared-write-lock.ts';
+import { loadBuffer, LOAD_WINDOW_MS, readLoad } from '../src/jobs/thread-load.ts';
 import { API_THREAD_LANES, JOB_THREAD_LANES, sqliteRunners, threadWebhookSlots } from '../src/worker-thread-shared.ts';
 import { DeliveryEngine, engineFor } from '../src/webhooks/engine.ts';
 import { startRuntime } from '../src/runtime.ts';
@@ -111,6 +112,12 @@ test('beckon start on SQLite runs the jobs on their own thread: delivered with i
   // and how long each thread held the store's write lock: the API thread stored the send, the job thread its statuses
   for (const thread of ['api', 'jobs']) assert.ok(await metric(first, `beckon_sqlite_write_lock_held_seconds_total{thread="${thread}"}`) > 0, thread);
   assert.match(await (await fetch(`${first.base}/metrics`)).text(), /^beckon_sqlite_write_lock_waited_seconds_total\{thread="jobs"\} \d/m);
+  // and how busy each thread's event loop was over its last window (both publish it once it has ended)
+  const metricsText = await (await fetch(`${first.base}/metrics`)).text();
+  for (const thread of ['api', 'jobs']) {
+    const utilization = new RegExp(`^beckon_thread_utilization\\{thread="${thread}"\\} ([\\d.e-]+)$`, 'm').exec(metricsText)?.[1];
+    assert.ok(utilization !== undefined && Number(utilization) >= 0 && Number(utilization) <= 1, `${thread}: ${utilization}`);
+  }
 
   // SIGTERM: the server stops, the thread drains and exits, the process exits 0 with nothing left locked
   stream.close();
@@ -134,7 +141,7 @@ test('beckon start on SQLite runs the jobs on their own thread: delivered with i
   const single = await startProcess('all', { ...env, BECKON_WORKER_THREAD: '0' });
   procs.push(single);
   assert.ok(!single.output().includes(THREAD_LINE), single.output());
-  assert.doesNotMatch(await (await fetch(`${single.base}/metrics`)).text(), /beckon_sqlite_write_lock/, 'one thread: no lock between threads');
+  assert.doesNotMatch(await (await fetch(`${single.base}/metrics`)).text(), /beckon_sqlite_write_lock|beckon_thread_utilization/, 'one thread: no lock between threads, no load to deal by');
   const again = await api(single, 'POST', '/v1/messages/send', send('+39 333 7000002'));
   assert.equal(again.status, 200, JSON.stringify(again.json));
   await waitFor('the second message to be read', async () => (await api(single, 'GET', `/v1/messages/${again.json.message.uuid}`)).json?.message?.status === 'read');
@@ -156,12 +163,13 @@ test('beckon start on SQLite runs the jobs on their own thread: delivered with i
  * thread's lanes there, the webhook lane here. The in-process store takes no shared lock: these runners get a lock of
  * their own (SQLite's busy wait covers the rest).
  */
-function splitRunners(beckon: TestBeckon): ThreadRunners {
+function splitRunners(beckon: TestBeckon, apiLoad = loadBuffer()): ThreadRunners {
   const { deps } = beckon.runtime;
   const queue = beckon.runtime.queue as SqliteQueue;
   return new ThreadRunners({
     config: deps.config, secretKey: loadSecretKey(deps.config.secretKey, deps.config.dataDir).key, queue, metrics: deps.metrics, log: pino({ level: 'silent' }),
-    lockBuffer: SharedWriteLock.buffer(), lanes: JOB_THREAD_LANES, local: sqliteRunners(deps, queue, API_THREAD_LANES),
+    // nothing publishes into the load buffer here: unless the test writes it, the API thread reads as idle
+    lockBuffer: SharedWriteLock.buffer(), loadBuffer: apiLoad, lanes: JOB_THREAD_LANES, local: sqliteRunners(deps, queue, API_THREAD_LANES),
   });
 }
 
@@ -263,6 +271,44 @@ test('with the thread on, the job thread deals its webhook calls half to the API
   assert.equal((await db.selectFrom('jobs').select('id').where('locked_until', 'is not', null).execute()).length, 0, 'stop() drained both threads');
 });
 
+test('with the thread on, while the API thread is the busier one the job thread makes all of its webhook calls itself', { ...sqliteOnly, timeout: 60_000 }, async (t) => {
+  const beckon = await startBeckon({}, { worker: false });
+  const receiver = await Receiver.start();
+  const loads = loadBuffer();
+  // the API thread reads as fully busy, as in its cold start (nothing publishes its slot here); the job thread publishes its own
+  Atomics.store(new Int32Array(loads), API_PARTY, 1000);
+  const runners = splitRunners(beckon, loads);
+  t.after(async () => {
+    await receiver.stop();
+    await runners.stop();
+    await beckon.stop();
+  });
+  const hook = await beckon.call('POST', '/v1/webhooks', { body: { url: receiver.url(), events: ['message_status_updated'] } });
+  assert.equal(hook.statusCode, 201, hook.body);
+  await runners.start();
+  const { db } = beckon.runtime.deps;
+  const deliveries = async (n: number) => {
+    const rows = await db.selectFrom('webhook_deliveries').select('status').execute();
+    return rows.length === n && rows.every((r) => r.status === 'succeeded');
+  };
+  // a first message shows the thread is up; once it has been idle a few windows it reads as nearly idle
+  const first = await beckon.call('POST', '/v1/messages/send', { body: send('+39 333 7300001') });
+  assert.equal(first.statusCode, 200, first.body);
+  await waitFor('the first message\'s three deliveries', () => deliveries(3));
+  await new Promise((resolve) => setTimeout(resolve, 3 * LOAD_WINDOW_MS));
+  assert.ok(readLoad(loads, JOB_PARTY) < 0.2, `the job thread is nearly idle: ${readLoad(loads, JOB_PARTY)}`);
+  receiver.hold();
+  const sent = await beckon.call('POST', '/v1/messages/send', { body: send('+39 333 7300002') });
+  assert.equal(sent.statusCode, 200, sent.body);
+  await receiver.waitForRequests(6);
+  const heldJobs = () => db.selectFrom('jobs').select('lane').where('task', '=', 'deliver_webhook').where('locked_until', 'is not', null).execute();
+  await waitFor('the three delivery jobs to be held', async () => (await heldJobs()).length === 3);
+  assert.deepEqual((await heldJobs()).map((job) => job.lane), [JOB_THREAD_WEBHOOK_LANE, JOB_THREAD_WEBHOOK_LANE, JOB_THREAD_WEBHOOK_LANE]);
+  receiver.release();
+  await waitFor('the six deliveries to succeed', () => deliveries(6));
+  assert.equal(receiver.requests.length, 6, 'each posted once');
+});
+
 test('a job thread that fails to load is logged and started again, not waited for', { ...sqliteOnly, timeout: 60_000 }, async (t) => {
   const beckon = await startBeckon({}, { worker: false });
   const { config, metrics } = beckon.runtime.deps;
@@ -270,7 +316,7 @@ test('a job thread that fails to load is logged and started again, not waited fo
   const log = pino({ level: 'error' }, { write: (line: string) => lines.push(line) });
   const runners = new ThreadRunners({
     config, secretKey: loadSecretKey(config.secretKey, config.dataDir).key, queue: beckon.runtime.queue as SqliteQueue, metrics, log,
-    lockBuffer: SharedWriteLock.buffer(), lanes: JOB_THREAD_LANES, entry: new URL('data:text/javascript,throw new Error("the thread cannot load")'),
+    lockBuffer: SharedWriteLock.buffer(), loadBuffer: loadBuffer(), lanes: JOB_THREAD_LANES, entry: new URL('data:text/javascript,throw new Error("the thread cannot load")'),
   });
   t.after(async () => {
     await runners.stop();

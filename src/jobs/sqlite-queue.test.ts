@@ -11,7 +11,7 @@ import { sqliteCommitCount } from '../db/sqlite-dialect.ts';
 import { copyMigratedSqlite } from '../../test/store-templates.ts';
 import { sqliteOnly, waitFor } from '../../test/helpers.ts';
 import type { Task, TaskContext } from './queue.ts';
-import { SqliteQueue } from './sqlite-queue.ts';
+import { roundRobin, SqliteQueue } from './sqlite-queue.ts';
 import { Worker } from './worker.ts';
 
 const log = pino({ level: 'silent' }) as unknown as FastifyBaseLogger;
@@ -156,7 +156,7 @@ test('claim reads due jobs without waiting for a commit, skips the ones its runn
 
 test('a spread lane\'s jobs are dealt round-robin over its lanes, across calls; refile moves a lane\'s jobs into another', sqliteOnly, async (t) => {
   const { db, writer } = await setup(t);
-  const queue = new SqliteQueue(db, writer, { call: 'calls', other: 'others' }, { calls: ['calls', 'calls-b'] });
+  const queue = new SqliteQueue(db, writer, { call: 'calls', other: 'others' }, { calls: roundRobin(['calls', 'calls-b']) });
   await writer.run(async (trx) => {
     await queue.enqueue(trx, 'call' as never, { n: 1 } as never);
     await queue.enqueueMany(trx, [2, 3, 4].map((n) => ({ task: 'call', payload: { n } })) as never);

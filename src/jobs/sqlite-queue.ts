@@ -20,6 +20,15 @@ export interface ClaimedJob {
 
 export { DEFAULT_LANE };
 
+/** Picks the lane of the next job of a spread lane (SqliteQueue's `spread`). */
+export type Dealer = () => string;
+
+/** A dealer that gives `lanes` a job each in turn. */
+export function roundRobin(lanes: readonly string[]): Dealer {
+  let dealt = 0;
+  return () => lanes[dealt++ % lanes.length]!;
+}
+
 function row(lane: string, task: string, payload: unknown, options: EnqueueOptions = {}) {
   const now = nowIso();
   return {
@@ -54,16 +63,15 @@ export class SqliteQueue implements JobQueue {
   private readonly db: Db;
   private readonly writer: Writer;
   private readonly lanes: Record<string, string>;
-  private readonly spread: Record<string, readonly string[]>;
-  private dealt = 0;
+  private readonly spread: Record<string, Dealer>;
   private completed: number[] = [];
   private flushing: Promise<void> | null = null;
 
   /**
    * `lanes` maps task names to their lane; unlisted tasks go to the default lane. `spread` deals the jobs of a lane
-   * round-robin over several lanes, each run by a runner of its own (the webhook calls, over the two threads).
+   * over several lanes, each run by a runner of its own (the job thread's webhook calls, over the two threads).
    */
-  constructor(db: Db, writer: Writer, lanes: Record<string, string> = {}, spread: Record<string, readonly string[]> = {}) {
+  constructor(db: Db, writer: Writer, lanes: Record<string, string> = {}, spread: Record<string, Dealer> = {}) {
     this.db = db;
     this.writer = writer;
     this.lanes = lanes;
@@ -73,8 +81,8 @@ export class SqliteQueue implements JobQueue {
   /** The lane a new job of `task` goes to. */
   private laneOf(task: string): string {
     const lane = this.lanes[task] ?? DEFAULT_LANE;
-    const over = this.spread[lane];
-    return over ? over[this.dealt++ % over.length]! : lane;
+    const deal = this.spread[lane];
+    return deal ? deal() : lane;
   }
 
   async enqueue(trx: Db, task: string, payload: unknown, options?: EnqueueOptions): Promise<void> {

@@ -12,6 +12,8 @@ export interface ThreadData {
   secretKey: Uint8Array;
   /** The process's SQLite write lock (SharedWriteLock), the thread being party JOB_PARTY. */
   lockBuffer: SharedArrayBuffer;
+  /** Both threads' utilization (thread-load.ts, by party): the thread publishes its own and deals its webhook calls by both. */
+  loadBuffer: SharedArrayBuffer;
   /** The lanes the thread runs (and whose locks it releases at its start): the API thread runs the others. */
   lanes: string[];
 }
@@ -19,6 +21,8 @@ export interface ThreadData {
 /** The API thread's and the job thread's numbers on the shared write lock. */
 export const API_PARTY = 1;
 export const JOB_PARTY = 2;
+/** Each party's name in /metrics' `thread` label. */
+export const THREAD_NAMES: Record<number, string> = { [API_PARTY]: 'api', [JOB_PARTY]: 'jobs' };
 
 /** Messages from the API thread to the job thread: `start` comes first (the thread may have loaded before the store was open). */
 export type ToThread = { type: 'start'; data: ThreadData } | { type: 'wake' } | { type: 'stop' };
@@ -92,6 +96,8 @@ export interface ThreadRunnersOptions {
   log: FastifyBaseLogger;
   /** The write lock the API thread's store takes (SharedWriteLock.buffer(), the API as API_PARTY). */
   lockBuffer: SharedArrayBuffer;
+  /** Where both threads publish their utilization by party (loadBuffer(), publishLoad): the thread deals its webhook calls by it. */
+  loadBuffer: SharedArrayBuffer;
   /** The lanes the thread runs (JOB_THREAD_LANES). */
   lanes: readonly string[];
   /** The runners of the other lanes, on this (the API) thread: started with the thread, drained with it on stop(). */
@@ -162,7 +168,7 @@ export class ThreadRunners implements JobRunners {
   /** Starts a thread; when it exits unasked (at start or later) it is started again after a backoff. */
   private spawn(): void {
     const { config, secretKey, queue, metrics, log } = this.options;
-    const data: ThreadData = { config: { ...config, secretKey: config.secretKey ? new Uint8Array(config.secretKey) : undefined } as unknown as Config, secretKey: new Uint8Array(secretKey), lockBuffer: this.options.lockBuffer, lanes: [...this.options.lanes] };
+    const data: ThreadData = { config: { ...config, secretKey: config.secretKey ? new Uint8Array(config.secretKey) : undefined } as unknown as Config, secretKey: new Uint8Array(secretKey), lockBuffer: this.options.lockBuffer, loadBuffer: this.options.loadBuffer, lanes: [...this.options.lanes] };
     const worker = (this.options.entry ? null : takePreloaded()) ?? newThread(this.options.entry ?? THREAD_ENTRY);
     worker.postMessage({ type: 'start', data } satisfies ToThread);
     const startedAt = Date.now();

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { LOAD_WINDOW_MS } from '../jobs/thread-load.ts';
 
 /** The Prometheus registry and every metric Beckon exports at /metrics. */
 export interface Metrics {
@@ -48,6 +49,17 @@ export function registerWriteLockMetrics(metrics: Metrics, use: () => WriteLockU
   });
   counter('beckon_sqlite_write_lock_waited_seconds_total', 'Time a thread waited for the other to release the SQLite write lock', (thread) => thread.waitedSeconds);
   counter('beckon_sqlite_write_lock_held_seconds_total', 'Time a thread held the SQLite write lock (its writes and commits)', (thread) => thread.heldSeconds);
+}
+
+/** With the job thread on: each thread's event-loop utilization over the last window it published (jobs/thread-load.ts). */
+export function registerThreadLoadMetrics(metrics: Metrics, loads: () => { thread: string; utilization: number }[]): void {
+  new Gauge({
+    name: 'beckon_thread_utilization', help: `Share of the last ${LOAD_WINDOW_MS} ms a thread's event loop ran code (0-1); the job thread deals its webhook calls by it`,
+    labelNames: ['thread'], registers: [metrics.registry],
+    collect() {
+      for (const load of loads()) this.set({ thread: load.thread }, load.utilization);
+    },
+  });
 }
 
 /** The counters jobs increment: on the job thread each increment is relayed to the API thread's registry, which /metrics reads. */
