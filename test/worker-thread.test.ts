@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -173,6 +173,22 @@ function splitRunners(beckon: TestBeckon, apiLoad = loadBuffer()): ThreadRunners
   });
 }
 
+/** An in-process runtime with splitRunners (over `loads`) started and an endpoint subscribed to message statuses at a receiver; all stopped after `t`. */
+async function startSplitWithHook(t: TestContext, loads?: SharedArrayBuffer) {
+  const beckon = await startBeckon({}, { worker: false });
+  const receiver = await Receiver.start();
+  const runners = splitRunners(beckon, loads);
+  t.after(async () => {
+    await receiver.stop();
+    await runners.stop();
+    await beckon.stop();
+  });
+  const hook = await beckon.call('POST', '/v1/webhooks', { body: { url: receiver.url(), events: ['message_status_updated'] } });
+  assert.equal(hook.statusCode, 201, hook.body);
+  await runners.start();
+  return { beckon, receiver, runners, db: beckon.runtime.deps.db };
+}
+
 test('the job thread: its signals wake the API thread\'s streams without polling, and a crashed thread is restarted and finishes the work', { ...sqliteOnly, timeout: 120_000 }, async (t) => {
   // no fallback poll: the thread's events must reach the stream through its wake message
   const savedPoll = STREAM_SETTINGS.pollMs;
@@ -216,18 +232,7 @@ test('the job thread: its signals wake the API thread\'s streams without polling
 });
 
 test('with the thread on, the job thread deals its webhook calls half to the API thread: a restarted job thread posts again what it held, never what the API thread holds', { ...sqliteOnly, timeout: 120_000 }, async (t) => {
-  const beckon = await startBeckon({}, { worker: false });
-  const receiver = await Receiver.start();
-  const runners = splitRunners(beckon);
-  t.after(async () => {
-    await receiver.stop();
-    await runners.stop();
-    await beckon.stop();
-  });
-  const hook = await beckon.call('POST', '/v1/webhooks', { body: { url: receiver.url(), events: ['message_status_updated'] } });
-  assert.equal(hook.statusCode, 201, hook.body);
-  await runners.start();
-  const { db } = beckon.runtime.deps;
+  const { beckon, receiver, runners, db } = await startSplitWithHook(t);
   const statusOf = async (uuid: string) => (await beckon.call('GET', `/v1/messages/${uuid}`)).json().message.status;
 
   // the thread sends (sent, delivered, read) and deals the three deliveries over both lanes; both threads post theirs, held by the receiver
@@ -272,21 +277,10 @@ test('with the thread on, the job thread deals its webhook calls half to the API
 });
 
 test('with the thread on, while the API thread is the busier one the job thread makes all of its webhook calls itself', { ...sqliteOnly, timeout: 60_000 }, async (t) => {
-  const beckon = await startBeckon({}, { worker: false });
-  const receiver = await Receiver.start();
   const loads = loadBuffer();
   // the API thread reads as fully busy, as in its cold start (nothing publishes its slot here); the job thread publishes its own
   Atomics.store(new Int32Array(loads), API_PARTY, 1000);
-  const runners = splitRunners(beckon, loads);
-  t.after(async () => {
-    await receiver.stop();
-    await runners.stop();
-    await beckon.stop();
-  });
-  const hook = await beckon.call('POST', '/v1/webhooks', { body: { url: receiver.url(), events: ['message_status_updated'] } });
-  assert.equal(hook.statusCode, 201, hook.body);
-  await runners.start();
-  const { db } = beckon.runtime.deps;
+  const { beckon, receiver, db } = await startSplitWithHook(t, loads);
   const deliveries = async (n: number) => {
     const rows = await db.selectFrom('webhook_deliveries').select('status').execute();
     return rows.length === n && rows.every((r) => r.status === 'succeeded');
