@@ -10,7 +10,7 @@ import type { JobQueue } from './jobs/queue.ts';
 import { API_THREAD_LANES, buildDeps, JOB_THREAD_LANES, sqliteRunners, threadWebhookSlots, type JobRunners } from './worker-thread-shared.ts';
 import { API_PARTY, JOB_PARTY, THREAD_NAMES, ThreadRunners, wantsJobThread } from './jobs/worker-thread-host.ts';
 import { SharedWriteLock } from './db/shared-write-lock.ts';
-import { loadBuffer, publishLoad, readLoad } from './jobs/thread-load.ts';
+import { loadBuffer, LOAD_WINDOW_MS, publishLoad, readLoad } from './jobs/thread-load.ts';
 import { DEFAULT_LANE } from './jobs/queue.ts';
 import { openJobQueue } from './jobs/open-queue.ts';
 import { JOB_THREAD_WEBHOOK_LANE, WEBHOOK_LANE } from './webhooks/delivery-job.ts';
@@ -101,7 +101,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   // calls while this one is the busier (thread-load.ts); it counts as busy until its first window ends, as it starts
   const loads = lockBuffer ? loadBuffer() : null;
   const stopPublishing = loads && runJobs ? publishLoad(loads, API_PARTY, 1) : () => {};
-  if (loads) registerThreadLoadMetrics(deps.metrics, () => [API_PARTY, JOB_PARTY].map((party) => ({ thread: THREAD_NAMES[party]!, utilization: readLoad(loads, party) })));
+  if (loads) registerThreadLoadMetrics(deps.metrics, LOAD_WINDOW_MS, () => [API_PARTY, JOB_PARTY].map((party) => ({ thread: THREAD_NAMES[party]!, utilization: readLoad(loads, party) })));
   const worker: JobRunners = !(queue instanceof SqliteQueue)
     ? new (await import('./jobs/pg-runner.ts')).PgRunners({
       pool: jobPool!, queue, tasks: pgTasks!, lanes, log,

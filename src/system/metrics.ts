@@ -1,5 +1,4 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { LOAD_WINDOW_MS } from '../jobs/thread-load.ts';
 
 /** The Prometheus registry and every metric Beckon exports at /metrics. */
 export interface Metrics {
@@ -51,10 +50,10 @@ export function registerWriteLockMetrics(metrics: Metrics, use: () => WriteLockU
   counter('beckon_sqlite_write_lock_held_seconds_total', 'Time a thread held the SQLite write lock (its writes and commits)', (thread) => thread.heldSeconds);
 }
 
-/** With the job thread on: each thread's event-loop utilization over the last window it published (jobs/thread-load.ts). */
-export function registerThreadLoadMetrics(metrics: Metrics, loads: () => { thread: string; utilization: number }[]): void {
+/** With the job thread on: each thread's event-loop utilization over the last window of `windowMs` it published (jobs/thread-load.ts). */
+export function registerThreadLoadMetrics(metrics: Metrics, windowMs: number, loads: () => { thread: string; utilization: number }[]): void {
   new Gauge({
-    name: 'beckon_thread_utilization', help: `Share of the last ${LOAD_WINDOW_MS} ms a thread's event loop ran code (0-1); the job thread deals its webhook calls by it`,
+    name: 'beckon_thread_utilization', help: `Share of the last ${windowMs} ms a thread's event loop ran code (0-1); the job thread deals its webhook calls by it`,
     labelNames: ['thread'], registers: [metrics.registry],
     collect() {
       for (const load of loads()) this.set({ thread: load.thread }, load.utilization);
