@@ -100,7 +100,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   // with the job thread on, both threads publish how busy they are: the job thread gives this one fewer of its webhook
   // calls while this one is the busier (thread-load.ts); it counts as busy until its first window ends, as it starts
   const loads = lockBuffer ? loadBuffer() : null;
-  const stopPublishing = loads && runJobs ? publishLoad(loads, API_PARTY, 1) : () => {};
+  const stopPublishing = loads ? publishLoad(loads, API_PARTY, 1) : () => {};
   if (loads) registerThreadLoadMetrics(deps.metrics, LOAD_WINDOW_MS, () => [API_PARTY, JOB_PARTY].map((party) => ({ thread: THREAD_NAMES[party]!, utilization: readLoad(loads, party) })));
   const worker: JobRunners = !(queue instanceof SqliteQueue)
     ? new (await import('./jobs/pg-runner.ts')).PgRunners({

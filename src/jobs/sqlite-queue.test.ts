@@ -11,8 +11,14 @@ import { sqliteCommitCount } from '../db/sqlite-dialect.ts';
 import { copyMigratedSqlite } from '../../test/store-templates.ts';
 import { sqliteOnly, waitFor } from '../../test/helpers.ts';
 import type { Task, TaskContext } from './queue.ts';
-import { roundRobin, SqliteQueue } from './sqlite-queue.ts';
+import { SqliteQueue, type Dealer } from './sqlite-queue.ts';
 import { Worker } from './worker.ts';
+
+/** A dealer that gives `lanes` a job each in turn. */
+function roundRobin(lanes: readonly string[]): Dealer {
+  let dealt = 0;
+  return () => lanes[dealt++ % lanes.length]!;
+}
 
 const log = pino({ level: 'silent' }) as unknown as FastifyBaseLogger;
 

@@ -20,14 +20,8 @@ export interface ClaimedJob {
 
 export { DEFAULT_LANE };
 
-/** Picks the lane of the next job of a spread lane (SqliteQueue's `spread`). */
+/** Picks the lane of the next job of a spread lane (SqliteQueue's `spread`; the job thread's is thread-load.ts's dealByLoad). */
 export type Dealer = () => string;
-
-/** A dealer that gives `lanes` a job each in turn. */
-export function roundRobin(lanes: readonly string[]): Dealer {
-  let dealt = 0;
-  return () => lanes[dealt++ % lanes.length]!;
-}
 
 function row(lane: string, task: string, payload: unknown, options: EnqueueOptions = {}) {
   const now = nowIso();
